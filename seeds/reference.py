@@ -1,0 +1,24 @@
+"""Reference data that every installation needs; safe to run in production, idempotent.
+
+Roles are an enumeration in code (training.accounts.models.Role); this module fills tables of reference
+data as domains add them (client groups, touchpoints, …). Each step is get-or-create."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+STEPS: list[tuple[str, Callable[[], int]]] = []
+
+
+def step(name: str) -> Callable:
+    def decorator(func: Callable[[], int]) -> Callable[[], int]:
+        STEPS.append((name, func))
+        return func
+    return decorator
+
+
+def run() -> str:
+    done = []
+    for name, func in STEPS:
+        created = func()
+        done.append(f"{name}: +{created}")
+    return ", ".join(done) if done else "нечего добавлять"

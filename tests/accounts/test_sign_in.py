@@ -1,0 +1,156 @@
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import PASSWORD, make_user
+from training.accounts.models import Role, User
+from training.accounts.services import issue_one_time_password
+from training.db import utcnow
+from training.extensions import db
+
+
+def test_sign_in_with_correct_password_opens_home(client, org):
+    user = make_user(department=org.front_a, full_name="Петрова Анна Сергеевна")
+    response = client.post("/auth/login", data={"email": user.email.upper(), "password": PASSWORD})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "Здравствуйте, Анна!" in page
+
+
+def test_wrong_password_and_unknown_account_get_the_same_message(client, org):
+    user = make_user(department=org.front_a)
+    wrong = client.post("/auth/login", data={"email": user.email, "password": "nope-nope-nope"})
+    unknown = client.post("/auth/login", data={"email": "ghost@szn.example.ru", "password": "nope-nope-nope"})
+    assert wrong.status_code == unknown.status_code == 422
+    for response in (wrong, unknown):
+        assert "Неверный адрес почты или пароль." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_deactivated_user_cannot_sign_in_and_loses_session(client, org, login):
+    user = make_user(department=org.front_a)
+    login(user)
+    user.is_active = False
+    db.session.commit()
+    assert client.get("/").status_code == 302  # the open session no longer counts
+    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 422
+
+
+def test_next_parameter_is_followed_only_within_the_site(client, org):
+    user = make_user(Role.HR, service=org.service)
+    response = client.post("/auth/login?next=/org/staff", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/org/staff"
+    client.post("/auth/logout")
+    response = client.post("/auth/login?next=//evil.example/", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_sign_out_ends_the_session(client, org, login):
+    login(make_user(department=org.front_a))
+    assert client.get("/").status_code == 200
+    assert client.post("/auth/logout").status_code == 303
+    assert client.get("/").status_code == 302
+
+
+def test_one_time_password_forces_own_password_first(client, org, app):
+    user = make_user(department=org.front_a, full_name="Сидорова Ольга Петровна")
+    otp = issue_one_time_password(user)
+    db.session.commit()
+    response = client.post("/auth/login", data={"email": user.email, "password": otp})
+    assert response.headers["Location"] == "/auth/first-password"
+    # every other page sends the user back to set the password
+    assert client.get("/auth/profile").headers["Location"] == "/auth/first-password"
+    weak = client.post("/auth/first-password", data={"new_password": "12345", "confirm": "12345"})
+    assert weak.status_code == 422
+    assert "не короче 10 символов" in weak.get_data(as_text=True)
+    with_name = client.post("/auth/first-password", data={"new_password": "сидорова-2026!", "confirm": "сидорова-2026!"})
+    assert "фамилию или имя" in with_name.get_data(as_text=True)
+    done = client.post("/auth/first-password", data={"new_password": "Kr3pkiy-parol", "confirm": "Kr3pkiy-parol"})
+    assert done.status_code == 303
+    assert client.get("/auth/profile").status_code == 200
+    db.session.refresh(user)
+    assert not user.must_change_password
+    # the one-time password no longer works
+    client.post("/auth/logout")
+    assert client.post("/auth/login", data={"email": user.email, "password": otp}).status_code == 422
+
+
+def test_expired_one_time_password_is_refused_with_a_clear_message(client, org):
+    user = make_user(department=org.front_a)
+    otp = issue_one_time_password(user)
+    user.one_time_password_expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    response = client.post("/auth/login", data={"email": user.email, "password": otp})
+    assert response.status_code == 422
+    assert "Срок действия одноразового пароля истёк" in response.get_data(as_text=True)
+
+
+def test_changing_password_signs_out_other_devices(app, org):
+    user = make_user(department=org.front_a)
+    phone, desktop = app.test_client(), app.test_client()
+    for c in (phone, desktop):
+        c.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    response = phone.post("/auth/password", data={"current_password": PASSWORD, "new_password": "Novyi-parol-77",
+                                                  "confirm": "Novyi-parol-77"})
+    assert response.status_code == 303
+    assert phone.get("/").status_code == 200
+    assert desktop.get("/").status_code == 302
+
+
+def test_change_password_requires_the_current_one(client, org, login):
+    user = make_user(department=org.front_a)
+    login(user)
+    response = client.post("/auth/password", data={"current_password": "wrong-one-123", "new_password": "Novyi-parol-77",
+                                                   "confirm": "Novyi-parol-77"})
+    assert response.status_code == 422
+    assert "Текущий пароль указан неверно" in response.get_data(as_text=True)
+
+
+def test_sign_in_is_rate_limited_per_account(client, org):
+    user = make_user(department=org.front_a)
+    statuses = [client.post("/auth/login", data={"email": user.email, "password": f"wrong-{i}"}).status_code
+                for i in range(6)]
+    assert statuses[:5] == [422] * 5
+    assert statuses[5] == 429
+    # even the right password waits now: guessing is throttled per account, not only per address
+    assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+    page = client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).get_data(as_text=True)
+    assert "Слишком много запросов" in page
+
+
+def test_sign_in_is_rate_limited_per_address(app, org):
+    client = app.test_client()
+    statuses = [client.post("/auth/login", data={"email": f"nobody{i}@szn.example.ru", "password": "x" * 12}).status_code
+                for i in range(21)]
+    assert statuses.count(429) == 1 and statuses[-1] == 429
+
+
+def test_consent_to_be_shown_publicly_is_stored_with_its_date(client, org, login):
+    user = make_user(department=org.front_a)
+    assert user.is_public_consent is False and user.public_name is None
+    login(user)
+    client.post("/auth/profile", data={"is_public_consent": "y"})
+    db.session.refresh(user)
+    assert user.is_public_consent and user.consent_updated_at is not None
+    assert user.public_name == user.full_name
+    client.post("/auth/profile", data={})
+    db.session.refresh(user)
+    assert not user.is_public_consent
+
+
+def test_passwords_are_stored_as_argon2_hashes(org):
+    user = make_user(department=org.front_a)
+    stored = db.session.scalar(select(User.password_hash).where(User.id == user.id))
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_home_page_has_bottom_navigation_for_phones(client, org, login, viewport):
+    login(make_user(Role.HR, service=org.service))
+    page = client.get("/").get_data(as_text=True)
+    assert 'class="bottom-nav"' in page and 'class="desktop-nav"' in page
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+    assert "Сотрудники" in page

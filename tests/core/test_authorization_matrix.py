@@ -1,0 +1,105 @@
+"""Every route of the app, for every role and for anonymous visitors, gets the expected outcome.
+
+An endpoint missing from ACCESS fails the test: no route ships without a decision on who may open it."""
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_user
+from training.accounts.models import Role
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+ROLES = [Role.EMPLOYEE, Role.TEACHER, Role.MANAGER, Role.HR, Role.ADMIN]
+STAFF_VIEWERS = {Role.ADMIN, Role.HR, Role.MANAGER}
+STAFF_EDITORS = {Role.ADMIN, Role.HR}
+
+# endpoint -> PUBLIC, SIGNED_IN or the set of roles allowed
+ACCESS: dict[str, object] = {
+    "static": PUBLIC,
+    "home.healthz": PUBLIC,
+    "home.index": SIGNED_IN,
+    "accounts.login": PUBLIC,
+    "accounts.logout": SIGNED_IN,
+    "accounts.first_password": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
+    "accounts.profile": SIGNED_IN,
+    "org.structure": STAFF_VIEWERS,
+    "org.staff": STAFF_VIEWERS,
+    "org.staff_detail": STAFF_VIEWERS,
+    "org.staff_edit": STAFF_EDITORS,
+    "org.staff_reset_password": STAFF_EDITORS,
+    "org.staff_import": STAFF_EDITORS,
+    "org.staff_import_template": STAFF_EDITORS,
+    "audit.index": {Role.ADMIN},
+}
+
+
+def url_arguments(ctx) -> dict[str, object]:
+    """Values for URL parameters: objects inside every tested user's scope."""
+    return {"filename": "css/app.css", "user_id": ctx["colleague"].id, "fmt": "csv"}
+
+
+def test_every_endpoint_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = sorted(endpoints - ACCESS.keys())
+    assert not missing, f"add these endpoints to ACCESS with their expected access: {missing}"
+    stale = sorted(ACCESS.keys() - endpoints)
+    assert not stale, f"ACCESS lists endpoints that no longer exist: {stale}"
+
+
+def _requests(app, ctx):
+    from flask import url_for
+
+    args = url_arguments(ctx)
+    # signing out goes last, so one signed-in client serves the whole walk
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "accounts.logout", r.rule)):
+        values = {name: args[name] for name in rule.arguments}
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **values)
+        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS", "HEAD"})[0]
+        yield rule.endpoint, method, url
+
+
+@pytest.fixture
+def ctx(org):
+    colleague = make_user(department=org.front_a, full_name="Коллегова Вера Павловна")
+    users = {role: make_user(role, department=org.front_a if role != Role.HR else None,
+                             service=org.service) for role in ROLES}
+    return {"colleague": colleague, "users": users}
+
+
+def _outcome(response) -> str:
+    # Flask-Login answers 302 to the sign-in page (views themselves redirect with 303 after a POST)
+    if response.status_code == 302 and "/auth/login" in response.headers.get("Location", ""):
+        return "login"
+    if response.status_code == 401:
+        return "login"
+    if response.status_code == 403:
+        return "forbidden"
+    return "allowed"
+
+
+@pytest.mark.parametrize("who", ["anonymous", *ROLES])
+def test_access_matrix(app, ctx, who):
+    failures = []
+    client = app.test_client()
+    if who != "anonymous":
+        user = ctx["users"][who]
+        client.post("/auth/login", data={"email": user.email, "password": "correct-horse-battery-42"})
+    for endpoint, method, url in _requests(app, ctx):
+        response = client.open(url, method=method)
+        response.close()
+        rule = ACCESS[endpoint]
+        if rule == PUBLIC:
+            expected = "allowed"
+        elif who == "anonymous":
+            expected = "login"
+        elif rule == SIGNED_IN or who in rule:
+            expected = "allowed"
+        else:
+            expected = "forbidden"
+        got = _outcome(response)
+        if got != expected or response.status_code >= 500:
+            failures.append(f"{method} {url} as {who}: expected {expected}, got {got} ({response.status_code})")
+    assert not failures, "\n".join(failures)

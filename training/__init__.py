@@ -1,0 +1,112 @@
+"""Клиентоцентричность СЗН: the application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import StrictUndefined
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from training.config import Config, config_from_env, development_secret_key
+from training.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+def create_app(config: type[Config] | Config | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config or config_from_env())
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure_database_url(app)
+    configure_secret_key(app)
+    configure_extensions(app)
+    configure_templates(app)
+    register_blueprints(app)
+    register_cli(app)
+    from training.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from training.security import register_security
+
+    register_security(app)
+    return app
+
+
+def configure_database_url(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'training.sqlite3'}"
+    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri[len("postgres://"):]
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite") and uri not in ("sqlite://", "sqlite:///:memory:"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Foreign keys on and WAL for every SQLite connection (the embedded default)."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def configure_secret_key(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or development_secret_key(app.instance_path)
+
+
+def configure_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Войдите, чтобы открыть эту страницу."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    import training.models  # noqa: F401  (every table registered on the metadata)
+
+
+def configure_templates(app: Flask) -> None:
+    if app.config.get("TEMPLATES_STRICT"):
+        app.jinja_env.undefined = StrictUndefined
+    from training import templating
+
+    templating.register(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from training.accounts.routes import bp as accounts_bp
+    from training.audit.routes import bp as audit_bp
+    from training.home.routes import bp as home_bp
+    from training.org.routes import bp as org_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/auth")
+    app.register_blueprint(org_bp, url_prefix="/org")
+    app.register_blueprint(audit_bp, url_prefix="/audit")
+
+
+def register_cli(app: Flask) -> None:
+    from training.accounts.cli import accounts_cli
+    from training.jobs import jobs_cli
+
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(accounts_cli)
+    import training.accounts.jobs  # noqa: F401  (registers the domain's periodic jobs)

@@ -1,0 +1,149 @@
+"""Staff members as users, and their roles."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, event, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from training.db import utcnow
+from training.extensions import db
+from training.org.models import Centre, Department, RegionalService
+
+__all__ = ["Role", "User", "UserRole", "ROLE_LABELS"]
+
+
+class Role(enum.StrEnum):
+    EMPLOYEE = "employee"
+    TEACHER = "teacher"
+    MANAGER = "manager"
+    HR = "hr"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.EMPLOYEE: "сотрудник",
+    Role.TEACHER: "преподаватель",
+    Role.MANAGER: "руководитель ЦЗН",
+    Role.HR: "кадровая служба",
+    Role.ADMIN: "администратор",
+}
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class User(UserMixin, db.Model):
+    """A staff member of the employment service who can sign in.
+
+    Scope: ``regional_service_id`` is always set for staff (an administrator of the whole platform may
+    have none); ``centre_id`` and ``department_id`` are empty for staff of the regional service itself.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("regional_service_id", "personnel_number"),
+        Index("ix_users_centre_id_full_name", "centre_id", "full_name"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    personnel_number: Mapped[str | None] = mapped_column(String(40))
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    hire_date: Mapped[date | None] = mapped_column(Date)
+    regional_service_id: Mapped[int | None] = mapped_column(ForeignKey("regional_services.id"), index=True)
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(default=True)
+    one_time_password_expires_at: Mapped[datetime | None]
+    session_version: Mapped[int] = mapped_column(default=1)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    is_public_consent: Mapped[bool] = mapped_column(default=False)
+    consent_updated_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    last_login_at: Mapped[datetime | None]
+    # lower-cased «ФИО email табельный» for search: SQLite's lower() does not fold Cyrillic
+    search_text: Mapped[str] = mapped_column(String(500), default="")
+
+    role_links: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    service: Mapped[RegionalService | None] = relationship()
+    centre: Mapped[Centre | None] = relationship()
+    department: Mapped[Department | None] = relationship()
+
+    def __init__(self, **kwargs):
+        # Column defaults apply only at INSERT; services read these before the first flush.
+        for name, value in (("session_version", 1), ("must_change_password", True), ("is_active", True),
+                            ("is_public_consent", False), ("position", "")):
+            kwargs.setdefault(name, value)
+        super().__init__(**kwargs)
+
+    # Flask-Login: the id carries the session version, so changing the password signs out other sessions.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def roles(self) -> set[Role]:
+        return {Role(link.role) for link in self.role_links}
+
+    def has_role(self, *roles: str) -> bool:
+        mine = {link.role for link in self.role_links}
+        return any(str(r) in mine for r in roles)
+
+    def set_roles(self, roles: set[Role] | set[str]) -> None:
+        wanted = {str(r) for r in roles} or {Role.EMPLOYEE.value}
+        self.role_links = [link for link in self.role_links if link.role in wanted]
+        have = {link.role for link in self.role_links}
+        for role in sorted(wanted - have):
+            self.role_links.append(UserRole(role=role))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in Role if r in self.roles]
+
+    @property
+    def is_staff_manager(self) -> bool:
+        return self.has_role(Role.HR, Role.ADMIN, Role.MANAGER)
+
+    @property
+    def first_name(self) -> str:
+        parts = self.full_name.split()
+        return parts[1] if len(parts) > 1 else self.full_name
+
+    @property
+    def public_name(self) -> str | None:
+        """The name shown on public boards, or None when the person has not consented."""
+        return self.full_name if self.is_public_consent else None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+def search_key(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p).lower().replace("ё", "е")
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _fill_search_text(mapper, connection, user: User) -> None:
+    user.search_text = search_key(user.full_name, user.email, user.personnel_number)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def lower_email(column):
+    return func.lower(column)

@@ -1,0 +1,108 @@
+from flask import current_app, flash, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from training.accounts import bp, services
+from training.accounts.forms import ChangePasswordForm, ConsentForm, NewPasswordForm, SignInForm
+from training.errors import DomainError
+from training.extensions import db, limiter
+from training.signals import user_signed_in
+from training.web import is_safe_next, redirect_to, render_view
+
+
+def _account_key() -> str:
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
+def _login_limit_per_address() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"]
+
+
+def _login_limit_per_account() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit_per_address, methods=["POST"])
+@limiter.limit(_login_limit_per_account, key_func=_account_key, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect_to("home.index")
+    form = SignInForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            user_signed_in.send(user)
+            if user.must_change_password:
+                return redirect_to("accounts.first_password")
+            target = request.args.get("next")
+            return redirect_to(target if is_safe_next(target) else url_for("home.index"))
+    status = 422 if (form.is_submitted() and (error or form.errors)) else 200
+    return render_view("accounts/login.html", "login_form", status=status, form=form, error=error)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("Вы вышли из системы.", "info")
+    return redirect_to("accounts.login")
+
+
+@bp.route("/first-password", methods=["GET", "POST"])
+@login_required
+def first_password():
+    """Imported staff sign in with a one-time password and must set their own before anything else."""
+    if not current_user.must_change_password:
+        return redirect_to("home.index")
+    form = NewPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, None, form.new_password.data)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # the session version changed
+            flash("Пароль установлен. Добро пожаловать!", "success")
+            return redirect_to("home.index")
+    status = 422 if form.is_submitted() else 200
+    return render_view("accounts/first_password.html", None, status=status, form=form, error=error)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())
+            flash("Пароль изменён. На других устройствах потребуется войти заново.", "success")
+            return redirect_to("accounts.profile")
+    status = 422 if form.is_submitted() else 200
+    return render_view("accounts/change_password.html", None, status=status, form=form, error=error)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    # formdata is explicit: an unticked box sends nothing, which WTForms would otherwise read as "no form".
+    form = ConsentForm(formdata=request.form if request.method == "POST" else None, obj=current_user)
+    if form.validate_on_submit():
+        services.set_public_consent(current_user, form.is_public_consent.data)
+        db.session.commit()
+        flash("Настройки сохранены.", "success")
+        return redirect_to("accounts.profile")
+    return render_view("accounts/profile.html", None, form=form)

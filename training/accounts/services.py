@@ -1,0 +1,168 @@
+"""Sign-in, passwords, consent and staff scope: the rules of the accounts domain."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import Select, select
+
+from training.accounts.models import Role, User, normalise_email
+from training.accounts.passwords import (generate_one_time_password, hash_password, needs_rehash,
+                                         password_problems, verify_password)
+from training.audit import services as audit
+from training.db import utcnow
+from training.errors import DomainError, NotAllowed
+from training.extensions import db
+
+
+class SignInFailed(DomainError):
+    pass
+
+
+GENERIC_SIGN_IN_ERROR = "Неверный адрес почты или пароль."
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the user for a correct e-mail and password, else raise :class:`SignInFailed`.
+
+    The message never tells whether the account exists."""
+    user = find_by_email(email)
+    if user is None or not user.is_active:
+        verify_password(None, password)
+        raise SignInFailed(GENERIC_SIGN_IN_ERROR)
+    if not verify_password(user.password_hash, password):
+        raise SignInFailed(GENERIC_SIGN_IN_ERROR)
+    if user.must_change_password and user.one_time_password_expires_at and \
+            user.one_time_password_expires_at < utcnow():
+        raise SignInFailed("Срок действия одноразового пароля истёк. Обратитесь в кадровую службу за новым.")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, current_password: str | None, new_password: str) -> None:
+    """Set a new password. ``current_password`` is required unless the user signed in with a one-time one."""
+    if current_password is not None and not verify_password(user.password_hash, current_password):
+        raise DomainError("Текущий пароль указан неверно.")
+    if verify_password(user.password_hash, new_password):
+        raise DomainError("Новый пароль должен отличаться от прежнего.")
+    problems = password_problems(new_password, email=user.email, full_name=user.full_name)
+    if problems:
+        raise DomainError(" ".join(problems))
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    user.one_time_password_expires_at = None
+    user.session_version += 1
+
+
+def issue_one_time_password(user: User) -> str:
+    """Give the user a fresh one-time password; they must choose their own at the next sign-in."""
+    password = generate_one_time_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.one_time_password_expires_at = utcnow() + timedelta(days=current_app.config["ONE_TIME_PASSWORD_DAYS"])
+    user.session_version += 1
+    return password
+
+
+def reset_password(actor: User, user: User) -> str:
+    ensure_can_manage(actor, user)
+    password = issue_one_time_password(user)
+    audit.record(actor, "user.password_reset", "user", user.id, summary=f"Выдан одноразовый пароль: {user.full_name}")
+    return password
+
+
+def set_public_consent(user: User, consent: bool) -> None:
+    if user.is_public_consent != consent:
+        user.is_public_consent = consent
+        user.consent_updated_at = utcnow()
+
+
+# --- scope -----------------------------------------------------------------------------------------------
+
+def visible_staff(viewer: User) -> Select:
+    """Staff the viewer may see: administrators all, HR their regional service, a manager their centre."""
+    query = select(User)
+    if viewer.has_role(Role.ADMIN):
+        return query
+    if viewer.has_role(Role.HR) and viewer.regional_service_id:
+        return query.where(User.regional_service_id == viewer.regional_service_id)
+    if viewer.has_role(Role.MANAGER) and viewer.centre_id:
+        return query.where(User.centre_id == viewer.centre_id)
+    return query.where(User.id == viewer.id)
+
+
+def can_view(viewer: User, user: User) -> bool:
+    if viewer.id == user.id or viewer.has_role(Role.ADMIN):
+        return True
+    if viewer.has_role(Role.HR) and viewer.regional_service_id and viewer.regional_service_id == user.regional_service_id:
+        return True
+    return bool(viewer.has_role(Role.MANAGER) and viewer.centre_id and viewer.centre_id == user.centre_id)
+
+
+def can_manage(viewer: User, user: User) -> bool:
+    """Edit people, reset passwords: HR within their regional service, administrators everywhere.
+
+    HR never edits an administrator (no privilege escalation through HR)."""
+    if viewer.has_role(Role.ADMIN):
+        return True
+    if user.has_role(Role.ADMIN):
+        return False
+    return bool(viewer.has_role(Role.HR) and viewer.regional_service_id
+                and viewer.regional_service_id == user.regional_service_id)
+
+
+def ensure_can_manage(viewer: User, user: User) -> None:
+    if not can_manage(viewer, user):
+        raise NotAllowed("У вас нет прав на изменение данных этого сотрудника.")
+
+
+def assignable_roles(viewer: User) -> list[Role]:
+    roles = [Role.EMPLOYEE, Role.TEACHER, Role.MANAGER, Role.HR]
+    return roles + [Role.ADMIN] if viewer.has_role(Role.ADMIN) else roles
+
+
+def user_snapshot(user: User) -> dict:
+    return {
+        "email": user.email,
+        "personnel_number": user.personnel_number,
+        "full_name": user.full_name,
+        "position": user.position,
+        "hire_date": user.hire_date,
+        "regional_service_id": user.regional_service_id,
+        "centre_id": user.centre_id,
+        "department_id": user.department_id,
+        "roles": sorted(user.roles),
+        "is_active": user.is_active,
+    }
+
+
+def update_staff_member(actor: User, user: User, *, position: str, department_id: int | None,
+                        roles: set[str], is_active: bool) -> None:
+    from training.org.models import Department
+
+    ensure_can_manage(actor, user)
+    if Role.ADMIN in roles and not actor.has_role(Role.ADMIN):
+        raise NotAllowed("Роль «администратор» может назначить только администратор.")
+    if actor.id == user.id and not is_active:
+        raise DomainError("Нельзя отключить собственную учётную запись.")
+    before = user_snapshot(user)
+    if department_id:
+        department = db.session.get(Department, department_id)
+        if department is None or department.centre.regional_service_id != user.regional_service_id:
+            raise DomainError("Подразделение не найдено в службе занятости сотрудника.")
+        user.department_id, user.centre_id = department.id, department.centre_id
+    user.position = position.strip()
+    user.set_roles(roles)
+    if user.is_active != is_active:
+        user.is_active = is_active
+        user.session_version += 1
+    old, new = audit.changed_fields(before, user_snapshot(user))
+    if new:
+        audit.record(actor, "user.update", "user", user.id, before=old, after=new,
+                     summary=f"Изменены данные сотрудника: {user.full_name}")

@@ -1,0 +1,4 @@
+"""The audit domain. Its views live in `routes.py`, which the app factory imports before registering `bp`."""
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__)

@@ -1,0 +1,36 @@
+from datetime import date
+
+from flask import request
+from sqlalchemy import select
+
+from training.accounts.models import Role, User
+from training.audit import bp, services
+from training.extensions import db
+from training.web import page_args, render_view, role_required
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/")
+@role_required(Role.ADMIN)
+def index():
+    filters = {
+        "actor_id": request.args.get("actor_id", type=int),
+        "action": request.args.get("action") or None,
+        "object_type": request.args.get("object_type") or None,
+        "object_id": request.args.get("object_id") or None,
+        "date_from": _date_arg("date_from"),
+        "date_to": _date_arg("date_to"),
+    }
+    page, per_page = page_args()
+    entries = db.paginate(services.filtered_entries(**filters), page=page, per_page=per_page, error_out=False)
+    actors = db.session.scalars(
+        select(User).where(User.id.in_(select(services.AuditEntry.actor_id).distinct())).order_by(User.full_name)
+    ).all()
+    return render_view("audit/index.html", "entries", entries=entries, filters=filters, actors=actors,
+                       actions=services.known_actions())

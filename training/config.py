@@ -1,0 +1,97 @@
+"""Configuration classes. Secrets come from the environment; production refuses to start without them."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    APP_NAME = "Клиентоцентричность СЗН"
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; expiry mid-lesson loses answers
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Flask-Limiter: memory by default; RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 for several workers
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"
+    LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per minute;30 per hour"
+    # argon2id parameters (argon2-cffi defaults: t=3, m=64 MiB, p=4)
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 65536
+    ONE_TIME_PASSWORD_DAYS = 14
+    PASSWORD_MIN_LENGTH = 10
+    COURSE_MAX_MONTHS = 3
+    ITEMS_PER_PAGE = 50
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@szn.local")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # used in links printed on paper (QR codes)
+    TEMPLATES_STRICT = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+    TEMPLATES_STRICT = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_COST = 1024
+    TEMPLATES_STRICT = True
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    def __init__(self) -> None:
+        key = os.environ.get("SECRET_KEY", "")
+        if len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY is missing or shorter than 32 characters: set a long random SECRET_KEY "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL is not set: production runs on PostgreSQL.")
+        self.SECRET_KEY = key
+
+
+def development_secret_key(instance_path: str) -> str:
+    """Generate once and keep the development key in instance/, never in the repository."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def config_from_env() -> type[Config] | Config:
+    name = os.environ.get("TRAINING_CONFIG", "development").lower()
+    if name == "production":
+        return ProductionConfig()
+    if name == "testing":
+        return TestingConfig
+    return DevelopmentConfig

@@ -1,0 +1,5 @@
+"""Imports every domain's models so the metadata (and Alembic's autogenerate) sees all tables."""
+from training.accounts.models import *  # noqa: F401,F403
+from training.audit.models import *  # noqa: F401,F403
+from training.jobs import JobRun  # noqa: F401
+from training.org.models import *  # noqa: F401,F403

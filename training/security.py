@@ -1,0 +1,68 @@
+"""Session loading, forced password change, htmx-aware sign-in redirects and security headers."""
+from __future__ import annotations
+
+from flask import Flask, make_response, redirect, request, url_for
+from flask_login import current_user
+
+from training.extensions import db, htmx, login_manager
+
+# Endpoints a user who must still choose a password may open.
+_ALLOWED_BEFORE_PASSWORD = {"accounts.first_password", "accounts.logout", "static", "home.healthz"}
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    from training.accounts.models import User
+
+    try:
+        user_id, version = (int(part) for part in session_id.split(":", 1))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.session_version != version:
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    target = url_for("accounts.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    if htmx:
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = target
+        return response
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": "Требуется вход"}, 401
+    return redirect(target)
+
+
+def register_security(app: Flask) -> None:
+    @app.before_request
+    def force_password_change():
+        if (current_user.is_authenticated and current_user.must_change_password
+                and request.endpoint not in _ALLOWED_BEFORE_PASSWORD):
+            target = url_for("accounts.first_password")
+            if htmx:
+                response = make_response("", 204)
+                response.headers["HX-Redirect"] = target
+                return response
+            return redirect(target)
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if current_user.is_authenticated and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,177 @@
+"""Reading uploaded CSV/XLSX tables and writing exports, shared by every import and export.
+
+Readers return rows with the line number a person sees in Excel or a text editor, so errors can point at
+«строка 7, столбец «E-mail»»."""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from training.errors import DomainError
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Строка {self.line}" + (f", столбец «{self.column}»" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class ImportRejected(DomainError):
+    """The file was not imported; ``problems`` lists every error found, by line and column."""
+
+    status_code = 422
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.line, p.column or ""))
+        super().__init__(f"Файл не загружен: найдено ошибок — {len(self.problems)}. Ничего не изменено.")
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[Any]]]  # (line number, cells)
+
+
+def read_table(filename: str, data: bytes) -> Table:
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        return _read_xlsx(data)
+    if name.endswith((".csv", ".txt")) or not name:
+        return _read_csv(data)
+    raise ImportRejected([Problem(1, None, "поддерживаются только файлы CSV и XLSX.")])
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Excel «CSV» on a Russian Windows saves in windows-1251.
+        return data.decode("cp1251")
+    except UnicodeDecodeError as exc:  # pragma: no cover - cp1251 maps nearly every byte
+        raise ImportRejected([Problem(1, None, "файл не в кодировке UTF-8 или Windows-1251.")]) from exc
+
+
+def _read_csv(data: bytes) -> Table:
+    text = _decode(data)
+    if not text.strip():
+        raise ImportRejected([Problem(1, None, "файл пуст.")])
+    first_line = text.splitlines()[0]
+    delimiter = max([";", ",", "\t"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[Any]]] = []
+    header: list[str] | None = None
+    for cells in reader:
+        line = reader.line_num
+        if header is None:
+            header = [c.strip() for c in cells]
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        rows.append((line, cells))
+    return Table(header or [], rows)
+
+
+def _read_xlsx(data: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise ImportRejected([Problem(1, None, "файл XLSX повреждён или это не таблица Excel.")]) from exc
+    sheet = workbook.worksheets[0]
+    header: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
+    for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = ["" if v is None else v for v in values]
+        if header is None:
+            header = [str(c).strip() for c in cells]
+            continue
+        if not any(str(c).strip() for c in cells):
+            continue
+        rows.append((index, cells))
+    workbook.close()
+    return Table(header or [], rows)
+
+
+def cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> date:
+    """Dates as Excel stores them, or typed as ДД.ММ.ГГГГ or ГГГГ-ММ-ДД."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"«{text}» — не дата; ожидается ДД.ММ.ГГГГ")
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- exports ---------------------------------------------------------------------------------------------
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """CSV that Excel opens correctly: UTF-8 with BOM, semicolons."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else _export_value(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Лист1") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_export_value(v) if not isinstance(v, (int, float, date)) else v for v in row])
+    for index, _ in enumerate(header):
+        sheet.column_dimensions[column_letter(index)].width = 22
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _export_value(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # no formula injection when the export is opened in a spreadsheet
+    if isinstance(value, (date, datetime)):
+        return value.strftime("%d.%m.%Y")
+    return value

@@ -1,0 +1,78 @@
+"""Request helpers shared by every blueprint: page-or-fragment rendering, role checks, htmx redirects."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from training.extensions import htmx
+
+
+def render_view(template: str, block: str | None = None, status: int = 200, **ctx: Any):
+    """Render the whole page, or only ``block`` of it for an htmx request.
+
+    Boosted and history-restore requests get the full page. ``Vary: HX-Request`` tells caches the two
+    answers differ.
+    """
+    if block and htmx and not (htmx.boosted or htmx.history_restore_request):
+        current_app.update_template_context(ctx)
+        tmpl = current_app.jinja_env.get_template(template)
+        body = "".join(tmpl.blocks[block](tmpl.new_context(ctx)))
+    else:
+        body = render_template(template, **ctx)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def redirect_to(endpoint_or_url: str, **values: Any):
+    """After a successful POST: ``HX-Redirect`` for htmx, 303 otherwise."""
+    url = url_for(endpoint_or_url, **values) if "/" not in endpoint_or_url else endpoint_or_url
+    if htmx:
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)
+
+
+def is_safe_next(target: str | None) -> bool:
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
+
+
+def role_required(*roles: str) -> Callable:
+    """Allow signed-in users holding any of ``roles``; others get 403. Records the roles on the view
+    so the authorization-matrix test can read what each endpoint demands."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any):
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open to anonymous visitors (clients, verification). Purely declarative."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def page_args() -> tuple[int, int]:
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    return page, current_app.config["ITEMS_PER_PAGE"]

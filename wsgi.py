@@ -1,0 +1,42 @@
+"""WSGI entry point (gunicorn wsgi:app) and the ``flask seed …`` commands.
+
+The ``training`` package never imports ``seeds``: seed data is wired in here."""
+import click
+from flask.cli import AppGroup
+
+from training import create_app
+from training.extensions import db
+
+app = create_app()
+seed_cli = AppGroup("seed", help="Справочные и демонстрационные данные.")
+
+
+@seed_cli.command("reference")
+def seed_reference() -> None:
+    """Справочные данные (безопасно для рабочей базы, повторный запуск ничего не дублирует)."""
+    from seeds import reference
+
+    summary = reference.run()
+    db.session.commit()
+    click.echo(f"Справочные данные: {summary}")
+
+
+@seed_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Только если в базе ещё нет сотрудников.")
+def seed_demo(if_empty: bool) -> None:
+    """Демонстрационный регион: 3 ЦЗН, ~60 сотрудников всех ролей. Только для разработки и показа."""
+    from seeds import demo, reference
+
+    reference.run()
+    logins = demo.run(only_if_empty=if_empty)
+    db.session.commit()
+    if logins is None:
+        click.echo("В базе уже есть сотрудники: демо-данные не загружались.")
+        logins = demo.demo_logins_if_present()
+    if logins:
+        click.echo("\nДемо-входы (пароль у всех: %s):" % demo.DEMO_PASSWORD)
+        for role, email in logins:
+            click.echo(f"  {role:<18} {email}")
+
+
+app.cli.add_command(seed_cli)
