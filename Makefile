@@ -38,6 +38,7 @@ browser:
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed reference
+	$(BIN)/flask seed course
 	$(BIN)/flask seed demo --if-empty
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

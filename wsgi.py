@@ -39,4 +39,14 @@ def seed_demo(if_empty: bool) -> None:
             click.echo(f"  {role:<18} {email}")
 
 
+@seed_cli.command("course")
+def seed_course() -> None:
+    """Курс: модули, блоки, уроки, кейсы и банки вопросов из seeds/course/ (повторный запуск обновляет тексты)."""
+    from seeds.course_loader import load_course
+
+    summary = load_course()
+    db.session.commit()
+    click.echo(f"Курс загружен: {summary}")
+
+
 app.cli.add_command(seed_cli)

@@ -109,7 +109,25 @@ def run(only_if_empty: bool = False) -> list[tuple[str, str]] | None:
             user.must_change_password = False
             user.one_time_password_expires_at = None
     db.session.flush()
+    _demo_cohort(admin)
     return demo_logins_if_present()
+
+
+def _demo_cohort(admin: User) -> None:
+    """A cohort of the first centre's staff with the demo teacher, when the course is loaded."""
+    from datetime import timedelta
+
+    from training.courses.models import Cohort, Course
+    from training.courses.services import create_cohort, enrol
+
+    course = db.session.scalar(select(Course).order_by(Course.id))
+    if course is None or db.session.scalar(select(Cohort.id).where(Cohort.name == "Демо-группа")):
+        return
+    teacher = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[3][0]))
+    cohort = create_cohort(admin, course, name="Демо-группа", start_date=date.today() - timedelta(days=20),
+                           teacher_ids=[teacher.id])
+    learners = list(db.session.scalars(select(User).where(User.centre_id.is_not(None)).order_by(User.id).limit(20)))
+    enrol(admin, cohort, [u for u in learners if u.id != teacher.id])
 
 
 def demo_logins_if_present() -> list[tuple[str, str]]:

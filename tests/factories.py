@@ -68,3 +68,48 @@ def make_user(*roles: Role, department: Department | None = None, centre: Centre
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_course(blocks: int = 14, *, with_cases: bool = True):
+    """A course shaped like the real one: 3 modules (blocks 1–5, 6–11, 12–14 when there are 14 blocks)."""
+    from training.content import render_markdown
+    from training.courses.models import Block, Course, CourseModule, PracticalCase
+
+    course = Course(code=f"course-{next(_counter)}", title="Формирование системы управления клиентским опытом",
+                    short_title="Клиентский опыт в СЗН", content_version="1.0", content_date=date(2026, 11, 1),
+                    duration_months=3)
+    bounds = [(1, 5), (6, 11), (12, 14)] if blocks == 14 else [(1, blocks)]
+    for module_number, (first, last) in enumerate(bounds, start=1):
+        module = CourseModule(course=course, number=module_number, title=f"Модуль {module_number}")
+        for number in range(first, last + 1):
+            block = Block(course=course, module=module, number=number, title=f"Блок {number}",
+                          summary="О чём блок.", lesson_markdown="## Раздел\n\nТекст урока.",
+                          lesson_html=render_markdown("## Раздел\n\nТекст урока."), takeaways=["Вывод"],
+                          word_count=900, reading_minutes=7)
+            if with_cases:
+                block.case = PracticalCase(title=f"Кейс {number}", body_markdown="Ситуация.",
+                                           body_html="<p>Ситуация.</p>",
+                                           rubric=[{"criterion": "Анализ", "points": 5, "description": "…"},
+                                                   {"criterion": "Решение", "points": 5, "description": "…"}],
+                                           max_points=10, pass_points=6)
+            db.session.add(block)
+    db.session.add(course)
+    db.session.commit()
+    return course
+
+
+def make_cohort(course, service, *, start=None, sequential: bool = False, teachers=(), learners=()):
+    from training.courses.models import Cohort, CohortTeacher, Enrolment
+    from training.courses.services import add_months
+
+    start = start or date.today()
+    cohort = Cohort(course_id=course.id, regional_service_id=service.id, name=f"Группа {next(_counter)}",
+                    start_date=start, deadline=add_months(start, 3), is_sequential=sequential)
+    db.session.add(cohort)
+    db.session.flush()
+    for teacher in teachers:
+        db.session.add(CohortTeacher(cohort_id=cohort.id, user_id=teacher.id))
+    for learner in learners:
+        db.session.add(Enrolment(course_id=course.id, cohort_id=cohort.id, user_id=learner.id))
+    db.session.commit()
+    return cohort

@@ -95,18 +95,26 @@ def register_blueprints(app: Flask) -> None:
     from training.accounts.routes import bp as accounts_bp
     from training.audit.routes import bp as audit_bp
     from training.home.routes import bp as home_bp
+    from training.courses.routes import bp as courses_bp
+    from training.notifications.routes import bp as notifications_bp
     from training.org.routes import bp as org_bp
+    from training.quizzes.routes import bp as quizzes_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp, url_prefix="/auth")
     app.register_blueprint(org_bp, url_prefix="/org")
     app.register_blueprint(audit_bp, url_prefix="/audit")
+    app.register_blueprint(courses_bp, url_prefix="/learn")
+    app.register_blueprint(quizzes_bp, url_prefix="/quizzes")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
 
 
 def register_cli(app: Flask) -> None:
     from training.accounts.cli import accounts_cli
+    from training.courses.cli import course_cli
     from training.jobs import jobs_cli
 
     app.cli.add_command(jobs_cli)
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(course_cli)
     import training.accounts.jobs  # noqa: F401  (registers the domain's periodic jobs)

@@ -3,3 +3,6 @@ from training.accounts.models import *  # noqa: F401,F403
 from training.audit.models import *  # noqa: F401,F403
 from training.jobs import JobRun  # noqa: F401
 from training.org.models import *  # noqa: F401,F403
+from training.courses.models import *  # noqa: F401,F403
+from training.notifications.models import *  # noqa: F401,F403
+from training.quizzes.models import *  # noqa: F401,F403

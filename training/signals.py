@@ -1,7 +1,19 @@
-"""Facts announced across domains. Senders never import the listeners (see docs/ARCHITECTURE.md)."""
+"""Facts announced across domains. Senders never import the listeners (see docs/ARCHITECTURE.md).
+
+Receivers run inside the sender's transaction: what they write commits or rolls back with it."""
 from blinker import Namespace
 
 _signals = Namespace()
 
 user_signed_in = _signals.signal("user-signed-in")
 staff_imported = _signals.signal("staff-imported")
+# sender: the learner (User); kwargs: block_id, attempt_id, percent — a block's quiz was passed
+quiz_passed = _signals.signal("quiz-passed")
+# sender: the learner; kwargs: enrolment — every block of the course is complete
+course_completed = _signals.signal("course-completed")
+# sender: the learner; kwargs: enrolment, block — all three stages of a block are done
+block_completed = _signals.signal("block-completed")
+# sender: the learner; kwargs: submission — a teacher accepted a practical case
+case_accepted = _signals.signal("case-accepted")
+# sender: a Block; receivers return a dict merged into `flask course outline` (e.g. {"questions": {...}})
+course_outline_requested = _signals.signal("course-outline-requested")

@@ -6,13 +6,13 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, has_request_context, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from training.extensions import htmx
 
 
-def render_view(template: str, block: str | None = None, status: int = 200, **ctx: Any):
+def render_view(template: str, block: str | None = None, /, status: int = 200, **ctx: Any):
     """Render the whole page, or only ``block`` of it for an htmx request.
 
     Boosted and history-restore requests get the full page. ``Vary: HX-Request`` tells caches the two
@@ -76,3 +76,11 @@ def page_args() -> tuple[int, int]:
     except ValueError:
         page = 1
     return page, current_app.config["ITEMS_PER_PAGE"]
+
+
+def path_for(endpoint: str, **values: Any) -> str:
+    """A site-relative URL that services can build outside a request (CLI, jobs, tests)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)

@@ -1,64 +1,43 @@
 """Every route of the app, for every role and for anonymous visitors, gets the expected outcome.
 
-An endpoint missing from ACCESS fails the test: no route ships without a decision on who may open it."""
+The expected access of each endpoint lives in tests/<domain>/access.py (see tests/core/access.py). An endpoint
+missing from every table fails the test: no route ships without a decision on who may open it."""
 from __future__ import annotations
+
+import importlib
+import pkgutil
 
 import pytest
 
+import tests
+from tests.core.access import PUBLIC, ROLES, SIGNED_IN
 from tests.factories import make_user
 from training.accounts.models import Role
 
-PUBLIC = "public"
-SIGNED_IN = "signed-in"
-ROLES = [Role.EMPLOYEE, Role.TEACHER, Role.MANAGER, Role.HR, Role.ADMIN]
-STAFF_VIEWERS = {Role.ADMIN, Role.HR, Role.MANAGER}
-STAFF_EDITORS = {Role.ADMIN, Role.HR}
 
-# endpoint -> PUBLIC, SIGNED_IN or the set of roles allowed
-ACCESS: dict[str, object] = {
-    "static": PUBLIC,
-    "home.healthz": PUBLIC,
-    "home.index": SIGNED_IN,
-    "accounts.login": PUBLIC,
-    "accounts.logout": SIGNED_IN,
-    "accounts.first_password": SIGNED_IN,
-    "accounts.change_password": SIGNED_IN,
-    "accounts.profile": SIGNED_IN,
-    "org.structure": STAFF_VIEWERS,
-    "org.staff": STAFF_VIEWERS,
-    "org.staff_detail": STAFF_VIEWERS,
-    "org.staff_edit": STAFF_EDITORS,
-    "org.staff_reset_password": STAFF_EDITORS,
-    "org.staff_import": STAFF_EDITORS,
-    "org.staff_import_template": STAFF_EDITORS,
-    "audit.index": {Role.ADMIN},
-}
+def _access_modules():
+    modules = []
+    for info in pkgutil.iter_modules(tests.__path__):
+        if info.ispkg:
+            try:
+                modules.append(importlib.import_module(f"tests.{info.name}.access"))
+            except ModuleNotFoundError:
+                continue
+    return modules
 
 
-def url_arguments(ctx) -> dict[str, object]:
-    """Values for URL parameters: objects inside every tested user's scope."""
-    return {"filename": "css/app.css", "user_id": ctx["colleague"].id, "fmt": "csv"}
+MODULES = _access_modules()
+ACCESS: dict[str, object] = {}
+for _module in MODULES:
+    ACCESS.update(_module.ACCESS)
 
 
 def test_every_endpoint_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     missing = sorted(endpoints - ACCESS.keys())
-    assert not missing, f"add these endpoints to ACCESS with their expected access: {missing}"
+    assert not missing, f"add these endpoints to tests/<domain>/access.py with their expected access: {missing}"
     stale = sorted(ACCESS.keys() - endpoints)
-    assert not stale, f"ACCESS lists endpoints that no longer exist: {stale}"
-
-
-def _requests(app, ctx):
-    from flask import url_for
-
-    args = url_arguments(ctx)
-    # signing out goes last, so one signed-in client serves the whole walk
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "accounts.logout", r.rule)):
-        values = {name: args[name] for name in rule.arguments}
-        with app.test_request_context():
-            url = url_for(rule.endpoint, **values)
-        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS", "HEAD"})[0]
-        yield rule.endpoint, method, url
+    assert not stale, f"access tables list endpoints that no longer exist: {stale}"
 
 
 @pytest.fixture
@@ -66,7 +45,26 @@ def ctx(org):
     colleague = make_user(department=org.front_a, full_name="Коллегова Вера Павловна")
     users = {role: make_user(role, department=org.front_a if role != Role.HR else None,
                              service=org.service) for role in ROLES}
-    return {"colleague": colleague, "users": users}
+    ctx = {"org": org, "colleague": colleague, "users": users}
+    arguments = {}
+    for module in MODULES:
+        arguments.update(module.url_arguments(ctx))
+    ctx["arguments"] = arguments
+    return ctx
+
+
+def _requests(app, ctx):
+    from flask import url_for
+
+    # signing out goes last, so one signed-in client serves the whole walk
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "accounts.logout", r.rule)):
+        missing = set(rule.arguments) - ctx["arguments"].keys()
+        assert not missing, f"{rule.endpoint}: give a value for {missing} in tests/<domain>/access.py url_arguments"
+        values = {name: ctx["arguments"][name] for name in rule.arguments}
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **values)
+        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS", "HEAD"})[0]
+        yield rule.endpoint, method, url
 
 
 def _outcome(response) -> str:

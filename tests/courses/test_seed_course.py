@@ -1,0 +1,79 @@
+import json
+
+from sqlalchemy import func, select
+
+from seeds.course_loader import load_course
+from tests.factories import make_cohort, make_user
+from training.accounts.models import Role
+from training.courses import services
+from training.courses.models import Block, BlockProgress, CaseSubmission, Course, CourseModule, PracticalCase, Stage
+from training.extensions import db
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_seed_loads_three_modules_fourteen_blocks_lessons_and_cases(app):
+    load_course()
+    db.session.commit()
+    assert (count(Course), count(CourseModule), count(Block), count(PracticalCase)) == (1, 3, 14, 14)
+    blocks = db.session.scalars(select(Block).order_by(Block.number)).all()
+    assert [b.module.number for b in blocks] == [1] * 5 + [2] * 6 + [3] * 3
+    for block in blocks:
+        assert 800 <= block.word_count <= 2500, (block.number, block.word_count)
+        assert block.reading_minutes <= 20
+        assert 4 <= len(block.takeaways) <= 7
+        assert block.lesson_html.startswith("<") and "<h1" not in block.lesson_html
+        assert block.case.rubric and block.case.pass_points <= block.case.max_points
+
+
+def test_reseeding_updates_texts_without_touching_progress(app, org):
+    load_course()
+    db.session.commit()
+    course = db.session.scalar(select(Course))
+    teacher = make_user(Role.TEACHER, department=org.back_a)
+    learner = make_user(department=org.front_a)
+    cohort = make_cohort(course, org.service, teachers=[teacher], learners=[learner])
+    enrolment = cohort.enrolments[0]
+    block = course.blocks[0]
+    services.complete_stage(enrolment, block, Stage.LESSON)
+    services.submit_case(enrolment, block, "Мой ответ " * 10)
+    db.session.commit()
+    block.lesson_markdown = "устаревший текст"
+    db.session.commit()
+    summary = load_course()
+    db.session.commit()
+    assert summary.lessons_changed == 1
+    assert block.lesson_markdown != "устаревший текст" and block.id == course.blocks[0].id
+    assert count(BlockProgress) == 1 and count(CaseSubmission) == 1
+    assert services.block_state(learner, block).lesson_done
+    assert load_course().lessons_changed == 0
+
+
+def test_outline_json_lists_blocks_with_words_minutes_and_cases(app, runner):
+    load_course()
+    db.session.commit()
+    result = runner.invoke(args=["course", "outline", "--json"])
+    data = json.loads(result.output)
+    blocks = [b for m in data["modules"] for b in m["blocks"]]
+    assert len(data["modules"]) == 3 and len(blocks) == 14
+    assert all(b["has_case"] and b["case_has_rubric"] and b["lesson_words"] >= 800 for b in blocks)
+    assert blocks[4]["reading_minutes"] == db.session.scalar(select(Block.reading_minutes).where(Block.number == 5))
+
+
+def test_lesson_page_is_light(client, login, app, org):
+    load_course()
+    db.session.commit()
+    login(make_user(Role.TEACHER, department=org.back_a))
+    sizes = []
+    for number in range(1, 15):
+        response = client.get(f"/learn/block/{number}")
+        assert response.status_code == 200
+        total = len(response.data)
+        for asset in ("/static/css/app.css", "/static/js/htmx.min.js", "/static/js/app.js"):
+            asset_response = client.get(asset)
+            total += len(asset_response.data)
+            asset_response.close()
+        sizes.append(total)
+    assert max(sizes) < 100 * 1024, sizes

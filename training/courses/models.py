@@ -1,0 +1,220 @@
+"""The course (modules, blocks, lessons, cases), cohorts and enrolments, and each learner's progress.
+
+A block has three stages (methodology 5.3): informational (lesson), communicational (questions to the teacher
+and the cohort's discussion) and verification (quiz + practical case). A block is complete when its lesson is
+studied, its quiz passed and its case accepted; the course when all blocks are."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from training.db import utcnow
+from training.extensions import db
+
+__all__ = ["Course", "CourseModule", "Block", "PracticalCase", "Cohort", "Enrolment", "BlockProgress",
+           "TeacherQuestion", "DiscussionPost", "CaseSubmission", "CaseStatus", "Stage"]
+
+
+class Stage(enum.StrEnum):
+    LESSON = "lesson"
+    QUIZ = "quiz"
+    CASE = "case"
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    short_title: Mapped[str] = mapped_column(String(200))
+    content_version: Mapped[str] = mapped_column(String(20))
+    content_date: Mapped[date] = mapped_column(Date)
+    duration_months: Mapped[int] = mapped_column(default=3)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    modules: Mapped[list[CourseModule]] = relationship(back_populates="course", order_by="CourseModule.number")
+    blocks: Mapped[list[Block]] = relationship(back_populates="course", order_by="Block.number",
+                                               viewonly=True)
+
+
+class CourseModule(db.Model):
+    __tablename__ = "course_modules"
+    __table_args__ = (UniqueConstraint("course_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    course: Mapped[Course] = relationship(back_populates="modules")
+    blocks: Mapped[list[Block]] = relationship(back_populates="module", order_by="Block.number")
+
+
+class Block(db.Model):
+    __tablename__ = "blocks"
+    __table_args__ = (UniqueConstraint("course_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    lesson_markdown: Mapped[str] = mapped_column(Text, default="")
+    lesson_html: Mapped[str] = mapped_column(Text, default="")  # sanitised, rendered once at seed time
+    takeaways: Mapped[list[str]] = mapped_column(JSON, default=list)
+    video_url: Mapped[str] = mapped_column(String(500), default="")
+    slides_url: Mapped[str] = mapped_column(String(500), default="")
+    word_count: Mapped[int] = mapped_column(default=0)
+    reading_minutes: Mapped[int] = mapped_column(default=0)
+    content_updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    course: Mapped[Course] = relationship(back_populates="blocks")
+    module: Mapped[CourseModule] = relationship(back_populates="blocks")
+    case: Mapped[PracticalCase | None] = relationship(back_populates="block", uselist=False)
+
+
+class PracticalCase(db.Model):
+    __tablename__ = "practical_cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    body_markdown: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    rubric: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{criterion, points, description}]
+    max_points: Mapped[int] = mapped_column(default=0)
+    pass_points: Mapped[int] = mapped_column(default=0)
+    block: Mapped[Block] = relationship(back_populates="case")
+
+
+class Cohort(db.Model):
+    """A group of learners who start together; deadline = start + the course's months (never longer)."""
+
+    __tablename__ = "cohorts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    regional_service_id: Mapped[int] = mapped_column(ForeignKey("regional_services.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    is_sequential: Mapped[bool] = mapped_column(default=False)
+    is_auto_certificate: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    course: Mapped[Course] = relationship()
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="cohort")
+    teachers = relationship("User", secondary="cohort_teachers", order_by="User.full_name")
+
+
+class CohortTeacher(db.Model):
+    __tablename__ = "cohort_teachers"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class Enrolment(db.Model):
+    """One learner in one cohort. A person takes a course once: (course, user) is unique."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("course_id", "user_id"), Index("ix_enrolments_cohort_id", "cohort_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    completed_at: Mapped[datetime | None]
+    blocks_completed: Mapped[int] = mapped_column(default=0)
+    cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
+    user = relationship("User", foreign_keys=[user_id])
+    progress: Mapped[list[BlockProgress]] = relationship(back_populates="enrolment")
+
+
+class BlockProgress(db.Model):
+    """A learner's three stages of one block; each timestamp is set once (first completion wins)."""
+
+    __tablename__ = "block_progress"
+    __table_args__ = (UniqueConstraint("enrolment_id", "block_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id"), index=True)
+    lesson_opened_at: Mapped[datetime | None]
+    lesson_done_at: Mapped[datetime | None]
+    quiz_passed_at: Mapped[datetime | None]
+    case_accepted_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    enrolment: Mapped[Enrolment] = relationship(back_populates="progress")
+    block: Mapped[Block] = relationship()
+
+    def stage_done(self, stage: Stage) -> bool:
+        return getattr(self, STAGE_COLUMNS[stage]) is not None
+
+
+STAGE_COLUMNS = {Stage.LESSON: "lesson_done_at", Stage.QUIZ: "quiz_passed_at", Stage.CASE: "case_accepted_at"}
+
+
+class TeacherQuestion(db.Model):
+    """Stage 2: a learner's question to the teacher about a block, and the answer."""
+
+    __tablename__ = "teacher_questions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None]
+    block: Mapped[Block] = relationship()
+    cohort: Mapped[Cohort] = relationship()
+    author = relationship("User", foreign_keys=[author_id])
+    answered_by = relationship("User", foreign_keys=[answered_by_id])
+
+
+class DiscussionPost(db.Model):
+    """Stage 2: the discussion thread of a block within a cohort."""
+
+    __tablename__ = "discussion_posts"
+    __table_args__ = (Index("ix_discussion_posts_block_cohort", "block_id", "cohort_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    author = relationship("User")
+
+
+class CaseStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+    @property
+    def label(self) -> str:
+        return {"submitted": "на проверке", "accepted": "принят", "returned": "возвращён на доработку"}[self.value]
+
+
+class CaseSubmission(db.Model):
+    """Stage 3: the learner's free answer to the block's practical case; a teacher accepts or returns it."""
+
+    __tablename__ = "case_submissions"
+    __table_args__ = (UniqueConstraint("enrolment_id", "block_id", "attempt_no"),
+                      Index("ix_case_submissions_status", "status", "submitted_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id"))
+    attempt_no: Mapped[int]
+    answer: Mapped[str] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.SUBMITTED)
+    points: Mapped[int | None]
+    criteria_points: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    comment: Mapped[str | None] = mapped_column(Text)
+    graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    graded_at: Mapped[datetime | None]
+    enrolment: Mapped[Enrolment] = relationship()
+    block: Mapped[Block] = relationship()
+    graded_by = relationship("User", foreign_keys=[graded_by_id])

@@ -1,0 +1,361 @@
+from datetime import date
+
+from flask import abort, flash, make_response, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from training.accounts.models import Role, User
+from training.courses import bp, services
+from training.courses.forms import (AnswerForm, CaseAnswerForm, CaseGradeForm, CohortEditForm, CohortForm,
+                                    DiscussionForm, EnrolForm, QuestionForm)
+from training.courses.models import Block, CaseSubmission, Cohort, Stage, TeacherQuestion
+from training.errors import DomainError
+from training.extensions import db
+from training.org import services as org_services
+from training.tabular import csv_bytes, xlsx_bytes
+from training.templating import NavItem, add_home_panel, add_nav_item
+from training.web import page_args, redirect_to, render_view, role_required
+
+TEACHING = (Role.TEACHER, Role.HR, Role.ADMIN)
+ORGANISERS = (Role.HR, Role.ADMIN)
+
+add_nav_item(NavItem("courses.index", "Обучение", "book", order=10))
+add_nav_item(NavItem("courses.teacher_queue", "Проверка", "log", roles=TEACHING, on_phone=False, order=20))
+add_nav_item(NavItem("courses.cohorts", "Группы", "people", roles=ORGANISERS + (Role.MANAGER,), on_phone=False,
+                     order=30))
+add_home_panel("courses/_next_step.html", order=10)
+
+
+@bp.app_template_global()
+def course_overview_for(user):
+    """For the home-page panel: the learner's overview, or None when they are not enrolled."""
+    from training.courses.models import Course
+
+    course = db.session.scalar(select(Course).order_by(Course.id))
+    enrolment = services.enrolment_of(user, course) if course else None
+    return services.learner_overview(enrolment) if enrolment else None
+
+
+def _block_or_404(number: int) -> Block:
+    course = services.the_course()
+    block = db.session.scalar(select(Block).where(Block.course_id == course.id, Block.number == number))
+    if block is None:
+        abort(404)
+    return block
+
+
+def _learning_context(number: int):
+    """The block and the learner's enrolment; staff who teach may preview without one."""
+    block = _block_or_404(number)
+    enrolment = services.enrolment_of(current_user, block.course)
+    if enrolment is None and not current_user.has_role(*TEACHING):
+        abort(403, "Вы не записаны на курс. Обратитесь в кадровую службу.")
+    return block, enrolment
+
+
+# --- learner ----------------------------------------------------------------------------------------------
+
+@bp.get("/")
+@login_required
+def index():
+    course = services.the_course()
+    enrolment = services.enrolment_of(current_user, course)
+    overview = services.learner_overview(enrolment) if enrolment else None
+    return render_view("courses/index.html", None, course=course, overview=overview)
+
+
+@bp.get("/block/<int:number>")
+@login_required
+def block(number: int):
+    block, enrolment = _learning_context(number)
+    state = None
+    if enrolment is not None:
+        if services.is_block_open(enrolment, block):
+            services.open_lesson(enrolment, block)
+            db.session.commit()
+        state = services.block_state(current_user, block)
+    return render_view("courses/lesson.html", None, block=block, enrolment=enrolment, state=state)
+
+
+@bp.post("/block/<int:number>/studied")
+@login_required
+def mark_studied(number: int):
+    block, enrolment = _learning_context(number)
+    if enrolment is None:
+        abort(403)
+    services.complete_stage(enrolment, block, Stage.LESSON)
+    db.session.commit()
+    state = services.block_state(current_user, block)
+    return render_view("courses/lesson.html", "studied", block=block, enrolment=enrolment, state=state)
+
+
+@bp.route("/block/<int:number>/discuss", methods=["GET", "POST"])
+@login_required
+def discuss(number: int):
+    block, enrolment = _learning_context(number)
+    question_form, post_form = QuestionForm(prefix="q"), DiscussionForm(prefix="d")
+    error = None
+    if request.method == "POST":
+        if enrolment is None:
+            abort(403)
+        try:
+            if "q-text" in request.form and question_form.validate():
+                services.ask_teacher(enrolment, block, question_form.text.data)
+                db.session.commit()
+                flash("Вопрос отправлен преподавателю. Ответ придёт в уведомления.", "success")
+                return redirect_to(url_for("courses.discuss", number=number) + "#questions")
+            if "d-text" in request.form and post_form.validate():
+                services.post_discussion(enrolment, block, post_form.text.data)
+                db.session.commit()
+                return redirect_to(url_for("courses.discuss", number=number) + "#discussion")
+            error = "Сообщение пустое."
+        except DomainError as exc:
+            error = exc.message
+    questions = services.my_questions(enrolment, block) if enrolment else []
+    posts = services.discussion(block, enrolment.cohort_id) if enrolment else []
+    return render_view("courses/discuss.html", None, status=422 if error else 200, block=block, enrolment=enrolment,
+                       questions=questions, posts=posts, question_form=question_form, post_form=post_form,
+                       error=error, state=services.block_state(current_user, block))
+
+
+@bp.route("/block/<int:number>/case", methods=["GET", "POST"])
+@login_required
+def case(number: int):
+    block, enrolment = _learning_context(number)
+    form = CaseAnswerForm()
+    error = None
+    if form.validate_on_submit():
+        if enrolment is None:
+            abort(403)
+        try:
+            services.submit_case(enrolment, block, form.answer.data)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            db.session.commit()
+            flash("Ответ отправлен на проверку преподавателю.", "success")
+            return redirect_to(url_for("courses.case", number=number))
+    submissions = services.case_submissions(enrolment, block) if enrolment else []
+    status = 422 if (form.is_submitted() and (error or form.errors)) else 200
+    return render_view("courses/case.html", None, status=status, block=block, enrolment=enrolment, form=form,
+                       submissions=submissions, error=error, state=services.block_state(current_user, block),
+                       quiz_url=_quiz_url(block))
+
+
+def _quiz_url(block: Block) -> str | None:
+    """The block's quiz page, when the quizzes domain provides one."""
+    from flask import current_app
+
+    if "quizzes.block_quiz" in current_app.view_functions:
+        return url_for("quizzes.block_quiz", block_id=block.id)
+    return None
+
+
+# --- teacher ----------------------------------------------------------------------------------------------
+
+@bp.get("/teach")
+@role_required(*TEACHING)
+def teacher_queue():
+    questions, cases = services.teacher_queue(current_user)
+    return render_view("courses/teacher_queue.html", None, questions=questions, cases=cases)
+
+
+@bp.route("/teach/question/<int:question_id>", methods=["GET", "POST"])
+@role_required(*TEACHING)
+def answer_question(question_id: int):
+    question = db.get_or_404(TeacherQuestion, question_id)
+    if not services.can_teach_cohort(current_user, question.cohort):
+        abort(404)
+    form = AnswerForm(obj=question)
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.answer_question(current_user, question, form.answer.data)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            db.session.commit()
+            flash("Ответ отправлен.", "success")
+            return redirect_to("courses.teacher_queue")
+    return render_view("courses/answer_question.html", None, status=422 if form.is_submitted() else 200,
+                       question=question, form=form, error=error)
+
+
+@bp.route("/teach/case/<int:submission_id>", methods=["GET", "POST"])
+@role_required(*TEACHING)
+def grade_case(submission_id: int):
+    submission = db.get_or_404(CaseSubmission, submission_id)
+    if not services.can_teach_cohort(current_user, submission.enrolment.cohort):
+        abort(404)
+    form = CaseGradeForm()
+    case = submission.block.case
+    error = None
+    if form.validate_on_submit():
+        criteria = None
+        if case is not None and case.rubric:
+            try:
+                criteria = {c["criterion"]: int(request.form.get(f"criterion-{i}", "0"))
+                            for i, c in enumerate(case.rubric)}
+            except ValueError:
+                criteria = None
+                error = "Баллы по критериям — целые числа."
+        if error is None:
+            try:
+                services.grade_case(current_user, submission, accept=form.decision.data == "accept",
+                                    comment=form.comment.data or "", criteria_points=criteria)
+            except DomainError as exc:
+                error = exc.message
+            else:
+                db.session.commit()
+                flash("Оценка сохранена, слушатель получил уведомление.", "success")
+                return redirect_to("courses.teacher_queue")
+    history = services.case_submissions(submission.enrolment, submission.block)
+    return render_view("courses/grade_case.html", None, status=422 if form.is_submitted() else 200,
+                       submission=submission, case=case, form=form, error=error, history=history)
+
+
+# --- HR: cohorts, enrolment, progress --------------------------------------------------------------------
+
+def _teacher_choices() -> list[tuple[int, str]]:
+    query = select(User).where(User.is_active).order_by(User.full_name)
+    if not current_user.has_role(Role.ADMIN):
+        query = query.where(User.regional_service_id == current_user.regional_service_id)
+    return [(u.id, u.full_name) for u in db.session.scalars(query) if u.has_role(Role.TEACHER)]
+
+
+@bp.route("/cohorts", methods=["GET", "POST"])
+@role_required(*ORGANISERS, Role.MANAGER)
+def cohorts():
+    form = CohortForm()
+    form.teacher_ids.choices = _teacher_choices()
+    error = None
+    if request.method == "POST":
+        if not current_user.has_role(*ORGANISERS):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                cohort = services.create_cohort(current_user, services.the_course(), name=form.name.data,
+                                                start_date=form.start_date.data, months=form.months.data,
+                                                is_sequential=form.is_sequential.data,
+                                                teacher_ids=form.teacher_ids.data)
+            except DomainError as exc:
+                error = exc.message
+            else:
+                db.session.commit()
+                return redirect_to("courses.cohort_enrol", cohort_id=cohort.id)
+    elif not form.start_date.data:
+        form.start_date.data = date.today()
+    page, per_page = page_args()
+    listing = db.paginate(services.visible_cohorts(current_user), page=page, per_page=per_page, error_out=False)
+    return render_view("courses/cohorts.html", None, status=422 if form.is_submitted() else 200, form=form,
+                       cohorts=listing, error=error)
+
+
+def _cohort_or_404(cohort_id: int, *, manage: bool = False) -> Cohort:
+    cohort = db.get_or_404(Cohort, cohort_id)
+    visible = db.session.scalar(services.visible_cohorts(current_user).where(Cohort.id == cohort.id))
+    if visible is None:
+        abort(404)
+    if manage and not services.can_manage_cohort(current_user, cohort):
+        abort(403)
+    return cohort
+
+
+def _scoped_report(cohort: Cohort):
+    rows = services.cohort_report(cohort)
+    if not current_user.has_role(*ORGANISERS):  # a centre manager sees only their centre's learners
+        rows = [r for r in rows if r.user.centre_id == current_user.centre_id]
+    status = request.args.get("status")
+    if status in {"отстаёт", "просрочено", "не начал", "завершил", "по графику"}:
+        rows = [r for r in rows if r.status == status]
+    elif status == "problem":
+        rows = [r for r in rows if r.status in {"отстаёт", "просрочено", "не начал"}]
+    return rows
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@role_required(*ORGANISERS, Role.MANAGER, Role.TEACHER)
+def cohort_detail(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    rows = _scoped_report(cohort)
+    counts = {}
+    for row in services.cohort_report(cohort):
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return render_view("courses/cohort_detail.html", "learners", cohort=cohort, rows=rows, counts=counts,
+                       can_manage=services.can_manage_cohort(current_user, cohort),
+                       status_filter=request.args.get("status"))
+
+
+@bp.get("/cohorts/<int:cohort_id>/export.<fmt>")
+@role_required(*ORGANISERS, Role.MANAGER, Role.TEACHER)
+def cohort_export(cohort_id: int, fmt: str):
+    cohort = _cohort_or_404(cohort_id)
+    rows = services.report_rows(_scoped_report(cohort))
+    if fmt == "csv":
+        data, mime = csv_bytes(services.REPORT_HEADER, rows), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        data = xlsx_bytes(services.REPORT_HEADER, rows, title="Прогресс")
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        abort(404)
+    response = make_response(data)
+    response.headers["Content-Type"] = mime
+    response.headers["Content-Disposition"] = f"attachment; filename=cohort-{cohort.id}-progress.{fmt}"
+    return response
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@role_required(*ORGANISERS)
+def cohort_edit(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id, manage=True)
+    form = CohortEditForm(obj=cohort)
+    form.teacher_ids.choices = _teacher_choices()
+    if request.method == "GET":
+        form.teacher_ids.data = [t.id for t in cohort.teachers]
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.update_cohort(current_user, cohort, name=form.name.data, is_sequential=form.is_sequential.data,
+                                   is_auto_certificate=form.is_auto_certificate.data,
+                                   teacher_ids=form.teacher_ids.data)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            db.session.commit()
+            return redirect_to("courses.cohort_detail", cohort_id=cohort.id)
+    return render_view("courses/cohort_edit.html", None, status=422 if form.is_submitted() else 200, form=form,
+                       cohort=cohort, error=error)
+
+
+@bp.route("/cohorts/<int:cohort_id>/enrol", methods=["GET", "POST"])
+@role_required(*ORGANISERS)
+def cohort_enrol(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id, manage=True)
+    form = EnrolForm()
+    centres = [c for c in org_services.visible_centres(current_user) if c.regional_service_id == cohort.regional_service_id]
+    form.centre_id.choices = [(c.id, c.name) for c in centres]
+    form.department_id.choices = [(d.id, f"{d.centre.name} / {d.name}")
+                                  for d in org_services.departments_for_service(cohort.regional_service_id)]
+    q = request.args.get("q", "")
+    candidates = []
+    if q:
+        from training.accounts.services import visible_staff
+
+        candidates = list(db.session.scalars(org_services.search_staff(
+            visible_staff(current_user).where(User.regional_service_id == cohort.regional_service_id), q=q).limit(30)))
+    form.user_ids.choices = [(u.id, u.full_name) for u in candidates] or [
+        (int(v), "") for v in request.form.getlist("user_ids") if v.isdigit()]
+    result = error = None
+    if form.validate_on_submit():
+        people = services.people_for_enrolment(
+            current_user, user_ids=form.user_ids.data if form.mode.data == "people" else None,
+            department_id=form.department_id.data if form.mode.data == "department" else None,
+            centre_id=form.centre_id.data if form.mode.data == "centre" else None)
+        people = [p for p in people if p.regional_service_id == cohort.regional_service_id]
+        if not people:
+            error = "Никого не выбрано."
+        else:
+            result = services.enrol(current_user, cohort, people)
+            db.session.commit()
+    return render_view("courses/enrol.html", "candidates", status=422 if error else 200, cohort=cohort, form=form,
+                       candidates=candidates, q=q, result=result, error=error)

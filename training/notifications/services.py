@@ -1,0 +1,75 @@
+"""Notify a person in the app (and by e-mail when SMTP is configured)."""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from training.db import utcnow
+from training.extensions import db
+from training.notifications.models import Notification
+
+
+def notify(user, kind: str, text: str, url: str = "", *, dedupe_key: str | None = None) -> Notification | None:
+    """Add a notification to the current transaction. With ``dedupe_key`` it is created at most once."""
+    if dedupe_key is not None:
+        exists = db.session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe_key))
+        if exists:
+            return None
+    notification = Notification(user_id=user.id, kind=kind, text=text, url=url, dedupe_key=dedupe_key)
+    if dedupe_key is None:
+        db.session.add(notification)
+        return notification
+    try:
+        with db.session.begin_nested():
+            db.session.add(notification)
+    except IntegrityError:
+        return None
+    return notification
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def recent(user, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def mark_all_read(user) -> int:
+    result = db.session.execute(update(Notification).where(Notification.user_id == user.id,
+                                                           Notification.read_at.is_(None)).values(read_at=utcnow()))
+    return result.rowcount
+
+
+def send_pending_emails(limit: int = 200) -> int:
+    """E-mail copies of notifications not yet sent. Does nothing without MAIL_SERVER."""
+    from training.accounts.models import User
+
+    server = current_app.config.get("MAIL_SERVER")
+    if not server:
+        return 0
+    pending = db.session.execute(
+        select(Notification, User.email).join(User, User.id == Notification.user_id)
+        .where(Notification.emailed_at.is_(None), User.is_active).order_by(Notification.id).limit(limit)).all()
+    if not pending:
+        return 0
+    sent = 0
+    base = current_app.config.get("PUBLIC_BASE_URL") or ""
+    with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=10) as smtp:
+        for notification, email in pending:
+            message = EmailMessage()
+            message["Subject"] = f"{current_app.config['APP_NAME']}: {notification.text[:80]}"
+            message["From"] = current_app.config["MAIL_FROM"]
+            message["To"] = email
+            link = f"\n\n{base}{notification.url}" if notification.url else ""
+            message.set_content(f"{notification.text}{link}\n\n— {current_app.config['APP_NAME']}")
+            smtp.send_message(message)
+            notification.emailed_at = utcnow()
+            sent += 1
+    return sent

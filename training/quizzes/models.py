@@ -1,0 +1,2 @@
+"""Quiz models (question bank, quizzes, attempts)."""
+__all__: list[str] = []

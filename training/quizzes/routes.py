@@ -1,0 +1,1 @@
+from training.quizzes import bp  # noqa: F401
