@@ -32,6 +32,8 @@ class JobRun(db.Model):
 
 
 def period_key(period: str, today: date) -> str:
+    if period == "every":  # runs on every invocation of run-due (at most once a minute)
+        return utcnow().strftime("%Y-%m-%dT%H:%M")
     if period == "daily":
         return today.isoformat()
     if period == "weekly":

@@ -86,3 +86,10 @@ def test_create_admin_command_prints_a_one_time_password(app, runner):
     assert "Одноразовый пароль:" in result.output
     user = find_by_email("boss@szn.example.ru")
     assert user.has_role("admin") and user.must_change_password
+
+
+def test_every_period_runs_on_each_invocation_but_once_a_minute():
+    from training.jobs import period_key
+
+    first = period_key("every", date(2026, 11, 26))
+    assert len(first) == 16 and first[10] == "T"

@@ -21,6 +21,12 @@ ACCESS = {
     "courses.cohort_export": ORGANISERS | {Role.MANAGER, Role.TEACHER},
     "courses.cohort_edit": ORGANISERS,
     "courses.cohort_enrol": ORGANISERS,
+    "courses.feedback": SIGNED_IN,
+    "courses.cohort_feedback": ORGANISERS | {Role.TEACHER},
+    "courses.cohort_follow_ups": ORGANISERS,
+    "courses.follow_up": SIGNED_IN,
+    "courses.follow_ups": {Role.MANAGER, Role.ADMIN},
+    "courses.follow_up_confirm": {Role.MANAGER, Role.ADMIN},
     "notifications.index": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
 }
@@ -37,5 +43,20 @@ def url_arguments(ctx):
     submission = CaseSubmission(enrolment_id=enrolment.id, block_id=course.blocks[0].id, attempt_no=1,
                                 answer="Ответ " * 20)
     db.session.add_all([question, submission])
+    # every learner has finished the course and has a follow-up waiting, so learner pages answer 200
+    from datetime import date, timedelta
+
+    from training.courses.models import FollowUp
+    from training.db import utcnow
+
+    for e in cohort.enrolments:
+        e.completed_at = utcnow()
+        db.session.add(FollowUp(enrolment_id=e.id, opens_on=date.today(), due_on=date.today() + timedelta(days=60)))
+    db.session.flush()
+    colleague_follow_up = next(f for f in db.session.scalars(db.select(FollowUp))
+                               if f.enrolment.user_id == ctx["colleague"].id)
+    colleague_follow_up.submitted_at = utcnow()
+    colleague_follow_up.self_assessment = {"communication": 4}
     db.session.commit()
-    return {"number": 1, "question_id": question.id, "submission_id": submission.id, "cohort_id": cohort.id}
+    return {"number": 1, "question_id": question.id, "submission_id": submission.id, "cohort_id": cohort.id,
+            "follow_up_id": colleague_follow_up.id}

@@ -16,7 +16,8 @@ from training.db import utcnow
 from training.extensions import db
 
 __all__ = ["Course", "CourseModule", "Block", "PracticalCase", "Cohort", "Enrolment", "BlockProgress",
-           "TeacherQuestion", "DiscussionPost", "CaseSubmission", "CaseStatus", "Stage"]
+           "TeacherQuestion", "DiscussionPost", "CaseSubmission", "CaseStatus", "Stage", "CohortTeacher",
+           "CourseFeedback", "FeedbackReceipt", "FollowUp"]
 
 
 class Stage(enum.StrEnum):
@@ -218,3 +219,42 @@ class CaseSubmission(db.Model):
     enrolment: Mapped[Enrolment] = relationship()
     block: Mapped[Block] = relationship()
     graded_by = relationship("User", foreign_keys=[graded_by_id])
+
+
+class CourseFeedback(db.Model):
+    """A learner's anonymous questionnaire about the course. No user column: who answered is recorded
+    separately (FeedbackReceipt) so answers cannot be attributed to a person."""
+
+    __tablename__ = "course_feedback"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    ratings: Mapped[dict[str, int]] = mapped_column(JSON)
+    liked: Mapped[str] = mapped_column(Text, default="")
+    improve: Mapped[str] = mapped_column(Text, default="")
+
+
+class FeedbackReceipt(db.Model):
+    """That a learner has answered the questionnaire (to ask once), never what they answered."""
+
+    __tablename__ = "feedback_receipts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"), unique=True)
+
+
+class FollowUp(db.Model):
+    """Monitoring 1–3 months after the course: the learner's self-assessment and the manager's confirmation."""
+
+    __tablename__ = "follow_ups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"), unique=True)
+    opens_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    self_assessment: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    examples: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None]
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    manager_agrees: Mapped[bool | None]
+    manager_comment: Mapped[str | None] = mapped_column(Text)
+    confirmed_at: Mapped[datetime | None]
+    enrolment: Mapped[Enrolment] = relationship()
+    manager = relationship("User", foreign_keys=[manager_id])

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from training.db import utcnow
 from training.extensions import db
+from training.jobs import periodic_job
 from training.notifications.models import Notification
 
 
@@ -73,3 +74,8 @@ def send_pending_emails(limit: int = 200) -> int:
             notification.emailed_at = utcnow()
             sent += 1
     return sent
+
+
+@periodic_job("notifications.send-email", "every")
+def _send_email_job(today) -> str:
+    return f"писем отправлено: {send_pending_emails()}"
