@@ -5,6 +5,11 @@ from training.notifications import bp, services
 from training.web import redirect_to, render_view
 
 
+@bp.app_template_global()
+def notifications_unread() -> int:
+    return services.unread_count(current_user) if current_user.is_authenticated else 0
+
+
 @bp.get("/")
 @login_required
 def index():
