@@ -111,10 +111,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from training.accounts.cli import accounts_cli
+    from training.backup import backup_command
     from training.courses.cli import course_cli
     from training.jobs import jobs_cli
 
     app.cli.add_command(jobs_cli)
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(backup_command)
     app.cli.add_command(course_cli)
     import training.accounts.jobs  # noqa: F401  (registers the domain's periodic jobs)
