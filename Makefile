@@ -42,13 +42,13 @@ run: install
 	$(BIN)/flask seed demo --if-empty
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install-test
+test: install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install-test
-	$(BIN)/pip install --quiet ruff bandit
-	$(BIN)/ruff check training tests seeds
-	$(BIN)/bandit -q -r training -lll
+# Static analysis is part of the test command: ruff clean, bandit without medium or high findings.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r training wsgi.py seeds -ll
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -34,14 +34,16 @@ def seed_demo(if_empty: bool) -> None:
         click.echo("В базе уже есть сотрудники: демо-данные не загружались.")
         logins = demo.demo_logins_if_present()
     if logins:
-        click.echo("\nДемо-входы (пароль у всех: %s):" % demo.DEMO_PASSWORD)
+        click.echo(f"\nДемо-входы (пароль у всех: {demo.DEMO_PASSWORD}):")
         for role, email in logins:
             click.echo(f"  {role:<18} {email}")
 
 
 @seed_cli.command("course")
 def seed_course() -> None:
-    """Курс: модули, блоки, уроки, кейсы и банки вопросов из seeds/course/ (повторный запуск обновляет тексты)."""
+    """Курс: модули, блоки, уроки, кейсы и банки вопросов из seeds/course/.
+
+    Повторный запуск обновляет тексты и не трогает прогресс слушателей."""
     from seeds.course_loader import load_course
 
     summary = load_course()

@@ -16,7 +16,7 @@ from training.org.importer import TEMPLATE_HEADER, import_staff
 from training.org.models import Region, RegionalService
 from training.tabular import csv_bytes
 
-DEMO_PASSWORD = "demo-szn-2026"
+DEMO_PASSWORD = "demo-szn-2026"  # noqa: S105  (published in the README: demo data only)
 REGION_CODE, REGION_NAME = "52", "Нижегородская область"
 SERVICE = "Управление занятости населения Нижегородской области"
 CENTRES = ["ЦЗН г. Нижнего Новгорода", "ЦЗН г. Дзержинска", "ЦЗН г. Арзамаса"]
@@ -55,7 +55,7 @@ def _people() -> list[list[str]]:
     for email, number, name, position, centre_index, department, roles in DEMO_LOGINS:
         rows.append(_row(centre_index, department, number, name, position, email, date(2018, 3, 1), roles))
     number = 100
-    for centre_index, centre in enumerate(CENTRES):
+    for centre_index in range(len(CENTRES)):
         for i in range(19 if centre_index else 15):
             number += 1
             surname = rnd.choice(SURNAMES)

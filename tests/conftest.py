@@ -10,10 +10,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
+from tests import factories
 from training import create_app
 from training.config import TestingConfig
 from training.extensions import db
-from tests import factories
 
 
 class FreshContextClient(FlaskClient):

@@ -23,7 +23,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; expiry mid-lesson loses answers
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 30 * 1024 * 1024  # materials accept files up to MATERIALS_MAX_BYTES (25 MB)
     # Flask-Limiter: memory by default; RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 for several workers
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -50,7 +50,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret-key-not-for-production"
+    SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105  (tests only)
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True

@@ -91,7 +91,8 @@ def nav_items() -> list[NavItem]:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime, short_date=short_date,
                                  dict_without_page=lambda d: {k: v for k, v in d.items() if k != "page"})
-    app.jinja_env.globals.update(plural=plural, nav_items=nav_items, home_panels=home_panels, MONTHS_NOMINATIVE=MONTHS_NOMINATIVE)
+    app.jinja_env.globals.update(plural=plural, nav_items=nav_items, home_panels=home_panels,
+                                 MONTHS_NOMINATIVE=MONTHS_NOMINATIVE)
 
     @app.context_processor
     def current_endpoint():

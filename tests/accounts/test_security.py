@@ -1,8 +1,8 @@
 import pytest
 
+from tests.conftest import make_test_app
 from tests.factories import PASSWORD, make_user
 from training import create_app
-from tests.conftest import make_test_app
 from training.config import ProductionConfig
 from training.extensions import db
 

@@ -7,8 +7,13 @@ from flask import current_app
 from sqlalchemy import Select, select
 
 from training.accounts.models import Role, User, normalise_email
-from training.accounts.passwords import (generate_one_time_password, hash_password, needs_rehash,
-                                         password_problems, verify_password)
+from training.accounts.passwords import (
+    generate_one_time_password,
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
 from training.audit import services as audit
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
@@ -100,7 +105,8 @@ def visible_staff(viewer: User) -> Select:
 def can_view(viewer: User, user: User) -> bool:
     if viewer.id == user.id or viewer.has_role(Role.ADMIN):
         return True
-    if viewer.has_role(Role.HR) and viewer.regional_service_id and viewer.regional_service_id == user.regional_service_id:
+    same_service = viewer.regional_service_id and viewer.regional_service_id == user.regional_service_id
+    if viewer.has_role(Role.HR) and same_service:
         return True
     return bool(viewer.has_role(Role.MANAGER) and viewer.centre_id and viewer.centre_id == user.centre_id)
 

@@ -144,7 +144,8 @@ def can_confirm(manager: User, follow_up: FollowUp) -> bool:
     learner = follow_up.enrolment.user
     return manager.id != learner.id and (
         manager.has_role(Role.ADMIN)
-        or (manager.has_role(Role.MANAGER) and manager.centre_id is not None and manager.centre_id == learner.centre_id))
+        or (manager.has_role(Role.MANAGER) and manager.centre_id is not None
+            and manager.centre_id == learner.centre_id))
 
 
 def confirm(manager: User, follow_up: FollowUp, agrees: bool, comment: str) -> None:

@@ -42,4 +42,5 @@ def outline_command(as_json: bool) -> None:
         for b in module["blocks"]:
             questions = sum(b["questions"].values()) if b["questions"] else 0
             click.echo(f"  {b['number']:>2}. {b['title'][:60]:<60} {b['lesson_words']:>5} слов, "
-                       f"{b['reading_minutes']:>2} мин, вопросов: {questions}, кейс: {'да' if b['has_case'] else 'нет'}")
+                       f"{b['reading_minutes']:>2} мин, вопросов: {questions}, "
+                       f"кейс: {'да' if b['has_case'] else 'нет'}")

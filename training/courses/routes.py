@@ -6,8 +6,16 @@ from sqlalchemy import select
 
 from training.accounts.models import Role, User
 from training.courses import bp, services
-from training.courses.forms import (AnswerForm, CaseAnswerForm, CaseGradeForm, CohortEditForm, CohortForm,
-                                    DiscussionForm, EnrolForm, QuestionForm)
+from training.courses.forms import (
+    AnswerForm,
+    CaseAnswerForm,
+    CaseGradeForm,
+    CohortEditForm,
+    CohortForm,
+    DiscussionForm,
+    EnrolForm,
+    QuestionForm,
+)
 from training.courses.models import Block, CaseSubmission, Cohort, Stage, TeacherQuestion
 from training.errors import DomainError
 from training.extensions import db
@@ -332,7 +340,8 @@ def cohort_edit(cohort_id: int):
 def cohort_enrol(cohort_id: int):
     cohort = _cohort_or_404(cohort_id, manage=True)
     form = EnrolForm()
-    centres = [c for c in org_services.visible_centres(current_user) if c.regional_service_id == cohort.regional_service_id]
+    centres = [c for c in org_services.visible_centres(current_user)
+               if c.regional_service_id == cohort.regional_service_id]
     form.centre_id.choices = [(c.id, c.name) for c in centres]
     form.department_id.choices = [(d.id, f"{d.centre.name} / {d.name}")
                                   for d in org_services.departments_for_service(cohort.regional_service_id)]

@@ -15,14 +15,26 @@ from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role, User
 from training.audit import services as audit
-from training.courses.models import (STAGE_COLUMNS, Block, BlockProgress, CaseStatus, CaseSubmission, Cohort,
-                                     CohortTeacher, Course, DiscussionPost, Enrolment, Stage, TeacherQuestion)
+from training.courses.models import (
+    STAGE_COLUMNS,
+    Block,
+    BlockProgress,
+    CaseStatus,
+    CaseSubmission,
+    Cohort,
+    CohortTeacher,
+    Course,
+    DiscussionPost,
+    Enrolment,
+    Stage,
+    TeacherQuestion,
+)
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.notifications.services import notify
-from training.web import path_for
 from training.signals import block_completed, case_accepted, course_completed, quiz_passed
+from training.web import path_for
 
 
 def add_months(start: date, months: int) -> date:
@@ -386,7 +398,8 @@ def answer_question(teacher: User, question: TeacherQuestion, answer: str) -> No
     first_answer = question.answered_at is None
     question.answer, question.answered_by_id, question.answered_at = answer[:8000], teacher.id, utcnow()
     if first_answer:
-        notify(question.author, "course.answer", f"Преподаватель ответил на ваш вопрос по блоку {question.block.number}.",
+        notify(question.author, "course.answer",
+               f"Преподаватель ответил на ваш вопрос по блоку {question.block.number}.",
                path_for("courses.block", number=question.block.number, _anchor="questions"))
 
 
@@ -402,7 +415,8 @@ def post_discussion(enrolment: Enrolment, block: Block, text: str) -> Discussion
 
 def discussion(block: Block, cohort_id: int) -> list[DiscussionPost]:
     return list(db.session.scalars(select(DiscussionPost).where(
-        DiscussionPost.block_id == block.id, DiscussionPost.cohort_id == cohort_id).order_by(DiscussionPost.created_at)))
+        DiscussionPost.block_id == block.id, DiscussionPost.cohort_id == cohort_id)
+        .order_by(DiscussionPost.created_at)))
 
 
 def my_questions(enrolment: Enrolment, block: Block) -> list[TeacherQuestion]:

@@ -20,8 +20,8 @@ from training.accounts.services import issue_one_time_password, user_snapshot
 from training.audit import services as audit
 from training.extensions import db
 from training.org.models import DEPARTMENT_KIND_LABELS, Centre, Department, DepartmentKind, Region, RegionalService
-from training.tabular import ImportRejected, Problem, cell_text, column_letter, parse_date, read_table
 from training.signals import staff_imported
+from training.tabular import ImportRejected, Problem, cell_text, column_letter, parse_date, read_table
 
 # Closed departmental networks use internal «.local» mail domains: accept them.
 email_validator.SPECIAL_USE_DOMAIN_NAMES = [d for d in email_validator.SPECIAL_USE_DOMAIN_NAMES if d != "local"]
@@ -125,19 +125,19 @@ def parse_staff_file(filename: str, data: bytes) -> list[StaffRow]:
     for line, cells in table.rows:
         row_problems: list[Problem] = []
 
-        def value(field_name: str) -> Any:
+        def value(field_name: str, cells: list = cells) -> Any:
             i = index.get(field_name)
             return cells[i] if i is not None and i < len(cells) else ""
 
         def text(field_name: str) -> str:
             return re.sub(r"\s+", " ", cell_text(value(field_name)))
 
-        def problem(field_name: str, message: str) -> None:
+        def problem(field_name: str, message: str, row_problems: list = row_problems, line: int = line) -> None:
             title = next(t for f, t, _, _ in COLUMNS if f == field_name)
             where = f"{title} ({column_letter(index[field_name])})" if field_name in index else title
             row_problems.append(Problem(line, where, message))
 
-        for field_name, title, required, _ in COLUMNS:
+        for field_name, _title, required, _ in COLUMNS:
             if required and not text(field_name):
                 problem(field_name, "обязательное поле не заполнено.")
 
