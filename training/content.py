@@ -21,8 +21,11 @@ READING_WORDS_PER_MINUTE = 130  # careful reading of professional text on a phon
 def render_markdown(text: str) -> str:
     html = _md.render(text or "")
     html = re.sub(r"<h1>", "<h2>", html).replace("</h1>", "</h2>")  # the page owns the only h1
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+    html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel="noopener noreferrer")
+    # Wide tables scroll sideways on a phone inside a focusable region (keyboard users can scroll it too).
+    return html.replace("<table>", '<div class="table-scroll" tabindex="0" role="region" aria-label="Таблица">'
+                        "<table>").replace("</table>", "</table></div>")
 
 
 def word_count(text: str) -> int:
