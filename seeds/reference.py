@@ -22,3 +22,10 @@ def run() -> str:
         created = func()
         done.append(f"{name}: +{created}")
     return ", ".join(done) if done else "нечего добавлять"
+
+
+@step("категории материалов курса")
+def material_categories() -> int:
+    from training.materials.services import ensure_default_categories
+
+    return len(ensure_default_categories())

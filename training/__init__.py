@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from training.accounts.routes import bp as accounts_bp
     from training.audit.routes import bp as audit_bp
     from training.home.routes import bp as home_bp
+    from training.materials.routes import bp as materials_bp
     from training.courses.routes import bp as courses_bp
     from training.notifications.routes import bp as notifications_bp
     from training.org.routes import bp as org_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp, url_prefix="/auth")
     app.register_blueprint(org_bp, url_prefix="/org")
     app.register_blueprint(audit_bp, url_prefix="/audit")
+    app.register_blueprint(materials_bp, url_prefix="/materials")
     app.register_blueprint(courses_bp, url_prefix="/learn")
     app.register_blueprint(quizzes_bp, url_prefix="/quizzes")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")

@@ -35,12 +35,22 @@ class Config:
     ONE_TIME_PASSWORD_DAYS = 14
     PASSWORD_MIN_LENGTH = 10
     COURSE_MAX_MONTHS = 3
+    # «Корпоративный тиндер»: one rating per colleague per interval; averages shown from this many raters
+    PEER_RATING_INTERVAL_DAYS = 30
+    PEER_RATING_MIN_RATERS = 3
+    STRESS_PUBLIC_RATE_LIMIT = "5 per hour;20 per day"  # clients' «Стресс месяца» posts, per address
     ITEMS_PER_PAGE = 50
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@szn.local")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # used in links printed on paper (QR codes)
     TEMPLATES_STRICT = False
+    # metrics: client feedback and follow-ups of low scores (docs/metrics.md, part 6)
+    FEEDBACK_RATE_LIMIT_PER_ADDRESS = os.environ.get("FEEDBACK_RATE_LIMIT_PER_ADDRESS", "30 per 10 minutes;300 per day")
+    FEEDBACK_RATE_LIMIT_PER_DEVICE = os.environ.get("FEEDBACK_RATE_LIMIT_PER_DEVICE", "3 per hour;10 per day")
+    METRICS_FOLLOWUP_WORKING_DAYS = int(os.environ.get("METRICS_FOLLOWUP_WORKING_DAYS", "3"))
+    METRICS_CONTACT_RETENTION_DAYS = int(os.environ.get("METRICS_CONTACT_RETENTION_DAYS", "30"))
+    METRICS_HOLIDAYS: tuple[str, ...] = tuple(d for d in os.environ.get("METRICS_HOLIDAYS", "").split(",") if d)
 
 
 class DevelopmentConfig(Config):

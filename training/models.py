@@ -6,3 +6,4 @@ from training.org.models import *  # noqa: F401,F403
 from training.courses.models import *  # noqa: F401,F403
 from training.notifications.models import *  # noqa: F401,F403
 from training.quizzes.models import *  # noqa: F401,F403
+from training.materials.models import *  # noqa: F401,F403

@@ -402,8 +402,8 @@ def course_follow_up(user):
 @bp.route("/feedback", methods=["GET", "POST"])
 @login_required
 def feedback():
-    enrolment = services.enrolment_of(current_user)
-    if enrolment is None or enrolment.completed_at is None:
+    enrolment = services.completed_enrolment_of(current_user)
+    if enrolment is None:
         abort(403, "Анкета открывается после завершения курса.")
     error = None
     if request.method == "POST":

@@ -191,6 +191,11 @@ def enrolment_of(user: User, course: Course | None = None) -> Enrolment | None:
     return db.session.scalar(query.order_by(Enrolment.id.desc()))
 
 
+def completed_enrolment_of(user: User) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))
+                             .order_by(Enrolment.completed_at.desc()))
+
+
 # --- progress ----------------------------------------------------------------------------------------------
 
 def progress_row(enrolment: Enrolment, block: Block) -> BlockProgress:
