@@ -1,0 +1,1270 @@
+"""Tests of the GIFT importer/exporter (training/quizzes/gift.py); the contract is docs/gift.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from training.quizzes.gift import (
+    DEFAULT_QUESTION_NAME,
+    GiftAnswer,
+    GiftImportError,
+    GiftNumericAnswer,
+    GiftPair,
+    GiftParseResult,
+    GiftProblem,
+    GiftQuestion,
+    export_gift,
+    parse_gift,
+    to_json,
+)
+
+SAMPLES = Path(__file__).parent / "gift_samples"
+
+
+def parse_one(source: str | bytes) -> GiftQuestion:
+    result = parse_gift(source)
+    assert len(result.questions) == 1, result.questions
+    return result.questions[0]
+
+
+def problems_of(source: str | bytes) -> list[tuple[int, str]]:
+    with pytest.raises(GiftImportError) as caught:
+        parse_gift(source)
+    return [(problem.line, problem.message) for problem in caught.value.problems]
+
+
+def warnings_of(source: str | bytes) -> list[tuple[int, str]]:
+    return [(problem.line, problem.message) for problem in parse_gift(source).warnings]
+
+
+def answers(question: GiftQuestion) -> list[tuple[str, float, str]]:
+    return [(a.text, a.fraction, a.feedback) for a in question.answers]
+
+
+def numbers(question: GiftQuestion) -> list[tuple[float | None, float, float, str]]:
+    return [(n.value, n.tolerance, n.fraction, n.feedback) for n in question.numerical]
+
+
+# ---------------------------------------------------------------------------------------------
+# Structure of a file: categories, titles, comments, blank lines, line numbers
+# ---------------------------------------------------------------------------------------------
+
+
+def test_category_applies_to_following_questions_until_changed():
+    result = parse_gift(
+        "Без категории {}\n\n"
+        "$CATEGORY: Курс/Блок 01\n\n"
+        "Первый {}\n\n"
+        "Второй {}\n\n"
+        "$CATEGORY:   $course$/top/Блок 02  \n\n"
+        "Третий {}\n"
+    )
+    assert [(q.text, q.category) for q in result.questions] == [
+        ("Без категории", None),
+        ("Первый", "Курс/Блок 01"),
+        ("Второй", "Курс/Блок 01"),
+        ("Третий", "$course$/top/Блок 02"),
+    ]
+
+
+def test_category_escapes_are_resolved():
+    # Moodle turns "\\\\" into "\\" but leaves its placeholders ("&&058;") for the other escapes.
+    question = parse_one("$CATEGORY: C:\\\\temp \\: a\n\nТекст {}")
+    assert question.category == "C:\\temp : a"
+
+
+def test_export_writes_a_category_with_only_backslashes_escaped():
+    question = GiftQuestion(type="essay", name="E", text="e", category="C:\\temp #1 {x}")
+    out = export_gift([question])
+    assert out.startswith("$CATEGORY: C:\\\\temp #1 {x}\n\n")
+    assert parse_one(out).category == "C:\\temp #1 {x}"
+
+
+def test_title_gives_the_name_and_is_removed_from_the_text():
+    question = parse_one("::Q1:: Кто похоронен в могиле Гранта?{=никто}")
+    assert question.name == "Q1"
+    assert question.text == "Кто похоронен в могиле Гранта?"
+
+
+def test_title_may_contain_single_colons_and_escaped_double_colons():
+    question = parse_one("::Время 10:30 \\:\\: утро::Текст{}")
+    assert question.name == "Время 10:30 :: утро"
+    assert question.text == "Текст"
+
+
+def test_comment_lines_are_ignored_and_do_not_split_questions():
+    result = parse_gift(
+        "// заголовок файла\n::Q::Вопрос {\n// комментарий внутри блока\n=да\n   // и с отступом\n~нет\n}\n"
+    )
+    (question,) = result.questions
+    assert answers(question) == [("да", 1.0, ""), ("нет", 0.0, "")]
+
+
+def test_blank_lines_separate_questions_and_whitespace_only_lines_count_as_blank():
+    result = parse_gift("Первый {}\n \t \nВторой {}\n\n\n\nТретий {}")
+    assert [q.text for q in result.questions] == ["Первый", "Второй", "Третий"]
+
+
+def test_multi_line_question_keeps_its_lines_trimmed_like_moodle():
+    question = parse_one("::Q::Первая строка\n    вторая строка с отступом\n{=ответ}")
+    assert question.text == "Первая строка\nвторая строка с отступом"
+
+
+def test_line_that_is_zero_is_text_not_a_separator():
+    # Moodle's empty("0") treats such a line as blank; we keep it.
+    question = parse_one("Сколько будет 1 - 1?\n0\n{}")
+    assert question.text == "Сколько будет 1 - 1?\n0"
+
+
+def test_question_line_is_its_first_non_comment_line():
+    result = parse_gift("// c\n\n// about q\n::A::a{}\n\n\n::B::\nb{}")
+    assert [q.line for q in result.questions] == [4, 7]
+
+
+def test_crlf_cr_and_bom_are_accepted():
+    crlf = "\ufeff::A::a{}\r\n\r\n::B::b{}\r\n"
+    cr = "::A::a{}\r\r::B::b{}"
+    for source in (crlf, cr, crlf.encode("utf-8")):
+        assert [q.name for q in parse_gift(source).questions] == ["A", "B"]
+
+
+def test_bytes_are_decoded_as_utf8():
+    assert parse_one("::Вопрос::Текст{}".encode()).name == "Вопрос"
+
+
+# ---------------------------------------------------------------------------------------------
+# Escapes
+# ---------------------------------------------------------------------------------------------
+
+
+def test_escapes_are_resolved_in_text_answers_and_feedback():
+    question = parse_one(
+        "::a\\:b::Знаки \\~ \\= \\# \\{ \\} \\: и \\\\ и\\nперевод {\n=x\\=1#отзыв \\# с решёткой\n~y\\~2\n}"
+    )
+    assert question.name == "a:b"
+    assert question.text == "Знаки ~ = # { } : и \\ и\nперевод"
+    assert answers(question) == [("x=1", 1.0, "отзыв # с решёткой"), ("y~2", 0.0, "")]
+
+
+def test_double_backslash_is_one_backslash_and_does_not_escape_the_next_character():
+    # As in Moodle (MDL-34171): "\\\\" is a backslash, then "{" opens the block.
+    question = parse_one("A \\\\ B \\\\\\\\ C\\\\{}")
+    assert question.type == "essay"
+    assert question.text == "A \\ B \\\\ C\\"
+
+
+def test_unknown_escape_keeps_its_backslash():
+    assert parse_one("Путь C:\\temp\\a{}").text == "Путь C:\\temp\\a"
+
+
+# ---------------------------------------------------------------------------------------------
+# Question types
+# ---------------------------------------------------------------------------------------------
+
+
+def test_multichoice_single_answer_with_feedback_and_general_feedback():
+    question = parse_one(
+        "::Q2:: Что между оранжевым и зелёным?\n{\n"
+        "    =жёлтый # верно!\n"
+        "    ~красный # нет\n"
+        "    ~синий\n"
+        "    ####Спектр.\n"
+        "}"
+    )
+    assert question.type == "multichoice"
+    assert question.single is True
+    assert question.general_feedback == "Спектр."
+    assert answers(question) == [
+        ("жёлтый", 1.0, "верно!"),
+        ("красный", 0.0, "нет"),
+        ("синий", 0.0, ""),
+    ]
+
+
+def test_multichoice_compact_form():
+    question = parse_one("Кто?{~Грант ~Джефферсон =никто}")
+    assert answers(question) == [("Грант", 0.0, ""), ("Джефферсон", 0.0, ""), ("никто", 1.0, "")]
+
+
+def test_multichoice_all_tilde_with_weights_is_multiple_answer():
+    question = parse_one("::colours:: Что?{\n~%50%жёлтый # да\n~%-100%красный # нет\n~%50%бежевый # да\n~%-25%синий\n}")
+    assert question.single is False
+    assert answers(question) == [
+        ("жёлтый", 0.5, "да"),
+        ("красный", -1.0, "нет"),
+        ("бежевый", 0.5, "да"),
+        ("синий", -0.25, ""),
+    ]
+
+
+def test_multichoice_with_one_hundred_percent_tilde_is_multiple_answer_as_in_moodle():
+    question = parse_one("Что?{~%100%жёлтый ~%-50%красный ~%-50%синий}")
+    assert question.single is False
+    assert [a.fraction for a in question.answers] == [1.0, -0.5, -0.5]
+
+
+def test_multichoice_decimal_weights_adding_up_to_100_after_rounding():
+    question = parse_one("Что?{~%33.33333%a ~%33.33333%b ~%33.33333%c ~d}")
+    assert [a.fraction for a in question.answers] == [0.3333333, 0.3333333, 0.3333333, 0.0]
+
+
+def test_multichoice_single_with_partial_credit():
+    question = parse_one("Трудный вопрос.{~неверно ~%50%наполовину =полностью}")
+    assert question.single is True
+    assert [a.fraction for a in question.answers] == [0.0, 0.5, 1.0]
+
+
+def test_truefalse_words_and_correct_answer():
+    for word, true_fraction in (("T", 1.0), ("TRUE", 1.0), ("F", 0.0), ("FALSE", 0.0)):
+        question = parse_one(f"Утверждение.{{{word}}}")
+        assert question.type == "truefalse"
+        assert answers(question) == [
+            ("true", true_fraction, ""),
+            ("false", 1.0 - true_fraction, ""),
+        ]
+
+
+def test_truefalse_feedback_true_is_correct():
+    # Moodle: the first feedback is shown for a wrong answer, the second for the right one.
+    question = parse_one("Небо голубое.{TRUE#Зря вы так.#Правильно!####Общий отзыв}")
+    assert question.general_feedback == "Общий отзыв"
+    assert answers(question) == [("true", 1.0, "Правильно!"), ("false", 0.0, "Зря вы так.")]
+
+
+def test_truefalse_feedback_false_is_correct():
+    question = parse_one("42 — абсолютный ответ.{\nFALSE#42 — окончательный ответ.#Вы ответили верно.}")
+    assert answers(question) == [
+        ("true", 0.0, "42 — окончательный ответ."),
+        ("false", 1.0, "Вы ответили верно."),
+    ]
+
+
+def test_truefalse_only_wrong_feedback_and_extra_hash_is_text():
+    question = parse_one("Утверждение.{T#только для неверного}")
+    assert answers(question) == [("true", 1.0, ""), ("false", 0.0, "только для неверного")]
+    question = parse_one("Утверждение.{T#a#b#c}")
+    assert answers(question) == [("true", 1.0, "b#c"), ("false", 0.0, "a")]
+
+
+def test_shortanswer_with_weights_feedback_and_wildcard():
+    question = parse_one(
+        "::Shortanswer::Лучшее животное?{\n"
+        "    =Лягушка#Хорошо!\n"
+        "    =%50%Кот#Что у мудловцев с котами?\n"
+        "    =%0%*#Совсем не то\n"
+        "    ####[html]Общий отзыв\n"
+        "}"
+    )
+    assert question.type == "shortanswer"
+    assert question.general_feedback == "Общий отзыв"
+    assert answers(question) == [
+        ("Лягушка", 1.0, "Хорошо!"),
+        ("Кот", 0.5, "Что у мудловцев с котами?"),
+        ("*", 0.0, "Совсем не то"),
+    ]
+
+
+def test_shortanswer_compact_form():
+    question = parse_one("Кто похоронен?{=никто =ни один}")
+    assert answers(question) == [("никто", 1.0, ""), ("ни один", 1.0, "")]
+
+
+def test_matching_pairs_with_distractor():
+    question = parse_one(
+        "::Страны::Сопоставьте страны и столицы. {\n"
+        "    =Канада -> Оттава\n"
+        "    =Италия  -> Рим\n"
+        "    =Япония->Токио\n"
+        "    = -> Берлин\n"
+        "}"
+    )
+    assert question.type == "matching"
+    assert [(p.question, p.answer) for p in question.pairs] == [
+        ("Канада", "Оттава"),
+        ("Италия", "Рим"),
+        ("Япония", "Токио"),
+        ("", "Берлин"),
+    ]
+    assert question.answers == [] and question.numerical == [] and question.single is None
+
+
+def test_matching_answer_side_keeps_brackets_and_later_arrows_literally():
+    question = parse_one("Стрелки. {=[html]<b>a</b> -> [html]b->c =d -> e}")
+    assert [(p.question, p.answer) for p in question.pairs] == [
+        ("<b>a</b>", "[html]b->c"),
+        ("d", "e"),
+    ]
+
+
+def test_numerical_with_tolerance():
+    question = parse_one("Когда родился Грант?{#1822:5}")
+    assert question.type == "numerical"
+    assert numbers(question) == [(1822.0, 5.0, 1.0, "")]
+
+
+def test_numerical_exact_value_and_decimal_tolerance():
+    assert numbers(parse_one("Пи?{#3.1415:0.0005}")) == [(3.1415, 0.0005, 1.0, "")]
+    assert numbers(parse_one("Сколько?{#-4}")) == [(-4.0, 0.0, 1.0, "")]
+    assert numbers(parse_one("Сколько?{#1.5e3}")) == [(1500.0, 0.0, 1.0, "")]
+
+
+def test_numerical_range_is_midpoint_and_half_width():
+    assert numbers(parse_one("Число от 1 до 5?{#1..5}")) == [(3.0, 2.0, 1.0, "")]
+    assert numbers(parse_one("Пи?{#3.141..3.142}"))[0][0] == pytest.approx(3.1415)
+    assert numbers(parse_one("От -5 до -1?{#-5..-1}")) == [(-3.0, 2.0, 1.0, "")]
+
+
+def test_numerical_multiple_answers_with_weights_and_feedback():
+    question = parse_one(
+        "Когда родился Грант? {#\n"
+        "    =1822:0      # Верно!\n"
+        "    =%50%1822:2  # Он родился в 1822.\n"
+        "                   Половина балла.\n"
+        "}"
+    )
+    assert numbers(question) == [
+        (1822.0, 0.0, 1.0, "Верно!"),
+        (1822.0, 2.0, 0.5, "Он родился в 1822.\nПоловина балла."),
+    ]
+
+
+def test_numerical_multi_answer_form_from_the_issue():
+    question = parse_one("Сколько?{# =%100%3:0 =%50%3:1}")
+    assert numbers(question) == [(3.0, 0.0, 1.0, ""), (3.0, 1.0, 0.5, "")]
+
+
+def test_numerical_feedback_for_any_other_answer():
+    question = parse_one("::Q5:: Число от 1 до 5? {#3:2~#Совсем не так}")
+    assert numbers(question) == [(3.0, 2.0, 1.0, ""), (None, 0.0, 0.0, "Совсем не так")]
+
+
+def test_numerical_explicit_star_answer():
+    question = parse_one("Сколько?{#=4 =%0%*#Нет}")
+    assert numbers(question) == [(4.0, 0.0, 1.0, ""), (None, 0.0, 0.0, "Нет")]
+
+
+def test_essay_and_essay_with_general_feedback():
+    question = parse_one("::Q8:: Как дела? {}")
+    assert (question.type, question.text, question.general_feedback) == ("essay", "Как дела?", "")
+    question = parse_one("Расскажите.{####Оценивает преподаватель.}")
+    assert (question.type, question.general_feedback) == ("essay", "Оценивает преподаватель.")
+
+
+def test_description_has_no_answer_block():
+    question = parse_one("::Вступление::Дальше — вопросы о клиентском опыте.")
+    assert question.type == "description"
+    assert question.text == "Дальше — вопросы о клиентском опыте."
+    assert question.general_feedback == ""
+
+
+def test_missing_word_questions_get_a_blank_in_the_text():
+    question = parse_one("Грант {~похоронен =погребён ~жив} в могиле Гранта.")
+    assert (question.type, question.text) == ("multichoice", "Грант _____ в могиле Гранта.")
+    question = parse_one("Два плюс два — {=четыре =4}.")
+    assert (question.type, question.text) == ("shortanswer", "Два плюс два — _____.")
+    question = parse_one("Солнце {T} встаёт на востоке.")
+    assert (question.type, question.text) == ("truefalse", "Солнце _____ встаёт на востоке.")
+
+
+def test_missing_word_at_the_start_and_on_separate_lines():
+    question = parse_one("{=Москва ~Казань} — столица России.")
+    assert question.text == "_____ — столица России."
+    question = parse_one("День благодарения празднуют в {\n~второй\n=четвёртый\n} четверг ноября.")
+    assert question.text == "День благодарения празднуют в _____ четверг ноября."
+
+
+def test_block_at_the_end_leaves_no_blank():
+    assert parse_one("Вопрос {=a}   ").text == "Вопрос"
+
+
+# ---------------------------------------------------------------------------------------------
+# Text formats
+# ---------------------------------------------------------------------------------------------
+
+
+def test_format_defaults_to_moodle():
+    assert parse_one("Текст{}").format == "moodle"
+
+
+@pytest.mark.parametrize("name", ["html", "markdown", "plain", "moodle"])
+def test_format_marker_is_read_and_removed(name):
+    question = parse_one(f"::Q::[{name}]Кто похоронен в **могиле**?{{=никто}}")
+    assert question.format == name
+    assert question.text == "Кто похоронен в **могиле**?"
+
+
+def test_format_markers_on_answers_and_feedback_are_removed():
+    question = parse_one("[html]Текст{=[html]<b>да</b>#[html]<i>верно</i> ~нет####[html]<p>итог</p>}")
+    assert answers(question) == [("<b>да</b>", 1.0, "<i>верно</i>"), ("нет", 0.0, "")]
+    assert question.general_feedback == "<p>итог</p>"
+    assert warnings_of("[html]Текст{=[html]да ~нет}") == []
+
+
+def test_brackets_that_are_not_a_format_word_stay_text():
+    assert parse_one("[1] первый пункт{}").text == "[1] первый пункт"
+    assert parse_one("[a] буква{}").text == "[a] буква"
+
+
+def test_a_format_marker_protects_text_that_starts_with_a_bracket_word():
+    question = parse_one("[moodle][Заметка] текст{=[moodle][Да] ~нет}")
+    assert question.text == "[Заметка] текст"
+    assert question.answers[0].text == "[Да]"
+
+
+# ---------------------------------------------------------------------------------------------
+# Default names (Moodle's create_default_question_name)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_default_name_is_the_text():
+    assert parse_one("Кто похоронен в могиле Гранта?{=никто}").name == "Кто похоронен в могиле Гранта?"
+
+
+def test_default_name_strips_tags():
+    assert parse_one("[html]<p>Какой <b>цвет</b> у неба?</p>{=синий}").name == "Какой цвет у неба?"
+
+
+def test_default_name_of_a_missing_word_question_contains_the_blank():
+    assert parse_one("Грант {~жив =погребён} здесь.").name == "Грант _____ здесь."
+
+
+def test_default_name_is_shortened_to_80_characters_at_a_word_boundary():
+    text = (
+        "Это очень длинный текст вопроса, в котором заведомо больше восьмидесяти символов, чтобы проверить сокращение"
+    )
+    # shorten_text(text, 80): 77 characters plus "...", cut after the last space before that.
+    assert parse_one(text + "{}").name == (
+        "Это очень длинный текст вопроса, в котором заведомо больше восьмидесяти ..."
+    )
+
+
+def test_default_name_without_spaces_is_cut_exactly():
+    assert parse_one("x" * 100 + "{}").name == "x" * 77 + "..."
+
+
+def test_default_name_when_text_has_only_tags():
+    assert parse_one('[html]<img src="pic.png">{}').name == DEFAULT_QUESTION_NAME
+
+
+def test_default_name_counts_entities_like_moodle():
+    # shorten_text counts "&amp;" as one character; expected value computed by Moodle's PHP code.
+    text = "Том &amp; Джерри " * 8
+    assert parse_one(text + "{}").name == (
+        "Том &amp; Джерри Том &amp; Джерри Том &amp; Джерри Том &amp; Джерри Том &amp; Джерри Том ..."
+    )
+
+
+@pytest.mark.parametrize(
+    "title, name",
+    [
+        ("a < b", "a < b"),  # "<" before whitespace is text, as in PHP's strip_tags
+        ("a <b>жирный</b> c", "a жирный c"),
+        ('a <span title="x > y">b</span>', "a b"),  # ">" inside quotes does not close a tag
+        ("a <!-- комментарий --> b", "a  b"),
+        ("a <b", "a"),  # an unclosed tag swallows the rest
+    ],
+)
+def test_title_tags_are_stripped_like_php(title, name):
+    assert parse_one(f"::{title}::Текст{{}}").name == name
+
+
+def test_title_is_cleaned_like_moodle_with_warnings():
+    source = "::  <b>Жирное</b> название  ::Текст{}"
+    assert parse_one(source).name == "Жирное название"
+    assert warnings_of(source) == [(1, "HTML-теги в названии удалены (как в Moodle): «Жирное название»")]
+
+
+def test_long_title_is_shortened_with_a_warning():
+    source = "::" + "слово " * 60 + "::Текст{}"
+    name = parse_one(source).name
+    assert len(name) <= 255 and name.endswith("...")
+    assert warnings_of(source) == [(1, "название длиннее 255 символов сокращено (как в Moodle)")]
+
+
+def test_empty_title_uses_the_text_with_a_warning():
+    source = "\n::::Текст вопроса{}"
+    assert parse_one(source).name == "Текст вопроса"
+    assert warnings_of(source) == [(2, "пустое название «::::» — название взято из текста вопроса")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors: each with its exact Russian message and line
+# ---------------------------------------------------------------------------------------------
+
+ERROR_CASES = [
+    pytest.param(
+        b"::A::a{}\n\n::B::\xd0{}",
+        (3, "файл не в кодировке UTF-8 (неверный байт 0xD0); сохраните файл в UTF-8"),
+        id="not-utf8",
+    ),
+    pytest.param("", (1, "в файле нет ни одного вопроса"), id="empty-file"),
+    pytest.param("// только комментарий\n", (1, "в файле нет ни одного вопроса"), id="only-comments"),
+    pytest.param(
+        "$category: Блок",
+        (1, "неверная строка категории «$category: Блок»: пишите «$CATEGORY: путь/к/категории»"),
+        id="category-case",
+    ),
+    pytest.param(
+        "\n$CATEGORY Блок",
+        (2, "неверная строка категории «$CATEGORY Блок»: пишите «$CATEGORY: путь/к/категории»"),
+        id="category-colon",
+    ),
+    pytest.param("$CATEGORY:   ", (1, "пустое имя категории после «$CATEGORY:»"), id="category-empty"),
+    pytest.param(
+        "$CATEGORY: Блок\n::Q::Текст{}",
+        (
+            2,
+            "после строки «$CATEGORY: …» нужна пустая строка, иначе Moodle сочтёт следующие "
+            "строки частью имени категории",
+        ),
+        id="category-not-alone",
+    ),
+    pytest.param(
+        "::A::Первый {=да ~нет}\n::B::Второй {=да ~нет}",
+        (
+            2,
+            "название «::…::» в середине вопроса: перед новым вопросом нужна пустая строка "
+            "(если «::» — часть текста, пишите «\\:\\:»)",
+        ),
+        id="title-inside-question",
+    ),
+    pytest.param(
+        "::A::Первый {=да ~нет}\n$CATEGORY: Блок",
+        (2, "строка «$CATEGORY: …» внутри вопроса: отделите её от вопроса пустой строкой"),
+        id="category-inside-question",
+    ),
+    pytest.param(
+        "::Название Текст{}",
+        (1, "название вопроса не закрыто: после «::» нет второго «::»"),
+        id="title-unclosed",
+    ),
+    pytest.param("::Q::{=a}", (1, "у вопроса нет текста"), id="text-empty"),
+    pytest.param("::Только название::", (1, "у вопроса нет текста"), id="title-only"),
+    pytest.param(
+        "Текст\nс } скобкой{}",
+        (2, "«}» без открывающей «{» (если это часть текста, пишите «\\}»)"),
+        id="brace-unopened",
+    ),
+    pytest.param("Текст {\n=a\n=b", (1, "блок ответов не закрыт: у «{» нет парной «}»"), id="brace-unclosed"),
+    pytest.param(
+        "Текст {\n=a\n=b {c}\n}",
+        (3, "«{» внутри блока ответов (если это часть текста, пишите «\\{»)"),
+        id="brace-nested",
+    ),
+    pytest.param(
+        "Текст {=a} и\nещё {=b}",
+        (2, "второй блок ответов «{…}» в одном вопросе (вопросы разделяются пустой строкой)"),
+        id="second-block",
+    ),
+    pytest.param(
+        "Пи? {#3.1415:0.0005}.",
+        (
+            1,
+            "текст «.» после блока ответов: пропуск «_____» в середине текста бывает только у "
+            "вопросов с выбором, на короткий ответ и верно/неверно, а это числовой вопрос",
+        ),
+        id="text-after-numerical",
+    ),
+    pytest.param(
+        "Сопоставьте {\n=a -> b\n=c -> d\n} и\nобъясните",
+        (
+            4,
+            "текст «и объясните» после блока ответов: пропуск «_____» в середине текста бывает "
+            "только у вопросов с выбором, на короткий ответ и верно/неверно, а это вопрос на "
+            "соответствие",
+        ),
+        id="text-after-matching",
+    ),
+    pytest.param(
+        "Опишите {} подробно",
+        (
+            1,
+            "текст «подробно» после блока ответов: пропуск «_____» в середине текста бывает "
+            "только у вопросов с выбором, на короткий ответ и верно/неверно, а это эссе",
+        ),
+        id="text-after-essay",
+    ),
+    pytest.param(
+        "Небо голубое.{T}\n####Это видно днём.",
+        (2, "общий отзыв «####Это видно днём.» стоит после «}», а должен быть внутри блока ответов, перед «}»"),
+        id="general-feedback-outside",
+    ),
+    pytest.param(
+        "[HTML]Текст{}",
+        (
+            1,
+            "неизвестный формат текста «[HTML]»: допустимы [html], [markdown], [plain] и [moodle] "
+            "строчными буквами; если скобки — часть текста, поставьте перед ними формат, "
+            "например «[moodle]»",
+        ),
+        id="format-uppercase",
+    ),
+    pytest.param(
+        "Текст{\n=a\n~[wiki]b\n}",
+        (
+            3,
+            "неизвестный формат текста «[wiki]»: допустимы [html], [markdown], [plain] и [moodle] "
+            "строчными буквами; если скобки — часть текста, поставьте перед ними формат, "
+            "например «[moodle]»",
+        ),
+        id="format-unknown-in-answer",
+    ),
+    pytest.param(
+        "Текст{=a####один\n####два}",
+        (2, "второй общий отзыв «####» в одном вопросе"),
+        id="general-feedback-twice",
+    ),
+    pytest.param(
+        "Небо голубое.{true}",
+        (1, "ответ «true»: вопрос верно/неверно пишется {T}, {TRUE}, {F} или {FALSE} заглавными буквами"),
+        id="truefalse-case",
+    ),
+    pytest.param(
+        "Столица Франции?{Париж}",
+        (1, "текст «Париж» перед первым ответом: каждый ответ начинается с «=»"),
+        id="shortanswer-no-equals",
+    ),
+    pytest.param(
+        "Что?{\nкрасный ~синий =жёлтый}",
+        (2, "текст «красный» перед первым ответом: каждый ответ начинается с «=» или «~»"),
+        id="multichoice-text-before",
+    ),
+    pytest.param(
+        "Что?{x -> y =a -> b =c -> d}",
+        (1, "текст «x -> y» перед первым ответом: каждый ответ начинается с «=»"),
+        id="matching-text-before",
+    ),
+    pytest.param("Что?{\n=a\n~\n~b}", (3, "пустой вариант ответа"), id="multichoice-empty-answer"),
+    pytest.param("Что?{=a =#отзыв}", (1, "пустой вариант ответа"), id="shortanswer-empty-answer"),
+    pytest.param(
+        "Что?{~%100%единственный}",
+        (1, "в вопросе с выбором меньше двух вариантов ответа"),
+        id="multichoice-one-answer",
+    ),
+    pytest.param(
+        "Что?{=a ~%33,3%b}",
+        (1, "неверный вес «%33,3%»: пишите, например, «%50%» или «%-33.33333%»"),
+        id="weight-malformed",
+    ),
+    pytest.param(
+        "Что?{=a\n~%150%b}",
+        (2, "вес «%150%» вне диапазона от -100% до 100%"),
+        id="weight-above-100",
+    ),
+    pytest.param("Что?{=%-101%a}", (1, "вес «%-101%» вне диапазона от -100% до 100%"), id="weight-below-minus-100"),
+    pytest.param(
+        "Что?{=%50%a ~b}",
+        (1, "вес «%50%» после «=»: «=» — верный ответ на все 100%; для частичного балла пишите «~%50%»"),
+        id="weight-after-equals",
+    ),
+    pytest.param(
+        "Что?{~a ~%-50%b ~c}",
+        (
+            1,
+            "нет ни одного верного варианта: отметьте верный ответ «=» или дайте вариантам "
+            "положительный вес, например «~%50%»",
+        ),
+        id="multichoice-no-right",
+    ),
+    pytest.param(
+        "Что?{~%50%a ~%40%b ~c}",
+        (1, "в вопросе с несколькими верными ответами положительные веса должны в сумме давать 100%, а дают 90%"),
+        id="multichoice-sum-below",
+    ),
+    pytest.param(
+        "Что?{~%100%a ~%50%b ~c}",
+        (1, "в вопросе с несколькими верными ответами положительные веса должны в сумме давать 100%, а дают 150%"),
+        id="multichoice-sum-above",
+    ),
+    pytest.param(
+        "Что?{=%50%a =%25%b}",
+        (1, "нет ответа с весом 100%: за этот вопрос нельзя получить полный балл"),
+        id="shortanswer-no-full-marks",
+    ),
+    pytest.param(
+        "Сколько?{#=%50%3 =%10%4}",
+        (1, "нет ответа с весом 100%: за этот вопрос нельзя получить полный балл"),
+        id="numerical-no-full-marks",
+    ),
+    pytest.param("Пары {\n=a -> b\n=c\n}", (3, "в паре «c» нет «->»"), id="matching-no-arrow"),
+    pytest.param(
+        "Пары {=a -> b#хорошо =c -> d}",
+        (1, "«#» в паре «a -> b#хорошо»: у пар на соответствие нет отзывов (если это часть текста, пишите «\\#»)"),
+        id="matching-feedback",
+    ),
+    pytest.param(
+        "Пары {=a -> =c -> d =e -> f}",
+        (1, "у пары «a ->» пустой ответ после «->»"),
+        id="matching-empty-answer",
+    ),
+    pytest.param(
+        "Пары {=a -> b}",
+        (1, "в вопросе на соответствие меньше двух пар «вопрос -> ответ»"),
+        id="matching-one-pair",
+    ),
+    pytest.param(
+        "Пары {=a -> b = -> c}",
+        (1, "в вопросе на соответствие меньше двух пар «вопрос -> ответ»"),
+        id="matching-one-pair-and-distractor",
+    ),
+    pytest.param("Сколько?{#abc}", (1, "в числовом ответе «abc» не число"), id="number-not-a-number"),
+    pytest.param(
+        "Сколько?{#3,5}",
+        (1, "в числовом ответе «3,5» не число (дробную часть отделяйте точкой)"),
+        id="number-comma",
+    ),
+    pytest.param("Сколько?{#1e400}", (1, "в числовом ответе «1e400» не число"), id="number-infinite"),
+    pytest.param("Сколько?{#\n=3:1\n=abc:1\n}", (3, "в числовом ответе «abc» не число"), id="number-precise-line"),
+    pytest.param("Сколько?{#3:x}", (1, "в числовом ответе «3:x» допуск «x» не число"), id="tolerance-not-a-number"),
+    pytest.param("Сколько?{#3:-1}", (1, "в числовом ответе «3:-1» отрицательный допуск"), id="tolerance-negative"),
+    pytest.param("Сколько?{#5..1}", (1, "в числовом диапазоне «5..1» начало больше конца"), id="range-reversed"),
+    pytest.param("Сколько?{#1..x}", (1, "в числовом ответе «x» не число"), id="range-not-a-number"),
+    pytest.param("Сколько?{#=3 =#отзыв}", (1, "пустой числовой ответ"), id="number-empty"),
+    pytest.param("Сколько?{#}", (1, "в числовом вопросе нет ни одного ответа"), id="numerical-no-answers"),
+    pytest.param(
+        "Сколько?{#~#только отзыв}",
+        (1, "в числовом вопросе нет ни одного ответа"),
+        id="numerical-only-other-feedback",
+    ),
+    pytest.param(
+        "Сколько?{#3 ~2}",
+        (1, "в числовом вопросе после «~» может стоять только отзыв на любой другой ответ: «~#отзыв»"),
+        id="numerical-tilde-syntax",
+    ),
+    pytest.param(
+        "Сколько?{#3\n~#неверно\n=4}",
+        (3, "в числовом вопросе «~#отзыв» должен быть последним (если «=» — часть текста, пишите «\\=»)"),
+        id="numerical-tilde-not-last",
+    ),
+    pytest.param("Сколько?{#3 ~#a\n~#b}", (2, "в числовом вопросе больше одного «~»"), id="numerical-tilde-twice"),
+    pytest.param(
+        "Сколько?{#3 =%0%*#нет ~#тоже нет}",
+        (1, "в числовом вопросе больше одного ответа «*» (любой другой ответ)"),
+        id="numerical-star-twice",
+    ),
+]
+
+
+@pytest.mark.parametrize("source, expected", ERROR_CASES)
+def test_error_message_and_line(source, expected):
+    assert problems_of(source) == [expected]
+
+
+def test_error_line_counts_comments_and_blank_lines_of_the_whole_file():
+    source = "// шапка\n\n::A::Хорошо {=да ~нет}\n\n// про B\n::B::Плохо {\n=a\n~%200%b\n}\n"
+    assert problems_of(source) == [(8, "вес «%200%» вне диапазона от -100% до 100%")]
+
+
+def test_several_errors_in_one_question_are_all_reported():
+    source = "Сколько?{#\n=abc\n=3:x\n=%5,5%4\n}"
+    assert problems_of(source) == [
+        (2, "в числовом ответе «abc» не число"),
+        (3, "в числовом ответе «3:x» допуск «x» не число"),
+        (4, "неверный вес «%5,5%»: пишите, например, «%50%» или «%-33.33333%»"),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# All or nothing
+# ---------------------------------------------------------------------------------------------
+
+
+def test_one_broken_question_among_good_ones_fails_the_whole_import():
+    source = "::A::Первый {=да ~нет}\n\n::B::Второй {#2}\n\n::C::Третий {#два}\n\n::D::Четвёртый {T}\n"
+    with pytest.raises(GiftImportError) as caught:
+        parse_gift(source)
+    assert caught.value.problems == [GiftProblem(5, "в числовом ответе «два» не число")]
+
+
+def test_every_error_of_the_file_is_collected_in_line_order_and_joined_in_str():
+    source = (
+        "$CATEGORY:\n\n"
+        "::A::Первый {=да ~нет}\n\n"
+        "::B::Второй {#два}\n\n"
+        "::C::Третий {=a} и {=b}\n\n"
+        "::D::Четвёртый {true}\n"
+    )
+    with pytest.raises(GiftImportError) as caught:
+        parse_gift(source)
+    error = caught.value
+    assert [(p.line, p.message) for p in error.problems] == [
+        (1, "пустое имя категории после «$CATEGORY:»"),
+        (5, "в числовом ответе «два» не число"),
+        (7, "второй блок ответов «{…}» в одном вопросе (вопросы разделяются пустой строкой)"),
+        (9, "ответ «true»: вопрос верно/неверно пишется {T}, {TRUE}, {F} или {FALSE} заглавными буквами"),
+    ]
+    assert str(error).splitlines() == [
+        "Строка 1: пустое имя категории после «$CATEGORY:»",
+        "Строка 5: в числовом ответе «два» не число",
+        "Строка 7: второй блок ответов «{…}» в одном вопросе (вопросы разделяются пустой строкой)",
+        "Строка 9: ответ «true»: вопрос верно/неверно пишется {T}, {TRUE}, {F} или {FALSE} заглавными буквами",
+    ]
+
+
+def test_import_error_carries_the_warnings_too():
+    source = "Текст{=[html]a ~b}\n\nСколько?{#x}"
+    with pytest.raises(GiftImportError) as caught:
+        parse_gift(source)
+    assert [p.line for p in caught.value.warnings] == [1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Warnings
+# ---------------------------------------------------------------------------------------------
+
+
+def test_warning_for_a_dropped_format_of_an_answer_or_feedback():
+    source = "Текст{\n=a#[html]<b>да</b>\n~[plain]b\n####[markdown]**итог**\n}"
+    question = parse_one(source)
+    assert answers(question) == [("a", 1.0, "<b>да</b>"), ("b", 0.0, "")]
+    assert question.general_feedback == "**итог**"
+    assert warnings_of(source) == [
+        (2, "формат «[html]» у отзыва не сохраняется: в JSON у вопроса один формат, «moodle»"),
+        (3, "формат «[plain]» у варианта ответа не сохраняется: в JSON у вопроса один формат, «moodle»"),
+        (4, "формат «[markdown]» у общего отзыва не сохраняется: в JSON у вопроса один формат, «moodle»"),
+    ]
+
+
+def test_warning_for_an_answer_marker_glued_to_a_feedback():
+    source = "Сколько будет 2+2?{=четыре#верно, 2+2=4 ~пять}"
+    question = parse_one(source)
+    # Like Moodle, "=" starts a new answer; the warning says so.
+    assert [a.text for a in question.answers] == ["четыре", "4", "пять"]
+    assert warnings_of(source) == [
+        (1, "«=» сразу после отзыва «верно, 2+2» начинает новый вариант ответа; если это часть текста, пишите «\\=»")
+    ]
+
+
+def test_no_warning_for_escaped_or_spaced_markers():
+    assert warnings_of("Что?{=четыре#верно, 2+2\\=4 ~пять#нет}") == []
+
+
+def test_warning_for_a_category_without_questions():
+    source = "$CATEGORY: Пустая\n\n$CATEGORY: Полная\n\nВопрос {}\n\n$CATEGORY: Хвост\n"
+    assert warnings_of(source) == [
+        (1, "после категории «Пустая» нет ни одного вопроса"),
+        (7, "после категории «Хвост» нет ни одного вопроса"),
+    ]
+
+
+def test_warning_for_id_and_tags_in_comments():
+    source = "// [id:q1] [tag:блок1]\nВопрос {}"
+    assert warnings_of(source) == [(1, "[id:…] и [tag:…] в комментариях не импортируются")]
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON schema
+# ---------------------------------------------------------------------------------------------
+
+
+def test_json_keys_per_type_are_stable():
+    result = parse_gift((SAMPLES / "all_types.gift").read_bytes())
+    common = ["type", "name", "text", "format", "category", "general_feedback"]
+    keys = {q["type"]: list(q) for q in json.loads(to_json(result))}
+    assert keys == {
+        "multichoice": common + ["answers", "single"],
+        "truefalse": common + ["answers"],
+        "shortanswer": common + ["answers"],
+        "matching": common + ["pairs"],
+        "numerical": common + ["numerical"],
+        "essay": common,
+        "description": common,
+    }
+
+
+def test_sample_file_as_json():
+    result = parse_gift((SAMPLES / "all_types.gift").read_bytes())
+    assert result.warnings == []
+    data = json.loads(to_json(result))
+    assert [(q["type"], q["name"], q["category"]) for q in data] == [
+        ("multichoice", "Выбор", "Курс/Блок 01"),
+        ("multichoice", "Несколько верных", "Курс/Блок 01"),
+        ("multichoice", "Столица России — _____, это известно всем.", "Курс/Блок 01"),
+        ("truefalse", "Верно-неверно", "Курс/Блок 01"),
+        ("shortanswer", "Короткий ответ", "Курс/Блок 01"),
+        ("matching", "Соответствие", "Курс/Блок 01"),
+        ("numerical", "Число", "Курс/Блок 02"),
+        ("numerical", "Диапазон", "Курс/Блок 02"),
+        ("essay", "Эссе", "Курс/Блок 02"),
+        ("description", "Описание", "Курс/Блок 02"),
+    ]
+    assert data[0] == {
+        "type": "multichoice",
+        "name": "Выбор",
+        "text": "Какой цвет между оранжевым и зелёным?",
+        "format": "moodle",
+        "category": "Курс/Блок 01",
+        "general_feedback": "Спектр: красный, оранжевый, жёлтый, зелёный.",
+        "answers": [
+            {"text": "жёлтый", "fraction": 1.0, "feedback": "Верно!"},
+            {"text": "красный", "fraction": 0.0, "feedback": "Нет, красный левее."},
+            {"text": "синий", "fraction": 0.0, "feedback": ""},
+        ],
+        "single": True,
+    }
+    assert data[3]["answers"] == [
+        {"text": "true", "fraction": 0.0, "feedback": "Нет, на востоке."},
+        {"text": "false", "fraction": 1.0, "feedback": "Правильно!"},
+    ]
+    assert data[6]["numerical"] == [
+        {"value": 4.0, "tolerance": 0.5, "fraction": 1.0, "feedback": "Верно"},
+        {"value": None, "tolerance": 0.0, "fraction": 0.0, "feedback": "Пересчитайте"},
+    ]
+    assert data[7]["numerical"] == [{"value": 3.0, "tolerance": 2.0, "fraction": 1.0, "feedback": ""}]
+    assert data[8]["format"] == "markdown" and data[8]["text"] == "Опишите **свой** опыт."
+    assert data[9] == {
+        "type": "description",
+        "name": "Описание",
+        "text": "<p>Дальше — вопросы о клиентском опыте.</p>",
+        "format": "html",
+        "category": "Курс/Блок 02",
+        "general_feedback": "",
+    }
+
+
+def test_to_json_accepts_a_list_and_keeps_cyrillic():
+    question = GiftQuestion(type="essay", name="Эссе", text="Текст")
+    text = to_json([question])
+    assert "Эссе" in text and "\\u" not in text
+    assert text == to_json(GiftParseResult([question]))
+    assert text.startswith("[\n  {\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------------------------
+
+
+def test_export_writes_categories_titles_escapes_markers_and_feedback():
+    questions = [
+        GiftQuestion(
+            type="multichoice",
+            name="Q:1",
+            text="Что {между}\nцветами?",
+            format="html",
+            category="Курс/Блок 01",
+            general_feedback="Итог #1",
+            answers=[GiftAnswer("жёлтый", 1.0, "да = верно"), GiftAnswer("~красный", 0.0, "")],
+            single=True,
+        ),
+        GiftQuestion(
+            type="truefalse",
+            name="TF",
+            text="Небо голубое.",
+            category="Курс/Блок 01",
+            answers=[GiftAnswer("true", 0.0, "увы"), GiftAnswer("false", 1.0, "да")],
+        ),
+        GiftQuestion(
+            type="numerical",
+            name="N",
+            text="Сколько?",
+            category="Курс/Блок 02",
+            numerical=[GiftNumericAnswer(4.0, 0.5, 1.0, "Верно"), GiftNumericAnswer(None, 0, 0, "Нет")],
+        ),
+    ]
+    assert export_gift(questions) == (
+        "$CATEGORY: Курс/Блок 01\n\n"
+        "::Q\\:1::[html]Что \\{между\\}\\nцветами?{\n"
+        "\t=жёлтый#да \\= верно\n"
+        "\t~\\~красный\n"
+        "\t####Итог \\#1\n"
+        "}\n\n"
+        "::TF::Небо голубое.{FALSE#увы#да}\n\n"
+        "$CATEGORY: Курс/Блок 02\n\n"
+        "::N::Сколько?{#\n"
+        "\t=%100%4.0:0.5#Верно\n"
+        "\t~#Нет\n"
+        "}\n\n"
+    )
+
+
+def test_export_protects_texts_that_would_read_as_markers_or_weights():
+    question = GiftQuestion(
+        type="multichoice",
+        name="M",
+        text="[Заметка] текст",
+        answers=[GiftAnswer("%50% скидка", 1.0, "[ok]"), GiftAnswer("%x", 0.0, "")],
+        single=True,
+    )
+    out = export_gift([question])
+    assert "::M::[moodle][Заметка] текст{" in out
+    assert "\t=[moodle]%50% скидка#[moodle][ok]\n" in out
+    assert parse_one(out).to_dict() == question.to_dict()
+
+
+def test_export_of_a_single_choice_with_only_right_answers_stays_multichoice():
+    question = GiftQuestion(
+        type="multichoice",
+        name="M",
+        text="Любой ответ верен",
+        answers=[GiftAnswer("a", 1.0, ""), GiftAnswer("b", 1.0, "")],
+        single=True,
+    )
+    out = export_gift([question])
+    assert "\t=a\n\t~%100%b\n" in out
+    assert parse_one(out).to_dict() == question.to_dict()
+
+
+@pytest.mark.parametrize(
+    "questions, message",
+    [
+        (
+            [
+                GiftQuestion(type="essay", name="A", text="a", category="К"),
+                GiftQuestion(type="essay", name="B", text="b"),
+            ],
+            "Вопрос «B»: вопрос без категории после вопросов с категорией: в GIFT так нельзя",
+        ),
+        (
+            [GiftQuestion(type="shortanswer", name="S", text="s", answers=[GiftAnswer("a->b", 1.0, "")])],
+            "Вопрос «S»: «->» в ответе или отзыве на короткий ответ GIFT прочтёт как соответствие",
+        ),
+        (
+            [
+                GiftQuestion(
+                    type="matching",
+                    name="M",
+                    text="m",
+                    pairs=[GiftPair("a->b", "c"), GiftPair("d", "e")],
+                )
+            ],
+            "Вопрос «M»: «->» в вопросе пары «a->b»",
+        ),
+        (
+            [
+                GiftQuestion(
+                    type="numerical",
+                    name="N",
+                    text="n",
+                    numerical=[GiftNumericAnswer(float("inf"), 0.0, 1.0, "")],
+                )
+            ],
+            "Вопрос «N»: число inf нельзя записать в GIFT",
+        ),
+        (
+            [GiftQuestion(type="description", name="D", text="d", general_feedback="x")],
+            "Вопрос «D»: у описания не бывает общего отзыва",
+        ),
+        (
+            [GiftQuestion(type="essay", name="E", text="e", category="a\nb")],
+            "Вопрос «E»: категорию «a\nb» нельзя записать",
+        ),
+        (
+            [GiftQuestion(type="quiz", name="Q", text="q")],
+            "Вопрос «Q»: неизвестный тип «quiz»",
+        ),
+        (
+            [GiftQuestion(type="essay", name="F", text="f", format="wiki")],
+            "Вопрос «F»: неизвестный формат «wiki»",
+        ),
+        (
+            [GiftQuestion(type="multichoice", name="M", text="m", answers=[GiftAnswer("a", 1.0, "")])],
+            "Вопрос «M»: у вопроса с выбором не задано single",
+        ),
+        (
+            [
+                GiftQuestion(
+                    type="multichoice",
+                    name="M",
+                    text="m",
+                    answers=[GiftAnswer("a", 0.5, ""), GiftAnswer("b", 0.5, "")],
+                    single=True,
+                )
+            ],
+            "Вопрос «M»: у вопроса с одним верным ответом нет ответа на 100%",
+        ),
+        (
+            [
+                GiftQuestion(
+                    type="numerical",
+                    name="N",
+                    text="n",
+                    numerical=[GiftNumericAnswer(1.0, -0.5, 1.0, "")],
+                )
+            ],
+            "Вопрос «N»: отрицательный допуск -0.5",
+        ),
+        (
+            [GiftQuestion(type="truefalse", name="T", text="t", answers=[GiftAnswer("true", 1.0, "")])],
+            "Вопрос «T»: ответы верно/неверно должны быть «true» и «false»",
+        ),
+    ],
+)
+def test_export_refuses_what_gift_cannot_express(questions, message):
+    with pytest.raises(ValueError) as caught:
+        export_gift(questions)
+    assert str(caught.value) == message
+
+
+# ---------------------------------------------------------------------------------------------
+# Round trip: export, then import, gives equal to_dict()
+# ---------------------------------------------------------------------------------------------
+
+
+def round_trip(questions: list[GiftQuestion]) -> list[dict]:
+    return [q.to_dict() for q in parse_gift(export_gift(questions)).questions]
+
+
+def test_round_trip_of_the_sample_file():
+    result = parse_gift((SAMPLES / "all_types.gift").read_bytes())
+    assert round_trip(result.questions) == [q.to_dict() for q in result.questions]
+
+
+def test_round_trip_of_tricky_texts():
+    tricky = "Все знаки: ~ = # { } : \\ \\n // [html] %50% -> _____ «ёлки» \t табы\nи строки"
+    category = "Категория: «первая» \\ // #1"
+    questions = [
+        GiftQuestion(type="essay", name=tricky, text=tricky, format="markdown", general_feedback=tricky),
+        GiftQuestion(
+            type="multichoice",
+            name="::",
+            text="[plain]" + tricky,
+            format="plain",
+            category=category,
+            answers=[GiftAnswer(tricky, 0.5, tricky), GiftAnswer("#", 0.5, "~"), GiftAnswer("=", -1.0, "")],
+            single=False,
+        ),
+        GiftQuestion(
+            type="matching",
+            name="m",
+            text=tricky,
+            category=category,
+            pairs=[GiftPair(tricky.replace("->", ""), tricky), GiftPair("[x]", "[html]y"), GiftPair("", "z")],
+        ),
+        GiftQuestion(
+            type="truefalse",
+            name="t",
+            text="Утверждение",
+            category="Вторая",
+            answers=[GiftAnswer("true", 1.0, ""), GiftAnswer("false", 0.0, tricky)],
+        ),
+        GiftQuestion(type="description", name="d", text=tricky, format="html", category="Вторая"),
+    ]
+    assert round_trip(questions) == [q.to_dict() for q in questions]
+
+
+PHP_WHITESPACE = " \t\n\r\0\x0b"
+ALPHABET = list("abzАЯжё019 \t\n~=#{}:\\[]%<>-_*./'\"&;!?$@") + ["//", "->", "####", "[html]", "%50%", "\\n"]
+
+
+def canonical_texts(min_size: int = 0, avoid: tuple[str, ...] = ()) -> st.SearchStrategy[str]:
+    """Texts as the importer gives them back: trimmed (PHP's trim), no carriage returns."""
+    return (
+        st.lists(st.sampled_from(ALPHABET), max_size=12)
+        .map(lambda parts: "".join(parts).strip(PHP_WHITESPACE))
+        .filter(lambda text: len(text) >= min_size and not any(bad in text for bad in avoid))
+    )
+
+
+names = canonical_texts(1, avoid=("<",))
+fractions = st.one_of(
+    st.sampled_from([0.0, 1.0, 0.5, -0.5, 0.3333333, -1.0, 0.1, 0.05]),
+    st.floats(min_value=-1.0, max_value=1.0, allow_nan=False),
+)
+formats = st.sampled_from(["moodle", "html", "plain", "markdown"])
+
+
+@st.composite
+def multichoice(draw) -> dict:
+    single = draw(st.booleans())
+    if single:
+        rights = [1.0]
+        others = draw(st.lists(fractions, max_size=3))
+    else:
+        rights = draw(st.sampled_from([[1.0], [0.5, 0.5], [0.3333333] * 3, [0.25] * 4, [0.6, 0.4]]))
+        others = draw(st.lists(st.sampled_from([0.0, -0.5, -1.0, -0.25]), max_size=3))
+    weights = draw(st.permutations(rights + others))
+    if len(weights) < 2:
+        weights = weights + [0.0]
+    return {
+        "single": single,
+        "answers": [GiftAnswer(draw(canonical_texts(1)), weight, draw(canonical_texts())) for weight in weights],
+    }
+
+
+@st.composite
+def questions(draw, category: str | None) -> GiftQuestion:
+    kind = draw(
+        st.sampled_from(["multichoice", "truefalse", "shortanswer", "matching", "numerical", "essay", "description"])
+    )
+    question = GiftQuestion(
+        type=kind,
+        name=draw(names),
+        text=draw(canonical_texts(1)),
+        format=draw(formats),
+        category=category,
+        general_feedback="" if kind == "description" else draw(canonical_texts()),
+    )
+    if kind == "multichoice":
+        data = draw(multichoice())
+        question.single, question.answers = data["single"], data["answers"]
+    elif kind == "truefalse":
+        right_is_true = draw(st.booleans())
+        question.answers = [
+            GiftAnswer("true", 1.0 if right_is_true else 0.0, draw(canonical_texts())),
+            GiftAnswer("false", 0.0 if right_is_true else 1.0, draw(canonical_texts())),
+        ]
+    elif kind == "shortanswer":
+        plain = canonical_texts(1, avoid=("->",))
+        weights = [1.0] + draw(st.lists(fractions, max_size=3))
+        question.answers = [
+            GiftAnswer(draw(plain), weight, draw(canonical_texts(avoid=("->",))))
+            for weight in draw(st.permutations(weights))
+        ]
+    elif kind == "matching":
+        pairs = draw(st.lists(st.tuples(canonical_texts(1, avoid=("->",)), canonical_texts(1)), min_size=2, max_size=4))
+        extra = draw(st.lists(canonical_texts(1), max_size=1))
+        question.pairs = [GiftPair(q, a) for q, a in pairs] + [GiftPair("", a) for a in extra]
+    elif kind == "numerical":
+        finite = st.floats(allow_nan=False, allow_infinity=False)
+        tolerance = st.floats(min_value=0.0, allow_nan=False, allow_infinity=False)
+        weights = [1.0] + draw(st.lists(fractions, max_size=2))
+        question.numerical = [
+            GiftNumericAnswer(draw(finite), draw(tolerance), weight, draw(canonical_texts()))
+            for weight in draw(st.permutations(weights))
+        ]
+        if draw(st.booleans()):
+            position = draw(st.integers(0, len(question.numerical)))
+            other = GiftNumericAnswer(None, 0.0, draw(fractions), draw(canonical_texts()))
+            question.numerical.insert(position, other)
+    return question
+
+
+@st.composite
+def question_lists(draw) -> list[GiftQuestion]:
+    categories = draw(st.lists(canonical_texts(1, avoid=("\n",)), max_size=3))
+    result = []
+    if draw(st.booleans()):
+        result += draw(st.lists(questions(None), min_size=1, max_size=2))
+    for category in categories:
+        result += draw(st.lists(questions(category), min_size=1, max_size=3))
+    if not result:
+        result.append(draw(questions(None)))
+    return result
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(question_lists())
+def test_round_trip_property(generated):
+    assert round_trip(generated) == [q.to_dict() for q in generated]
+
+
+GIFT_PIECES = ALPHABET + ["\n\n", "{", "}", "T", "F", "::", "=a", "~b", "#3", "->", "\n$CATEGORY: К\n\n", "0", "."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(GIFT_PIECES), max_size=30).map("".join))
+def test_any_input_either_parses_or_raises_import_error(source):
+    try:
+        result = parse_gift(source)
+    except GiftImportError as error:
+        assert error.problems and all(p.line >= 1 and p.message for p in error.problems)
+    else:
+        assert result.questions
+        # What was imported can be exported and imported again unchanged.
+        assert round_trip(result.questions) == [q.to_dict() for q in result.questions]
