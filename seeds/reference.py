@@ -24,6 +24,13 @@ def run() -> str:
     return ", ".join(done) if done else "нечего добавлять"
 
 
+@step("знаки отличия и звания (признание)")
+def recognition_badges() -> int:
+    from training.recognition.services import ensure_badge_catalogue
+
+    return ensure_badge_catalogue()
+
+
 @step("категории материалов курса")
 def material_categories() -> int:
     from training.materials.services import ensure_default_categories

@@ -3,6 +3,7 @@ databases for the tests that must run on the production database."""
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -26,14 +27,18 @@ class FreshContextClient(FlaskClient):
 
 
 def make_test_app(config=TestingConfig, **overrides):
+    """An app for tests. Without an explicit database it gets its own SQLite file (not ":memory:": every
+    request and the test body get their own connection, as in production)."""
+    if "SQLALCHEMY_DATABASE_URI" not in overrides:
+        overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tempfile.mkdtemp(prefix='szn-test-')}/test.sqlite3"
     app = create_app(config, **overrides)
     app.test_client_class = FreshContextClient
     return app
 
 
 @pytest.fixture
-def app():
-    app = make_test_app()
+def app(tmp_path):
+    app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite3'}")
     with app.app_context():
         db.create_all()
         yield app

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from training.config import Config, config_from_env, development_secret_key
-from training.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from training.extensions import compress, csrf, db, htmx, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
@@ -64,6 +64,18 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint(connection, name) -> None:
+    """pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT issued first would become
+    the outermost transaction and its RELEASE would commit. Open the real transaction first, so a later
+    rollback undoes what the savepoint did. (Reads before the first write stay outside a transaction and
+    hold no snapshot, so a read-then-write request waits for the lock instead of failing.)"""
+    if connection.dialect.name == "sqlite":
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN")
+
+
 def configure_secret_key(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or development_secret_key(app.instance_path)
@@ -75,6 +87,7 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Войдите, чтобы открыть эту страницу."
@@ -94,12 +107,14 @@ def configure_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from training.accounts.routes import bp as accounts_bp
     from training.audit.routes import bp as audit_bp
+    from training.courses.routes import bp as courses_bp
     from training.home.routes import bp as home_bp
     from training.materials.routes import bp as materials_bp
-    from training.courses.routes import bp as courses_bp
     from training.notifications.routes import bp as notifications_bp
     from training.org.routes import bp as org_bp
     from training.quizzes.routes import bp as quizzes_bp
+    from training.recognition.client_routes import vote_bp as client_vote_bp
+    from training.recognition.routes import bp as recognition_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp, url_prefix="/auth")
@@ -108,6 +123,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(materials_bp, url_prefix="/materials")
     app.register_blueprint(courses_bp, url_prefix="/learn")
     app.register_blueprint(quizzes_bp, url_prefix="/quizzes")
+    app.register_blueprint(recognition_bp, url_prefix="/recognition")
+    app.register_blueprint(client_vote_bp, url_prefix="/v")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
 
 
@@ -122,3 +139,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(course_cli)
     import training.accounts.jobs  # noqa: F401  (registers the domain's periodic jobs)
+    import training.recognition.jobs  # noqa: F401

@@ -1,4 +1,5 @@
 """Extension singletons, bound to the app in :func:`training.create_app`."""
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -15,3 +16,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
 limiter = Limiter(key_func=get_remote_address)
+compress = Compress()

@@ -17,3 +17,14 @@ block_completed = _signals.signal("block-completed")
 case_accepted = _signals.signal("case-accepted")
 # sender: a Block; receivers return a dict merged into `flask course outline` (e.g. {"questions": {...}})
 course_outline_requested = _signals.signal("course-outline-requested")
+# --- recognition and the other gamification domains (listeners in training/recognition/listeners.py) ---
+# sender: the giver (User); kwargs: note (recognition.ThanksNote) — a colleague or manager said «Спасибо»
+thanks_given = _signals.signal("thanks-given")
+# sender: the Contest; kwargs: winners — {"title": user_id|None, "colleagues": user_id|None, "clients": user_id|None}
+contest_closed = _signals.signal("contest-closed")
+# sender: the author (User); kwargs: case_id — the committee published the author's case in the library
+library_case_published = _signals.signal("library-case-published")
+# sender: the quest; kwargs: team_member_ids_by_rank — [[user ids at 1st place], [2nd place], …] (ties share a rank)
+quest_finished = _signals.signal("quest-finished")
+# sender: the rater (User); kwargs: rated_id — a colleague's peer rating was recorded
+peer_rating_given = _signals.signal("peer-rating-given")

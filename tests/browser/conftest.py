@@ -22,21 +22,35 @@ def _chromium_path() -> str | None:
     return None
 
 
+_SHARED: dict = {}
+
+
+def _shared_browser(request):
+    """One Playwright and one Chromium for the whole run, however many modules import the fixture."""
+    if "browser" not in _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        _SHARED["browser"] = playwright.chromium.launch(executable_path=_chromium_path(), headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+
+        def stop():
+            _SHARED.pop("browser").close()
+            _SHARED.pop("playwright").stop()
+
+        request.session.config.add_cleanup(stop)
+    return _SHARED["browser"]
+
+
 @pytest.fixture(scope="session")
-def browser():
-    path = _chromium_path()
-    if path is None:
+def browser(request):
+    if _chromium_path() is None:
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail("REQUIRE_BROWSER is set but Debian's chromium is not installed (make browser)")
         pytest.skip("chromium не установлен: браузерные тесты пропущены (make browser установит его)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
-        yield browser
-        browser.close()
+    return _shared_browser(request)
 
 
 class LiveServer:

@@ -61,7 +61,14 @@ def test_backup_while_writing_then_restore_and_sign_in(tmp_path):
 
 
 def test_backup_refuses_to_overwrite_and_explains_postgres(tmp_path, runner, app):
-    result = runner.invoke(args=["backup"])
+    existing = tmp_path / "exists.sqlite3"
+    existing.write_bytes(b"keep me")
+    result = runner.invoke(args=["backup", "--output", str(existing)])
+    assert result.exit_code != 0 and "уже существует" in result.output
+    assert existing.read_bytes() == b"keep me"
+    postgres = make_test_app(SQLALCHEMY_DATABASE_URI="postgresql://nobody@127.0.0.1:5432/none")
+    with postgres.app_context():
+        result = postgres.test_cli_runner().invoke(args=["backup"])
     assert result.exit_code != 0 and "pg_dump" in result.output
 
 

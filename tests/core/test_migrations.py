@@ -35,3 +35,19 @@ def test_sqlite_has_foreign_keys_and_wal(tmp_path):
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         db.engine.dispose()
+
+
+def test_sqlite_rollback_undoes_work_done_in_a_savepoint(app, org):
+    """A savepoint opened before any other write still sits inside the request's transaction."""
+    from sqlalchemy import func, select
+
+    from tests.factories import make_user
+    from training.accounts.models import User
+
+    make_user(department=org.front_a)
+    before = db.session.scalar(select(func.count()).select_from(User))
+    db.session.commit()
+    with db.session.begin_nested():
+        db.session.add(User(email="savepoint@szn.example.ru", full_name="Точкина Анна Ивановна"))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(User)) == before

@@ -76,12 +76,15 @@ def test_course_completes_with_the_last_block_and_notifies(setup):
     received = []
     from training.signals import course_completed
 
-    course_completed.connect(lambda sender, **kw: received.append(sender), weak=False)
+    def receiver(sender, **kw):
+        received.append(sender)
+
+    course_completed.connect(receiver)
     try:
         for block in course.blocks:
             _finish_block(enrolment, block, teacher)
     finally:
-        course_completed.receivers.clear()
+        course_completed.disconnect(receiver)
     assert enrolment.completed_at is not None and enrolment.blocks_completed == 14
     assert received == [learner]
     overview = services.learner_overview(enrolment)

@@ -1,0 +1,48 @@
+"""Access rules of recognition for tests/core/test_authorization_matrix.py."""
+from tests.core.access import PUBLIC, SIGNED_IN
+from training.accounts.models import Role
+from training.extensions import db
+
+CONTEST_MANAGERS = {Role.MANAGER, Role.HR, Role.ADMIN}
+FLAG_REVIEWERS = {Role.HR, Role.ADMIN}
+
+ACCESS: dict[str, object] = {
+    "recognition.index": SIGNED_IN,
+    "recognition.contests": SIGNED_IN,
+    "recognition.contest_new": CONTEST_MANAGERS,
+    "recognition.contest": SIGNED_IN,
+    "recognition.vote": SIGNED_IN,
+    "recognition.contest_close": CONTEST_MANAGERS,
+    "recognition.thanks": SIGNED_IN,
+    "recognition.thanks_new": SIGNED_IN,
+    "recognition.person": SIGNED_IN,
+    "recognition.award_badge": CONTEST_MANAGERS,
+    "recognition.badges": SIGNED_IN,
+    "recognition.board": SIGNED_IN,
+    "recognition.points": SIGNED_IN,
+    "recognition.flags": FLAG_REVIEWERS,
+    "recognition.flag_review": FLAG_REVIEWERS,
+    "recognition.sheet": SIGNED_IN,
+    "recognition.centre_sheets": CONTEST_MANAGERS,
+    "recognition.window": SIGNED_IN,
+    "client_vote.vote": PUBLIC,
+    "client_vote.done": PUBLIC,
+}
+
+
+def url_arguments(ctx) -> dict[str, object]:
+    """An open contest of centre A (every tested user sees it), a flag in the service, the colleague's
+    signed client-vote link."""
+    from training.recognition import services
+    from training.recognition.codes import sheet_signature
+    from training.recognition.models import Flag, FlagKind
+
+    org = ctx["org"]
+    contest = services.open_contest(ctx["users"][Role.HR], centre=org.centre_a)
+    flag = Flag(dedupe_key="matrix", kind=FlagKind.CLIENT_BURST, regional_service_id=org.service.id,
+                centre_id=org.centre_a.id, explanation="Проверка матрицы доступа.", details={})
+    db.session.add(flag)
+    db.session.commit()
+    colleague = ctx["colleague"]
+    return {"contest_id": contest.id, "flag_id": flag.id, "employee_id": colleague.id,
+            "sig": sheet_signature(colleague.id), "centre_id": org.centre_a.id}

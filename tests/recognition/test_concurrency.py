@@ -1,0 +1,113 @@
+"""On PostgreSQL, with real threads and separate connections: 50 identical votes at once leave one."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import make_test_app
+from tests.factories import make_org, make_user
+from training.accounts.models import Role, User
+from training.db import utcnow
+from training.errors import Conflict
+from training.extensions import db
+from training.recognition import codes, services
+from training.recognition.models import Award, ClientVote, ColleagueVote, Contest, PointEntry
+
+pytestmark = pytest.mark.postgres
+
+N = 50
+
+
+@pytest.fixture
+def wide_pg_app(pg_url):
+    """A PostgreSQL app whose pool holds every thread's connection at once."""
+    app = make_test_app(SQLALCHEMY_DATABASE_URI=pg_url,
+                        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": N + 5, "max_overflow": 5, "pool_timeout": 60})
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _parallel(app, work, n: int = N) -> list:
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def target(index: int) -> None:
+        with app.app_context():
+            try:
+                db.session.execute(select(1))  # take a connection before the start signal
+                barrier.wait(timeout=60)
+                results[index] = work()
+                db.session.commit()
+            except Exception as exc:  # collected and asserted on by the test
+                db.session.rollback()
+                results[index] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return results
+
+
+def _setup():
+    org = make_org()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    voter = make_user(department=org.front_a, full_name="Голосова Вера")
+    nominee = make_user(department=org.front_a, full_name="Номинантова Нина")
+    contest = services.open_contest(manager, centre=org.centre_a)
+    db.session.commit()
+    return manager.id, voter.id, nominee.id, contest.id
+
+
+def test_fifty_identical_colleague_votes_leave_one(wide_pg_app):
+    _, voter_id, nominee_id, contest_id = _setup()
+
+    def vote():
+        voter, nominee = db.session.get(User, voter_id), db.session.get(User, nominee_id)
+        return services.cast_vote(voter, db.session.get(Contest, contest_id), nominee, "Одинаковый голос").id
+
+    results = _parallel(wide_pg_app, vote)
+    assert all(isinstance(r, int) for r in results), [r for r in results if not isinstance(r, int)][:3]
+    assert len(set(results)) == 1
+    assert db.session.scalar(select(func.count()).select_from(ColleagueVote)) == 1
+
+
+def test_fifty_identical_client_votes_leave_one(wide_pg_app):
+    _, _, nominee_id, _ = _setup()
+    code = codes.client_code(nominee_id, codes.window_index(utcnow()))
+
+    def vote():
+        employee = db.session.get(User, nominee_id)
+        return services.cast_client_vote(employee, code=code, device_token="one-phone-0123456789",
+                                         address="192.0.2.10").id
+
+    results = _parallel(wide_pg_app, vote)
+    accepted = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(accepted) == 1 and len(refused) == N - 1, [r for r in results if not isinstance(r, (int, Conflict))][:3]
+    assert db.session.scalar(select(func.count()).select_from(ClientVote)) == 1
+
+
+def test_fifty_parallel_closes_award_once(wide_pg_app):
+    manager_id, voter_id, nominee_id, contest_id = _setup()
+    services.cast_vote(db.session.get(User, voter_id), db.session.get(Contest, contest_id),
+                       db.session.get(User, nominee_id))
+    db.session.commit()
+
+    def close():
+        return services.close_contest(db.session.get(User, manager_id), db.session.get(Contest, contest_id)).id
+
+    results = _parallel(wide_pg_app, close)
+    assert sum(isinstance(r, int) for r in results) == 1
+    assert all(isinstance(r, (int, Conflict)) for r in results)
+    assert db.session.scalar(select(func.count()).select_from(Award)) == 2  # the title and the colleagues' track
+    assert db.session.scalar(select(func.count()).select_from(PointEntry).where(
+        PointEntry.source == f"contest:{contest_id}:title")) == 1
