@@ -24,6 +24,13 @@ def run() -> str:
     return ", ".join(done) if done else "нечего добавлять"
 
 
+@step("виды сертификатов")
+def certificate_kinds() -> int:
+    from training.certificates.services import ensure_kinds
+
+    return ensure_kinds()
+
+
 @step("знаки отличия и звания (признание)")
 def recognition_badges() -> int:
     from training.recognition.services import ensure_badge_catalogue

@@ -107,6 +107,7 @@ def configure_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from training.accounts.routes import bp as accounts_bp
     from training.audit.routes import bp as audit_bp
+    from training.certificates.routes import bp as certificates_bp
     from training.courses.routes import bp as courses_bp
     from training.home.routes import bp as home_bp
     from training.materials.routes import bp as materials_bp
@@ -126,10 +127,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(recognition_bp, url_prefix="/recognition")
     app.register_blueprint(client_vote_bp, url_prefix="/v")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(certificates_bp, url_prefix="/certificates")
 
 
 def register_cli(app: Flask) -> None:
     from training.accounts.cli import accounts_cli
+    from training.certificates.cli import certificates_cli
     from training.backup import backup_command
     from training.courses.cli import course_cli
     from training.jobs import jobs_cli
@@ -138,5 +141,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(accounts_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(course_cli)
+    app.cli.add_command(certificates_cli)
     import training.accounts.jobs  # noqa: F401  (registers the domain's periodic jobs)
     import training.recognition.jobs  # noqa: F401
+    import training.certificates.jobs  # noqa: F401

@@ -7,4 +7,5 @@ from training.materials.models import *  # noqa: F401,F403
 from training.notifications.models import *  # noqa: F401,F403
 from training.org.models import *  # noqa: F401,F403
 from training.quizzes.models import *  # noqa: F401,F403
+from training.certificates.models import *  # noqa: F401,F403
 from training.recognition.models import *  # noqa: F401,F403

@@ -37,25 +37,17 @@ add_home_panel("courses/_next_step.html", order=10)
 @bp.app_template_global()
 def course_overview_for(user):
     """For the home-page panel: the learner's overview, or None when they are not enrolled."""
-    from training.courses.models import Course
-
-    course = db.session.scalar(select(Course).order_by(Course.id))
-    enrolment = services.enrolment_of(user, course) if course else None
+    enrolment = services.enrolment_of(user)
     return services.learner_overview(enrolment) if enrolment else None
 
 
-def _block_or_404(number: int) -> Block:
-    course = services.the_course()
+def _learning_context(number: int):
+    """The block of the learner's course and their enrolment; staff who teach may preview without one."""
+    enrolment = services.enrolment_of(current_user)
+    course = enrolment.cohort.course if enrolment else services.the_course()
     block = db.session.scalar(select(Block).where(Block.course_id == course.id, Block.number == number))
     if block is None:
         abort(404)
-    return block
-
-
-def _learning_context(number: int):
-    """The block and the learner's enrolment; staff who teach may preview without one."""
-    block = _block_or_404(number)
-    enrolment = services.enrolment_of(current_user, block.course)
     if enrolment is None and not current_user.has_role(*TEACHING):
         abort(403, "Вы не записаны на курс. Обратитесь в кадровую службу.")
     return block, enrolment
@@ -66,8 +58,8 @@ def _learning_context(number: int):
 @bp.get("/")
 @login_required
 def index():
-    course = services.the_course()
-    enrolment = services.enrolment_of(current_user, course)
+    enrolment = services.enrolment_of(current_user)
+    course = enrolment.cohort.course if enrolment else services.the_course()
     overview = services.learner_overview(enrolment) if enrolment else None
     return render_view("courses/index.html", None, course=course, overview=overview)
 
