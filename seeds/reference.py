@@ -31,6 +31,20 @@ def certificate_kinds() -> int:
     return ensure_kinds()
 
 
+@step("точки контакта")
+def touchpoints() -> int:
+    from training.metrics.services import seed_touchpoints
+
+    return seed_touchpoints()
+
+
+@step("категории проверки качества (IQS)")
+def iqs_categories() -> int:
+    from training.metrics.iqs import seed_categories
+
+    return seed_categories()
+
+
 @step("знаки отличия и звания (признание)")
 def recognition_badges() -> int:
     from training.recognition.services import ensure_badge_catalogue

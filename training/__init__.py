@@ -111,6 +111,8 @@ def register_blueprints(app: Flask) -> None:
     from training.courses.routes import bp as courses_bp
     from training.home.routes import bp as home_bp
     from training.materials.routes import bp as materials_bp
+    from training.metrics.public import feedback_bp as client_feedback_bp
+    from training.metrics.routes import bp as metrics_bp
     from training.notifications.routes import bp as notifications_bp
     from training.org.routes import bp as org_bp
     from training.quizzes.routes import bp as quizzes_bp
@@ -127,6 +129,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(recognition_bp, url_prefix="/recognition")
     app.register_blueprint(client_vote_bp, url_prefix="/v")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(metrics_bp, url_prefix="/metrics")
+    app.register_blueprint(client_feedback_bp, url_prefix="/f")
     app.register_blueprint(certificates_bp, url_prefix="/certificates")
 
 
@@ -136,12 +140,15 @@ def register_cli(app: Flask) -> None:
     from training.backup import backup_command
     from training.courses.cli import course_cli
     from training.jobs import jobs_cli
+    from training.metrics.cli import metrics_cli
 
     app.cli.add_command(jobs_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(course_cli)
+    app.cli.add_command(metrics_cli)
     app.cli.add_command(certificates_cli)
     import training.accounts.jobs  # noqa: F401  (registers the domain's periodic jobs)
+    import training.metrics.jobs  # noqa: F401
     import training.recognition.jobs  # noqa: F401
     import training.certificates.jobs  # noqa: F401

@@ -9,3 +9,4 @@ from training.org.models import *  # noqa: F401,F403
 from training.quizzes.models import *  # noqa: F401,F403
 from training.certificates.models import *  # noqa: F401,F403
 from training.recognition.models import *  # noqa: F401,F403
+from training.metrics.models import *  # noqa: F401,F403

@@ -28,3 +28,15 @@ library_case_published = _signals.signal("library-case-published")
 quest_finished = _signals.signal("quest-finished")
 # sender: the rater (User); kwargs: rated_id — a colleague's peer rating was recorded
 peer_rating_given = _signals.signal("peer-rating-given")
+# --- engagement (training/engagement) ---
+# sender: the StressMeasure; a corrective measure of «Стресс месяца» was marked done (sent once per measure)
+stress_measure_resolved = _signals.signal("stress-measure-resolved")
+# sender: a staff User; receivers return {aspect code: (average 1–5, number of client ratings)} for
+# «как меня видят коллеги и клиенты» (engagement.ratings.client_aspect_averages pools the answers)
+client_aspect_averages_requested = _signals.signal("client-aspect-averages-requested")
+# sender: the ClientFeedback; kwargs: employee_id (or None), centre_id — a client left feedback from a QR code
+client_feedback_received = _signals.signal("client-feedback-received")
+# sender: the User who closed it; kwargs: task (FollowUpTask) — a low client score was followed up and resolved
+follow_up_resolved = _signals.signal("follow-up-resolved")
+# sender: the reviewed employee (User); kwargs: assessment (IqsAssessment) — a supervisor's quality check
+iqs_assessed = _signals.signal("iqs-assessed")

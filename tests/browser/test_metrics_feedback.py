@@ -1,0 +1,118 @@
+"""A client leaves feedback from a QR link on a phone; the manager follows up the low score; HR opens the
+centre's «Пульс»."""
+import pytest
+
+from tests.browser.conftest import PHONE, has_horizontal_scroll
+from tests.factories import PASSWORD, make_org, make_user
+from training.accounts.models import Role
+from training.extensions import db
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(browser, live_server, user):
+    context = browser.new_context(viewport=PHONE, locale="ru-RU", base_url=live_server.url, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto("/auth/login")
+    page.get_by_label("Электронная почта").fill(user.email)
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_url("**/")
+    return context, page
+
+
+def test_client_feedback_follow_up_and_centre_pulse_on_a_phone(phone, browser, live_server, live_app):
+    from training.metrics import feedback, iqs, services
+    from training.metrics.models import Touchpoint
+
+    org = make_org()
+    services.seed_touchpoints()
+    iqs.seed_categories()
+    manager = make_user(Role.MANAGER, department=org.front_a, full_name="Руководова Елена Павловна")
+    hr = make_user(Role.HR, service=org.service, full_name="Кадрова Наталья Викторовна")
+    specialist = make_user(department=org.front_a, full_name="Окошкина Вера Ивановна", is_public_consent=True)
+    reception = db.session.scalar(db.select(Touchpoint).where(Touchpoint.code == "reception"))
+    link = feedback.link_for(org.centre_a, reception, specialist)
+    db.session.commit()
+
+    # the client scans the QR code
+    phone.goto(f"/f/{link.token}")
+    assert phone.get_by_role("heading", name="Оцените нашу работу").is_visible()
+    assert not has_horizontal_scroll(phone)
+    phone.get_by_label("Очень сложно", exact=True).check()
+    phone.get_by_label("Нет, разочарован").check()
+    phone.locator(".scale-11 label.pill").nth(3).click()
+    phone.locator("label.pill:has(input[name='aspect-politeness'][value='2'])").click()
+    phone.get_by_label("Что нам улучшить?").fill("Долго ждала в очереди, никто не объяснил порядок")
+    assert phone.get_by_label("Телефон").is_hidden()
+    phone.get_by_label("Свяжитесь со мной").check()
+    phone.get_by_label("Как к вам обращаться").fill("Мария")
+    phone.get_by_label("Телефон").fill("+7 900 555-12-34")
+    assert not has_horizontal_scroll(phone)
+    phone.get_by_role("button", name="Отправить отзыв").click()
+    phone.wait_for_url("**/f/thanks")
+    assert phone.get_by_role("heading", name="Спасибо за отзыв!").is_visible()
+
+    # the manager sees the task on the home page and follows it up
+    context, page = _sign_in(browser, live_server, manager)
+    assert page.get_by_role("heading", name="Низкие оценки клиентов").is_visible()
+    page.get_by_role("link", name="Разобрать").click()
+    page.get_by_role("link", name="Задача №").first.click()
+    assert page.get_by_text("+7 900 555-12-34").is_visible()
+    assert page.get_by_text("Долго ждала в очереди").is_visible()
+    assert not has_horizontal_scroll(page)
+    page.get_by_label("Связались с клиентом").check()
+    page.get_by_label("Принесли извинения за доставленные неудобства").check()
+    page.get_by_label("Решение: чем закончилось обращение").fill("Записали на консультацию вне очереди")
+    page.get_by_role("button", name="Закрыть задачу").click()
+    assert page.get_by_text("Задача закрыта.").is_visible()
+    context.close()
+
+    # HR opens the centre's dashboard
+    context, page = _sign_in(browser, live_server, hr)
+    page.goto(f"/metrics/pulse/centre/{org.centre_a.id}")
+    assert page.get_by_role("heading", name=f"Пульс клиентоцентричности: {org.centre_a.name}").is_visible()
+    assert page.get_by_role("img", name="Индекс клиентоцентричности").is_visible()
+    assert page.get_by_text("n = 1").first.is_visible()
+    assert page.get_by_text("Отзывов за период: 1, из них с низкой оценкой: 1.").is_visible()
+    assert not has_horizontal_scroll(page)
+    context.close()
+
+
+def test_metrics_pages_have_no_serious_accessibility_violations(browser, live_server, live_app):
+    from tests.browser.test_accessibility import _violations
+    from training.metrics import feedback, iqs, services
+
+    org = make_org()
+    services.seed_touchpoints()
+    iqs.seed_categories()
+    hr = make_user(Role.HR, service=org.service)
+    employee = make_user(department=org.front_a)
+    link = feedback.link_for(org.centre_a)
+    feedback.submit_feedback(link, recommend=4, ces=2, expectations=1, comment="Плохо")
+    db.session.commit()
+    pages = {None: [f"/f/{link.token}", "/f/thanks"],
+             "employee": ["/metrics/pulse/me", "/metrics/iqs/mine"],
+             "hr": [f"/metrics/pulse/centre/{org.centre_a.id}", f"/metrics/pulse/service/{org.service.id}",
+                    "/metrics/compare", "/metrics/follow-ups", "/metrics/follow-ups/1", "/metrics/feedback",
+                    "/metrics/operational/import", "/metrics/iqs/new", "/metrics/iqs/categories", "/metrics/weights",
+                    "/metrics/qr", "/metrics/reports", "/metrics/courses"]}
+    users = {"employee": employee, "hr": hr}
+    failures = []
+    for who, paths in pages.items():
+        context = browser.new_context(viewport=PHONE, base_url=live_server.url, bypass_csp=True, locale="ru-RU")
+        page = context.new_page()
+        if who:
+            page.goto("/auth/login")
+            page.get_by_label("Электронная почта").fill(users[who].email)
+            page.get_by_label("Пароль").fill(PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            page.wait_for_url("**/")
+        for path in paths:
+            response = page.goto(path)
+            assert response.status == 200, path
+            assert not has_horizontal_scroll(page), path
+            failures += [f"{path}: {v}" for v in _violations(page)]
+        context.close()
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,645 @@
+"""Staff pages of the metrics domain: «Пульс клиентоцентричности», follow-ups of low scores, operational data,
+IQS, index weights, QR sheets and weekly reports. Thin views; the rules live in the sub-modules."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, make_response, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from training.accounts.models import Role, User
+from training.errors import DomainError
+from training.extensions import db
+from training.metrics import bp, feedback, iqs, listeners, operational, presenters, services, snapshots, training_effect  # noqa: F401
+from training.metrics import reports as weekly_reports
+from training.metrics.forms import FollowUpForm, IqsCategoryForm, IqsForm, OperationalImportForm, WeightSetForm
+from training.metrics.models import FeedbackLink, FollowUpTask, IndexWeightSet, IqsAssessment, IqsCategory, Touchpoint
+from training.metrics.periods import KINDS, MONTH, WEEK, last_periods, local_today, parse_period, period_of
+from training.metrics.scales import GROUPS
+from training.org.models import Centre, Department, RegionalService
+from training.tabular import XLSX_MIME, ImportRejected, csv_bytes, xlsx_bytes
+from training.templating import NavItem, add_home_panel, add_nav_item
+from training.web import page_args, redirect_to, render_view, role_required
+
+SUPERVISORS = (Role.ADMIN, Role.HR, Role.MANAGER)
+ORGANISERS = (Role.ADMIN, Role.HR)
+
+add_nav_item(NavItem("metrics.index", "Пульс", "chart", order=60))
+add_nav_item(NavItem("metrics.followups", "Отзывы", "star", roles=SUPERVISORS, on_phone=False, order=61))
+add_home_panel("metrics/_home_panel.html", roles=SUPERVISORS, order=20)
+
+
+@bp.app_template_global()
+def metrics_followup_counts():
+    """For the home-page panel of managers and HR: open and overdue follow-up tasks."""
+    return feedback.task_counts(current_user)
+
+
+@bp.app_template_filter("num")
+def _num(value, digits: int = 1):
+    return presenters.fmt_number(value, digits)
+
+
+@bp.app_template_filter("figure")
+def _figure(figure, key):
+    return presenters.fmt_figure(key, figure)
+
+
+def refresh_after_commit() -> None:
+    """Recompute what the committed data made stale (the periodic job catches anything left over)."""
+    try:
+        snapshots.refresh_stale(limit=20)
+    except Exception:  # the data are safe; only the figures wait for the next run of the job
+        db.session.rollback()
+        current_app.logger.exception("metrics: refresh after commit failed")
+
+
+# --- «Пульс» ---------------------------------------------------------------------------------------------------
+
+@bp.get("/")
+@login_required
+def index():
+    if current_user.has_role(Role.ADMIN):
+        return redirect_to("metrics.pulse_organisation")
+    if current_user.has_role(Role.HR) and current_user.regional_service_id:
+        return redirect_to("metrics.pulse_service", service_id=current_user.regional_service_id)
+    if current_user.has_role(Role.MANAGER) and current_user.centre_id:
+        return redirect_to("metrics.pulse_centre", centre_id=current_user.centre_id)
+    return redirect_to("metrics.pulse_me")
+
+
+def _period():
+    kind = request.args.get("period", MONTH)
+    kind = kind if kind in KINDS else MONTH
+    return parse_period(kind, request.args.get("key"))
+
+
+def _pulse(kind: str, scope_id: int, title: str, *, subtitle: str = "", children=None, child_kind: str | None = None,
+           crumbs=(), employee: User | None = None, centre: Centre | None = None):
+    period = _period()
+    snap = snapshots.snapshot(kind, scope_id, period)
+    rows = snapshots.series(kind, scope_id, last_periods(period.kind, 12, today=period.end))
+    figures = (snap.figures or {}) if snap else {}
+    child_rows = []
+    if children:
+        found = snapshots.snapshots_for_scopes(child_kind, [c.id for c, _ in children], period)
+        child_rows = [(obj, url, found.get(obj.id)) for obj, url in children]
+    context = dict(
+        title=title, subtitle=subtitle, scope_kind=kind, scope_id=scope_id, period=period, snap=snap,
+        figures=figures, thermo=presenters.thermometer(snap), bars=presenters.group_bars(snap),
+        cards=presenters.client_cards(figures),
+        index_trend=presenters.trend("Индекс по периодам", presenters.index_series(rows)),
+        nps_trend=presenters.trend("NPS по периодам", presenters.figure_series(rows, "nps"), -100, 100),
+        trend_rows=rows, child_rows=child_rows, crumbs=crumbs, employee=employee, centre=centre,
+        previous=period.previous(), next=period.next() if period.next().start <= local_today() else None,
+        aspect_names=services.aspect_names(), groups=GROUPS)
+    return render_view("metrics/pulse.html", "pulse_body", **context)
+
+
+@bp.get("/pulse/all")
+@role_required(Role.ADMIN)
+def pulse_organisation():
+    children = [(s, url_for("metrics.pulse_service", service_id=s.id)) for s in services.visible_services(current_user)]
+    return _pulse(snapshots.ORGANISATION, 0, "Все СЗН", subtitle="организация целиком", children=children,
+                  child_kind=snapshots.SERVICE)
+
+
+@bp.get("/pulse/service/<int:service_id>")
+@role_required(*ORGANISERS)
+def pulse_service(service_id: int):
+    service = db.get_or_404(RegionalService, service_id)
+    if not services.can_view_service(current_user, service):
+        abort(404)
+    children = [(c, url_for("metrics.pulse_centre", centre_id=c.id)) for c in service.centres]
+    crumbs = [("Все СЗН", url_for("metrics.pulse_organisation"))] if current_user.has_role(Role.ADMIN) else []
+    return _pulse(snapshots.SERVICE, service.id, service.name, subtitle="регион", children=children,
+                  child_kind=snapshots.CENTRE, crumbs=crumbs)
+
+
+def _centre_or_404(centre_id: int) -> Centre:
+    centre = db.get_or_404(Centre, centre_id)
+    if not services.can_view_centre(current_user, centre):
+        abort(404)
+    return centre
+
+
+@bp.get("/pulse/centre/<int:centre_id>")
+@role_required(*SUPERVISORS)
+def pulse_centre(centre_id: int):
+    centre = _centre_or_404(centre_id)
+    children = [(d, url_for("metrics.pulse_department", department_id=d.id)) for d in centre.departments]
+    crumbs = []
+    if services.can_view_service(current_user, centre.service):
+        crumbs.append((centre.service.name, url_for("metrics.pulse_service", service_id=centre.regional_service_id)))
+    return _pulse(snapshots.CENTRE, centre.id, centre.name, subtitle="ЦЗН", children=children,
+                  child_kind=snapshots.DEPARTMENT, crumbs=crumbs, centre=centre)
+
+
+@bp.get("/pulse/department/<int:department_id>")
+@role_required(*SUPERVISORS)
+def pulse_department(department_id: int):
+    department = db.get_or_404(Department, department_id)
+    if not services.can_view_department(current_user, department):
+        abort(404)
+    people = db.session.scalars(select(User).where(User.department_id == department.id, User.is_active)
+                                .order_by(User.full_name))
+    children = [(u, url_for("metrics.pulse_employee", user_id=u.id)) for u in people]
+    crumbs = [(department.centre.name, url_for("metrics.pulse_centre", centre_id=department.centre_id))]
+    return _pulse(snapshots.DEPARTMENT, department.id, department.name, subtitle=department.centre.name,
+                  children=children, child_kind=snapshots.EMPLOYEE, crumbs=crumbs)
+
+
+def _employee_pulse(user: User, crumbs=()):
+    return _pulse(snapshots.EMPLOYEE, user.id, user.full_name, subtitle=user.position or "сотрудник",
+                  crumbs=crumbs, employee=user)
+
+
+@bp.get("/pulse/employee/<int:user_id>")
+@role_required(*SUPERVISORS)
+def pulse_employee(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not services.can_view_employee(current_user, user):
+        abort(404)
+    crumbs = []
+    if user.department_id:
+        crumbs.append((user.department.name, url_for("metrics.pulse_department", department_id=user.department_id)))
+    return _employee_pulse(user, crumbs)
+
+
+@bp.get("/pulse/me")
+@login_required
+def pulse_me():
+    return _employee_pulse(current_user)
+
+
+@bp.get("/compare")
+@role_required(*SUPERVISORS)
+def compare():
+    period = _period()
+    centres = services.visible_centres(current_user)
+    found = snapshots.snapshots_for_scopes(snapshots.CENTRE, [c.id for c in centres], period)
+    service_nps = {}
+    for service_id in {c.regional_service_id for c in centres}:
+        snap = snapshots.snapshot(snapshots.SERVICE, service_id, period)
+        service_nps[service_id] = ((snap.figures or {}).get("nps") or {}).get("value") if snap else None
+    rows = []
+    for centre in centres:
+        snap = found.get(centre.id)
+        nps = ((snap.figures or {}).get("nps") if snap else None) or None
+        interval = verdict = None
+        if nps and "promoters" in nps:
+            interval = presenters.nps_interval(nps["promoters"], nps["detractors"], nps["n"])
+            reference = service_nps.get(centre.regional_service_id)
+            if reference is not None:
+                verdict = ("выше среднего по СЗН" if interval[0] > reference else
+                           "ниже среднего по СЗН" if interval[1] < reference else "без значимых различий")
+        rows.append({"centre": centre, "snap": snap, "nps": nps, "interval": interval, "verdict": verdict})
+    rows.sort(key=lambda r: (-(r["snap"].index_value if r["snap"] and r["snap"].is_published else -1),
+                             r["centre"].name))
+    return render_view("metrics/compare.html", "compare_table", rows=rows, period=period, groups=GROUPS,
+                       previous=period.previous(), next=period.next() if period.next().start <= local_today() else None)
+
+
+@bp.get("/pulse/centre/<int:centre_id>/training")
+@role_required(*SUPERVISORS)
+def training_effect_view(centre_id: int):
+    centre = _centre_or_404(centre_id)
+    course = training_effect.the_course()
+    comparison = training_effect.before_after(centre, course) if course else None
+    return render_view("metrics/training_effect.html", None, centre=centre, course=course, comparison=comparison)
+
+
+@bp.get("/courses")
+@role_required(*SUPERVISORS)
+def course_dashboard():
+    course = training_effect.the_course()
+    centres = services.visible_centres(current_user)
+    data = training_effect.course_dashboard(course, centres) if course else None
+    return render_view("metrics/course_dashboard.html", None, course=course, data=data)
+
+
+# --- QR sheets -------------------------------------------------------------------------------------------------
+
+@bp.get("/qr")
+@role_required(*SUPERVISORS)
+def qr():
+    centres = services.visible_centres(current_user)
+    centre_id = request.args.get("centre_id", type=int) or (centres[0].id if centres else None)
+    centre = next((c for c in centres if c.id == centre_id), None)
+    staff = list(db.session.scalars(select(User).where(User.centre_id == centre.id, User.is_active)
+                                    .order_by(User.full_name))) if centre else []
+    links = []
+    if centre:
+        links = list(db.session.scalars(select(FeedbackLink).where(FeedbackLink.centre_id == centre.id)
+                                        .order_by(FeedbackLink.id)))
+    return render_view("metrics/qr.html", None, centres=centres, centre=centre, staff=staff,
+                       touchpoints=services.active_touchpoints(), links=links)
+
+
+def public_url(link: FeedbackLink) -> str:
+    base = (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+    return base + url_for("client_feedback.form", token=link.token)
+
+
+def _specialist_line(employee: User) -> str:
+    if employee.public_name:  # the name is printed only with the person's consent
+        return f"Специалист: {employee.public_name}"
+    return "Ваш специалист" + (f": {employee.position}" if employee.position else "")
+
+
+@bp.get("/qr/<int:centre_id>.pdf")
+@role_required(*SUPERVISORS)
+def qr_pdf(centre_id: int):
+    from training.metrics.pdf import Sheet, qr_sheets_pdf
+
+    centre = _centre_or_404(centre_id)
+    touchpoint_ids = request.args.getlist("touchpoint", type=int)
+    employee_ids = request.args.getlist("employee", type=int)
+    touchpoints = [db.session.get(Touchpoint, t) for t in touchpoint_ids]
+    employees = [db.session.get(User, e) for e in employee_ids]
+    sheets = []
+    try:
+        if not touchpoint_ids and not employee_ids:
+            sheets.append((feedback.link_for(centre), None, None))
+        for touchpoint in touchpoints:
+            if touchpoint is not None:
+                sheets.append((feedback.link_for(centre, touchpoint), touchpoint, None))
+        for employee in employees:
+            if employee is not None and employee.centre_id == centre.id:
+                sheets.append((feedback.link_for(centre, None, employee), None, employee))
+    except DomainError as exc:
+        abort(400, exc.message)
+    db.session.commit()
+    pages = [Sheet(public_url(link), centre.name, touchpoint.name if touchpoint else None,
+                   _specialist_line(employee) if employee else None)
+             for link, touchpoint, employee in sheets]
+    pdf = qr_sheets_pdf(pages, cards=bool(employee_ids) or request.args.get("layout") == "cards")
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f"attachment; filename=qr-centre-{centre.id}.pdf"
+    return response
+
+
+# --- client feedback and follow-ups --------------------------------------------------------------------------------
+
+@bp.get("/feedback")
+@role_required(*SUPERVISORS)
+def feedback_list():
+    centres = services.visible_centres(current_user)
+    only_comments = request.args.get("comments") == "1"
+    page, per_page = page_args()
+    query = feedback.recent_feedback(centre_ids=[c.id for c in centres], only_comments=only_comments)
+    items = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return render_view("metrics/feedback_list.html", "feedback_rows", items=items, only_comments=only_comments,
+                       aspect_names=services.aspect_names())
+
+
+@bp.get("/follow-ups")
+@role_required(*SUPERVISORS)
+def followups():
+    state = request.args.get("state", "open")
+    state = state if state in ("open", "overdue", "resolved", "all") else "open"
+    page, per_page = page_args()
+    tasks = db.paginate(feedback.tasks_for(current_user, state=state), page=page, per_page=per_page, error_out=False)
+    return render_view("metrics/followups.html", "followup_rows", tasks=tasks, state=state,
+                       counts=feedback.task_counts(current_user), reasons=feedback.REASON_LABELS)
+
+
+def _task_or_404(task_id: int) -> FollowUpTask:
+    task = db.get_or_404(FollowUpTask, task_id)
+    if not feedback.can_handle(current_user, task):
+        abort(404)
+    return task
+
+
+@bp.route("/follow-ups/<int:task_id>", methods=["GET", "POST"])
+@role_required(*SUPERVISORS)
+def followup_detail(task_id: int):
+    task = _task_or_404(task_id)
+    form = FollowUpForm(obj=None)
+    if request.method == "GET":
+        form.contacted.data = task.contacted_at is not None
+        form.contact_impossible.data = task.is_contact_impossible
+        form.apologised.data = task.apologised_at is not None
+        form.notes.data, form.resolution.data = task.notes, task.resolution or ""
+        form.corrective_measure.data = task.corrective_measure or ""
+    error = None
+    if form.validate_on_submit():
+        try:
+            feedback.record_progress(current_user, task, contacted=form.contacted.data,
+                                     contact_impossible=form.contact_impossible.data, apologised=form.apologised.data,
+                                     notes=form.notes.data or "", resolution=form.resolution.data or "",
+                                     corrective_measure=form.corrective_measure.data or "", close=form.close.data)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+            task = _task_or_404(task_id)
+        else:
+            db.session.commit()
+            flash("Задача закрыта." if task.is_resolved else "Сохранено.", "success")
+            return redirect_to("metrics.followup_detail", task_id=task.id)
+    status = 422 if form.is_submitted() and (error or form.errors) else 200
+    return render_view("metrics/followup_detail.html", "followup_form", status=status, task=task, form=form,
+                       error=error, reasons=feedback.REASON_LABELS, aspect_names=services.aspect_names(),
+                       ces_labels=dict(feedback.CES_CHOICES), expectation_labels=dict(feedback.EXPECTATION_CHOICES))
+
+
+@bp.post("/follow-ups/<int:task_id>/delete-contact")
+@role_required(*SUPERVISORS)
+def followup_delete_contact(task_id: int):
+    task = _task_or_404(task_id)
+    if feedback.delete_contact(current_user, task):
+        flash("Контакты клиента удалены.", "success")
+    db.session.commit()
+    return redirect_to("metrics.followup_detail", task_id=task.id)
+
+
+# --- operational data ------------------------------------------------------------------------------------------
+
+@bp.route("/operational/import", methods=["GET", "POST"])
+@role_required(*SUPERVISORS)
+def operational_import():
+    centres = services.visible_centres(current_user)
+    form = OperationalImportForm()
+    form.centre_id.choices = [(c.id, c.name) for c in centres]
+    if request.method == "GET":
+        last_month = period_of(MONTH, local_today()).previous()
+        form.period_start.data, form.period_end.data = last_month.start, last_month.end
+        form.centre_id.data = request.args.get("centre_id", type=int) or (centres[0].id if centres else None)
+    result = problems = error = None
+    if form.validate_on_submit():
+        centre = next((c for c in centres if c.id == form.centre_id.data), None)
+        upload = form.file.data
+        try:
+            if centre is None:
+                raise DomainError("Выберите ЦЗН.")
+            result = operational.import_operational(current_user, centre, form.period_start.data,
+                                                    form.period_end.data, upload.filename, upload.read(),
+                                                    today=local_today())
+        except ImportRejected as exc:
+            db.session.rollback()
+            error, problems = exc.message, exc.problems
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            refresh_after_commit()
+    status = 422 if form.is_submitted() and (error or form.errors) else 200
+    return render_view("metrics/operational_import.html", None, status=status, form=form, result=result,
+                       problems=problems, error=error, fields=operational.SUMMARY_FIELDS,
+                       appeal_columns=operational.APPEAL_COLUMNS, channels=operational.CHANNELS)
+
+
+@bp.get("/operational/template-<layout>.<fmt>")
+@role_required(*SUPERVISORS)
+def operational_template(layout: str, fmt: str):
+    if layout not in ("summary", "appeals") or fmt not in ("csv", "xlsx"):
+        abort(404)
+    header, rows = operational.template_rows(layout)
+    if fmt == "csv":
+        data, mime = csv_bytes(header, rows), "text/csv; charset=utf-8"
+    else:
+        data, mime = xlsx_bytes(header, rows, title="Сводные данные" if layout == "summary" else "Обращения"), XLSX_MIME
+    response = make_response(data)
+    response.headers["Content-Type"] = mime
+    response.headers["Content-Disposition"] = f"attachment; filename=operational-{layout}.{fmt}"
+    return response
+
+
+@bp.get("/operational")
+@role_required(*SUPERVISORS)
+def operational_list():
+    centres = services.visible_centres(current_user)
+    return render_view("metrics/operational_list.html", None,
+                       reports=operational.reports_visible(current_user, [c.id for c in centres]),
+                       channels=dict(operational.CHANNELS))
+
+
+# --- IQS -------------------------------------------------------------------------------------------------------
+
+@bp.get("/iqs")
+@role_required(*SUPERVISORS)
+def iqs_list():
+    page, per_page = page_args()
+    items = db.paginate(iqs.assessments_visible(current_user, request.args.get("employee_id", type=int)),
+                        page=page, per_page=per_page, error_out=False)
+    return render_view("metrics/iqs_list.html", "iqs_rows", items=items, mine=False)
+
+
+@bp.get("/iqs/mine")
+@login_required
+def iqs_mine():
+    page, per_page = page_args()
+    query = select(IqsAssessment).where(IqsAssessment.employee_id == current_user.id) \
+        .order_by(IqsAssessment.conversation_date.desc(), IqsAssessment.id.desc())
+    items = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return render_view("metrics/iqs_list.html", "iqs_rows", items=items, mine=True)
+
+
+def _supervised_staff() -> list[User]:
+    from training.accounts.services import visible_staff
+
+    people = db.session.scalars(visible_staff(current_user).where(User.is_active, User.id != current_user.id)
+                                .order_by(User.full_name).limit(500))
+    return [p for p in people if services.can_supervise(current_user, p)]
+
+
+@bp.route("/iqs/new", methods=["GET", "POST"])
+@role_required(*SUPERVISORS)
+def iqs_new():
+    form = IqsForm()
+    people = _supervised_staff()
+    form.employee_id.choices = [(0, "— выберите —")] + [(p.id, f"{p.full_name} · {p.position}") for p in people]
+    form.touchpoint_id.choices = [(0, "—")] + [(t.id, t.name) for t in services.active_touchpoints()]
+    categories = iqs.active_categories()
+    if request.method == "GET":
+        form.employee_id.data = request.args.get("employee_id", type=int) or 0
+        form.conversation_date.data = local_today()
+    marks: dict[int, bool] = {}
+    missing = []
+    for category in categories:
+        raw = request.form.get(f"cat-{category.id}")
+        if raw in ("1", "0"):
+            marks[category.id] = raw == "1"
+        elif request.method == "POST":
+            missing.append(category.id)
+    error = None
+    if form.validate_on_submit():
+        employee = next((p for p in people if p.id == form.employee_id.data), None)
+        try:
+            if employee is None:
+                raise DomainError("Выберите сотрудника.")
+            assessment = iqs.assess(current_user, employee, marks=marks, conversation_date=form.conversation_date.data,
+                                    conversation_ref=form.conversation_ref.data or "", comment=form.comment.data or "",
+                                    touchpoint=db.session.get(Touchpoint, form.touchpoint_id.data)
+                                    if form.touchpoint_id.data else None, today=local_today())
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            refresh_after_commit()
+            flash(f"Проверка сохранена: IQS {presenters.fmt_number(assessment.score)} %.", "success")
+            return redirect_to("metrics.iqs_detail", assessment_id=assessment.id)
+    status = 422 if form.is_submitted() and (error or form.errors) else 200
+    return render_view("metrics/iqs_new.html", None, status=status, form=form, categories=categories, marks=marks,
+                       missing=missing, error=error)
+
+
+@bp.get("/iqs/<int:assessment_id>")
+@login_required
+def iqs_detail(assessment_id: int):
+    assessment = db.get_or_404(IqsAssessment, assessment_id)
+    if not iqs.can_view_assessment(current_user, assessment):
+        abort(404)
+    return render_view("metrics/iqs_detail.html", None, assessment=assessment)
+
+
+@bp.route("/iqs/categories", methods=["GET", "POST"])
+@role_required(*ORGANISERS)
+def iqs_categories():
+    form = IqsCategoryForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            iqs.save_category(current_user, None, code=form.code.data, name=form.name.data, weight=form.weight.data,
+                              is_critical=form.is_critical.data, is_active=form.is_active.data,
+                              sort_order=form.sort_order.data or 100, description=form.description.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            return redirect_to("metrics.iqs_categories")
+    status = 422 if form.is_submitted() and (error or form.errors) else 200
+    return render_view("metrics/iqs_categories.html", None, status=status, form=form, error=error,
+                       categories=iqs.all_categories())
+
+
+@bp.route("/iqs/categories/<int:category_id>", methods=["GET", "POST"])
+@role_required(*ORGANISERS)
+def iqs_category_edit(category_id: int):
+    category = db.get_or_404(IqsCategory, category_id)
+    form = IqsCategoryForm(obj=category)
+    error = None
+    if form.validate_on_submit():
+        try:
+            iqs.save_category(current_user, category, code=category.code, name=form.name.data, weight=form.weight.data,
+                              is_critical=form.is_critical.data, is_active=form.is_active.data,
+                              sort_order=form.sort_order.data or 0, description=form.description.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            return redirect_to("metrics.iqs_categories")
+    status = 422 if form.is_submitted() and (error or form.errors) else 200
+    return render_view("metrics/iqs_category_edit.html", None, status=status, form=form, error=error,
+                       category=category)
+
+
+# --- index weights -------------------------------------------------------------------------------------------
+
+@bp.route("/weights", methods=["GET", "POST"])
+@role_required(*ORGANISERS)
+def weights():
+    service_list = services.visible_services(current_user)
+    form = WeightSetForm()
+    form.service_id.choices = [(s.id, s.name) for s in service_list]
+    selected = request.values.get("service_id", type=int) or (service_list[0].id if service_list else None)
+    service = next((s for s in service_list if s.id == selected), None)
+    today = local_today()
+    if request.method == "GET":
+        form.service_id.data = selected
+        next_quarter = period_of(MONTH, today)
+        while next_quarter.start.month % 3 != 1 or next_quarter.start <= today:
+            next_quarter = next_quarter.next()
+        form.effective_from.data = next_quarter.start
+        in_force = services.weights_in_force_for(selected, today) if selected else None
+        for key in GROUPS:
+            getattr(form, f"w_{key}").data = round((in_force or {}).get(key, 0.2) * 100, 1)
+    error = None
+    if form.validate_on_submit() and service is not None:
+        try:
+            services.publish_weight_set(current_user, service, form.effective_from.data,
+                                        {key: getattr(form, f"w_{key}").data for key in GROUPS},
+                                        form.label.data or "", today=today)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            refresh_after_commit()
+            flash("Набор весов опубликован.", "success")
+            return redirect_to(url_for("metrics.weights", service_id=service.id))
+    status = 422 if form.is_submitted() and (error or form.errors) else 200
+    rows = services.weight_set_rows(service.id) if service else []
+    return render_view("metrics/weights.html", None, status=status, form=form, error=error, service=service,
+                       service_list=service_list, rows=rows, groups=GROUPS, today=today,
+                       default=services.DEFAULT_GROUP_WEIGHTS)
+
+
+@bp.post("/weights/<int:weight_set_id>/withdraw")
+@role_required(*ORGANISERS)
+def weight_withdraw(weight_set_id: int):
+    row = db.get_or_404(IndexWeightSet, weight_set_id)
+    service_id = row.regional_service_id
+    try:
+        services.withdraw_weight_set(current_user, row, today=local_today())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash("Набор весов отозван.", "success")
+    return redirect_to(url_for("metrics.weights", service_id=service_id))
+
+
+# --- weekly reports ----------------------------------------------------------------------------------------------
+
+def _report_scopes() -> list[tuple[str, str]]:
+    scopes = [(f"service:{s.id}", f"Регион: {s.name}") for s in services.visible_services(current_user)]
+    scopes += [(f"centre:{c.id}", c.name) for c in services.visible_centres(current_user)]
+    return scopes
+
+
+@bp.get("/reports")
+@role_required(*SUPERVISORS)
+def reports():
+    scopes = _report_scopes()
+    weeks = list(reversed(last_periods(WEEK, 12, today=local_today() - timedelta(days=7))))
+    scope = request.args.get("scope") or ""
+    if scope not in dict(scopes):
+        scope = scopes[0][0] if scopes else ""
+    week = parse_period(WEEK, request.args.get("week"), today=local_today() - timedelta(days=7))
+    return render_view("metrics/reports.html", None, scopes=scopes, weeks=weeks, scope=scope, week=week)
+
+
+def _scope_allowed(kind: str, scope_id: int) -> bool:
+    if kind == "service":
+        service = db.session.get(RegionalService, scope_id)
+        return service is not None and services.can_view_service(current_user, service)
+    if kind == "centre":
+        centre = db.session.get(Centre, scope_id)
+        return centre is not None and services.can_view_centre(current_user, centre)
+    return False
+
+
+@bp.get("/reports/<kind>/<int:scope_id>/<week>.<fmt>")
+@role_required(*SUPERVISORS)
+def report_download(kind: str, scope_id: int, week: str, fmt: str):
+    if fmt not in ("xlsx", "pdf") or not _scope_allowed(kind, scope_id):
+        abort(404)
+    period = parse_period(WEEK, week)
+    snapshots.refresh_stale(limit=50)
+    if fmt == "xlsx":
+        data, mime = weekly_reports.weekly_xlsx(kind, scope_id, period), XLSX_MIME
+    else:
+        data, mime = weekly_reports.weekly_pdf(kind, scope_id, period), "application/pdf"
+    response = make_response(data)
+    response.headers["Content-Type"] = mime
+    response.headers["Content-Disposition"] = f"attachment; filename=weekly-{kind}-{scope_id}-{period.key}.{fmt}"
+    return response
+
