@@ -31,6 +31,20 @@ def certificate_kinds() -> int:
     return ensure_kinds()
 
 
+@step("аспекты оценки коллег")
+def rating_aspects() -> int:
+    from training.engagement.ratings import seed_default_aspects
+
+    return seed_default_aspects()
+
+
+@step("группы клиентов и точки контакта (библиотека кейсов)")
+def library_reference_lists() -> int:
+    from training.engagement.library import seed_reference_lists
+
+    return seed_reference_lists()
+
+
 @step("точки контакта")
 def touchpoints() -> int:
     from training.metrics.services import seed_touchpoints

@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from training.audit.routes import bp as audit_bp
     from training.certificates.routes import bp as certificates_bp
     from training.courses.routes import bp as courses_bp
+    from training.engagement.routes import bp as engagement_bp
     from training.home.routes import bp as home_bp
     from training.materials.routes import bp as materials_bp
     from training.metrics.public import feedback_bp as client_feedback_bp
@@ -127,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(courses_bp, url_prefix="/learn")
     app.register_blueprint(quizzes_bp, url_prefix="/quizzes")
     app.register_blueprint(recognition_bp, url_prefix="/recognition")
+    app.register_blueprint(engagement_bp, url_prefix="/team")
     app.register_blueprint(client_vote_bp, url_prefix="/v")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(metrics_bp, url_prefix="/metrics")
@@ -141,14 +143,17 @@ def register_cli(app: Flask) -> None:
     from training.courses.cli import course_cli
     from training.jobs import jobs_cli
     from training.metrics.cli import metrics_cli
+    from training.quizzes.cli import quiz_cli
 
     app.cli.add_command(jobs_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(course_cli)
     app.cli.add_command(metrics_cli)
+    app.cli.add_command(quiz_cli)
     app.cli.add_command(certificates_cli)
     import training.accounts.jobs  # noqa: F401  (registers the domain's periodic jobs)
     import training.metrics.jobs  # noqa: F401
     import training.recognition.jobs  # noqa: F401
+    import training.engagement.jobs  # noqa: F401
     import training.certificates.jobs  # noqa: F401

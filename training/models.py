@@ -10,3 +10,4 @@ from training.quizzes.models import *  # noqa: F401,F403
 from training.certificates.models import *  # noqa: F401,F403
 from training.recognition.models import *  # noqa: F401,F403
 from training.metrics.models import *  # noqa: F401,F403
+from training.engagement.models import *  # noqa: F401,F403

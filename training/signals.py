@@ -40,3 +40,6 @@ client_feedback_received = _signals.signal("client-feedback-received")
 follow_up_resolved = _signals.signal("follow-up-resolved")
 # sender: the reviewed employee (User); kwargs: assessment (IqsAssessment) — a supervisor's quality check
 iqs_assessed = _signals.signal("iqs-assessed")
+# sender: the rater (User); kwargs: rated (User), scores ({aspect code: 1–5}), at (datetime) — the scores of one peer
+# rating, inside the rating's transaction. Receivers must never store the rater next to a score (docs/metrics.md 12)
+peer_scores_recorded = _signals.signal("peer-scores-recorded")

@@ -88,10 +88,20 @@ def nav_items() -> list[NavItem]:
     return [i for i in NAV_ITEMS if not i.roles or current_user.has_role(*i.roles)]
 
 
+PHONE_BAR_SIZE = 5
+
+
+def phone_nav_items() -> list[NavItem]:
+    """The bottom bar on phones: at most five items, and «Профиль» (the last) is always there."""
+    items = [i for i in nav_items() if i.on_phone]
+    return items if len(items) <= PHONE_BAR_SIZE else items[:PHONE_BAR_SIZE - 1] + items[-1:]
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime, short_date=short_date,
                                  dict_without_page=lambda d: {k: v for k, v in d.items() if k != "page"})
     app.jinja_env.globals.update(plural=plural, nav_items=nav_items, home_panels=home_panels,
+                                 phone_nav_items=phone_nav_items,
                                  MONTHS_NOMINATIVE=MONTHS_NOMINATIVE)
 
     @app.context_processor
@@ -99,7 +109,8 @@ def register(app: Flask) -> None:
         return {"current_endpoint": request.endpoint or "", "app_name": app.config["APP_NAME"]}
 
     add_nav_item(NavItem("home.index", "Главная", "home", order=0))
-    add_nav_item(NavItem("org.staff", "Сотрудники", "people", roles=("admin", "hr", "manager"), order=80))
+    add_nav_item(NavItem("org.staff", "Сотрудники", "people", roles=("admin", "hr", "manager"), on_phone=False,
+                         order=80))
     add_nav_item(NavItem("org.staff_import", "Импорт", "upload", roles=("admin", "hr"), on_phone=False, order=85))
     add_nav_item(NavItem("audit.index", "Журнал", "log", roles=("admin",), on_phone=False, order=90))
     add_nav_item(NavItem("accounts.profile", "Профиль", "person", order=100))

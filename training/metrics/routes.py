@@ -25,7 +25,7 @@ from training.web import page_args, redirect_to, render_view, role_required
 SUPERVISORS = (Role.ADMIN, Role.HR, Role.MANAGER)
 ORGANISERS = (Role.ADMIN, Role.HR)
 
-add_nav_item(NavItem("metrics.index", "Пульс", "chart", order=60))
+add_nav_item(NavItem("metrics.index", "Пульс", "chart", on_phone=False, order=65))
 add_nav_item(NavItem("metrics.followups", "Отзывы", "star", roles=SUPERVISORS, on_phone=False, order=61))
 add_home_panel("metrics/_home_panel.html", roles=SUPERVISORS, order=20)
 

@@ -1,0 +1,56 @@
+"""Helpers for the engagement tests: a centre with staff, and running work in parallel threads."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from tests.factories import make_user
+from training.accounts.models import Role
+from training.engagement import ratings
+from training.extensions import db
+
+
+@pytest.fixture
+def staff(org):
+    """Front office of centre A (Анна, Борис, Вера), its back office (Глеб), centre B (Дина), HR and admin."""
+    ratings.seed_default_aspects()
+    db.session.commit()
+    return {
+        "anna": make_user(department=org.front_a, full_name="Антонова Анна Андреевна"),
+        "boris": make_user(department=org.front_a, full_name="Борисов Борис Борисович"),
+        "vera": make_user(department=org.front_a, full_name="Волкова Вера Викторовна"),
+        "gleb": make_user(department=org.back_a, full_name="Глебов Глеб Геннадьевич"),
+        "dina": make_user(department=org.front_b, full_name="Динова Дина Денисовна"),
+        "hr": make_user(Role.HR, service=org.service, full_name="Кадрова Наталья Викторовна"),
+        "manager": make_user(Role.MANAGER, department=org.front_a, full_name="Руководов Игорь Павлович"),
+        "teacher": make_user(Role.TEACHER, department=org.back_a, full_name="Учителева Ольга Николаевна"),
+    }
+
+
+def run_in_parallel(app, count: int, work: Callable[[int], object]) -> list[object]:
+    """Run ``work(i)`` in ``count`` threads released at once, each in its own app context and session.
+
+    Returns what each call returned, or the exception it raised."""
+    barrier = threading.Barrier(count)
+    results: list[object] = [None] * count
+
+    def runner(i: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(10)
+                results[i] = work(i)
+                db.session.commit()
+            except Exception as exc:  # collected for the assertions
+                db.session.rollback()
+                results[i] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results

@@ -1,0 +1,76 @@
+"""Who may open each quizzes endpoint (see tests/core/access.py). Learners' pages are open to every signed-in
+person — a quiz checks enrolment itself, and another person's attempt is a 404; banks, settings, results,
+statistics and grading are for teachers, HR and administrators."""
+from sqlalchemy import select
+
+from tests.core.access import SIGNED_IN
+from tests.factories import make_cohort, make_course
+from training.accounts.models import Role
+from training.extensions import db
+
+MANAGERS = {Role.TEACHER, Role.HR, Role.ADMIN}
+
+ACCESS = {
+    "quizzes.index": SIGNED_IN,
+    "quizzes.block_quiz": SIGNED_IN,
+    "quizzes.detail": SIGNED_IN,
+    "quizzes.start": SIGNED_IN,
+    "quizzes.attempt": SIGNED_IN,
+    "quizzes.save": SIGNED_IN,
+    "quizzes.finish": SIGNED_IN,
+    "quizzes.submit": SIGNED_IN,
+    "quizzes.result": SIGNED_IN,
+    "quizzes.manage": MANAGERS,
+    "quizzes.custom_new": MANAGERS,
+    "quizzes.bank_view": MANAGERS,
+    "quizzes.bank_import": MANAGERS,
+    "quizzes.bank_export": MANAGERS,
+    "quizzes.quiz_create": MANAGERS,
+    "quizzes.question_new": MANAGERS,
+    "quizzes.question_edit": MANAGERS,
+    "quizzes.question_preview": MANAGERS,
+    "quizzes.question_hide": MANAGERS,
+    "quizzes.settings": MANAGERS,
+    "quizzes.overrides": MANAGERS,
+    "quizzes.override_delete": MANAGERS,
+    "quizzes.results": MANAGERS,
+    "quizzes.results_export": MANAGERS,
+    "quizzes.statistics": MANAGERS,
+    "quizzes.grading_queue": MANAGERS,
+    "quizzes.grade": MANAGERS,
+}
+
+BANK = """$CATEGORY: Блок 01/Проверка
+
+::Эссе::Опишите, как вы встречаете посетителя. {####Критерии: приветствие, имя, вопрос о цели визита.}
+
+::Выбор::Что измеряет CES? {=Усилия клиента ~Лояльность ~Скорость ответа}
+"""
+
+
+def url_arguments(ctx):
+    from training.courses.models import Course, Enrolment
+    from training.quizzes import bank, services
+    from training.quizzes.models import QuizOverride
+
+    users = ctx["users"]
+    course = db.session.scalar(select(Course).order_by(Course.id)) or make_course(blocks=2)
+    enrolled = set(db.session.scalars(select(Enrolment.user_id).where(Enrolment.course_id == course.id)))
+    learners = [u for u in [ctx["colleague"], *users.values()] if u.id not in enrolled]
+    if learners:
+        make_cohort(course, ctx["org"].service, teachers=[users[Role.TEACHER]], learners=learners)
+    block = course.blocks[0]
+    bank.import_gift_bank(block, BANK)
+    quiz = bank.ensure_block_quiz(block)
+    quiz.questions_per_attempt = 0
+    db.session.flush()
+    attempt = services.start_attempt(quiz, ctx["colleague"])
+    essay = next(s for s in attempt.slots if s.version.type == "essay")
+    services.save_response(attempt, essay.slot_no, {"answer": "Здороваюсь, называю себя и спрашиваю о цели визита."})
+    services.finish_attempt(attempt)
+    override = QuizOverride(quiz_id=quiz.id, user_id=ctx["colleague"].id, max_attempts=5)
+    db.session.add(override)
+    db.session.commit()
+    question = essay.version.question
+    return {"quiz_id": quiz.id, "attempt_id": attempt.id, "block_id": block.id, "slot_id": essay.id,
+            "override_id": override.id, "bank_question_id": question.id, "qtype": "multichoice"}
