@@ -60,6 +60,11 @@ def test_outline_json_lists_blocks_with_words_minutes_and_cases(app, runner):
     assert len(data["modules"]) == 3 and len(blocks) == 14
     assert all(b["has_case"] and b["case_has_rubric"] and b["lesson_words"] >= 800 for b in blocks)
     assert blocks[4]["reading_minutes"] == db.session.scalar(select(Block.reading_minutes).where(Block.number == 5))
+    # each block's bank comes from its GIFT file: at least 15 questions, at least four types across the bank
+    assert all(sum(b["questions"].values()) >= 15 and b["quiz"] for b in blocks), [b["questions"] for b in blocks]
+    assert sum(sum(b["questions"].values()) for b in blocks) >= 210
+    types = {t for b in blocks for t in b["questions"]}
+    assert {"multichoice", "truefalse", "matching", "shortanswer", "numerical"} <= types
 
 
 def test_lesson_page_is_light(client, login, app, org):

@@ -110,6 +110,7 @@ def on_quest_finished(quest, team_member_ids_by_rank: list[list[int]] | None = N
                 user = db.session.get(User, int(user_id))
                 if user is not None:
                     services.award_badge(user, "quest_winner", reason="Первое место в корпоративном квесте")
+                    services.issue_quest_diploma(user, quest)
 
 
 def on_peer_rating_given(rater, rated_id=None, **_):

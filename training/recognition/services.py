@@ -496,6 +496,26 @@ def _issue_diploma(award: Award, contest: Contest, actor: User | None) -> int | 
     return getattr(certificate, "id", None)
 
 
+def issue_quest_diploma(user: User, quest) -> int | None:
+    """A winner's diploma for a corporate quest, once per person and quest (source key)."""
+    try:
+        from training.certificates.services import issue_document
+    except ImportError:
+        return None
+    quest_id = getattr(quest, "id", quest)
+    title = getattr(quest, "title", None) or "Корпоративный квест"
+    try:
+        with db.session.begin_nested():
+            certificate = issue_document("quest_winner", user, title=f"Победитель квеста «{title}»",
+                                         subtitle="Первое место", issued_by=None,
+                                         source_key=f"recognition:quest:{quest_id}:{user.id}",
+                                         details={"quest_id": quest_id})
+    except Exception:  # the diploma can be issued later; the points and badge must not be lost
+        current_app.logger.exception("quest diploma for quest %s / user %s was not issued", quest_id, user.id)
+        return None
+    return getattr(certificate, "id", None)
+
+
 def close_finished_contests(today: date | None = None, now: datetime | None = None) -> int:
     """The month-end job: close every open contest whose month is over."""
     now = now or utcnow()
