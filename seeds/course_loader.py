@@ -41,9 +41,9 @@ class LoadSummary:
     questions: dict[int, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        banks = "; ".join(f"блок {n}: {s}" for n, s in sorted(self.questions.items()))
+        banks = "".join(f"\n  блок {n}: {s}" for n, s in sorted(self.questions.items()))
         return (f"модулей: {self.modules}, блоков: {self.blocks}, изменённых уроков: {self.lessons_changed}, "
-                f"кейсов: {self.cases}" + (f"\nбанки вопросов — {banks}" if banks else ""))
+                f"кейсов: {self.cases}" + (f"\nбанки вопросов:{banks}" if banks else ""))
 
 
 def load_course(directory: Path = COURSE_DIR) -> LoadSummary:
@@ -120,4 +120,4 @@ def _load_block(course: Course, module: CourseModule, spec: dict, folder: Path, 
             return
         result = quiz_bank.import_gift_bank(block, bank.read_bytes())
         quiz_bank.ensure_block_quiz(block)
-        summary.questions[block.number] = str(result)
+        summary.questions[block.number] = result.as_text()
