@@ -37,14 +37,20 @@ ACCESS = {
     "metrics.weight_withdraw": ORGANISERS,
     "metrics.reports": SUPERVISORS,
     "metrics.report_download": SUPERVISORS,
+    "metrics.competence_me": SIGNED_IN,
+    "metrics.competence_employee": SUPERVISORS,
+    "metrics.competence_ranking": SUPERVISORS,
+    "metrics.competence_export": SUPERVISORS,
+    "metrics.competence_weights": ORGANISERS,
+    "metrics.competence_weight_withdraw": ORGANISERS,
     "client_feedback.form": PUBLIC,
     "client_feedback.thanks": PUBLIC,
 }
 
 
 def url_arguments(ctx):
-    from training.metrics import feedback, iqs, services
-    from training.metrics.models import IndexWeightSet
+    from training.metrics import competence, feedback, iqs, services
+    from training.metrics.models import CompetenceWeightSet, IndexWeightSet
 
     org, users = ctx["org"], ctx["users"]
     services.seed_touchpoints()
@@ -60,8 +66,15 @@ def url_arguments(ctx):
                                 weights={"effectiveness": 0.2, "personalisation": 0.2, "effort": 0.2, "comfort": 0.2,
                                          "friendliness": 0.2})
     db.session.add(weight_set)
+    competence_set = CompetenceWeightSet(regional_service_id=org.service.id,
+                                         effective_from=date.today() + timedelta(days=60),
+                                         weights=dict(competence.DEFAULT_WEIGHTS.weights))
+    db.session.add(competence_set)
+    db.session.commit()
+    competence.recompute_month(competence.month_of(date.today()))
     db.session.commit()
     return {"service_id": org.service.id, "centre_id": org.centre_a.id, "department_id": org.front_a.id,
             "task_id": task_id, "assessment_id": assessment.id, "category_id": iqs.active_categories()[0].id,
             "weight_set_id": weight_set.id, "layout": "summary", "kind": "centre", "scope_id": org.centre_a.id,
-            "week": "2026-W05", "token": link.token}
+            "week": "2026-W05", "token": link.token,
+            "competence_weight_set_id": competence_set.id}

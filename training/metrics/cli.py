@@ -14,9 +14,12 @@ metrics_cli = AppGroup("metrics", help="Индекс клиентоцентри�
 
 @metrics_cli.command("recompute")
 @click.option("--all", "everything", is_flag=True, help="Пересчитать всё, а не только устаревшее.")
-def recompute_command(everything: bool) -> None:
-    """Пересчитать показатели (по умолчанию — только те, по которым пришли новые данные)."""
-    from training.metrics import snapshots
+@click.option("--months", type=click.IntRange(0, 36), default=None,
+              help="Оценки компетенций: сколько последних месяцев пересчитать целиком (по умолчанию 1, с --all 12).")
+@click.option("--grant-titles", is_flag=True, help="Проверить звание «Мастер клиентоцентричности» по закрытому месяцу.")
+def recompute_command(everything: bool, months: int | None, grant_titles: bool) -> None:
+    """Пересчитать показатели (по умолчанию — только те, по которым пришли новые данные) и оценки компетенций."""
+    from training.metrics import competence, snapshots
 
     created = snapshots.discover()
     if everything:
@@ -24,6 +27,19 @@ def recompute_command(everything: bool) -> None:
     db.session.commit()
     written = snapshots.refresh_stale()
     click.echo(f"Новых срезов: {created}; пересчитано: {written}.")
+    count = months if months is not None else (12 if everything else 1)
+    if count:
+        result = competence.recompute_batch(competence.recent_months(count))
+        click.echo(f"Оценки компетенций: {result.people} сотрудников × {len(result.months)} мес. "
+                   f"({', '.join(result.months)}) за {result.seconds:.2f} с.")
+    stale = competence.refresh_stale()
+    if stale:
+        click.echo(f"Оценок компетенций пересчитано по новым данным: {stale}.")
+    if grant_titles:
+        closing = competence.month_of(competence.local_today()).previous()
+        granted = competence.grant_master_titles(closing)
+        db.session.commit()
+        click.echo(f"«Мастер клиентоцентричности» по закрытию {closing.key}: присвоено {len(granted)}.")
 
 
 @metrics_cli.command("weekly-report")

@@ -81,3 +81,39 @@ class WeightSetForm(FlaskForm):
 for _key, _title in GROUPS.items():
     setattr(WeightSetForm, f"w_{_key}", FloatField(f"{_title}, %", validators=[
         InputRequired("Укажите вес."), NumberRange(0, 100, "От 0 до 100.")]))
+
+
+class CompetenceWeightForm(FlaskForm):
+    """Competence weights of a service from a date; one number field per key of the flat weight set
+    (``block:…``, ``competence:…``, ``evidence:…:…``), named by :func:`competence_weight_field`."""
+
+    service_id = SelectField("СЗН", coerce=int)
+    effective_from = DateField("Действует с", validators=[InputRequired("Укажите дату.")])
+    label = StringField("Название набора", validators=[Optional(), Length(max=200)])
+
+
+def competence_weight_field(key: str) -> str:
+    return "w__" + key.replace(":", "__")
+
+
+def _competence_weight_label(key: str) -> str:
+    from training.metrics.competence import BLOCK_TITLES, COMPETENCES, EVIDENCE_TITLES
+
+    parts = key.split(":")
+    if parts[0] == "block":
+        return BLOCK_TITLES[parts[1]]
+    if parts[0] == "competence":
+        return COMPETENCES[parts[1]][1]
+    return f"{COMPETENCES[parts[1]][1]}: {EVIDENCE_TITLES[parts[2]].lower()}"
+
+
+def _add_competence_weight_fields() -> None:
+    from training.metrics.competence import WEIGHT_KEYS
+
+    for key in WEIGHT_KEYS:
+        validators = [InputRequired("Укажите вес."), NumberRange(0, 100, "От 0 до 100.")]
+        setattr(CompetenceWeightForm, competence_weight_field(key),
+                FloatField(_competence_weight_label(key), validators=validators))
+
+
+_add_competence_weight_fields()

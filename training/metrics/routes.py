@@ -7,14 +7,44 @@ from datetime import timedelta
 from flask import abort, current_app, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User
 from training.errors import DomainError
 from training.extensions import db
-from training.metrics import bp, feedback, iqs, listeners, operational, presenters, services, snapshots, training_effect  # noqa: F401
+from training.metrics import (  # noqa: F401
+    bp,
+    competence,
+    feedback,
+    iqs,
+    listeners,
+    operational,
+    presenters,
+    ranking,
+    services,
+    snapshots,
+    training_effect,
+)
 from training.metrics import reports as weekly_reports
-from training.metrics.forms import FollowUpForm, IqsCategoryForm, IqsForm, OperationalImportForm, WeightSetForm
-from training.metrics.models import FeedbackLink, FollowUpTask, IndexWeightSet, IqsAssessment, IqsCategory, Touchpoint
+from training.metrics.forms import (
+    CompetenceWeightForm,
+    FollowUpForm,
+    IqsCategoryForm,
+    IqsForm,
+    OperationalImportForm,
+    WeightSetForm,
+    competence_weight_field,
+)
+from training.metrics.models import (
+    ClientFeedback,
+    CompetenceWeightSet,
+    FeedbackLink,
+    FollowUpTask,
+    IndexWeightSet,
+    IqsAssessment,
+    IqsCategory,
+    Touchpoint,
+)
 from training.metrics.periods import KINDS, MONTH, WEEK, last_periods, local_today, parse_period, period_of
 from training.metrics.scales import GROUPS
 from training.org.models import Centre, Department, RegionalService
@@ -27,6 +57,7 @@ ORGANISERS = (Role.ADMIN, Role.HR)
 
 add_nav_item(NavItem("metrics.index", "Пульс", "chart", on_phone=False, order=65))
 add_nav_item(NavItem("metrics.followups", "Отзывы", "star", roles=SUPERVISORS, on_phone=False, order=61))
+add_nav_item(NavItem("metrics.competence_ranking", "Рейтинг", "people", roles=SUPERVISORS, on_phone=False, order=62))
 add_home_panel("metrics/_home_panel.html", roles=SUPERVISORS, order=20)
 
 
@@ -289,7 +320,8 @@ def feedback_list():
     centres = services.visible_centres(current_user)
     only_comments = request.args.get("comments") == "1"
     page, per_page = page_args()
-    query = feedback.recent_feedback(centre_ids=[c.id for c in centres], only_comments=only_comments)
+    query = feedback.recent_feedback(centre_ids=[c.id for c in centres], only_comments=only_comments).options(
+        selectinload(ClientFeedback.employee), selectinload(ClientFeedback.aspects))
     items = db.paginate(query, page=page, per_page=per_page, error_out=False)
     return render_view("metrics/feedback_list.html", "feedback_rows", items=items, only_comments=only_comments,
                        aspect_names=services.aspect_names())
@@ -301,7 +333,11 @@ def followups():
     state = request.args.get("state", "open")
     state = state if state in ("open", "overdue", "resolved", "all") else "open"
     page, per_page = page_args()
-    tasks = db.paginate(feedback.tasks_for(current_user, state=state), page=page, per_page=per_page, error_out=False)
+    query = feedback.tasks_for(current_user, state=state).options(
+        selectinload(FollowUpTask.centre),
+        selectinload(FollowUpTask.feedback).selectinload(ClientFeedback.contact),
+        selectinload(FollowUpTask.feedback).selectinload(ClientFeedback.touchpoint))
+    tasks = db.paginate(query, page=page, per_page=per_page, error_out=False)
     return render_view("metrics/followups.html", "followup_rows", tasks=tasks, state=state,
                        counts=feedback.task_counts(current_user), reasons=feedback.REASON_LABELS)
 
@@ -423,8 +459,9 @@ def operational_list():
 @role_required(*SUPERVISORS)
 def iqs_list():
     page, per_page = page_args()
-    items = db.paginate(iqs.assessments_visible(current_user, request.args.get("employee_id", type=int)),
-                        page=page, per_page=per_page, error_out=False)
+    query = iqs.assessments_visible(current_user, request.args.get("employee_id", type=int)).options(
+        selectinload(IqsAssessment.employee), selectinload(IqsAssessment.reviewer))
+    items = db.paginate(query, page=page, per_page=per_page, error_out=False)
     return render_view("metrics/iqs_list.html", "iqs_rows", items=items, mine=False)
 
 
@@ -643,3 +680,141 @@ def report_download(kind: str, scope_id: int, week: str, fmt: str):
     response.headers["Content-Disposition"] = f"attachment; filename=weekly-{kind}-{scope_id}-{period.key}.{fmt}"
     return response
 
+
+
+# --- staff competence scores: «из чего складывается», rankings, weights ------------------------------------------
+
+@bp.after_app_request
+def _refresh_competence(response):
+    """Evidence committed by this request (a rating, a review, a quiz…) updates the person's score now."""
+    if response.status_code < 500:
+        competence.refresh_committed()
+    return response
+
+
+def _month_arg():
+    return parse_period(MONTH, request.args.get("month"))
+
+
+def _competence_page(person: User):
+    month = _month_arg()
+    score = competence.score_of(person.id, month)
+    explanation = ranking.explain(score) if score is not None and score.is_computed else None
+    series = competence.history(person.id, competence.recent_months(6, today=month.end))
+    return render_view("metrics/competence.html", None, person=person, month=month, score=score, ex=explanation,
+                       series=series, title=competence.title_of(person.id), own=person.id == current_user.id,
+                       previous=month.previous(), next=month.next() if month.next().start <= local_today() else None,
+                       prior_weights=competence.PRIOR_WEIGHTS)
+
+
+@bp.get("/competence/me")
+@login_required
+def competence_me():
+    return _competence_page(current_user)
+
+
+@bp.get("/competence/employee/<int:user_id>")
+@role_required(*SUPERVISORS)
+def competence_employee(user_id: int):
+    person = db.get_or_404(User, user_id)
+    if not services.can_view_employee(current_user, person):
+        abort(404)
+    return _competence_page(person)
+
+
+def _ranking_filters() -> ranking.Filters:
+    metric = request.args.get("by", "overall")
+    return ranking.Filters(metric=metric if metric in ranking.METRICS else "overall", month=_month_arg(),
+                           region_id=request.args.get("region_id", type=int),
+                           service_id=request.args.get("service_id", type=int),
+                           centre_id=request.args.get("centre_id", type=int),
+                           department_id=request.args.get("department_id", type=int),
+                           top=request.args.get("top", type=int) if request.args.get("top", type=int, default=0) > 0
+                           else None)
+
+
+@bp.get("/competence/ranking")
+@role_required(*SUPERVISORS)
+def competence_ranking():
+    filters = _ranking_filters()
+    page, per_page = page_args()
+    result = ranking.ranking_page(current_user, filters, page, per_page)
+    month = filters.month
+    return render_view("metrics/competence_ranking.html", "ranking_table", filters=filters, result=result,
+                       options=ranking.options(current_user, filters), metrics=ranking.METRICS,
+                       months=list(reversed(competence.recent_months(12))), month=month)
+
+
+@bp.get("/competence/ranking.<fmt>")
+@role_required(*SUPERVISORS)
+def competence_export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    filters = _ranking_filters()
+    header, rows = ranking.export_table(current_user, filters)
+    if fmt == "csv":
+        data, mime = csv_bytes(header, rows), "text/csv; charset=utf-8"
+    else:
+        data, mime = xlsx_bytes(header, rows, title=f"Рейтинг {filters.month.key}"), XLSX_MIME
+    response = make_response(data)
+    response.headers["Content-Type"] = mime
+    response.headers["Content-Disposition"] = (f"attachment; filename=competence-ranking-{filters.metric}-"
+                                               f"{filters.month.key}.{fmt}")
+    return response
+
+
+@bp.route("/competence/weights", methods=["GET", "POST"])
+@role_required(*ORGANISERS)
+def competence_weights():
+    service_list = services.visible_services(current_user)
+    form = CompetenceWeightForm()
+    form.service_id.choices = [(s.id, s.name) for s in service_list]
+    selected = request.values.get("service_id", type=int) or (service_list[0].id if service_list else None)
+    service = next((s for s in service_list if s.id == selected), None)
+    today = local_today()
+    if request.method == "GET":
+        form.service_id.data = selected
+        form.effective_from.data = period_of(MONTH, today).next().start
+        in_force = competence.weights_for(selected, today) if selected else None
+        flat = competence.DEFAULT_WEIGHTS.weights
+        if in_force is not None and in_force.set_id is not None:
+            flat = db.session.get(CompetenceWeightSet, in_force.set_id).weights
+        for key in competence.WEIGHT_KEYS:
+            getattr(form, competence_weight_field(key)).data = round(float(flat.get(key, 0.0)) * 100, 1)
+    error = None
+    if form.validate_on_submit() and service is not None:
+        try:
+            competence.publish_weight_set(
+                current_user, service, form.effective_from.data,
+                {key: getattr(form, competence_weight_field(key)).data for key in competence.WEIGHT_KEYS},
+                form.label.data or "", today=today)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash("Набор весов оценки компетенций опубликован.", "success")
+            return redirect_to(url_for("metrics.competence_weights", service_id=service.id))
+    status = 422 if form.is_submitted() and (error or form.errors) else 200
+    return render_view("metrics/competence_weights.html", None, status=status, form=form, error=error,
+                       service=service, service_list=service_list, today=today,
+                       rows=competence.weight_set_rows(service.id) if service else [],
+                       blocks=competence.COMPETENCE_BLOCKS, block_titles=competence.BLOCK_TITLES,
+                       evidence=competence.COMPETENCE_EVIDENCE, field_name=competence_weight_field,
+                       default=competence.DEFAULT_WEIGHTS)
+
+
+@bp.post("/competence/weights/<int:competence_weight_set_id>/withdraw")
+@role_required(*ORGANISERS)
+def competence_weight_withdraw(competence_weight_set_id: int):
+    row = db.get_or_404(CompetenceWeightSet, competence_weight_set_id)
+    service_id = row.regional_service_id
+    try:
+        competence.withdraw_weight_set(current_user, row, today=local_today())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash("Набор весов отозван.", "success")
+    return redirect_to(url_for("metrics.competence_weights", service_id=service_id))

@@ -65,6 +65,9 @@ __all__ = [
 
 
 def _real(value: Any, name: str) -> float:
+    kind = type(value)
+    if (kind is float or kind is int) and math.isfinite(value):  # fast path (batches call this ~10⁶ times)
+        return float(value)
     if isinstance(value, bool):
         raise MetricValueError(f"{name}: ожидается число, а передано логическое значение {value!r}")
     if not isinstance(value, numbers.Real):
