@@ -2,6 +2,7 @@
 databases for the tests that must run on the production database."""
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -83,9 +84,10 @@ def _postgres_base_url() -> str | None:
     return url
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A scratch PostgreSQL database, created for the test and dropped after it."""
+@contextlib.contextmanager
+def scratch_postgres_database() -> Iterator[str]:
+    """Create a scratch PostgreSQL database, give its URL, drop it afterwards (skips when PostgreSQL is absent,
+    unless REQUIRE_POSTGRES is set)."""
     import psycopg
 
     base = _postgres_base_url()
@@ -104,6 +106,13 @@ def pg_url() -> Iterator[str]:
     finally:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A scratch PostgreSQL database, created for the test and dropped after it."""
+    with scratch_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

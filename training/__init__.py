@@ -24,6 +24,9 @@ def create_app(config: type[Config] | Config | None = None, **overrides) -> Flas
     configure_secret_key(app)
     configure_extensions(app)
     configure_templates(app)
+    from training.web import BoundedIntegerConverter
+
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before the blueprints add their rules
     register_blueprints(app)
     register_cli(app)
     from training.errors import register_error_handlers

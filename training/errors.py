@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, StatementError
 
 from training.extensions import htmx
 
@@ -60,9 +61,31 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_error(e):
         return _render_error(400, "Срок действия формы истёк. Обновите страницу и повторите действие.")
 
-    @app.errorhandler(DomainError)
-    def domain_error(e: DomainError):
+    def refuse_and_roll_back(status: int, message: str):
         from training.extensions import db
 
         db.session.rollback()
-        return _render_error(e.status_code, e.message)
+        return _render_error(status, message)
+
+    @app.errorhandler(OverflowError)
+    def number_out_of_range(e):
+        # SQLite's driver refuses integers beyond 64 bits (a forged id or number in a form)
+        return refuse_and_roll_back(400, "Число вне допустимого диапазона.")
+
+    @app.errorhandler(StatementError)
+    def bound_value_out_of_range(e: StatementError):
+        # a date or number from a form or a filter that the column type cannot convert (e.g. 0001-01-01 moved to
+        # UTC); every other database error goes on as before
+        if isinstance(e.orig, OverflowError):
+            return number_out_of_range(e)
+        raise e
+
+    @app.errorhandler(DataError)
+    def value_does_not_fit(e):
+        # PostgreSQL refuses a value its column cannot hold (a number beyond the integer range, a string longer
+        # than the column) that a form let through: the request is refused, nothing is written
+        return refuse_and_roll_back(400, "Значение не помещается в поле: проверьте введённые данные.")
+
+    @app.errorhandler(DomainError)
+    def domain_error(e: DomainError):
+        return refuse_and_roll_back(e.status_code, e.message)

@@ -73,14 +73,18 @@ def _read_csv(data: bytes) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[Any]]] = []
     header: list[str] | None = None
-    for cells in reader:
-        line = reader.line_num
-        if header is None:
-            header = [c.strip() for c in cells]
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        rows.append((line, cells))
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if header is None:
+                header = [c.strip() for c in cells]
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((line, cells))
+    except csv.Error as exc:  # a cell beyond the csv module's limit, e.g. an unclosed quote swallowing the file
+        raise ImportRejected([Problem(reader.line_num or 1, None, "строка слишком длинная или повреждена "
+                                      "(проверьте, что все кавычки закрыты).")]) from exc
     return Table(header or [], rows)
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, has_request_context, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.routing import IntegerConverter
 
 from training.extensions import htmx
 
@@ -84,3 +85,12 @@ def path_for(endpoint: str, **values: Any) -> str:
         return url_for(endpoint, **values)
     with current_app.test_request_context():
         return url_for(endpoint, **values)
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:…>`` that matches only ids the database can hold (a 64-bit signed integer): a longer run of digits
+    is a 404, not an OverflowError from the database driver."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002  (werkzeug's signature)
+        kwargs.setdefault("max", 2 ** 63 - 1)
+        super().__init__(map, *args, **kwargs)

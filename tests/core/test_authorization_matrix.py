@@ -4,32 +4,12 @@ The expected access of each endpoint lives in tests/<domain>/access.py (see test
 missing from every table fails the test: no route ships without a decision on who may open it."""
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import pytest
 
-import tests
+from tests.access_tables import ACCESS, MODULES
 from tests.core.access import PUBLIC, ROLES, SIGNED_IN
 from tests.factories import make_user
 from training.accounts.models import Role
-
-
-def _access_modules():
-    modules = []
-    for info in pkgutil.iter_modules(tests.__path__):
-        if info.ispkg:
-            try:
-                modules.append(importlib.import_module(f"tests.{info.name}.access"))
-            except ModuleNotFoundError:
-                continue
-    return modules
-
-
-MODULES = _access_modules()
-ACCESS: dict[str, object] = {}
-for _module in MODULES:
-    ACCESS.update(_module.ACCESS)
 
 
 def test_every_endpoint_is_in_the_matrix(app):

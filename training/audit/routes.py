@@ -11,9 +11,11 @@ from training.web import page_args, render_view, role_required
 
 def _date_arg(name: str) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        value = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+    # year 1 or 9999 cannot be moved across time zones (ValueError/OverflowError): no entry is that old or new
+    return value if date(2000, 1, 1) <= value <= date(2999, 12, 31) else None
 
 
 @bp.get("/")

@@ -86,7 +86,7 @@ def download(certificate_id: int):
 
 def _int_arg(source, name: str) -> int | None:
     value = source.get(name, "")
-    return int(value) if str(value).isdigit() else None
+    return int(value) if str(value).isdecimal() else None
 
 
 @bp.route("/due", methods=["GET", "POST"])
@@ -102,7 +102,7 @@ def due():
         if request.form.get("action") == "all":
             enrolments = list(db.session.scalars(query).unique())
         else:
-            ids = [int(v) for v in request.form.getlist("enrolment_ids") if v.isdigit()]
+            ids = [int(v) for v in request.form.getlist("enrolment_ids") if v.isdecimal()]
             enrolments = list(db.session.scalars(query.where(Enrolment.id.in_(ids))).unique()) if ids else []
         if not enrolments:
             error = "Никто не выбран: отметьте слушателей или нажмите «Выдать всем»."
@@ -223,7 +223,7 @@ def registry_zip():
     """GET: every document matching the filter; POST: the documents ticked in the registry."""
     query = services.registry_query(current_user, _registry_filter())
     if request.method == "POST":
-        ids = [int(v) for v in request.form.getlist("certificate_ids") if v.isdigit()]
+        ids = [int(v) for v in request.form.getlist("certificate_ids") if v.isdecimal()]
         query = query.where(Certificate.id.in_(ids or [0]))
     limit = current_app.config.get("CERTIFICATE_ZIP_MAX", 500)
     certificates = list(db.session.scalars(query.limit(limit + 1)))

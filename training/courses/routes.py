@@ -2,7 +2,7 @@ from datetime import date
 
 from flask import abort, flash, make_response, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from training.accounts.models import Role, User
 from training.courses import bp, services
@@ -16,7 +16,7 @@ from training.courses.forms import (
     EnrolForm,
     QuestionForm,
 )
-from training.courses.models import Block, CaseSubmission, Cohort, Stage, TeacherQuestion
+from training.courses.models import Block, CaseSubmission, Cohort, Enrolment, Stage, TeacherQuestion
 from training.errors import DomainError
 from training.extensions import db
 from training.org import services as org_services
@@ -247,8 +247,12 @@ def cohorts():
         form.start_date.data = date.today()
     page, per_page = page_args()
     listing = db.paginate(services.visible_cohorts(current_user), page=page, per_page=per_page, error_out=False)
+    # one grouped count for the page, not one load of every cohort's enrolments
+    learner_counts = dict(db.session.execute(
+        select(Enrolment.cohort_id, func.count()).where(Enrolment.cohort_id.in_([c.id for c in listing.items]))
+        .group_by(Enrolment.cohort_id)).all())
     return render_view("courses/cohorts.html", None, status=422 if form.is_submitted() else 200, form=form,
-                       cohorts=listing, error=error)
+                       cohorts=listing, learner_counts=learner_counts, error=error)
 
 
 def _cohort_or_404(cohort_id: int, *, manage: bool = False) -> Cohort:
@@ -310,7 +314,8 @@ def cohort_edit(cohort_id: int):
     cohort = _cohort_or_404(cohort_id, manage=True)
     form = CohortEditForm(obj=cohort)
     form.teacher_ids.choices = _teacher_choices()
-    if request.method == "GET":
+    if request.method == "GET" or form.teacher_ids.data is None:
+        # an empty POST carries no form data: WTForms then reads the cohort, which has no teacher_ids
         form.teacher_ids.data = [t.id for t in cohort.teachers]
     error = None
     if form.validate_on_submit():
@@ -345,7 +350,7 @@ def cohort_enrol(cohort_id: int):
         candidates = list(db.session.scalars(org_services.search_staff(
             visible_staff(current_user).where(User.regional_service_id == cohort.regional_service_id), q=q).limit(30)))
     form.user_ids.choices = [(u.id, u.full_name) for u in candidates] or [
-        (int(v), "") for v in request.form.getlist("user_ids") if v.isdigit()]
+        (int(v), "") for v in request.form.getlist("user_ids") if v.isdecimal()]
     result = error = None
     if form.validate_on_submit():
         people = services.people_for_enrolment(
@@ -372,7 +377,7 @@ def _scores_from_form(codes: list[str]) -> dict[str, int]:
     scores = {}
     for code in codes:
         value = request.form.get(code, "")
-        if value.isdigit():
+        if value.isdecimal():  # isdigit() accepts «²», «①», which int() refuses
             scores[code] = int(value)
     return scores
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User
 from training.audit import services as audit
@@ -501,9 +502,14 @@ def teacher_queue(teacher: User) -> tuple[list[TeacherQuestion], list[CaseSubmis
     cohort_ids = select(Cohort.id).where(Cohort.id.in_(visible_cohorts(teacher).with_only_columns(Cohort.id)))
     questions = list(db.session.scalars(select(TeacherQuestion).where(
         TeacherQuestion.cohort_id.in_(cohort_ids), TeacherQuestion.answered_at.is_(None))
+        .options(selectinload(TeacherQuestion.author), selectinload(TeacherQuestion.block),
+                 selectinload(TeacherQuestion.cohort))
         .order_by(TeacherQuestion.created_at)))
     cases = list(db.session.scalars(select(CaseSubmission).join(Enrolment).where(
         Enrolment.cohort_id.in_(cohort_ids), CaseSubmission.status == CaseStatus.SUBMITTED)
+        .options(selectinload(CaseSubmission.enrolment).selectinload(Enrolment.user),
+                 selectinload(CaseSubmission.enrolment).selectinload(Enrolment.cohort),
+                 selectinload(CaseSubmission.block))
         .order_by(CaseSubmission.submitted_at)))
     return questions, cases
 

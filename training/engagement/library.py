@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User, search_key
 from training.audit import services as audit
@@ -138,7 +139,8 @@ def my_cases(author: User) -> list[LibraryCase]:
 # --- moderation -------------------------------------------------------------------------------------------------
 
 def moderation_queue(user: User) -> list[LibraryCase]:
-    query = select(LibraryCase).where(LibraryCase.status == CaseStatus.SUBMITTED).order_by(LibraryCase.created_at)
+    query = (select(LibraryCase).where(LibraryCase.status == CaseStatus.SUBMITTED).order_by(LibraryCase.created_at)
+             .options(selectinload(LibraryCase.author), selectinload(LibraryCase.centre)))
     if not user.has_role(Role.ADMIN):
         query = query.where(LibraryCase.regional_service_id == user.regional_service_id)
     return list(db.session.scalars(query))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User
 from training.engagement import bp, committee, library, quests, ratings, stress
@@ -34,6 +35,7 @@ from training.engagement.models import (
     Quest,
     QuestCheckpoint,
     QuestTeam,
+    QuestTeamMember,
     RatingAspect,
     StressItem,
     StressMeasure,
@@ -191,7 +193,9 @@ def aspect_edit(rating_aspect_id: int):
 # --- quests ----------------------------------------------------------------------------------------------------
 
 def _quest_or_404(quest_id: int) -> Quest:
-    quest = db.get_or_404(Quest, quest_id)
+    # the page lists every team with its members: load them in three queries, not one per team and member
+    quest = db.get_or_404(Quest, quest_id, options=[
+        selectinload(Quest.teams).selectinload(QuestTeam.members).selectinload(QuestTeamMember.user)])
     if not quests.can_view(current_user, quest):
         abort(404)
     return quest
@@ -241,10 +245,15 @@ def quest_new():
                        error=error)
 
 
-def _team_form(quest: Quest, team: QuestTeam | None = None, formdata=None) -> TeamForm:
+def _team_choices(quest: Quest) -> list[tuple[int, str]]:
+    return [(u.id, u.full_name) for u in db.session.scalars(quests.eligible_staff(quest))]
+
+
+def _team_form(quest: Quest, team: QuestTeam | None = None, formdata=None,
+               choices: list[tuple[int, str]] | None = None) -> TeamForm:
     prefix = f"team{team.id}" if team else "team"
     form = TeamForm(prefix=prefix, formdata=formdata)
-    form.member_ids.choices = [(u.id, u.full_name) for u in db.session.scalars(quests.eligible_staff(quest))]
+    form.member_ids.choices = choices if choices is not None else _team_choices(quest)
     if team is not None and formdata is None:
         form.name.data = team.name
         form.member_ids.data = [m.user_id for m in team.members]
@@ -277,10 +286,11 @@ def _quiz_choices(quest: Quest) -> list[tuple[int, str]]:
 def _quest_page(quest: Quest, *, status: int = 200, error: str | None = None, team_form: TeamForm | None = None,
                 checkpoint_form: CheckpointForm | None = None):
     manage = quests.can_manage(current_user, quest)
+    choices = _team_choices(quest) if manage else []  # once for every team's form
     return render_view(
         "engagement/quest_detail.html", None, status=status, quest=quest, manage=manage, error=error,
-        team_form=team_form or (_team_form(quest) if manage else None),
-        team_forms={t.id: _team_form(quest, t) for t in quest.teams} if manage else {},
+        team_form=team_form or (_team_form(quest, choices=choices) if manage else None),
+        team_forms={t.id: _team_form(quest, t, choices=choices) for t in quest.teams} if manage else {},
         checkpoint_form=checkpoint_form or (_checkpoint_form(quest) if manage else None),
         my_team=quests.team_of(current_user, quest), my_checkpoints=quests.my_checkpoints(current_user, quest),
         standings=quests.standings(quest), quiz_url=_quiz_url)
@@ -680,8 +690,9 @@ def library_index():
     kind = request.args.get("kind") or None
     order = "liked" if request.args.get("order") == "liked" else "new"
     page, per_page = page_args()
-    listing = db.paginate(library.search(current_user, q=q, client_group_id=group_id, touchpoint_id=touchpoint_id,
-                                         kind=kind, order=order), page=page, per_page=per_page, error_out=False)
+    query = library.search(current_user, q=q, client_group_id=group_id, touchpoint_id=touchpoint_id, kind=kind,
+                           order=order).options(selectinload(LibraryCase.author), selectinload(LibraryCase.centre))
+    listing = db.paginate(query, page=page, per_page=per_page, error_out=False)
     filters = {"q": q, "group": group_id or "", "touchpoint": touchpoint_id or "", "kind": kind or "",
                "order": order}
     return render_view("engagement/library.html", "results", listing=listing, filters=filters,

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from training.accounts.models import User
 from training.audit import services as audit
@@ -154,7 +155,8 @@ def items(month_row: StressMonth | None, *, order: str = "top", centre_id: int |
           include_hidden: bool = False) -> list[StressItem]:
     if month_row is None:
         return []
-    query: Select = select(StressItem).where(StressItem.month_id == month_row.id)
+    query: Select = (select(StressItem).where(StressItem.month_id == month_row.id)
+                     .options(selectinload(StressItem.centre)))
     if not include_hidden:
         query = query.where(StressItem.is_hidden.is_(False))
     if centre_id:

@@ -112,7 +112,7 @@ def search_materials(q: str = "", category_id: int | None = None) -> Select:
     (for grouping) and title."""
     query = (select(Material).join(Material.category).options(contains_eager(Material.category))
              .order_by(MaterialCategory.position, MaterialCategory.name, Material.title, Material.id))
-    for word in search_key(q).split()[:10]:
+    for word in search_key(q[:200]).split()[:10]:  # SQLite refuses LIKE patterns beyond 50 000 bytes
         query = query.where(Material.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
     if category_id:
         query = query.where(Material.category_id == category_id)

@@ -14,10 +14,12 @@ from typing import Any
 import email_validator
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import ROLE_LABELS, Role, User, normalise_email
 from training.accounts.services import issue_one_time_password, user_snapshot
 from training.audit import services as audit
+from training.errors import Conflict
 from training.extensions import db
 from training.org.models import DEPARTMENT_KIND_LABELS, Centre, Department, DepartmentKind, Region, RegionalService
 from training.signals import staff_imported
@@ -259,7 +261,22 @@ def _check_against_database(actor: User, rows: list[StaffRow]) -> None:
 
 
 def import_staff(actor: User, filename: str, data: bytes) -> ImportResult:
-    """Validate and apply a staff file. Raises :class:`ImportRejected` and changes nothing on any error."""
+    """Validate and apply a staff file. Raises :class:`ImportRejected` and changes nothing on any error.
+
+    The same file uploaded twice at once (two tabs, two workers) races on the unique keys of people, centres and
+    departments: the loser's savepoint rolls back and it applies the file again, now finding the winner's rows
+    (updates, or nothing to change), so every person exists once."""
+    for attempt in range(3):
+        try:
+            with db.session.begin_nested():
+                return _apply_staff_file(actor, filename, data)
+        except IntegrityError:
+            if attempt == 2:
+                raise Conflict("Этот файл сейчас загружается ещё раз: дождитесь окончания и повторите.") from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _apply_staff_file(actor: User, filename: str, data: bytes) -> ImportResult:
     rows = parse_staff_file(filename, data)
     _check_against_database(actor, rows)
     result = ImportResult()

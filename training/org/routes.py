@@ -1,5 +1,6 @@
 from flask import abort, make_response, request
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from training.accounts import services as accounts
 from training.accounts.forms import StaffEditForm
@@ -18,7 +19,7 @@ STAFF_EDITORS = (Role.ADMIN, Role.HR)
 @bp.get("/")
 @role_required(*STAFF_VIEWERS)
 def structure():
-    centres = services.visible_centres(current_user)
+    centres = services.visible_centres(current_user, with_departments=True)
     counts = services.staff_counts_by_department([c.id for c in centres])
     return render_view("org/structure.html", None, services=services.visible_services(current_user),
                        centres=centres, counts=counts)
@@ -31,7 +32,7 @@ def staff():
     query = services.search_staff(
         accounts.visible_staff(current_user), q=args.get("q", ""), centre_id=args.get("centre_id", type=int),
         department_id=args.get("department_id", type=int), role=args.get("role") or None,
-        active=args.get("active", "1"))
+        active=args.get("active", "1")).options(selectinload(User.centre), selectinload(User.department))
     page, per_page = page_args()
     people = db.paginate(query, page=page, per_page=per_page, error_out=False)
     return render_view("org/staff.html", "staff_rows", people=people, centres=services.visible_centres(current_user),

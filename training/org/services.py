@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User, UserRole, search_key
 from training.extensions import db
@@ -15,8 +16,10 @@ def visible_services(viewer: User) -> list[RegionalService]:
     return list(db.session.scalars(query))
 
 
-def visible_centres(viewer: User) -> list[Centre]:
+def visible_centres(viewer: User, *, with_departments: bool = False) -> list[Centre]:
     query = select(Centre).order_by(Centre.name)
+    if with_departments:  # pages listing every centre's departments: one query, not one per centre
+        query = query.options(selectinload(Centre.departments))
     if viewer.has_role(Role.ADMIN):
         pass
     elif viewer.has_role(Role.HR):
@@ -46,7 +49,7 @@ def search_staff(base: Select, *, q: str = "", centre_id: int | None = None, dep
                  role: str | None = None, active: str = "1") -> Select:
     query = base
     if q:
-        for word in search_key(q).split():
+        for word in search_key(q[:200]).split()[:10]:  # SQLite refuses LIKE patterns beyond 50 000 bytes
             query = query.where(User.search_text.contains(word, autoescape=True))
     if centre_id:
         query = query.where(User.centre_id == centre_id)

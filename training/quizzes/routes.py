@@ -28,6 +28,7 @@ from training.quizzes.grading import format_number, parse_number
 from training.quizzes.models import (
     Attempt,
     AttemptSlot,
+    Preset,
     Question,
     QuestionCategory,
     QuestionType,
@@ -474,7 +475,10 @@ def settings(quiz_id: int):
         # show the preset's values in the form; nothing is saved until «Сохранить»
         preview = Quiz(**{k: getattr(quiz, k) for k in services.SETTINGS_FIELDS})
         preview.title, preview.description = form.title.data or quiz.title, form.description.data or ""
-        services.apply_preset(preview, form.preset.data)
+        if form.preset.data in {p.value for p in Preset}:
+            services.apply_preset(preview, form.preset.data)
+        else:
+            error = "Выберите набор настроек из списка."
         form = QuizSettingsForm(formdata=None)
         _fill_settings(form, preview)
         rules = {c.id: request.form.get(f"rule-{c.id}", type=int) or 0 for c in categories}
@@ -490,7 +494,7 @@ def settings(quiz_id: int):
             return redirect_to("quizzes.settings", quiz_id=quiz.id)
     if request.method == "POST" and "apply_preset" not in request.form:
         rules = {c.id: request.form.get(f"rule-{c.id}", type=int) or 0 for c in categories}
-    status = 422 if request.method == "POST" and "apply_preset" not in request.form else 200
+    status = 422 if request.method == "POST" and ("apply_preset" not in request.form or error) else 200
     counts = dict(db.session.execute(select(Question.category_id, func.count()).where(
         Question.is_hidden.is_(False), Question.type != QuestionType.DESCRIPTION,
         Question.category_id.in_([c.id for c in categories])).group_by(Question.category_id)).all())
@@ -562,8 +566,10 @@ def override_delete(override_id: int):
 def results(quiz_id: int):
     quiz = _managed_quiz_or_404(quiz_id)
     rows = services.results(current_user, quiz)
-    db.session.commit()  # overdue attempts closed on the way
-    return render_view("quizzes/results.html", None, quiz=quiz, rows=rows, block_id=quiz.block_id or 0)
+    # render before committing the attempts closed on the way: a commit expires every loaded row
+    response = render_view("quizzes/results.html", None, quiz=quiz, rows=rows, block_id=quiz.block_id or 0)
+    db.session.commit()
+    return response
 
 
 @bp.get("/<int:quiz_id>/results.<fmt>")

@@ -627,11 +627,29 @@ def feedback_band(quiz: Quiz, percent: float | None) -> str | None:
 # --- manual grading -----------------------------------------------------------------------------------------
 
 def grading_queue(viewer: User) -> list[AttemptSlot]:
+    """Essays awaiting a mark that the viewer may grade: one query for the slots with their attempts, learners,
+    quizzes and questions, then one scope query per quiz (not per essay)."""
+    from sqlalchemy.orm import selectinload
+
+    if not can_manage(viewer):
+        return []
     slots = db.session.scalars(
         select(AttemptSlot).join(Attempt).where(AttemptSlot.is_awaiting_grading.is_(True),
                                                 Attempt.state == AttemptState.FINISHED)
+        .options(selectinload(AttemptSlot.attempt).selectinload(Attempt.user),
+                 selectinload(AttemptSlot.attempt).selectinload(Attempt.quiz),
+                 selectinload(AttemptSlot.version).selectinload(QuestionVersion.question))
         .order_by(Attempt.submitted_at, AttemptSlot.slot_no)).all()
-    return [s for s in slots if can_review(viewer, s.attempt)]
+    learners_by_quiz: dict[int, set[int]] = {}
+    for slot in slots:
+        learners_by_quiz.setdefault(slot.attempt.quiz_id, set()).add(slot.attempt.user_id)
+    allowed: set[tuple[int, int]] = set()
+    for quiz_id, user_ids in learners_by_quiz.items():
+        quiz = db.session.get(Quiz, quiz_id)
+        allowed.update((quiz_id, uid) for uid in db.session.scalars(
+            select(User.id).where(User.id.in_(user_ids), learner_scope(viewer, quiz))))
+    return [s for s in slots
+            if s.attempt.user_id != viewer.id and (s.attempt.quiz_id, s.attempt.user_id) in allowed]
 
 
 def grade_slot(grader: User, slot: AttemptSlot, mark: float, comment: str) -> None:
@@ -675,8 +693,11 @@ class LearnerResult:
 
 def results(viewer: User, quiz: Quiz) -> list[LearnerResult]:
     close_overdue(quiz=quiz)
+    from sqlalchemy.orm import selectinload
+
     rows = db.session.execute(select(Attempt, User).join(User, User.id == Attempt.user_id)
                               .where(Attempt.quiz_id == quiz.id, learner_scope(viewer, quiz))
+                              .options(selectinload(User.centre))
                               .order_by(User.full_name, User.id, Attempt.attempt_no)).all()
     by_user: dict[int, tuple[User, list[Attempt]]] = {}
     for attempt, user in rows:

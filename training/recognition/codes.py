@@ -77,4 +77,6 @@ def sheet_signature(employee_id: int) -> str:
 
 
 def check_sheet_signature(employee_id: int, signature: str) -> bool:
-    return hmac.compare_digest(sheet_signature(employee_id), (signature or "").lower())
+    given = (signature or "").lower()
+    # compare_digest refuses str with non-ASCII characters (TypeError): such a signature is simply wrong
+    return given.isascii() and hmac.compare_digest(sheet_signature(employee_id), given)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User
 from training.db import utcnow
@@ -89,7 +90,9 @@ def index():
 @login_required
 def contests():
     page, per_page = page_args()
-    items = db.paginate(services.visible_contests(current_user), page=page, per_page=per_page, error_out=False)
+    query = services.visible_contests(current_user).options(selectinload(Contest.centre),
+                                                             selectinload(Contest.department))
+    items = db.paginate(query, page=page, per_page=per_page, error_out=False)
     return render_view("recognition/contests.html", None, items=items,
                        can_open=bool(services.manageable_centres(current_user)))
 

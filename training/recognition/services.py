@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import Select, delete, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User
 from training.audit import services as audit
@@ -697,20 +698,26 @@ def give_thanks(giver: User, recipient: User, text: str, now: datetime | None = 
     return note
 
 
+# lists of notes show the giver and the recipient: load them with the notes, not one query per note
+_NOTE_PEOPLE = (selectinload(ThanksNote.giver), selectinload(ThanksNote.recipient))
+
+
 def thanks_received(user: User, limit: int = 50) -> list[ThanksNote]:
     return list(db.session.scalars(select(ThanksNote).where(ThanksNote.recipient_id == user.id)
+                                   .options(*_NOTE_PEOPLE)
                                    .order_by(ThanksNote.created_at.desc(), ThanksNote.id.desc()).limit(limit)))
 
 
 def thanks_given_by(user: User, limit: int = 50) -> list[ThanksNote]:
     return list(db.session.scalars(select(ThanksNote).where(ThanksNote.giver_id == user.id)
+                                   .options(*_NOTE_PEOPLE)
                                    .order_by(ThanksNote.created_at.desc(), ThanksNote.id.desc()).limit(limit)))
 
 
 def showcase(viewer: User) -> Select:
     """«Витрина успеха»: thanks to people who consented to publication, within the viewer's regional service."""
     query = (select(ThanksNote).join(User, User.id == ThanksNote.recipient_id)
-             .where(User.is_public_consent, User.is_active)
+             .where(User.is_public_consent, User.is_active).options(*_NOTE_PEOPLE)
              .order_by(ThanksNote.created_at.desc(), ThanksNote.id.desc()))
     if not viewer.has_role(Role.ADMIN):
         query = query.where(ThanksNote.regional_service_id == viewer.regional_service_id)
