@@ -14,6 +14,7 @@ from typing import Any
 from training.errors import DomainError
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABLE_FORMATS = ("csv", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -179,3 +180,17 @@ def _export_value(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.strftime("%d.%m.%Y")
     return value
+
+
+def table_download(fmt: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, filename: str,
+                   sheet_title: str = "Лист1"):
+    """A table as ``filename.csv`` (UTF-8 with BOM, for Excel) or ``filename.xlsx``; any other format is a 404."""
+    from flask import abort
+
+    from training.web import download
+
+    if fmt == "csv":
+        return download(csv_bytes(header, rows), "text/csv; charset=utf-8", f"{filename}.csv")
+    if fmt == "xlsx":
+        return download(xlsx_bytes(header, rows, title=sheet_title), XLSX_MIME, f"{filename}.xlsx")
+    abort(404)

@@ -94,3 +94,11 @@ class BoundedIntegerConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):  # noqa: A002  (werkzeug's signature)
         kwargs.setdefault("max", 2 ** 63 - 1)
         super().__init__(map, *args, **kwargs)
+
+
+def download(data: bytes, mime: str, filename: str, *, inline: bool = False):
+    """Bytes built by the app (an export, a PDF) as a file: an attachment, or ``inline`` to open in the browser."""
+    response = make_response(data)
+    response.headers["Content-Type"] = mime
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    return response

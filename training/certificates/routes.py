@@ -17,7 +17,7 @@ from training.errors import DomainError
 from training.extensions import db, limiter
 from training.org import services as org_services
 from training.org.models import RegionalService
-from training.tabular import XLSX_MIME, csv_bytes, xlsx_bytes
+from training.tabular import TABLE_FORMATS, table_download
 from training.templating import NavItem, add_home_panel, add_nav_item
 from training.web import page_args, public, redirect_to, render_view, role_required
 
@@ -203,18 +203,11 @@ def registry():
 @bp.get("/registry/export.<fmt>")
 @role_required(*HR)
 def registry_export(fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in TABLE_FORMATS:
         abort(404)
     certificates = list(db.session.scalars(services.registry_query(current_user, _registry_filter())))
-    rows = services.registry_rows(certificates)
-    if fmt == "csv":
-        data, mime = csv_bytes(services.REGISTRY_HEADER, rows), "text/csv; charset=utf-8"
-    else:
-        data, mime = xlsx_bytes(services.REGISTRY_HEADER, rows, title="Реестр"), XLSX_MIME
-    response = make_response(data)
-    response.headers["Content-Type"] = mime
-    response.headers["Content-Disposition"] = f"attachment; filename=certificates-{date.today():%Y-%m-%d}.{fmt}"
-    return response
+    return table_download(fmt, services.REGISTRY_HEADER, services.registry_rows(certificates),
+                          filename=f"certificates-{date.today():%Y-%m-%d}", sheet_title="Реестр")
 
 
 @bp.route("/registry/pdfs.zip", methods=["GET", "POST"])

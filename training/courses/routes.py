@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import abort, flash, make_response, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -20,7 +20,7 @@ from training.courses.models import Block, CaseSubmission, Cohort, Enrolment, St
 from training.errors import DomainError
 from training.extensions import db
 from training.org import services as org_services
-from training.tabular import csv_bytes, xlsx_bytes
+from training.tabular import table_download
 from training.templating import NavItem, add_home_panel, add_nav_item
 from training.web import page_args, redirect_to, render_view, role_required
 
@@ -294,18 +294,8 @@ def cohort_detail(cohort_id: int):
 @role_required(*ORGANISERS, Role.MANAGER, Role.TEACHER)
 def cohort_export(cohort_id: int, fmt: str):
     cohort = _cohort_or_404(cohort_id)
-    rows = services.report_rows(_scoped_report(cohort))
-    if fmt == "csv":
-        data, mime = csv_bytes(services.REPORT_HEADER, rows), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        data = xlsx_bytes(services.REPORT_HEADER, rows, title="Прогресс")
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        abort(404)
-    response = make_response(data)
-    response.headers["Content-Type"] = mime
-    response.headers["Content-Disposition"] = f"attachment; filename=cohort-{cohort.id}-progress.{fmt}"
-    return response
+    return table_download(fmt, services.REPORT_HEADER, services.report_rows(_scoped_report(cohort)),
+                          filename=f"cohort-{cohort.id}-progress", sheet_title="Прогресс")
 
 
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, make_response, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -48,9 +48,9 @@ from training.metrics.models import (
 from training.metrics.periods import KINDS, MONTH, WEEK, last_periods, local_today, parse_period, period_of
 from training.metrics.scales import GROUPS
 from training.org.models import Centre, Department, RegionalService
-from training.tabular import XLSX_MIME, ImportRejected, csv_bytes, xlsx_bytes
+from training.tabular import TABLE_FORMATS, XLSX_MIME, ImportRejected, table_download
 from training.templating import NavItem, add_home_panel, add_nav_item
-from training.web import page_args, redirect_to, render_view, role_required
+from training.web import download, page_args, redirect_to, render_view, role_required
 
 SUPERVISORS = (Role.ADMIN, Role.HR, Role.MANAGER)
 ORGANISERS = (Role.ADMIN, Role.HR)
@@ -306,10 +306,7 @@ def qr_pdf(centre_id: int):
                    _specialist_line(employee) if employee else None)
              for link, touchpoint, employee in sheets]
     pdf = qr_sheets_pdf(pages, cards=bool(employee_ids) or request.args.get("layout") == "cards")
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f"attachment; filename=qr-centre-{centre.id}.pdf"
-    return response
+    return download(pdf, "application/pdf", f"qr-centre-{centre.id}.pdf")
 
 
 # --- client feedback and follow-ups --------------------------------------------------------------------------------
@@ -434,14 +431,8 @@ def operational_template(layout: str, fmt: str):
     if layout not in ("summary", "appeals") or fmt not in ("csv", "xlsx"):
         abort(404)
     header, rows = operational.template_rows(layout)
-    if fmt == "csv":
-        data, mime = csv_bytes(header, rows), "text/csv; charset=utf-8"
-    else:
-        data, mime = xlsx_bytes(header, rows, title="Сводные данные" if layout == "summary" else "Обращения"), XLSX_MIME
-    response = make_response(data)
-    response.headers["Content-Type"] = mime
-    response.headers["Content-Disposition"] = f"attachment; filename=operational-{layout}.{fmt}"
-    return response
+    return table_download(fmt, header, rows, filename=f"operational-{layout}",
+                          sheet_title="Сводные данные" if layout == "summary" else "Обращения")
 
 
 @bp.get("/operational")
@@ -675,10 +666,7 @@ def report_download(kind: str, scope_id: int, week: str, fmt: str):
         data, mime = weekly_reports.weekly_xlsx(kind, scope_id, period), XLSX_MIME
     else:
         data, mime = weekly_reports.weekly_pdf(kind, scope_id, period), "application/pdf"
-    response = make_response(data)
-    response.headers["Content-Type"] = mime
-    response.headers["Content-Disposition"] = f"attachment; filename=weekly-{kind}-{scope_id}-{period.key}.{fmt}"
-    return response
+    return download(data, mime, f"weekly-{kind}-{scope_id}-{period.key}.{fmt}")
 
 
 
@@ -748,19 +736,12 @@ def competence_ranking():
 @bp.get("/competence/ranking.<fmt>")
 @role_required(*SUPERVISORS)
 def competence_export(fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in TABLE_FORMATS:
         abort(404)
     filters = _ranking_filters()
     header, rows = ranking.export_table(current_user, filters)
-    if fmt == "csv":
-        data, mime = csv_bytes(header, rows), "text/csv; charset=utf-8"
-    else:
-        data, mime = xlsx_bytes(header, rows, title=f"Рейтинг {filters.month.key}"), XLSX_MIME
-    response = make_response(data)
-    response.headers["Content-Type"] = mime
-    response.headers["Content-Disposition"] = (f"attachment; filename=competence-ranking-{filters.metric}-"
-                                               f"{filters.month.key}.{fmt}")
-    return response
+    return table_download(fmt, header, rows, filename=f"competence-ranking-{filters.metric}-{filters.month.key}",
+                          sheet_title=f"Рейтинг {filters.month.key}")
 
 
 @bp.route("/competence/weights", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-from flask import abort, make_response, request
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -9,7 +9,7 @@ from training.errors import DomainError
 from training.extensions import db
 from training.org import bp, importer, services
 from training.org.forms import StaffImportForm
-from training.tabular import ImportRejected, csv_bytes, xlsx_bytes
+from training.tabular import ImportRejected, table_download
 from training.web import page_args, redirect_to, render_view, role_required
 
 STAFF_VIEWERS = (Role.ADMIN, Role.HR, Role.MANAGER)
@@ -115,14 +115,5 @@ def staff_import():
 @bp.get("/import/template.<fmt>")
 @role_required(*STAFF_EDITORS)
 def staff_import_template(fmt: str):
-    if fmt == "csv":
-        data, mime = csv_bytes(importer.TEMPLATE_HEADER, importer.template_rows()), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        data = xlsx_bytes(importer.TEMPLATE_HEADER, importer.template_rows(), title="Сотрудники")
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        abort(404)
-    response = make_response(data)
-    response.headers["Content-Type"] = mime
-    response.headers["Content-Disposition"] = f"attachment; filename=staff-template.{fmt}"
-    return response
+    return table_download(fmt, importer.TEMPLATE_HEADER, importer.template_rows(), filename="staff-template",
+                          sheet_title="Сотрудники")

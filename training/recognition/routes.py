@@ -1,7 +1,7 @@
 """Staff pages of recognition: contests and votes, thanks, the honour board, points, badges, flags, QR sheets."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, make_response, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,7 +22,7 @@ from training.recognition.forms import BadgeForm, ContestForm, EmptyForm, FlagRe
 from training.recognition.models import Badge, Contest, Flag
 from training.recognition.pdf import SheetEntry, qr_svg_data_uri, vote_sheets_pdf
 from training.templating import NavItem, add_home_panel, add_nav_item
-from training.web import page_args, redirect_to, render_view, role_required
+from training.web import download, page_args, redirect_to, render_view, role_required
 
 CONTEST_MANAGERS = (Role.MANAGER, Role.HR, Role.ADMIN)
 FLAG_REVIEWERS = (Role.HR, Role.ADMIN)
@@ -408,10 +408,7 @@ def _sheet_entry(person: User) -> SheetEntry:
 
 
 def _pdf_response(data: bytes, filename: str):
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return download(data, "application/pdf", filename, inline=True)
 
 
 @bp.get("/sheets/<int:user_id>.pdf")
