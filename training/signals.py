@@ -43,3 +43,8 @@ iqs_assessed = _signals.signal("iqs-assessed")
 # sender: the rater (User); kwargs: rated (User), scores ({aspect code: 1–5}), at (datetime) — the scores of one peer
 # rating, inside the rating's transaction. Receivers must never store the rater next to a score (docs/metrics.md 12)
 peer_scores_recorded = _signals.signal("peer-scores-recorded")
+# sender: the finished quizzes.models.LiveSession; kwargs: source_key (the opaque key the game was created with, e.g.
+# "quest-checkpoint:12"), max_points (questions × points per question, without the speed bonus), actor (the User who
+# finished it), results ([{"team_key", "name", "points", "rank", "member_ids"}], team_key as given at creation).
+# Receivers return a list of Russian notes for the host (what they recorded or could not record)
+live_quiz_finished = _signals.signal("live-quiz-finished")

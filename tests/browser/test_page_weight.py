@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser.conftest import PHONE, has_horizontal_scroll
 from tests.browser.test_accessibility import _violations
+from tests.certificates.helpers import complete
 from tests.factories import PASSWORD, make_cohort, make_org, make_user
 from training.accounts.models import Role
 from training.extensions import db
@@ -45,11 +46,13 @@ def test_phone_pages_stay_under_100_kb_and_pass_axe(browser, live_server, live_a
     from seeds.course_loader import load_course
     from training.certificates.services import issue_course_certificates
     from training.courses.models import Course, Enrolment
-    from training.metrics import feedback, services as metrics
+    from training.metrics import feedback
+    from training.metrics import services as metrics
     from training.metrics.models import Touchpoint
     from training.quizzes import services as quizzes
     from training.quizzes.models import Quiz
-    from training.recognition import codes, services as recognition
+    from training.recognition import codes
+    from training.recognition import services as recognition
 
     load_course()
     db.session.commit()
@@ -70,8 +73,6 @@ def test_phone_pages_stay_under_100_kb_and_pass_axe(browser, live_server, live_a
     touchpoint = db.session.scalar(db.select(Touchpoint).where(Touchpoint.code == "reception"))
     link = feedback.link_for(org.centre_a, touchpoint, colleague)
     enrolment = db.session.scalar(db.select(Enrolment).where(Enrolment.user_id == learner.id))
-    from tests.certificates.helpers import complete
-
     complete(enrolment)
     certificates, _ = issue_course_certificates(hr, [enrolment])
     db.session.commit()

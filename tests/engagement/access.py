@@ -28,6 +28,8 @@ ACCESS = {
     # the employee is the checkpoint's instructor; organisers may score too
     "engagement.quest_score": SIGNED_IN,
     "engagement.quest_board": SIGNED_IN,
+    # «Провести вживую»: the checkpoint's instructors and the quest's managers (others 403, or 404 without a quiz)
+    "engagement.quest_checkpoint_live": SIGNED_IN,
     "engagement.stress_board": SIGNED_IN,
     "engagement.stress_post": SIGNED_IN,
     "engagement.stress_plus": SIGNED_IN,
@@ -72,8 +74,11 @@ def url_arguments(ctx):
     quest = quests.create_quest(users[Role.TEACHER], title="Квест", centre_id=org.centre_a.id)
     team = quests.save_team(users[Role.TEACHER], quest, None, name="Альфа", member_ids=[colleague.id])
     quests.save_team(users[Role.TEACHER], quest, None, name="Бета", member_ids=[])
-    checkpoint = quests.add_checkpoint(users[Role.TEACHER], quest, title="Точка", kind="question", task="?",
-                                       max_points=10, quiz_id=None, instructor_ids=[users[Role.EMPLOYEE].id])
+    from training.quizzes.services import create_custom_quiz
+
+    quiz = create_custom_quiz(users[Role.TEACHER], "Викторина квеста")  # «Провести вживую» shows its form
+    checkpoint = quests.add_checkpoint(users[Role.TEACHER], quest, title="Точка", kind="quiz", task="?",
+                                       max_points=10, quiz_id=quiz.id, instructor_ids=[users[Role.EMPLOYEE].id])
 
     item = stress.post_item(org.service.id, text="Очередь у окна 3", centre_id=org.centre_a.id)
     month = stress.get_month(org.service.id, stress.current_month())

@@ -292,6 +292,11 @@ SHOWN_ONLY_IN_OTHER_STATES = {
     "engagement.quest_score": "only while the quest runs",
     "engagement.stress_archive": "only for a past month",
     "quizzes.submit": "on the finish page of an open attempt, reached after answering",
+    # the world's live game is in its lobby (tests/quizzes/access.py): these forms appear once a question is open
+    "quizzes.live_answer": "only while a question of a викторина is open",
+    "quizzes.live_buzz": "only while a question of a брейн-ринг is open",
+    "quizzes.live_judge": "only while a брейн-ринг team holds the turn",
+    "quizzes.live_reveal": "only while a question is open",
 }
 
 

@@ -38,6 +38,22 @@ ACCESS = {
     "quizzes.statistics": MANAGERS,
     "quizzes.grading_queue": MANAGERS,
     "quizzes.grade": MANAGERS,
+    # the live game: creating one is for quiz managers; host pages check the object (the host, an administrator,
+    # HR of the game's service; a quest's instructor hosts its checkpoint's game): others get a 404
+    "quizzes.live_new": MANAGERS,
+    "quizzes.live_join": SIGNED_IN,
+    "quizzes.live_play": SIGNED_IN,
+    "quizzes.live_join_team": SIGNED_IN,
+    "quizzes.live_answer": SIGNED_IN,
+    "quizzes.live_buzz": SIGNED_IN,
+    "quizzes.live_board": SIGNED_IN,
+    "quizzes.live_host": SIGNED_IN,
+    "quizzes.live_team_add": SIGNED_IN,
+    "quizzes.live_team_delete": SIGNED_IN,
+    "quizzes.live_next": SIGNED_IN,
+    "quizzes.live_reveal": SIGNED_IN,
+    "quizzes.live_judge": SIGNED_IN,
+    "quizzes.live_finish": SIGNED_IN,
 }
 
 BANK = """$CATEGORY: Блок 01/Проверка
@@ -72,5 +88,14 @@ def url_arguments(ctx):
     db.session.add(override)
     db.session.commit()
     question = essay.version.question
+    # a live game of the service in its lobby, hosted by the employee (as a quest's instructor would host their
+    # checkpoint's game), so the least privileged person reaches the host's forms; the colleague plays for «Альфа»
+    from training.quizzes import live
+
+    game = live.create_session(users[Role.TEACHER], quiz, title="Викторина", team_names=["Альфа", "Бета"])
+    game.host_id = users[Role.EMPLOYEE].id
+    live.join_team(ctx["colleague"], game, game.teams[0])
+    db.session.commit()
     return {"quiz_id": quiz.id, "attempt_id": attempt.id, "block_id": block.id, "slot_id": essay.id,
-            "override_id": override.id, "bank_question_id": question.id, "qtype": "multichoice"}
+            "override_id": override.id, "bank_question_id": question.id, "qtype": "multichoice",
+            "live_id": game.id, "live_team_id": game.teams[1].id}

@@ -443,6 +443,55 @@ def quest_score(quest_id: int, quest_checkpoint_id: int):
     return redirect_to("engagement.quest_score", quest_id=quest.id, quest_checkpoint_id=checkpoint.id)
 
 
+@bp.route("/quests/<int:quest_id>/checkpoints/<int:quest_checkpoint_id>/live", methods=["GET", "POST"])
+@login_required
+def quest_checkpoint_live(quest_id: int, quest_checkpoint_id: int):
+    """«Провести вживую»: the checkpoint's quiz as a live game with the quest's teams; at the finish the quiz
+    engine tells the result back (``live_quiz_finished``) and quests.on_live_quiz_finished records the scores."""
+    from training.quizzes import live
+    from training.quizzes.forms import LiveSessionForm
+    from training.quizzes.live_routes import form_values, live_form_page
+    from training.quizzes.models import Quiz
+
+    quest = _quest_or_404(quest_id)
+    checkpoint = db.get_or_404(QuestCheckpoint, quest_checkpoint_id)
+    if checkpoint.quest_id != quest.id or checkpoint.quiz_id is None:
+        abort(404)
+    if not quests.can_score(current_user, checkpoint):
+        abort(403, "Вживую точку проводят её инструкторы и организаторы квеста.")
+    quiz = db.get_or_404(Quiz, checkpoint.quiz_id)
+    form = LiveSessionForm()
+    error = None
+    if request.method == "GET":
+        form.title.data = f"{quest.title}: {checkpoint.title}"[:200]
+        form.format.data = "brain_ring" if quest.format == "brain_ring" else "quiz"
+    elif form.validate_on_submit():
+        source_key, teams = quests.live_source(checkpoint)
+        try:
+            if quest.status != "running":
+                raise DomainError("Провести точку вживую можно, пока квест идёт: баллы игры запишутся в квест.")
+            session = live.create_session(
+                current_user, quiz, teams=teams, source_key=source_key,
+                source_label=f"Квест «{quest.title}», точка {checkpoint.number}. {checkpoint.title}",
+                source_url=url_for("engagement.quest_detail", quest_id=quest.id),
+                regional_service_id=quest.regional_service_id, **form_values(form))
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status_code == 403:
+                raise
+            error = exc.message
+        else:
+            db.session.commit()
+            return redirect_to("quizzes.live_host", live_id=session.id)
+    return live_form_page(form, quiz, action=url_for("engagement.quest_checkpoint_live", quest_id=quest.id,
+                                                     quest_checkpoint_id=checkpoint.id),
+                          source_label=f"квест «{quest.title}», точка {checkpoint.number}. {checkpoint.title} "
+                                       f"(до {checkpoint.max_points} б.)",
+                          back_url=url_for("engagement.quest_detail", quest_id=quest.id),
+                          team_names=[t.name for t in quest.teams], error=error,
+                          status=422 if form.is_submitted() else 200)
+
+
 @bp.get("/quests/<int:quest_id>/board")
 @login_required
 def quest_board(quest_id: int):

@@ -137,7 +137,11 @@ def _new_version(question: Question, gift: GiftQuestion, number: int, actor) -> 
 
 
 def is_version_used(version: QuestionVersion) -> bool:
-    return db.session.scalar(select(exists().where(AttemptSlot.question_version_id == version.id))) or False
+    """An attempt or a live game showed it: then an edit adds a new version instead."""
+    from training.quizzes.models import LiveQuestion
+
+    return bool(db.session.scalar(select(exists().where(AttemptSlot.question_version_id == version.id)))
+                or db.session.scalar(select(exists().where(LiveQuestion.question_version_id == version.id))))
 
 
 def create_question(block_id: int | None, category: QuestionCategory, gift: GiftQuestion, actor=None) -> Question:

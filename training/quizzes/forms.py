@@ -17,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from training.quizzes.gift import GiftAnswer, GiftNumericAnswer, GiftPair, GiftQuestion
 from training.quizzes.grading import format_number, parse_number
@@ -228,3 +228,35 @@ class GradeForm(FlaskForm):
 
 class CustomQuizForm(FlaskForm):
     title = StringField("Название теста", validators=[DataRequired("Назовите тест."), Length(min=3, max=300)])
+
+
+# --- live «викторина / брейн-ринг» --------------------------------------------------------------------------
+
+class LiveSessionForm(FlaskForm):
+    title = StringField("Название игры", validators=[Optional(), Length(max=200)])
+    format = RadioField("Формат", choices=[("quiz", "Викторина: все команды отвечают на каждый вопрос за время"),
+                                           ("brain_ring", "Брейн-ринг: отвечает команда, первой нажавшая «Ответить»")],
+                        default="quiz", validators=[DataRequired(message="Выберите формат.")])
+    seconds_per_question = IntegerField("Секунд на вопрос", default=30, validators=[
+        InputRequired(message="Укажите время на вопрос."),
+        NumberRange(min=0, max=600, message="От 10 до 600 секунд (в брейн-ринге 0 — без ограничения).")])
+    points_per_question = IntegerField("Баллов за верный ответ", default=10, validators=[
+        InputRequired(message="Укажите баллы за вопрос."), NumberRange(min=1, max=100, message="От 1 до 100.")])
+    question_count = IntegerField("Сколько вопросов", default=0, validators=[
+        Optional(), NumberRange(min=0, max=100, message="От 0 до 100 (0 — все подходящие).")])
+    is_shuffled = BooleanField("Перемешать вопросы", default=False)
+    is_speed_bonus = BooleanField("Бонус за скорость (викторина)", default=False)
+    teams = TextAreaField("Команды — по одной в строке", validators=[Optional(), Length(max=4000)])
+
+
+class LiveTeamForm(FlaskForm):
+    name = StringField("Название команды", validators=[DataRequired(message="Назовите команду."),
+                                                       Length(min=2, max=100, message="От 2 до 100 символов.")])
+
+
+class LiveJoinForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: it only finds the game
+
+    code = StringField("Код игры", validators=[DataRequired(message="Введите код игры."),
+                                               Length(max=20, message="Код — шесть цифр.")])

@@ -18,7 +18,8 @@ from training.db import utcnow
 from training.extensions import db
 
 __all__ = ["QuestionType", "QuestionCategory", "Question", "QuestionVersion", "Quiz", "QuizOverride", "Attempt",
-           "AttemptSlot", "AttemptState", "GradingMethod", "ReviewWhen", "Preset"]
+           "AttemptSlot", "AttemptState", "GradingMethod", "ReviewWhen", "Preset", "LiveFormat", "LiveStatus",
+           "LiveSession", "LiveQuestion", "LiveTeam", "LiveTeamMember", "LiveAnswer"]
 
 
 class QuestionType(enum.StrEnum):
@@ -312,3 +313,171 @@ class AttemptSlot(db.Model):
         from training.quizzes.grading import is_answered
 
         return is_answered(self.version.type, self.response)
+
+
+# --- live «викторина / брейн-ринг» for teams (rules in live.py, docs/quizzes.md) ------------------------------
+
+class LiveFormat(enum.StrEnum):
+    QUIZ = "quiz"  # every team answers each question before its deadline
+    BRAIN_RING = "brain_ring"  # the first team to press answers aloud; the host marks it right or wrong
+
+    @property
+    def label(self) -> str:
+        return {"quiz": "викторина", "brain_ring": "брейн-ринг"}[self.value]
+
+
+class LiveStatus(enum.StrEnum):
+    LOBBY = "lobby"
+    QUESTION = "question"  # a question is open
+    REVEALED = "revealed"  # its answer is shown; answers are closed
+    FINISHED = "finished"
+
+    @property
+    def label(self) -> str:
+        return {"lobby": "сбор команд", "question": "идёт вопрос", "revealed": "ответ показан",
+                "finished": "завершена"}[self.value]
+
+
+class LiveSession(db.Model):
+    """One live game over a quiz's questions. ``version`` is bumped by every change in the same UPDATE that checks
+    the state (the row lock that serialises answers, presses and the host's buttons, and the host's and the
+    board's ETag); ``stage_version`` only by what changes the phones' screen (not by another team's answer, so a
+    poll never wipes a half-typed answer)."""
+
+    __tablename__ = "live_sessions"
+    __table_args__ = (
+        CheckConstraint("seconds_per_question >= 0 AND seconds_per_question <= 600", name="seconds_range"),
+        CheckConstraint("points_per_question >= 1 AND points_per_question <= 100", name="points_range"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    format: Mapped[str] = mapped_column(String(20), default=LiveFormat.QUIZ)
+    status: Mapped[str] = mapped_column(String(20), default=LiveStatus.LOBBY)
+    code: Mapped[str] = mapped_column(String(12), unique=True)  # what participants type to join
+    # whose staff may join (NULL: an administrator's game, open to everyone)
+    regional_service_id: Mapped[int | None] = mapped_column(ForeignKey("regional_services.id"), index=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    seconds_per_question: Mapped[int] = mapped_column(default=30)  # 0: no limit (brain-ring only)
+    points_per_question: Mapped[int] = mapped_column(default=10)
+    is_speed_bonus: Mapped[bool] = mapped_column(default=False)
+    is_join_open: Mapped[bool] = mapped_column(default=True)  # participants pick their team themselves
+    skipped_count: Mapped[int] = mapped_column(default=0)  # essays and descriptions left out
+    current_position: Mapped[int] = mapped_column(default=0)  # 0: the lobby
+    version: Mapped[int] = mapped_column(default=0)
+    stage_version: Mapped[int] = mapped_column(default=0)
+    # an opaque key of the domain that asked for the game ("quest-checkpoint:12"), told back at the finish
+    source_key: Mapped[str | None] = mapped_column(String(60), index=True)
+    source_label: Mapped[str] = mapped_column(String(300), default="")
+    source_url: Mapped[str | None] = mapped_column(String(300))
+    # frozen at the finish: [{"team_id", "name", "points", "rank", "is_tie", "right", "member_names"}]
+    final_ranking: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    finished_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    quiz: Mapped[Quiz] = relationship()
+    host = relationship("User", foreign_keys=[host_id])
+    teams: Mapped[list[LiveTeam]] = relationship(back_populates="session", cascade="all, delete-orphan",
+                                                 order_by="LiveTeam.id")
+    questions: Mapped[list[LiveQuestion]] = relationship(back_populates="session", cascade="all, delete-orphan",
+                                                         order_by="LiveQuestion.position",
+                                                         foreign_keys="LiveQuestion.session_id")
+
+    def __init__(self, **kwargs):
+        for key, value in (("status", LiveStatus.LOBBY), ("version", 0), ("stage_version", 0),
+                           ("current_position", 0), ("format", LiveFormat.QUIZ), ("source_label", "")):
+            kwargs.setdefault(key, value)
+        super().__init__(**kwargs)
+
+    @property
+    def format_label(self) -> str:
+        return LiveFormat(self.format).label
+
+    @property
+    def status_label(self) -> str:
+        return LiveStatus(self.status).label
+
+    @property
+    def is_brain_ring(self) -> bool:
+        return self.format == LiveFormat.BRAIN_RING
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == LiveStatus.FINISHED
+
+    @property
+    def current(self) -> LiveQuestion | None:
+        return next((q for q in self.questions if q.position == self.current_position), None)
+
+
+class LiveQuestion(db.Model):
+    """A question of the game: the exact version shown and one option order for every team (and the projector).
+    In a brain-ring, ``buzz_team_id`` is the team whose press holds the turn (set by a conditional UPDATE)."""
+
+    __tablename__ = "live_questions"
+    __table_args__ = (UniqueConstraint("session_id", "position"),
+                      Index("ix_live_questions_question_version_id", "question_version_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    answer_order: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    opened_at: Mapped[datetime | None]
+    deadline_at: Mapped[datetime | None]  # answers (and presses) after it do not count
+    revealed_at: Mapped[datetime | None]
+    buzz_team_id: Mapped[int | None] = mapped_column(ForeignKey("live_teams.id", ondelete="SET NULL"))
+    buzz_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    buzzed_at: Mapped[datetime | None]
+    session: Mapped[LiveSession] = relationship(back_populates="questions", foreign_keys=[session_id])
+    version: Mapped[QuestionVersion] = relationship()
+    buzz_team: Mapped[LiveTeam | None] = relationship(foreign_keys=[buzz_team_id])
+
+
+class LiveTeam(db.Model):
+    __tablename__ = "live_teams"
+    __table_args__ = (UniqueConstraint("session_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    source_key: Mapped[str | None] = mapped_column(String(60))  # e.g. "quest-team:5", told back at the finish
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    session: Mapped[LiveSession] = relationship(back_populates="teams")
+    members: Mapped[list[LiveTeamMember]] = relationship(back_populates="team", cascade="all, delete-orphan",
+                                                         order_by="LiveTeamMember.id")
+
+
+class LiveTeamMember(db.Model):
+    """A person plays in one team per game: unique (session, user)."""
+
+    __tablename__ = "live_team_members"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("live_teams.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    team: Mapped[LiveTeam] = relationship(back_populates="members")
+    user = relationship("User")
+
+
+class LiveAnswer(db.Model):
+    """A team's one answer to one question (the first one counts: unique (question, team)). In a brain-ring it is
+    the host's verdict on the team's oral answer; a wrong one locks the team out of that question."""
+
+    __tablename__ = "live_answers"
+    __table_args__ = (UniqueConstraint("question_id", "team_id"),
+                      Index("ix_live_answers_session_id", "session_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("live_questions.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("live_teams.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who answered (or pressed)
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    fraction: Mapped[float] = mapped_column(Float, default=0.0)
+    points: Mapped[int] = mapped_column(default=0)  # with the bonus
+    bonus: Mapped[int] = mapped_column(default=0)
+    judged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # brain-ring: the host
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    team: Mapped[LiveTeam] = relationship()
+    user = relationship("User", foreign_keys=[user_id])
