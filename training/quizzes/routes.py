@@ -39,7 +39,7 @@ from training.quizzes.models import (
 )
 from training.quizzes.presenters import preview_view, question_view, review_view
 from training.quizzes.text import render_text
-from training.tabular import XLSX_MIME, csv_bytes, xlsx_bytes
+from training.tabular import table_download
 from training.templating import NavItem, add_nav_item
 from training.web import redirect_to, render_view, role_required
 
@@ -579,16 +579,8 @@ def results_export(quiz_id: int, fmt: str):
     quiz = _managed_quiz_or_404(quiz_id)
     rows = services.results_rows(quiz, services.results(current_user, quiz))
     db.session.commit()
-    if fmt == "csv":
-        data, mime = csv_bytes(services.RESULTS_HEADER, rows), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        data, mime = xlsx_bytes(services.RESULTS_HEADER, rows, title="Результаты"), XLSX_MIME
-    else:
-        abort(404)
-    response = make_response(data)
-    response.headers["Content-Type"] = mime
-    response.headers["Content-Disposition"] = f"attachment; filename=quiz-{quiz.id}-results.{fmt}"
-    return response
+    return table_download(fmt, services.RESULTS_HEADER, rows, filename=f"quiz-{quiz.id}-results",
+                          sheet_title="Результаты")
 
 
 @bp.get("/<int:quiz_id>/statistics")
