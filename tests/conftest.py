@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
+import training.models  # noqa: F401  (every mapper registered before test modules import models)
 from tests import factories
 from training import create_app
 from training.config import TestingConfig

@@ -1,8 +1,5 @@
-"""Helpers for the engagement tests: a centre with staff, and running work in parallel threads."""
+"""Helpers for the engagement tests: a centre with staff."""
 from __future__ import annotations
-
-import threading
-from collections.abc import Callable
 
 import pytest
 
@@ -29,28 +26,3 @@ def staff(org):
     }
 
 
-def run_in_parallel(app, count: int, work: Callable[[int], object]) -> list[object]:
-    """Run ``work(i)`` in ``count`` threads released at once, each in its own app context and session.
-
-    Returns what each call returned, or the exception it raised."""
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def runner(i: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(10)
-                results[i] = work(i)
-                db.session.commit()
-            except Exception as exc:  # collected for the assertions
-                db.session.rollback()
-                results[i] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, inspect, select
 
-from tests.engagement.conftest import run_in_parallel
+from tests.concurrency import run_in_parallel
 from tests.factories import PASSWORD, make_org, make_user
 from training.accounts.models import Role, User
 from training.engagement import committee, library

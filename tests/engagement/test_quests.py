@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.engagement.conftest import run_in_parallel
+from tests.concurrency import run_in_parallel
 from tests.factories import PASSWORD, make_org, make_user
 from training.accounts.models import Role, User
 from training.audit.models import AuditEntry

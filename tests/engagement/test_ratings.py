@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
-from tests.engagement.conftest import run_in_parallel
+from tests.concurrency import run_in_parallel
 from tests.factories import make_org, make_user
 from training.accounts.models import Role
 from training.audit.models import AuditEntry

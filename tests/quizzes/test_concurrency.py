@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from tests.concurrency import run_in_parallel
 from tests.factories import make_cohort, make_course, make_org, make_user
 from training.accounts.models import User
 from training.errors import DomainError
@@ -33,36 +34,10 @@ def _setup(max_attempts: int | None = 3) -> tuple[int, int]:
     return quiz.id, learner.id
 
 
-def _run_in_threads(app, work, n: int = THREADS) -> list:
-    """Run ``work(quiz, user)`` in n threads, each with its own app context, session and connection, released
-    together by a barrier. Returns what each returned (or raised)."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def target(index: int, quiz_id: int, user_id: int) -> None:
-        with app.app_context():
-            quiz, user = db.session.get(Quiz, quiz_id), db.session.get(User, user_id)
-            barrier.wait()
-            try:
-                results[index] = work(quiz, user)
-                db.session.commit()
-            except Exception as exc:  # collected and asserted on by the test
-                db.session.rollback()
-                results[index] = exc
-            finally:
-                db.session.remove()
-
-    return target, results
-
-
 def _parallel(app, quiz_id, user_id, work, n: int = THREADS) -> list:
-    target, results = _run_in_threads(app, work, n)
-    threads = [threading.Thread(target=target, args=(i, quiz_id, user_id)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
+    """Run ``work(quiz, user)`` in n threads released together, each with its own session and connection.
+    Returns what each returned (or raised)."""
+    return run_in_parallel(app, n, lambda _: work(db.session.get(Quiz, quiz_id), db.session.get(User, user_id)))
 
 
 def test_parallel_starts_share_one_attempt_and_never_exceed_the_limit(pg_app):
@@ -136,9 +111,9 @@ def test_an_answer_racing_a_submit_is_either_counted_or_refused(pg_app):
     db.session.commit()
     attempt_id, slot_no = attempt.id, next(s.slot_no for s in attempt.slots if s.version.question.name == "Да")
 
-    def race(index_quiz, index_user):
+    def race(index):
         current = db.session.get(Attempt, attempt_id)
-        if threading.current_thread().name.endswith("0"):
+        if index == 0:
             return services.finish_attempt(current)
         try:
             services.save_response(current, slot_no, MultiDict({"answer": "true"}))
@@ -146,12 +121,7 @@ def test_an_answer_racing_a_submit_is_either_counted_or_refused(pg_app):
         except services.AttemptClosed:
             return "refused"
 
-    target, results = _run_in_threads(pg_app, race, 2)
-    threads = [threading.Thread(target=target, args=(i, quiz_id, user_id), name=f"t{i}") for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = run_in_parallel(pg_app, 2, race)
     db.session.expire_all()
     graded = db.session.get(Attempt, attempt_id)
     slot = next(s for s in graded.slots if s.slot_no == slot_no)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
+from tests.concurrency import run_in_parallel
 from tests.factories import make_org, make_user
 from tests.quizzes.conftest import BANK, form_for
 from training.accounts.models import Role
@@ -480,28 +480,6 @@ def test_running_a_checkpoint_live_from_the_quest_page(quest_world, client, logi
 
 # --- PostgreSQL: real threads ----------------------------------------------------------------------------------
 
-def _parallel(app, count, work):
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def runner(index):
-        with app.app_context():
-            try:
-                barrier.wait(10)
-                results[index] = work(index)
-                db.session.commit()
-            except Exception as exc:  # collected for the assertions
-                db.session.rollback()
-                results[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def _pg_game(format: str, teams: int, per_team: int):
@@ -531,7 +509,7 @@ def test_eight_teams_pressing_at_once_give_the_turn_to_exactly_one(pg_app):
     def press(i):
         return live.buzz(db.session.get(User, people[i]), db.session.get(LiveSession, session_id), 1).id
 
-    results = _parallel(pg_app, 8, press)
+    results = run_in_parallel(pg_app, 8, press)
     winners = [r for r in results if isinstance(r, int)]
     assert len(winners) == 1, results
     assert all(isinstance(r, Conflict) for r in results if not isinstance(r, int)), results
@@ -549,7 +527,7 @@ def test_teammates_answering_at_once_leave_one_answer(pg_app):
         return live.submit_answer(db.session.get(User, people[i]), db.session.get(LiveSession, session_id), 1,
                                   {"answer": "true" if i % 2 else "false"}).id
 
-    results = _parallel(pg_app, 6, answer)  # the six members of the first team
+    results = run_in_parallel(pg_app, 6, answer)  # the six members of the first team
     assert len([r for r in results if isinstance(r, int)]) == 1, results
     assert db.session.scalar(select(func.count()).select_from(LiveAnswer)) == 1
 

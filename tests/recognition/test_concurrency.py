@@ -1,11 +1,10 @@
 """On PostgreSQL, with real threads and separate connections: 50 identical votes at once leave one."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
+from tests.concurrency import run_in_parallel
 from tests.conftest import make_test_app
 from tests.factories import make_org, make_user
 from training.accounts.models import Role, User
@@ -33,28 +32,7 @@ def wide_pg_app(pg_url):
 
 
 def _parallel(app, work, n: int = N) -> list:
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def target(index: int) -> None:
-        with app.app_context():
-            try:
-                db.session.execute(select(1))  # take a connection before the start signal
-                barrier.wait(timeout=60)
-                results[index] = work()
-                db.session.commit()
-            except Exception as exc:  # collected and asserted on by the test
-                db.session.rollback()
-                results[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return results
+    return run_in_parallel(app, n, lambda _: work(), timeout=60)
 
 
 def _setup():
