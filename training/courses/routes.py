@@ -71,10 +71,12 @@ def block(number: int):
     state = None
     if enrolment is not None:
         if services.is_block_open(enrolment, block):
-            services.open_lesson(enrolment, block)
-            db.session.commit()
+            services.open_lesson(enrolment, block)  # the first opening is recorded once
         state = services.block_state(current_user, block)
-    return render_view("courses/lesson.html", None, block=block, enrolment=enrolment, state=state)
+    # render before committing: a commit expires every loaded row and the template would load them all again
+    response = render_view("courses/lesson.html", None, block=block, enrolment=enrolment, state=state)
+    db.session.commit()
+    return response
 
 
 @bp.post("/block/<int:number>/studied")

@@ -133,7 +133,9 @@ class FollowUpTask(db.Model):
     """A low score opens a task for the centre manager: contact, apologise, record the resolution (2.4)."""
 
     __tablename__ = "follow_up_tasks"
-    __table_args__ = (Index("ix_follow_up_tasks_centre_status", "centre_id", "status"),)
+    __table_args__ = (Index("ix_follow_up_tasks_centre_status", "centre_id", "status"),
+                      # the specialist's proactive actions (competence scores) count the tasks they resolved
+                      Index("ix_follow_up_tasks_resolved_by", "resolved_by_id", "resolved_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     feedback_id: Mapped[int] = mapped_column(ForeignKey("client_feedback.id", ondelete="CASCADE"), unique=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
@@ -237,7 +239,10 @@ class IqsAssessment(db.Model):
 
     __tablename__ = "iqs_assessments"
     __table_args__ = (Index("ix_iqs_assessments_employee", "employee_id", "conversation_date"),
-                      Index("ix_iqs_assessments_centre", "centre_id", "conversation_date"))
+                      Index("ix_iqs_assessments_centre", "centre_id", "conversation_date"),
+                      # department and region snapshots (EXPLAIN at federal scale: docs/PERFORMANCE.md)
+                      Index("ix_iqs_assessments_department", "department_id", "conversation_date"),
+                      Index("ix_iqs_assessments_service", "regional_service_id", "conversation_date"))
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -196,33 +196,54 @@ class Page:
         return self.page + 1
 
 
-def _select(viewer: User, filters: Filters):
+def _ranked(viewer: User, filters: Filters):
+    """The ranking itself, thin: place, score id, person and value of every scored person in the viewer's scope
+    (one scan of the month's scores; nothing joined yet). Returns the subquery, the score alias and its value."""
+    cur = aliased(CompetenceScore, name="cur")
+    value = getattr(cur, metric_attr(filters.metric))
+    ranked = (select(func.rank().over(order_by=value.desc()).label("place"), cur.id.label("score_id"),
+                     cur.user_id, value.label("value"))
+              .where(*_conditions(viewer, filters, cur), value.is_not(None))).subquery("ranked")
+    return ranked, cur, value
+
+
+def _shown(viewer: User, filters: Filters, *, page: int | None = None, per_page: int | None = None):
+    """The ranked rows to show, in order: a page of them, or all for the export."""
+    ranked, _cur, _value = _ranked(viewer, filters)
+    kept = select(ranked.c.place, ranked.c.score_id, ranked.c.user_id, ranked.c.value, User.full_name) \
+        .join(User, User.id == ranked.c.user_id)
+    if filters.top:
+        kept = kept.where(ranked.c.place <= filters.top)
+    ordered = kept.order_by(ranked.c.place, User.full_name, ranked.c.user_id)
+    if page is not None:
+        ordered = ordered.limit(per_page).offset((page - 1) * per_page)
+    return ordered.subquery("shown")
+
+
+def _details(shown, filters: Filters):
+    """Everything a row shows, joined for the shown rows only (the previous month, names of the organisation, the
+    «Мастер» title)."""
     cur = aliased(CompetenceScore, name="cur")
     prev = aliased(CompetenceScore, name="prev")
     attr = metric_attr(filters.metric)
-    value = getattr(cur, attr)
     previous_month = filters.month.previous()
-    place = func.rank().over(order_by=value.desc()).label("place")
-    query = (
-        select(place, cur.user_id, value.label("value"), getattr(prev, attr).label("previous"), cur.overall,
+    return (
+        select(shown.c.place, shown.c.user_id, shown.c.value, getattr(prev, attr).label("previous"), cur.overall,
                cur.communicative, cur.proactive, *(getattr(cur, f"c_{key}") for key in COMPETENCES),
-               cur.n_client, cur.n_peer, cur.n_iqs, cur.n_quiz, cur.n_actions, User.full_name, User.position,
+               cur.n_client, cur.n_peer, cur.n_iqs, cur.n_quiz, cur.n_actions, shown.c.full_name, User.position,
                RegionalService.name.label("service_name"), Centre.name.label("centre_name"),
                Department.name.label("department_name"), CompetenceTitle.id.label("title_id"))
-        .select_from(cur)
-        .join(User, User.id == cur.user_id)
-        .outerjoin(prev, and_(prev.user_id == cur.user_id, prev.period_start == previous_month.start,
+        .select_from(shown)
+        .join(cur, cur.id == shown.c.score_id)
+        .join(User, User.id == shown.c.user_id)
+        .outerjoin(prev, and_(prev.user_id == shown.c.user_id, prev.period_start == previous_month.start,
                               prev.computed_version > 0))
         .outerjoin(RegionalService, RegionalService.id == cur.regional_service_id)
         .outerjoin(Centre, Centre.id == cur.centre_id)
         .outerjoin(Department, Department.id == cur.department_id)
-        .outerjoin(CompetenceTitle, and_(CompetenceTitle.user_id == cur.user_id, CompetenceTitle.code == MASTER_CODE))
-        .where(*_conditions(viewer, filters, cur), value.is_not(None))
-    ).subquery("ranked")
-    ranked = select(query)
-    if filters.top:
-        ranked = ranked.where(query.c.place <= filters.top)
-    return ranked, query, cur, value
+        .outerjoin(CompetenceTitle, and_(CompetenceTitle.user_id == shown.c.user_id,
+                                         CompetenceTitle.code == MASTER_CODE))
+        .order_by(shown.c.place, shown.c.full_name, shown.c.user_id))
 
 
 def _row(r) -> Row:
@@ -237,19 +258,21 @@ def _row(r) -> Row:
 
 
 def ranking_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page:
-    ranked, sub, cur, value = _select(viewer, filters)
-    total = db.session.scalar(select(func.count()).select_from(ranked.subquery())) or 0
+    ranked, cur, value = _ranked(viewer, filters)
+    counted = select(ranked.c.score_id)
+    if filters.top:
+        counted = counted.where(ranked.c.place <= filters.top)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     unscored = db.session.scalar(select(func.count()).select_from(cur).where(*_conditions(viewer, filters, cur),
                                                                              value.is_(None))) or 0
     page = max(1, min(page, max(1, math.ceil(total / per_page))))
-    rows = db.session.execute(ranked.order_by(sub.c.place, sub.c.full_name, sub.c.user_id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return Page([_row(r) for r in rows], total, page, per_page, unscored)
+    shown = _shown(viewer, filters, page=page, per_page=per_page)
+    return Page([_row(r) for r in db.session.execute(_details(shown, filters))], total, page, per_page, unscored)
 
 
 def ranking_rows(viewer: User, filters: Filters) -> list[Row]:
-    ranked, sub, _cur, _value = _select(viewer, filters)
-    return [_row(r) for r in db.session.execute(ranked.order_by(sub.c.place, sub.c.full_name, sub.c.user_id))]
+    shown = _shown(viewer, filters)
+    return [_row(r) for r in db.session.execute(_details(shown, filters))]
 
 
 def export_table(viewer: User, filters: Filters) -> tuple[list[str], list[list[Any]]]:

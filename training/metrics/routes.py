@@ -78,9 +78,10 @@ def _figure(figure, key):
 
 
 def refresh_after_commit() -> None:
-    """Recompute what the committed data made stale (the periodic job catches anything left over)."""
+    """Recompute the centre, department and employee snapshots the committed data made stale; services, the
+    organisation and anything left over are refreshed by the every-minute job."""
     try:
-        snapshots.refresh_stale(limit=20)
+        snapshots.refresh_bumped()
     except Exception:  # the data are safe; only the figures wait for the next run of the job
         db.session.rollback()
         current_app.logger.exception("metrics: refresh after commit failed")

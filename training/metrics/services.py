@@ -172,8 +172,14 @@ def aspects_for(service_id: int | None) -> list[Aspect]:
     except ImportError:
         return list(DEFAULT_ASPECTS)
     try:
-        with db.session.begin_nested():
+        if db.session.get_bind().dialect.name == "sqlite":
+            # No savepoint on SQLite (a failed read does not spoil its transaction there): the savepoint would open
+            # the transaction before the feedback form's INSERT, and with that read snapshot the INSERT fails at
+            # once with «database is locked» whenever another answer was written meanwhile (docs/PERFORMANCE.md).
             rows = engagement_aspects(service_id)
+        else:
+            with db.session.begin_nested():
+                rows = engagement_aspects(service_id)
     except SQLAlchemyError:  # the table is not there yet (engagement not migrated)
         return list(DEFAULT_ASPECTS)
     aspects = [Aspect(r.code, r.name) for r in rows if r.code not in NOT_FOR_CLIENTS]

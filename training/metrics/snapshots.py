@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -61,6 +62,8 @@ def bump(scopes: Iterable[tuple[str, int]], days: Iterable[date]) -> None:
     for kind, scope_id in set(scopes):
         for period in sorted(periods):
             _bump_one(kind, scope_id, period)
+            if kind in REQUEST_SCOPES and has_request_context():
+                g.setdefault("snapshots_bumped", set()).add((kind, scope_id, period.kind, period.start))
 
 
 def _bump_one(kind: str, scope_id: int, period: Period) -> None:
@@ -98,6 +101,27 @@ def mark_service_stale_from(service_id: int, since: date) -> int:
 
 
 # --- recomputing ---------------------------------------------------------------------------------------------
+
+#: Scopes a request recomputes itself right after its commit (:func:`refresh_bumped`). A service's and the
+#: organisation's snapshots aggregate every answer of a region or of the country (~170,000 a month at federal
+#: scale): recomputing them inside each client's request made every answer pay for the whole country, so they are
+#: left to the every-minute job (``metrics.refresh-snapshots``) — docs/PERFORMANCE.md, «Federal scale».
+REQUEST_SCOPES = (CENTRE, DEPARTMENT, EMPLOYEE)
+
+
+def refresh_bumped() -> int:
+    """After a request's commit: recompute the centre, department and employee snapshots this request bumped,
+    found by their key (no scan for stale rows). Returns how many were written."""
+    keys = g.pop("snapshots_bumped", None) if has_request_context() else None
+    written = 0
+    for kind, scope_id, period_kind, start in sorted(keys or ()):
+        snapshot_id = db.session.scalar(select(IndexSnapshot.id).where(
+            IndexSnapshot.scope_kind == kind, IndexSnapshot.scope_id == scope_id,
+            IndexSnapshot.period_kind == period_kind, IndexSnapshot.period_start == start))
+        if snapshot_id is not None:
+            written += recompute(snapshot_id)
+            db.session.commit()
+    return written
 
 
 def refresh_stale(limit: int | None = None) -> int:
@@ -157,18 +181,22 @@ def discover(today: date | None = None) -> int:
         for scope in scopes_of(service_id=report.regional_service_id, centre_id=report.centre_id):
             pairs[scope].update(days)
     before = db.session.scalar(select(func.count()).select_from(IndexSnapshot)) or 0
+    # One read of the existing keys, and each day's periods worked out once: a query per scope and a period_of per
+    # (scope, day) took a minute at federal scale (~45,000 scopes, ~1.8 million snapshots; docs/PERFORMANCE.md).
+    existing = {tuple(row) for row in db.session.execute(select(
+        IndexSnapshot.scope_kind, IndexSnapshot.scope_id, IndexSnapshot.period_kind, IndexSnapshot.period_start))}
+    periods_of_day: dict[date, list[Period]] = {}
     for scope, days in pairs.items():
-        existing = {(k, s) for k, s in db.session.execute(
-            select(IndexSnapshot.period_kind, IndexSnapshot.period_start)
-            .where(IndexSnapshot.scope_kind == scope[0], IndexSnapshot.scope_id == scope[1]))}
         for day in days:
             if day > today:
                 continue
-            for kind in KINDS:
-                period = period_of(kind, day)
-                if (kind, period.start) not in existing:
+            periods = periods_of_day.get(day)
+            if periods is None:
+                periods = periods_of_day[day] = [period_of(kind, day) for kind in KINDS]
+            for period in periods:
+                if (scope[0], scope[1], period.kind, period.start) not in existing:
                     _bump_one(scope[0], scope[1], period)
-                    existing.add((kind, period.start))
+                    existing.add((scope[0], scope[1], period.kind, period.start))
     db.session.flush()
     return (db.session.scalar(select(func.count()).select_from(IndexSnapshot)) or 0) - before
 
@@ -502,5 +530,5 @@ def snapshots_for_scopes(kind: str, scope_ids: list[int], period: Period) -> dic
         IndexSnapshot.period_kind == period.kind, IndexSnapshot.period_start == period.start))}
 
 
-__all__ = ["bump", "scopes_of", "refresh_stale", "recompute", "compute", "discover", "snapshot", "series",
-           "snapshots_for_scopes", "mark_service_stale_from", "mark_all_stale", "WEEK", "MONTH"]
+__all__ = ["bump", "scopes_of", "refresh_stale", "refresh_bumped", "recompute", "compute", "discover", "snapshot",
+           "series", "snapshots_for_scopes", "mark_service_stale_from", "mark_all_stale", "WEEK", "MONTH"]

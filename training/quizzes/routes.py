@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from training.accounts.models import User, normalise_email
 from training.db import utcnow
@@ -73,7 +74,10 @@ def _block_or_404(block_id: int):
 
 
 def _own_attempt_or_404(attempt_id: int) -> Attempt:
-    attempt = db.get_or_404(Attempt, attempt_id)
+    # every attempt page shows the step bar (each slot answered or not): slots and their question versions in two
+    # queries, not one per slot
+    attempt = db.get_or_404(Attempt, attempt_id, options=[
+        selectinload(Attempt.slots).selectinload(AttemptSlot.version)])
     if attempt.user_id != current_user.id:
         abort(404)  # another person's attempt does not exist for the learner
     return attempt
@@ -196,17 +200,20 @@ def save(attempt_id: int):
             slot = services.save_response(attempt, number, request.form)
     except services.AttemptClosed as exc:
         return _closed_response(exc)
-    db.session.commit()
+    if go in ("prev", "next", "finish", "check") or not request.headers.get("HX-Request"):
+        db.session.commit()
+    else:  # the htmx save: render the status before committing, which would expire the attempt and its slots
+        response = render_view("quizzes/attempt.html", "save_status",
+                               **_attempt_context(attempt, slot, saved=True, warning=_answer_warning(slot)))
+        db.session.commit()
+        return response
     if go == "prev":
         return redirect_to(url_for("quizzes.attempt", attempt_id=attempt.id, n=max(1, number - 1)))
     if go == "next":
         return redirect_to(url_for("quizzes.attempt", attempt_id=attempt.id, n=number + 1))
     if go == "finish":
         return redirect_to("quizzes.finish", attempt_id=attempt.id)
-    if go == "check" or not request.headers.get("HX-Request"):
-        return redirect_to(url_for("quizzes.attempt", attempt_id=attempt.id, n=number))
-    return render_view("quizzes/attempt.html", "save_status",
-                       **_attempt_context(attempt, slot, saved=True, warning=_answer_warning(slot)))
+    return redirect_to(url_for("quizzes.attempt", attempt_id=attempt.id, n=number))
 
 
 @bp.get("/attempts/<int:attempt_id>/finish")

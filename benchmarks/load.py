@@ -1,0 +1,344 @@
+"""Load test at federal scale: the app under gunicorn against a database from benchmarks/federal_data.py, seven
+pages at 32 concurrent users, and a bare Flask «hello world» under the same gunicorn settings as the ceiling.
+
+    .venv/bin/python benchmarks/load.py --database-url sqlite:////tmp/fedbench/federal.sqlite3
+    .venv/bin/python benchmarks/load.py --database-url postgresql://postgres@127.0.0.1:5432/federal_bench
+
+Run benchmarks/federal_recompute.py on the database first (rankings and dashboards read stored scores and
+snapshots). Needs Debian's ``wrk`` (``apt-get install -y wrk``).
+
+* gunicorn: ``-w 2 --threads 4`` (gthread) for every target: one process per core (Python holds the GIL), four
+  threads each so a worker keeps its core busy while a request waits on the database; 8 requests in progress,
+  the other connections wait in the accept queue — the same for the app and the ceiling.
+* load generator: ``wrk -t 1 -c 32`` (one event-loop thread in C, 32 keep-alive connections, closed loop).
+  It costs a few per cent of one core at these rates, where a Python generator (locust) would need most of a
+  core of the two the server has. Sessions are prepared in Python first: each user signs in through the real
+  login form (CSRF token from the page, argon2id check), opens a quiz attempt through the real «start» button,
+  and their cookie and CSRF token go to the wrk Lua script, which rotates the 32 users' requests over the
+  connections.
+* each page: a 5 s warm-up, then ``--duration`` seconds measured; throughput, p50/p95/p99 latency, errors
+  (connection errors, timeouts and HTTP ≥ 400); throughput as a ratio to the ceiling; RSS of each gunicorn
+  worker after the run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from benchmarks.federal_data import BENCH_PASSWORD  # noqa: E402
+
+USERS = 32
+AGENT = "federal-bench/1.0"
+GUNICORN = ["-w", "2", "--threads", "4", "--worker-class", "gthread", "--backlog", "256", "--keep-alive", "5"]
+SECRET = "federal-bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - scratch benchmark app
+TOKEN_RE = re.compile(r'X-CSRFToken": "([^"]+)"')
+FIELD_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+LUA = r"""
+local lines, idx = {}, 0
+local errors_by_status = {}
+function init(args)
+  for line in io.lines(args[1]) do
+    local method, path, headers, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+    local h = {}
+    for k, v in headers:gmatch("([^=;]+)=([^;]*)") do h[k] = v:gsub("%%3B", ";"):gsub("%%3D", "=") end
+    table.insert(lines, wrk.format(method, path, h, body ~= "" and body or nil))
+  end
+  idx = math.random(#lines) - 1
+end
+function request()
+  idx = idx % #lines + 1
+  return lines[idx]
+end
+function done(summary, latency, requests)
+  io.write(string.format('WRKJSON {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, ' ..
+    '"status": %d, "timeout": %d, "p50": %d, "p95": %d, "p99": %d, "max": %d, "mean": %.1f}\n',
+    summary.requests, summary.duration, summary.errors.connect, summary.errors.read, summary.errors.write,
+    summary.errors.status, summary.errors.timeout, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max, latency.mean))
+end
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, module: str, env: dict[str, str]):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        args = [str(ROOT / ".venv" / "bin" / "gunicorn"), *GUNICORN, "-b", f"127.0.0.1:{self.port}",
+                "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}", "--log-level", "warning", module]
+        self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+        self.proc = subprocess.Popen(args,  # noqa: S603 - our own command line
+                                     env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT,
+                                     cwd=ROOT)
+
+    def wait(self, path: str = "/") -> None:
+        for _ in range(300):
+            try:
+                if requests.get(self.base + path, timeout=2).status_code < 500:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not start, see {self.log.name}")
+
+    def workers_rss(self) -> list[float]:
+        import psutil
+
+        return [child.memory_info().rss / 2**20 for child in psutil.Process(self.proc.pid).children()]
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def wrk(base: str, lines: list[str], duration: int, connections: int = USERS) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="wrk-"))
+    (workdir / "script.lua").write_text(LUA)
+    (workdir / "requests.tsv").write_text("\n".join(lines) + "\n")
+    out = subprocess.run(["wrk",  # noqa: S603, S607 - Debian's wrk from PATH
+                          "-t", "1", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
+                          "-s", str(workdir / "script.lua"), base, "--", str(workdir / "requests.tsv")],
+                         capture_output=True, text=True, check=True).stdout
+    shutil.rmtree(workdir, ignore_errors=True)
+    data = json.loads(out.split("WRKJSON ", 1)[1].splitlines()[0])
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    data["errors"] = data["connect"] + data["read"] + data["write"] + data["status"] + data["timeout"]
+    return data
+
+
+def line(method: str, path: str, headers: dict[str, str] | None = None, body: str = "") -> str:
+    enc = ";".join(f"{k}={v.replace(';', '%3B').replace('=', '%3D')}" for k, v in (headers or {}).items())
+    return f"{method}\t{path}\t{enc}\t{body}"
+
+
+# --- preparing the sessions ---------------------------------------------------------------------------------------
+
+def fixture(database_url: str) -> dict:
+    """Who signs in and what they open, read from the generated database."""
+    from training import create_app
+    from training.accounts.models import User, UserRole
+    from training.certificates.models import Certificate
+    from training.config import TestingConfig
+    from training.courses.models import Block
+    from training.extensions import db
+    from training.metrics.models import FeedbackLink
+    from training.org.models import Centre
+    from training.quizzes.models import Quiz
+    from training.recognition.models import Contest
+
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    rnd = random.Random(7)  # noqa: S311 - which rows the load test opens, not secrets
+    with app.app_context():
+        centre = db.session.scalar(select(Centre).order_by(Centre.id))
+        manager = db.session.scalar(select(User).join(UserRole).where(User.centre_id == centre.id,
+                                                                      UserRole.role == "manager"))
+        hr = db.session.scalar(select(User).join(UserRole).where(User.regional_service_id == centre.regional_service_id,
+                                                                 UserRole.role == "hr").order_by(User.id))
+        staff = list(db.session.scalars(select(User.id).where(User.centre_id == centre.id, User.id != manager.id)
+                                        .order_by(User.id)))
+        employees = list(db.session.scalars(select(User).where(User.id.in_(staff[:USERS])).order_by(User.id)))
+        last_block = db.session.scalar(select(Block).order_by(Block.number.desc()))
+        quiz = db.session.scalar(select(Quiz).where(Quiz.block_id == last_block.id))
+        contest = db.session.scalar(select(Contest).where(Contest.centre_id == centre.id, Contest.status == "open"))
+        total_links = db.session.scalar(select(func.count()).select_from(FeedbackLink))
+        tokens = list(db.session.scalars(select(FeedbackLink.token).where(FeedbackLink.employee_id.is_not(None))
+                                         .order_by(FeedbackLink.id).offset(rnd.randint(0, max(0, total_links - 300)))
+                                         .limit(256)))
+        total = db.session.scalar(select(func.max(Certificate.id)))
+        ids = rnd.sample(range(1, total + 1), min(1000, total))
+        codes = list(db.session.scalars(select(Certificate.verification_code).where(Certificate.id.in_(ids))))
+        blocks = [b for b in range(1, last_block.number + 1)]
+        result = {"centre_id": centre.id, "service_id": centre.regional_service_id, "manager": manager.email,
+                  "hr": hr.email, "employees": [u.email for u in employees], "staff": staff, "quiz_id": quiz.id,
+                  "contest_id": contest.id, "tokens": tokens, "codes": codes, "blocks": blocks}
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+def sign_in(base: str, email: str) -> requests.Session:
+    session = requests.Session()
+    session.headers["User-Agent"] = AGENT
+    page = session.get(base + "/auth/login")
+    token = FIELD_RE.search(page.text).group(1)
+    answer = session.post(base + "/auth/login", data={"email": email, "password": BENCH_PASSWORD,
+                                                      "csrf_token": token}, allow_redirects=False)
+    if answer.status_code not in (302, 303):
+        raise RuntimeError(f"sign-in of {email} failed: {answer.status_code}")
+    return session
+
+
+def token_of(session: requests.Session, base: str, path: str = "/") -> str:
+    return TOKEN_RE.search(session.get(base + path).text).group(1)
+
+
+def cookie_header(session: requests.Session) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def scenarios(base: str, fx: dict) -> dict[str, list[str]]:
+    """The request lines of each page, from 32 signed-in employees (and their manager and HR)."""
+    rnd = random.Random(11)  # noqa: S311
+    employees = []
+    started = time.perf_counter()
+    for email in fx["employees"]:
+        session = sign_in(base, email)
+        csrf = token_of(session, base)
+        start = session.post(f"{base}/quizzes/{fx['quiz_id']}/start", data={"csrf_token": csrf},
+                             allow_redirects=False)
+        match = re.search(r"/quizzes/attempts/(\d+)", start.headers.get("Location", "") + start.headers.get(
+            "HX-Redirect", ""))
+        if match is None:
+            raise RuntimeError(f"could not start an attempt for {email}: {start.status_code} {start.text[:300]}")
+        employees.append({"cookie": cookie_header(session), "csrf": csrf, "attempt": int(match.group(1))})
+    bosses = []
+    for email in (fx["manager"], fx["hr"]):
+        session = sign_in(base, email)
+        bosses.append({"cookie": cookie_header(session), "csrf": token_of(session, base)})
+    clients = []
+    for token in fx["tokens"][:USERS]:
+        session = requests.Session()
+        session.headers["User-Agent"] = AGENT
+        page = session.get(f"{base}/f/{token}")
+        clients.append({"cookie": cookie_header(session), "csrf": FIELD_RE.search(page.text).group(1)})
+    print(f"  prepared {len(employees)} learners, manager, HR, {len(clients)} clients "
+          f"in {time.perf_counter() - started:.1f} s")
+    ua = {"User-Agent": AGENT}
+    lesson, save, vote, feedback, ranking, dashboard, verify = [], [], [], [], [], [], []
+    for k, e in enumerate(employees):
+        auth = {**ua, "Cookie": e["cookie"]}
+        for number in fx["blocks"]:
+            lesson.append(line("GET", f"/learn/block/{number}", auth))
+        for answer in range(4):
+            body = urllib.parse.urlencode({"slot": 1, "answer": answer, "go": ""})
+            save.append(line("POST", f"/quizzes/attempts/{e['attempt']}/save",
+                             {**auth, "HX-Request": "true", "X-CSRFToken": e["csrf"],
+                              "Content-Type": "application/x-www-form-urlencoded"}, body))
+        voter = fx["staff"][k]
+        for _ in range(4):
+            nominee = rnd.choice([s for s in fx["staff"] if s != voter])
+            body = urllib.parse.urlencode({"nominee_id": nominee, "reason": "", "csrf_token": e["csrf"]})
+            vote.append(line("POST", f"/recognition/contests/{fx['contest_id']}/vote",
+                             {**auth, "Content-Type": "application/x-www-form-urlencoded"}, body))
+    for k, c in enumerate(clients):
+        for token in fx["tokens"][k::USERS][:8]:
+            body = urllib.parse.urlencode({"ces": rnd.randint(3, 5), "expectations": rnd.randint(3, 5),
+                                           "recommend": rnd.randint(7, 10), "comment": "",
+                                           "aspect-politeness": 5, "aspect-empathy": 4, "aspect-clarity": 5,
+                                           "csrf_token": c["csrf"]})
+            feedback.append(line("POST", f"/f/{token}", {**ua, "Cookie": c["cookie"],
+                                                         "Content-Type": "application/x-www-form-urlencoded"}, body))
+    for metric in ("overall", "communicative", "proactive", "empathy"):
+        path = f"/metrics/competence/ranking?by={metric}&top=50&service_id={fx['service_id']}"
+        ranking.append(line("GET", path, {**ua, "Cookie": bosses[1]["cookie"]}))
+    for boss in bosses:
+        dashboard.append(line("GET", f"/metrics/pulse/centre/{fx['centre_id']}", {**ua, "Cookie": boss["cookie"]}))
+    for code in fx["codes"]:
+        verify.append(line("GET", f"/certificates/verify/{code}", ua))
+    return {"lesson page": lesson, "quiz answer save (htmx)": save, "colleague vote": vote,
+            "client feedback (public)": feedback, "region staff ranking (top 50)": ranking,
+            "centre dashboard («Пульс»)": dashboard, "certificate verification (public)": verify}
+
+
+GOALS = {"lesson page": 0.5, "region staff ranking (top 50)": 0.3, "centre dashboard («Пульс»)": 0.3}
+
+
+def check_first(base: str, lines: list[str]) -> str:
+    """One request of a scenario through Python, to fail loudly on a 4xx/5xx before measuring."""
+    method, path, headers, body = lines[0].split("\t", 3)
+    h = dict(item.split("=", 1) for item in headers.split(";") if item)
+    h = {k: v.replace("%3B", ";").replace("%3D", "=") for k, v in h.items()}
+    try:
+        answer = requests.request(method, base + path, headers=h, data=body.encode() or None, allow_redirects=False,
+                                  timeout=120)
+    except requests.RequestException as exc:
+        return f"failed: {exc}"
+    return f"{answer.status_code}"
+
+
+def run(database_url: str, duration: int, only: list[str] | None) -> None:
+    import psutil
+
+    print(f"load test: {database_url.split('@')[-1]}, {USERS} users, gunicorn {' '.join(GUNICORN)}, "
+          f"{duration} s per page; nproc {os.cpu_count()}, load average {os.getloadavg()}")
+    results: list[tuple[str, dict]] = []
+    hello = Server("hello_app:app", {})
+    try:
+        hello.wait()
+        wrk(hello.base, [line("GET", "/", {"User-Agent": AGENT})], 5)
+        ceiling = wrk(hello.base, [line("GET", "/", {"User-Agent": AGENT})], duration)
+        ceiling["rss"] = hello.workers_rss()
+        results.append(("hello world (ceiling)", ceiling))
+    finally:
+        hello.stop()
+    fx = fixture(database_url)
+    app = Server("load_app:app", {"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "TRAINING_CONFIG": "production"})
+    try:
+        app.wait("/healthz")
+        pages = scenarios(app.base, fx)
+        for name, lines in pages.items():
+            if only and not any(word in name for word in only):
+                continue
+            print(f"  {name}: first request {check_first(app.base, lines)}", flush=True)
+            wrk(app.base, lines, 5)
+            load = os.getloadavg()[0]
+            data = wrk(app.base, lines, duration)
+            data["rss"] = app.workers_rss()
+            data["load"] = load
+            results.append((name, data))
+            print(f"    {data['rps']:.0f} req/s, p95 {data['p95'] / 1000:.0f} ms, errors {data['errors']}", flush=True)
+    finally:
+        app.stop()
+    base_rps = results[0][1]["rps"]
+    print(f"\n{'page':<36} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7} "
+          f"{'worker RSS MiB':>15}")
+    for name, data in results:
+        goal = GOALS.get(name)
+        ratio = data["rps"] / base_rps
+        flag = "" if goal is None else (" ok" if ratio >= goal else f" <{goal:.0%}")
+        p95 = " ok" if data["p95"] < 150_000 else " >150"
+        print(f"{name:<36} {data['rps']:>7.0f} {ratio:>6.1%} {data['p50'] / 1000:>7.1f} {data['p95'] / 1000:>7.1f}"
+              f"{p95:<5} {data['p99'] / 1000:>7.1f} {data['errors']:>7} "
+              f"{'/'.join(f'{r:.0f}' for r in data['rss']):>15}{flag}")
+    print(f"load average after the run: {os.getloadavg()}; memory available "
+          f"{psutil.virtual_memory().available / 2**30:.1f} GiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True, help="the generated database (sqlite:///… or postgresql://…)")
+    parser.add_argument("--duration", type=int, default=30, help="seconds measured per page")
+    parser.add_argument("--only", nargs="*", help="only pages whose name contains one of these words")
+    args = parser.parse_args()
+    run(args.database_url, args.duration, args.only)
+
+
+if __name__ == "__main__":
+    main()
