@@ -207,9 +207,8 @@ def _ranked(viewer: User, filters: Filters):
     return ranked, cur, value
 
 
-def _shown(viewer: User, filters: Filters, *, page: int | None = None, per_page: int | None = None):
+def _shown(ranked, filters: Filters, *, page: int | None = None, per_page: int | None = None):
     """The ranked rows to show, in order: a page of them, or all for the export."""
-    ranked, _cur, _value = _ranked(viewer, filters)
     kept = select(ranked.c.place, ranked.c.score_id, ranked.c.user_id, ranked.c.value, User.full_name) \
         .join(User, User.id == ranked.c.user_id)
     if filters.top:
@@ -266,12 +265,12 @@ def ranking_page(viewer: User, filters: Filters, page: int, per_page: int) -> Pa
     unscored = db.session.scalar(select(func.count()).select_from(cur).where(*_conditions(viewer, filters, cur),
                                                                              value.is_(None))) or 0
     page = max(1, min(page, max(1, math.ceil(total / per_page))))
-    shown = _shown(viewer, filters, page=page, per_page=per_page)
+    shown = _shown(ranked, filters, page=page, per_page=per_page)
     return Page([_row(r) for r in db.session.execute(_details(shown, filters))], total, page, per_page, unscored)
 
 
 def ranking_rows(viewer: User, filters: Filters) -> list[Row]:
-    shown = _shown(viewer, filters)
+    shown = _shown(_ranked(viewer, filters)[0], filters)
     return [_row(r) for r in db.session.execute(_details(shown, filters))]
 
 
