@@ -102,3 +102,19 @@ def download(data: bytes, mime: str, filename: str, *, inline: bool = False):
     response.headers["Content-Type"] = mime
     response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
     return response
+
+
+def try_rule(action: Callable[[], Any]) -> tuple[Any, str | None]:
+    """Run a service call whose rules may refuse it: ``(result, None)``, or, when a rule refused
+    (:class:`~training.errors.DomainError`), the transaction rolled back and ``(None, message)`` for the page to
+    show with 422. A refusal for lack of rights (403) goes on to the error page."""
+    from training.errors import DomainError
+    from training.extensions import db
+
+    try:
+        return action(), None
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status_code == 403:
+            raise
+        return None, exc.message

@@ -44,7 +44,7 @@ from training.errors import DomainError
 from training.extensions import db, limiter
 from training.org.models import Centre
 from training.templating import NavItem, add_nav_item
-from training.web import page_args, public, redirect_to, render_view, role_required
+from training.web import page_args, public, redirect_to, render_view, role_required, try_rule
 
 add_nav_item(NavItem("engagement.index", "Команда", "star", order=50))
 
@@ -310,14 +310,10 @@ def quest_detail(quest_id: int):
 
 def _quest_action(quest: Quest, action, *, message: str | None = None, **page):
     """Run a quest change; on a refused rule re-render the page with the message (422)."""
-    try:
-        action()
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            raise
+    _, error = try_rule(action)
+    if error:
         db.session.refresh(quest)
-        return _quest_page(quest, status=422, error=exc.message, **page)
+        return _quest_page(quest, status=422, error=error, **page)
     db.session.commit()
     if message:
         flash(message, "success")
@@ -466,21 +462,18 @@ def quest_checkpoint_live(quest_id: int, quest_checkpoint_id: int):
         form.title.data = f"{quest.title}: {checkpoint.title}"[:200]
         form.format.data = "brain_ring" if quest.format == "brain_ring" else "quiz"
     elif form.validate_on_submit():
-        source_key, teams = quests.live_source(checkpoint)
-        try:
+        def create_game():
             if quest.status != "running":
                 raise DomainError("Провести точку вживую можно, пока квест идёт: баллы игры запишутся в квест.")
-            session = live.create_session(
+            source_key, teams = quests.live_source(checkpoint)
+            return live.create_session(
                 current_user, quiz, teams=teams, source_key=source_key,
                 source_label=f"Квест «{quest.title}», точка {checkpoint.number}. {checkpoint.title}",
                 source_url=url_for("engagement.quest_detail", quest_id=quest.id),
                 regional_service_id=quest.regional_service_id, **form_values(form))
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status_code == 403:
-                raise
-            error = exc.message
-        else:
+
+        session, error = try_rule(create_game)
+        if not error:
             db.session.commit()
             return redirect_to("quizzes.live_host", live_id=session.id)
     return live_form_page(form, quiz, action=url_for("engagement.quest_checkpoint_live", quest_id=quest.id,

@@ -15,7 +15,7 @@ from training.extensions import db
 from training.quizzes import bp, live, services
 from training.quizzes.forms import LiveJoinForm, LiveSessionForm, LiveTeamForm
 from training.quizzes.models import LiveSession, LiveStatus, LiveTeam, Quiz
-from training.web import redirect_to, render_view, role_required
+from training.web import redirect_to, render_view, role_required, try_rule
 
 MANAGERS = services.MANAGERS
 
@@ -97,15 +97,9 @@ def live_new(quiz_id: int):
         form.title.data = quiz.title
         form.teams.data = "Команда 1\nКоманда 2"
     elif form.validate_on_submit():
-        try:
-            session = live.create_session(current_user, quiz, team_names=(form.teams.data or "").splitlines(),
-                                          **form_values(form))
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status_code == 403:
-                raise
-            error = exc.message
-        else:
+        session, error = try_rule(lambda: live.create_session(
+            current_user, quiz, team_names=(form.teams.data or "").splitlines(), **form_values(form)))
+        if not error:
             db.session.commit()
             return redirect_to("quizzes.live_host", live_id=session.id)
     return live_form_page(form, quiz, action=url_for("quizzes.live_new", quiz_id=quiz.id), back_url=back,
@@ -248,14 +242,10 @@ def live_host(live_id: int):
 
 
 def _host_action(session: LiveSession, action, *, message: str | None = None, **page):
-    try:
-        result = action()
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            raise
+    result, error = try_rule(action)
+    if error:
         db.session.refresh(session)
-        return _host_page(session, status=422, error=exc.message, **page)
+        return _host_page(session, status=422, error=error, **page)
     db.session.commit()
     if message:
         flash(message, "success")
