@@ -227,3 +227,50 @@ def test_periods():
     month = period_of(MONTH, date(2024, 2, 10))
     assert (month.end, month.key, month.previous().key) == (date(2024, 2, 29), "2024-02", "2024-01")
     assert Period(MONTH, date(2026, 1, 1), date(2026, 1, 31)).label == "январь 2026"
+
+
+def test_the_batched_recompute_gives_every_scope_the_figures_of_the_one_by_one_computation(app, org):
+    """refresh_stale reads the data of many scopes with one grouped query per source; each snapshot it stores
+    must equal what compute() gives for that scope alone — centres, departments, specialists, the region and the
+    organisation, with answers, aspect marks, IQS checks and operational reports of different sizes."""
+    from training.metrics import iqs
+    from training.metrics.models import IqsCategory
+
+    seed_reference()
+    hr = make_user(Role.HR, service=org.service)
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    people = [make_user(department=department) for department in (org.front_a, org.front_a, org.back_a, org.front_b)]
+    day = date(2026, 3, 10)
+    for i, person in enumerate(people):
+        answers(feedback.link_for(person.centre, None, person), day, 4 + 3 * i, recommend=10 - i, ces=1 + i,
+                expectations=1 + i % 4, aspects={"politeness": 5 - i % 3, "clarity": 2 + i % 3})
+    answers(feedback.link_for(org.centre_b), day, 9, recommend=3, ces=5, expectations=2)
+    categories = db.session.scalars(db.select(IqsCategory)).all()
+    for i, person in enumerate(people[:3]):
+        iqs.assess(manager, person, marks={c.id: (i + c.id) % 3 != 0 for c in categories}, conversation_date=day,
+                   today=day)
+    db.session.commit()
+    _operational(hr, org.centre_a, date(2026, 3, 1), date(2026, 3, 31))
+    _operational(hr, org.centre_b, date(2026, 3, 1), date(2026, 3, 31), resolved=300)
+    refresh()
+    checked = 0
+    for period in (period_of(MONTH, day), period_of(WEEK, day)):
+        for snap in db.session.scalars(db.select(IndexSnapshot).where(IndexSnapshot.period_start == period.start,
+                                                                      IndexSnapshot.period_kind == period.kind)):
+            alone = snapshots.compute(snap.scope_kind, snap.scope_id, period)
+            stored = {key: getattr(snap, key) for key in alone}
+            assert _rounded(stored) == _rounded(alone), (snap.scope_kind, snap.scope_id, period)
+            checked += 1
+    kinds = {s.scope_kind for s in db.session.scalars(db.select(IndexSnapshot))}
+    assert kinds == {"organisation", "service", "centre", "department", "employee"} and checked >= 20
+
+
+def _rounded(value):
+    """Stored JSON and a fresh computation compared to 9 decimals (floats may pass through the database)."""
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(item) for item in value]
+    if isinstance(value, float):
+        return round(value, 9)
+    return value

@@ -125,18 +125,139 @@ def refresh_bumped() -> int:
 
 
 def refresh_stale(limit: int | None = None) -> int:
-    """Recompute stale snapshots, committing after each. Returns how many were written."""
-    query = select(IndexSnapshot.id).where(IndexSnapshot.computed_version < IndexSnapshot.data_version) \
+    """Recompute stale snapshots, committing after each. Returns how many were written.
+
+    Set-based reading: the stale snapshots are grouped by scope kind and period, and each group's data (answers,
+    aspect marks, IQS, operational reports, the scopes' services) are read with one grouped query per source for
+    up to :data:`BATCH` scopes, instead of ~8 statements per snapshot (docs/PERFORMANCE.md, «Federal scale»).
+    Each snapshot is still written and committed on its own, conditionally on the version read before computing,
+    so a bump that arrives meanwhile leaves it stale for the next run and no lock is held across snapshots."""
+    query = select(IndexSnapshot.id, IndexSnapshot.scope_kind, IndexSnapshot.scope_id, IndexSnapshot.period_kind,
+                   IndexSnapshot.period_start, IndexSnapshot.period_end, IndexSnapshot.data_version) \
+        .where(IndexSnapshot.computed_version < IndexSnapshot.data_version) \
         .order_by(IndexSnapshot.period_start.desc(), IndexSnapshot.id)
     if limit:
         query = query.limit(limit)
-    ids = list(db.session.scalars(query))
+    groups: dict[tuple[str, Period], list[tuple[int, int, int]]] = defaultdict(list)
+    for snapshot_id, kind, scope_id, period_kind, start, end, version in db.session.execute(query).all():
+        groups[(kind, Period(period_kind, start, end))].append((snapshot_id, scope_id, version))
     written = 0
-    for snapshot_id in ids:
-        _without_waiting_for_disk()
-        written += recompute(snapshot_id)
-        db.session.commit()
+    for (kind, period), members in groups.items():
+        for offset in range(0, len(members), BATCH):
+            chunk = members[offset:offset + BATCH]
+            inputs = _read_inputs(kind, [scope_id for _, scope_id, _ in chunk], period)
+            db.session.commit()  # end the reading transaction: each write below is its own
+            for snapshot_id, scope_id, version in chunk:
+                _without_waiting_for_disk()
+                written += _store(snapshot_id, version, compute(kind, scope_id, period, inputs[scope_id]))
+                db.session.commit()
     return written
+
+
+#: scopes whose data one grouped query reads at once in :func:`refresh_stale`
+BATCH = 500
+
+
+class _Inputs:
+    """What :func:`compute` reads for one scope and period, read for many scopes at once."""
+
+    __slots__ = ("answers", "aspects", "iqs", "reports", "weight_sets", "touchpoint_names")
+
+    def __init__(self, touchpoint_names: dict[int, str]):
+        self.answers: list = []
+        self.aspects: list = []
+        self.iqs: tuple = (None, 0)
+        self.reports: list[OperationalReport] = []
+        self.weight_sets: list = []
+        self.touchpoint_names = touchpoint_names
+
+
+def _scope_column(model, kind: str):
+    name = {SERVICE: "regional_service_id", CENTRE: "centre_id", DEPARTMENT: "department_id",
+            EMPLOYEE: "employee_id"}.get(kind)
+    return None if name is None else getattr(model, name)
+
+
+def _grouped(model, kind: str, scope_ids: list[int]):
+    """(scope column or a constant 0 for the organisation, conditions) for reading many scopes in one query."""
+    from sqlalchemy import literal
+
+    column = _scope_column(model, kind)
+    if column is None:
+        return literal(0), []
+    return column, [column.in_(scope_ids)]
+
+
+def _read_inputs(kind: str, scope_ids: list[int], period: Period) -> dict[int, _Inputs]:
+    from training.metrics.services import weight_sets
+
+    names = _touchpoint_names()
+    inputs = {scope_id: _Inputs(names) for scope_id in scope_ids}
+    key = (lambda value: value) if kind != ORGANISATION else (lambda value: scope_ids[0])
+    column, within = _grouped(ClientFeedback, kind, scope_ids)
+    dates = [ClientFeedback.local_date >= period.start, ClientFeedback.local_date <= period.end, *within]
+    for scope_value, *row in db.session.execute(
+            select(column, *_ANSWER_COLUMNS, func.count()).where(*dates).group_by(column, *_ANSWER_COLUMNS)):
+        inputs[key(scope_value)].answers.append(tuple(row))
+    for scope_value, *row in db.session.execute(
+            select(column, ClientAspectScore.aspect_code, func.sum(ClientAspectScore.score), func.count())
+            .join(ClientFeedback, ClientFeedback.id == ClientAspectScore.feedback_id)
+            .where(*dates).group_by(column, ClientAspectScore.aspect_code)):
+        inputs[key(scope_value)].aspects.append(tuple(row))
+    column, within = _grouped(IqsAssessment, kind, scope_ids)
+    for scope_value, avg, count in db.session.execute(
+            select(column, func.avg(IqsAssessment.score), func.count())
+            .where(IqsAssessment.conversation_date >= period.start, IqsAssessment.conversation_date <= period.end,
+                   *within).group_by(column)):
+        inputs[key(scope_value)].iqs = (avg, count)
+    if kind in (ORGANISATION, SERVICE, CENTRE):
+        column = _scope_column(OperationalReport, kind)
+        query = select(OperationalReport).where(OperationalReport.period_start <= period.end,
+                                                OperationalReport.period_end >= period.start)
+        if column is not None:
+            query = query.where(column.in_(scope_ids))
+        for report in db.session.scalars(query.order_by(OperationalReport.period_start)).all():
+            db.session.expunge(report)  # read-only here: the commits below must not expire (and reload) it
+            inputs[key(getattr(report, column.key) if column is not None else 0)].reports.append(report)
+    sets_of_service: dict[int | None, list] = {}
+    for scope_id, service_id in _services_of(kind, scope_ids).items():
+        if service_id not in sets_of_service:
+            sets_of_service[service_id] = weight_sets(service_id)
+        inputs[scope_id].weight_sets = sets_of_service[service_id]
+    return inputs
+
+
+def _services_of(kind: str, scope_ids: list[int]) -> dict[int, int | None]:
+    """The regional service of each scope (what :func:`_service_of` gives one by one)."""
+    from training.accounts.models import User
+    from training.org.models import Centre, Department
+
+    if kind == SERVICE:
+        return {scope_id: scope_id for scope_id in scope_ids}
+    if kind == ORGANISATION:
+        return {scope_id: None for scope_id in scope_ids}
+    found: dict[int, int | None] = {scope_id: None for scope_id in scope_ids}
+    if kind == CENTRE:
+        query = select(Centre.id, Centre.regional_service_id).where(Centre.id.in_(scope_ids))
+    elif kind == DEPARTMENT:
+        query = select(Department.id, Centre.regional_service_id).join(Centre, Centre.id == Department.centre_id) \
+            .where(Department.id.in_(scope_ids))
+    else:
+        query = select(User.id, User.regional_service_id).where(User.id.in_(scope_ids))
+    found.update(dict(db.session.execute(query).all()))
+    return found
+
+
+def _store(snapshot_id: int, version: int, values: dict[str, Any]) -> int:
+    """Write a computation unless a newer one was stored meanwhile (``computed_version < version``)."""
+    result = db.session.execute(
+        update(IndexSnapshot).where(IndexSnapshot.id == snapshot_id, IndexSnapshot.computed_version < version)
+        .values(computed_version=version, computed_at=utcnow(), **values)
+        .execution_options(synchronize_session=False))
+    cached = db.session.identity_map.get(db.session.identity_key(IndexSnapshot, snapshot_id))
+    if cached is not None:
+        db.session.expire(cached)
+    return result.rowcount
 
 
 def _without_waiting_for_disk() -> None:
@@ -158,15 +279,7 @@ def recompute(snapshot_id: int) -> int:
     if row is None:
         return 0
     kind, scope_id, period_kind, start, end, version = row
-    values = compute(kind, scope_id, Period(period_kind, start, end))
-    result = db.session.execute(
-        update(IndexSnapshot).where(IndexSnapshot.id == snapshot_id, IndexSnapshot.computed_version < version)
-        .values(computed_version=version, computed_at=utcnow(), **values)
-        .execution_options(synchronize_session=False))
-    cached = db.session.identity_map.get(db.session.identity_key(IndexSnapshot, snapshot_id))
-    if cached is not None:
-        db.session.expire(cached)
-    return result.rowcount
+    return _store(snapshot_id, version, compute(kind, scope_id, Period(period_kind, start, end)))
 
 
 def discover(today: date | None = None) -> int:
@@ -246,17 +359,31 @@ def _figure(value: float | None, n: int, **extra: Any) -> dict[str, Any] | None:
     return {"value": value, "n": n, **extra}
 
 
+_ANSWER_COLUMNS = (ClientFeedback.touchpoint_id, ClientFeedback.recommend, ClientFeedback.ces,
+                   ClientFeedback.expectations, ClientFeedback.is_low)
+
+
 def survey_figures(kind: str, scope_id: int, period: Period) -> dict[str, Any]:
     """Client metrics from the feedback of a scope and period (one grouped query for the answers)."""
-    from training.metrics.services import aspect_indicator
-
     where = [ClientFeedback.local_date >= period.start, ClientFeedback.local_date <= period.end,
              *_scope_filter(ClientFeedback, kind, scope_id)]
-    rows = db.session.execute(
-        select(ClientFeedback.touchpoint_id, ClientFeedback.recommend, ClientFeedback.ces,
-               ClientFeedback.expectations, ClientFeedback.is_low, func.count())
-        .where(*where).group_by(ClientFeedback.touchpoint_id, ClientFeedback.recommend, ClientFeedback.ces,
-                                ClientFeedback.expectations, ClientFeedback.is_low)).all()
+    rows = db.session.execute(select(*_ANSWER_COLUMNS, func.count()).where(*where).group_by(*_ANSWER_COLUMNS)).all()
+    aspect_rows = db.session.execute(
+        select(ClientAspectScore.aspect_code, func.sum(ClientAspectScore.score), func.count())
+        .join(ClientFeedback, ClientFeedback.id == ClientAspectScore.feedback_id)
+        .where(*where).group_by(ClientAspectScore.aspect_code)).all()
+    return _survey_from_rows(rows, aspect_rows, _touchpoint_names())
+
+
+def _touchpoint_names() -> dict[int, str]:
+    return dict(db.session.execute(select(Touchpoint.id, Touchpoint.name)).all())
+
+
+def _survey_from_rows(rows, aspect_rows, names: dict[int, str]) -> dict[str, Any]:
+    """The fold of :func:`survey_figures`: answers grouped by (touchpoint, recommend, ces, expectations, is_low)
+    with their counts, and aspect marks grouped by aspect (sum, count)."""
+    from training.metrics.services import aspect_indicator
+
     recommend, ces, expectations = Counter(), Counter(), Counter()
     by_touchpoint: dict[int | None, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     total = low = 0
@@ -287,7 +414,6 @@ def survey_figures(kind: str, scope_id: int, period: Period) -> dict[str, Any]:
         answers = _expand(expectations)
         figures["expectations_met"] = _figure(formulas.expectations_met(answers), len(answers))
         figures["csat"] = _figure(formulas.csat(answers), len(answers))
-    names = dict(db.session.execute(select(Touchpoint.id, Touchpoint.name)).all())
     touchpoints = []
     for touchpoint_id, bucket in by_touchpoint.items():
         entry = {"id": touchpoint_id, "name": names.get(touchpoint_id, "Без точки контакта"),
@@ -300,10 +426,6 @@ def survey_figures(kind: str, scope_id: int, period: Period) -> dict[str, Any]:
             entry["expectations_met"] = formulas.expectations_met(_expand(bucket["expectations"]))
         touchpoints.append(entry)
     figures["by_touchpoint"] = sorted(touchpoints, key=lambda e: (-e["n"], e["name"]))
-    aspect_rows = db.session.execute(
-        select(ClientAspectScore.aspect_code, func.sum(ClientAspectScore.score), func.count())
-        .join(ClientFeedback, ClientFeedback.id == ClientAspectScore.feedback_id)
-        .where(*where).group_by(ClientAspectScore.aspect_code)).all()
     aspects = {code: {"value": float(total_) / count, "n": count} for code, total_, count in aspect_rows if count}
     figures["aspects"] = aspects
     pooled: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0])
@@ -323,6 +445,10 @@ def iqs_figure(kind: str, scope_id: int, period: Period) -> dict[str, Any] | Non
         select(func.avg(IqsAssessment.score), func.count())
         .where(IqsAssessment.conversation_date >= period.start, IqsAssessment.conversation_date <= period.end,
                *_scope_filter(IqsAssessment, kind, scope_id))).one()
+    return _iqs_from(avg, count)
+
+
+def _iqs_from(avg, count) -> dict[str, Any] | None:
     return _figure(float(avg) if avg is not None else None, count or 0)
 
 
@@ -338,8 +464,13 @@ def reports_for(kind: str, scope_id: int, period: Period) -> list[OperationalRep
         query = query.where(OperationalReport.regional_service_id == scope_id)
     elif kind == CENTRE:
         query = query.where(OperationalReport.centre_id == scope_id)
+    return _choose_reports(list(db.session.scalars(query.order_by(OperationalReport.period_start))), period)
+
+
+def _choose_reports(reports_of_scope: list[OperationalReport], period: Period) -> list[OperationalReport]:
+    """Of the reports overlapping the period (in period order), per centre those inside it, else one covering it."""
     by_centre: dict[int, list[OperationalReport]] = defaultdict(list)
-    for report in db.session.scalars(query.order_by(OperationalReport.period_start)):
+    for report in reports_of_scope:
         by_centre[report.centre_id].append(report)
     chosen = []
     for reports in by_centre.values():
@@ -446,15 +577,24 @@ def _service_of(kind: str, scope_id: int) -> int | None:
     return None
 
 
-def compute(kind: str, scope_id: int, period: Period) -> dict[str, Any]:
-    """Every stored column of a snapshot, from the raw data of the scope and period."""
+def compute(kind: str, scope_id: int, period: Period, inputs: _Inputs | None = None) -> dict[str, Any]:
+    """Every stored column of a snapshot, from the raw data of the scope and period (read here, or handed over
+    already read for many scopes at once by :func:`refresh_stale`)."""
     from training.metrics.services import weight_sets
 
-    figures = survey_figures(kind, scope_id, period)
-    iqs = iqs_figure(kind, scope_id, period)
+    if inputs is None:
+        figures = survey_figures(kind, scope_id, period)
+        iqs = iqs_figure(kind, scope_id, period)
+        reports = reports_for(kind, scope_id, period)
+        sets = weight_sets(_service_of(kind, scope_id))
+    else:
+        figures = _survey_from_rows(inputs.answers, inputs.aspects, inputs.touchpoint_names)
+        iqs = _iqs_from(*inputs.iqs)
+        reports = _choose_reports(inputs.reports, period)
+        sets = inputs.weight_sets
     if iqs:
         figures["iqs"] = iqs
-    figures.update(objective_figures(reports_for(kind, scope_id, period)))
+    figures.update(objective_figures(reports))
     observations = {}
     for key, figure_key in _INDICATOR_FIGURES.items():
         figure = figures.get(figure_key)
@@ -462,7 +602,7 @@ def compute(kind: str, scope_id: int, period: Period) -> dict[str, Any]:
             observations[key] = (figure["value"], int(figure["n"]))
     if "net_fcr" not in observations and figures.get("fcr"):
         observations["fcr"] = (figures["fcr"]["value"], int(figures["fcr"]["n"]))
-    weight_set = weights_in_force(weight_sets(_service_of(kind, scope_id)), period.start)
+    weight_set = weights_in_force(sets, period.start)
     weights = dict(weight_set.weights)
     total_weight = sum(weights.values())
     weights = {key: weights.get(key, 0.0) / total_weight for key in GROUPS}
