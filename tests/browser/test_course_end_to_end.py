@@ -68,6 +68,7 @@ def test_enrolment_to_course_complete_through_the_ui(browser, live_server, live_
         learner_page.wait_for_url(re.compile(r"/quizzes/attempts/\d+$"))
         for step in (1, 2):
             learner_page.get_by_role("heading", name=f"Вопрос {step} из 2").wait_for()
+            learner_page.wait_for_load_state()  # htmx attached: a tap before it would not save at once
             text = learner_page.locator(".question-text").inner_text()
             learner_page.get_by_text("Верно" if "всех контактов" in text else "Неверно", exact=True).click()
             learner_page.locator("#save-status", has_text="Ответ сохранён").wait_for()

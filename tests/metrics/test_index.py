@@ -274,3 +274,61 @@ def _rounded(value):
     if isinstance(value, float):
         return round(value, 9)
     return value
+
+
+def test_discover_creates_exactly_the_missing_snapshots_of_answers_and_checks(app, org):
+    """The discovery scan (the database anti-joins data with existing snapshots) creates a stale snapshot for
+    every scope and period with client answers or IQS checks up to today, and nothing else: not for future days,
+    not twice, not where one exists."""
+    _discover_case(org)
+
+
+@pytest.mark.postgres
+def test_discover_on_postgresql(pg_app):
+    from tests.factories import make_org
+
+    _discover_case(make_org())
+
+
+def _discover_case(org):
+    from sqlalchemy import delete
+
+    from training.metrics import iqs
+    from training.metrics.models import ClientFeedback, IqsAssessment, IqsCategory
+
+    seed_reference()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    people = [make_user(department=org.front_a), make_user(department=org.back_a), make_user(department=org.front_b)]
+    for person, day in zip(people, (date(2026, 2, 27), date(2026, 3, 2), date(2026, 3, 9)), strict=True):
+        answers(feedback.link_for(person.centre, None, person), day, 2, recommend=9)
+    answers(feedback.link_for(org.centre_b), date(2026, 3, 30), 1, recommend=5)  # after «today» below
+    categories = db.session.scalars(db.select(IqsCategory)).all()
+    iqs.assess(manager, people[1], marks={c.id: True for c in categories}, conversation_date=date(2026, 1, 15),
+               today=date(2026, 3, 20))
+    db.session.commit()
+    db.session.execute(delete(IndexSnapshot))
+    kept = period_of(MONTH, date(2026, 3, 2))
+    db.session.add(IndexSnapshot(scope_kind="centre", scope_id=org.centre_a.id, period_kind=kept.kind,
+                                 period_start=kept.start, period_end=kept.end, data_version=1, computed_version=1))
+    db.session.commit()
+    today = date(2026, 3, 20)
+    expected = set()
+    for model, day_column in ((ClientFeedback, ClientFeedback.local_date),
+                              (IqsAssessment, IqsAssessment.conversation_date)):
+        for service_id, centre_id, department_id, employee_id, day in db.session.execute(db.select(
+                model.regional_service_id, model.centre_id, model.department_id, model.employee_id, day_column)):
+            if day > today:
+                continue
+            for scope in snapshots.scopes_of(service_id=service_id, centre_id=centre_id,
+                                             department_id=department_id, employee_id=employee_id):
+                expected.update((*scope, kind, period_of(kind, day).start) for kind in (WEEK, MONTH))
+    expected.discard(("centre", org.centre_a.id, MONTH, kept.start))
+
+    created = snapshots.discover(today=today)
+    db.session.commit()
+    keys = {(s.scope_kind, s.scope_id, s.period_kind, s.period_start)
+            for s in db.session.scalars(db.select(IndexSnapshot))} - {("centre", org.centre_a.id, MONTH, kept.start)}
+    assert keys == expected and created == len(expected)
+    assert all(s.computed_version < s.data_version for s in db.session.scalars(db.select(IndexSnapshot))
+               if (s.scope_kind, s.scope_id, s.period_start) != ("centre", org.centre_a.id, kept.start))
+    assert snapshots.discover(today=today) == 0  # nothing left to find

@@ -283,46 +283,74 @@ def recompute(snapshot_id: int) -> int:
 
 
 def discover(today: date | None = None) -> int:
-    """Create (as stale) the snapshot of every scope and period that has data: the batch's starting point."""
+    """Create (as stale) the snapshot of every scope and period that has data: the batch's starting point.
+
+    Normally every arrival creates its snapshots, so this repair scan finds few or none: the database finds them
+    (client answers and IQS checks joined to their days' periods, anti-joined with the existing snapshots by
+    their unique key) and only the missing (scope, period) pairs come back to Python (docs/PERFORMANCE.md)."""
     today = today or local_today()
-    pairs: dict[tuple[str, int], set[date]] = defaultdict(set)
-    rows = db.session.execute(select(ClientFeedback.regional_service_id, ClientFeedback.centre_id,
-                                     ClientFeedback.department_id, ClientFeedback.employee_id,
-                                     ClientFeedback.local_date).distinct())
-    for service_id, centre_id, department_id, employee_id, day in rows:
-        for scope in scopes_of(service_id=service_id, centre_id=centre_id, department_id=department_id,
-                               employee_id=employee_id):
-            pairs[scope].add(day)
-    rows = db.session.execute(select(IqsAssessment.regional_service_id, IqsAssessment.centre_id,
-                                     IqsAssessment.department_id, IqsAssessment.employee_id,
-                                     IqsAssessment.conversation_date).distinct())
-    for service_id, centre_id, department_id, employee_id, day in rows:
-        for scope in scopes_of(service_id=service_id, centre_id=centre_id, department_id=department_id,
-                               employee_id=employee_id):
-            pairs[scope].add(day)
-    for report in db.session.scalars(select(OperationalReport)):
-        days = [p.start for kind in KINDS for p in periods_touching(kind, report.period_start, report.period_end)]
-        for scope in scopes_of(service_id=report.regional_service_id, centre_id=report.centre_id):
-            pairs[scope].update(days)
     before = db.session.scalar(select(func.count()).select_from(IndexSnapshot)) or 0
-    # One read of the existing keys, and each day's periods worked out once: a query per scope and a period_of per
-    # (scope, day) took a minute at federal scale (~45,000 scopes, ~1.8 million snapshots; docs/PERFORMANCE.md).
-    existing = {tuple(row) for row in db.session.execute(select(
-        IndexSnapshot.scope_kind, IndexSnapshot.scope_id, IndexSnapshot.period_kind, IndexSnapshot.period_start))}
-    periods_of_day: dict[date, list[Period]] = {}
-    for scope, days in pairs.items():
-        for day in days:
-            if day > today:
-                continue
-            periods = periods_of_day.get(day)
-            if periods is None:
-                periods = periods_of_day[day] = [period_of(kind, day) for kind in KINDS]
-            for period in periods:
-                if (scope[0], scope[1], period.kind, period.start) not in existing:
-                    _bump_one(scope[0], scope[1], period)
-                    existing.add((scope[0], scope[1], period.kind, period.start))
+    missing: set[tuple[str, int, Period]] = set()
+    sources = ((ClientFeedback, ClientFeedback.local_date), (IqsAssessment, IqsAssessment.conversation_date))
+    days = sorted({day for model, day_column in sources
+                   for day in db.session.scalars(select(day_column).distinct()) if day <= today})
+    if days:
+        periods_table = _periods_of_days(days)
+        for model, day_column in sources:
+            for kind in SCOPE_KINDS:
+                missing.update(_missing_snapshots(model, day_column, kind, periods_table))
+        periods_table.drop(db.session.connection())
+    pairs: dict[tuple[str, int], set[date]] = defaultdict(set)
+    for report in db.session.scalars(select(OperationalReport)):
+        report_days = [p.start for kind in KINDS for p in periods_touching(kind, report.period_start,
+                                                                              report.period_end)]
+        for scope in scopes_of(service_id=report.regional_service_id, centre_id=report.centre_id):
+            pairs[scope].update(report_days)
+    for (kind, scope_id), report_days in pairs.items():
+        for day in report_days:
+            if day <= today:
+                missing.update((kind, scope_id, period_of(period_kind, day)) for period_kind in KINDS)
+    existing = {tuple(row) for row in db.session.execute(
+        select(IndexSnapshot.scope_kind, IndexSnapshot.scope_id, IndexSnapshot.period_kind, IndexSnapshot.period_start)
+        .where(IndexSnapshot.scope_kind.in_((ORGANISATION, SERVICE, CENTRE))))}
+    for kind, scope_id, period in sorted(missing, key=lambda m: (m[0], m[1], m[2].kind, m[2].start)):
+        if (kind, scope_id, period.kind, period.start) not in existing:
+            _bump_one(kind, scope_id, period)
+            existing.add((kind, scope_id, period.kind, period.start))
     db.session.flush()
     return (db.session.scalar(select(func.count()).select_from(IndexSnapshot)) or 0) - before
+
+
+def _periods_of_days(days: list[date]):
+    """A temporary table: each day with its week and its month (two rows a day)."""
+    from sqlalchemy import Column, Date, MetaData, String, Table, insert
+
+    table = Table("tmp_discover_periods", MetaData(), Column("day", Date, nullable=False),
+                  Column("period_kind", String(10), nullable=False), Column("period_start", Date, nullable=False),
+                  Column("period_end", Date, nullable=False), prefixes=["TEMPORARY"])
+    connection = db.session.connection()
+    table.drop(connection, checkfirst=True)
+    table.create(connection)
+    rows = [{"day": day, "period_kind": period.kind, "period_start": period.start, "period_end": period.end}
+            for day in days for period in (period_of(kind, day) for kind in KINDS)]
+    connection.execute(insert(table), rows)
+    return table
+
+
+def _missing_snapshots(model, day_column, kind: str, periods_table) -> list[tuple[str, int, Period]]:
+    """(kind, scope, period) pairs with data of ``model`` and no snapshot yet, found by the database."""
+    from sqlalchemy import and_, exists, literal
+
+    column = _scope_column(model, kind)
+    scope = column if column is not None else literal(0)
+    d = periods_table.c
+    known = exists().where(IndexSnapshot.scope_kind == kind, IndexSnapshot.scope_id == scope,
+                           IndexSnapshot.period_kind == d.period_kind, IndexSnapshot.period_start == d.period_start)
+    conditions = [~known] + ([column.is_not(None)] if column is not None else [])
+    query = (select(scope, d.period_kind, d.period_start, d.period_end).distinct()
+             .select_from(model).join(periods_table, and_(d.day == day_column)).where(*conditions))
+    return [(kind, int(scope_id), Period(period_kind, start, end))
+            for scope_id, period_kind, start, end in db.session.execute(query)]
 
 
 def mark_all_stale() -> int:
