@@ -31,13 +31,12 @@ from typing import Any
 
 from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import and_, case, delete, distinct, event, func, literal, or_, select, union_all, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from training.accounts.models import Role, User
+from training.accounts.models import User
 from training.audit import services as audit
 from training.db import utcnow
-from training.errors import DomainError, NotAllowed
+from training.errors import DomainError
 from training.extensions import db
 from training.metrics.formulas import MetricValueError
 from training.metrics.models import (
@@ -242,24 +241,19 @@ def weights_for(service_id: int | None, day: date, sets: dict[int, list[tuple[We
                          None if chosen.effective_from == date.min else chosen.effective_from, set_id)
 
 
+WEIGHTS_REFUSAL = "Веса оценки компетенций задаёт кадровая служба своей СЗН."
+
+
 def publish_weight_set(actor: User, service: RegionalService, effective_from: date, weights: dict[str, float],
                        label: str = "", *, today: date) -> CompetenceWeightSet:
     """Publish competence weights for a service from ``effective_from`` on; never retroactive (audited)."""
-    from training.metrics.services import can_view_service
+    from training.metrics.services import ensure_weights_editable, insert_weight_set
 
-    if not actor.has_role(Role.HR, Role.ADMIN) or not can_view_service(actor, service):
-        raise NotAllowed("Веса оценки компетенций задаёт кадровая служба своей СЗН.")
-    if effective_from < today:
-        raise DomainError("Веса не меняются задним числом: дата вступления в силу не может быть раньше сегодняшней.")
+    ensure_weights_editable(actor, service, effective_from, today=today, refusal=WEIGHTS_REFUSAL)
     checked = validate_weights(weights)
     row = CompetenceWeightSet(regional_service_id=service.id, effective_from=effective_from, weights=checked,
                               label=label.strip()[:200], created_by_id=actor.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError as exc:
-        raise DomainError("На эту дату веса уже опубликованы: выберите другую дату или отзовите прежний набор.") \
-            from exc
+    insert_weight_set(row)
     audit.record(actor, "metrics.competence_weights_published", "competence_weight_set", row.id,
                  after={"service": service.id, "effective_from": effective_from, "weights": checked,
                         "label": row.label},
@@ -269,13 +263,9 @@ def publish_weight_set(actor: User, service: RegionalService, effective_from: da
 
 
 def withdraw_weight_set(actor: User, row: CompetenceWeightSet, *, today: date) -> None:
-    from training.metrics.services import can_view_service
+    from training.metrics.services import ensure_weights_withdrawable
 
-    service = db.session.get(RegionalService, row.regional_service_id)
-    if service is None or not actor.has_role(Role.HR, Role.ADMIN) or not can_view_service(actor, service):
-        raise NotAllowed("Веса оценки компетенций задаёт кадровая служба своей СЗН.")
-    if row.effective_from <= today:
-        raise DomainError("Набор весов уже действует: его нельзя отозвать, можно опубликовать новый.")
+    service = ensure_weights_withdrawable(actor, row, today=today, refusal=WEIGHTS_REFUSAL)
     audit.record(actor, "metrics.competence_weights_withdrawn", "competence_weight_set", row.id,
                  before={"effective_from": row.effective_from, "weights": row.weights, "label": row.label},
                  summary=f"Отозван набор весов оценки компетенций с {row.effective_from:%d.%m.%Y}")

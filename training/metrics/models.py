@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from training.db import utcnow
 from training.extensions import db
@@ -277,12 +277,14 @@ class IqsItem(db.Model):
     category: Mapped[IqsCategory] = relationship()
 
 
-class IndexWeightSet(db.Model):
-    """Group weights of the index for one regional service, in force from ``effective_from`` until the next
-    set. Never retroactive: a set in force is immutable; a future one may be withdrawn."""
+class DatedWeightSet:
+    """Weights of one regional service in force from ``effective_from`` until the next set (one set per service
+    and date); the index's and the competence scores' sets share these columns and rules (services.py)."""
 
-    __tablename__ = "index_weight_sets"
-    __table_args__ = (UniqueConstraint("regional_service_id", "effective_from"),)
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (UniqueConstraint("regional_service_id", "effective_from"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     regional_service_id: Mapped[int] = mapped_column(ForeignKey("regional_services.id"))
     effective_from: Mapped[date] = mapped_column(Date)
@@ -290,7 +292,17 @@ class IndexWeightSet(db.Model):
     label: Mapped[str] = mapped_column(String(200), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by = relationship("User")
+
+    @declared_attr
+    def created_by(cls):
+        return relationship("User")
+
+
+class IndexWeightSet(DatedWeightSet, db.Model):
+    """Group weights of the index for one regional service, in force from ``effective_from`` until the next
+    set. Never retroactive: a set in force is immutable; a future one may be withdrawn."""
+
+    __tablename__ = "index_weight_sets"
 
 
 class IndexSnapshot(db.Model):
@@ -330,21 +342,12 @@ class IndexSnapshot(db.Model):
 # --- staff competence scores (docs/metrics.md, part 4 and section 12) -------------------------------------------
 
 
-class CompetenceWeightSet(db.Model):
+class CompetenceWeightSet(DatedWeightSet, db.Model):
     """Competence weights of one regional service in force from ``effective_from`` until the next set: block
     weights, competence weights inside each block and the evidence mix of each competence, as one flat mapping
     (``block:<block>``, ``competence:<key>``, ``evidence:<key>:<kind>``). Never retroactive, like the index's."""
 
     __tablename__ = "competence_weight_sets"
-    __table_args__ = (UniqueConstraint("regional_service_id", "effective_from"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    regional_service_id: Mapped[int] = mapped_column(ForeignKey("regional_services.id"))
-    effective_from: Mapped[date] = mapped_column(Date)
-    weights: Mapped[dict[str, float]] = mapped_column(JSON)
-    label: Mapped[str] = mapped_column(String(200), default="")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by = relationship("User")
 
 
 class CompetenceScore(db.Model):

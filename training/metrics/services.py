@@ -217,14 +217,45 @@ def weights_in_force_for(service_id: int | None, day: date) -> dict[str, float]:
     return {key: chosen.weights.get(key, 0.0) / total for key in GROUPS}
 
 
+INDEX_WEIGHTS_REFUSAL = "Веса индекса задаёт кадровая служба своей СЗН."
+
+
+# --- dated weight sets (the index's here, the competence scores' in competence.py): the same rules --------------
+
+def ensure_weights_editable(actor: User, service: RegionalService, effective_from: date, *, today: date,
+                            refusal: str) -> None:
+    """HR of the service (or an administrator) sets weights, never retroactively."""
+    if not can_view_service(actor, service) or not actor.has_role(Role.HR, Role.ADMIN):
+        raise NotAllowed(refusal)
+    if effective_from < today:
+        raise DomainError("Веса не меняются задним числом: дата вступления в силу не может быть раньше сегодняшней.")
+
+
+def insert_weight_set(row) -> None:
+    """Add a weight set; one per service and date (unique constraint, also under concurrency)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError as exc:
+        raise DomainError("На эту дату веса уже опубликованы: выберите другую дату или отзовите прежний набор.") \
+            from exc
+
+
+def ensure_weights_withdrawable(actor: User, row, *, today: date, refusal: str) -> RegionalService:
+    """Only a future set may be withdrawn, by HR of its service or an administrator; returns the service."""
+    service = db.session.get(RegionalService, row.regional_service_id)
+    if service is None or not can_view_service(actor, service) or not actor.has_role(Role.HR, Role.ADMIN):
+        raise NotAllowed(refusal)
+    if row.effective_from <= today:
+        raise DomainError("Набор весов уже действует: его нельзя отозвать, можно опубликовать новый.")
+    return service
+
+
 def publish_weight_set(actor: User, service: RegionalService, effective_from: date, weights: dict[str, float],
                        label: str = "", *, today: date) -> IndexWeightSet:
     """Publish group weights for a service from ``effective_from`` on (never in the past: a closed period keeps
     the weights that were in force on its first day)."""
-    if not can_view_service(actor, service) or not actor.has_role(Role.HR, Role.ADMIN):
-        raise NotAllowed("Веса индекса задаёт кадровая служба своей СЗН.")
-    if effective_from < today:
-        raise DomainError("Веса не меняются задним числом: дата вступления в силу не может быть раньше сегодняшней.")
+    ensure_weights_editable(actor, service, effective_from, today=today, refusal=INDEX_WEIGHTS_REFUSAL)
     unknown = set(weights) - set(GROUPS)
     if unknown or set(GROUPS) - set(weights):
         raise DomainError("Укажите вес каждой из пяти групп индекса.")
@@ -236,12 +267,7 @@ def publish_weight_set(actor: User, service: RegionalService, effective_from: da
     normalised = {key: checked.weights[key] / total for key in GROUPS}
     row = IndexWeightSet(regional_service_id=service.id, effective_from=effective_from, weights=normalised,
                          label=label.strip()[:200], created_by_id=actor.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError as exc:
-        raise DomainError("На эту дату веса уже опубликованы: выберите другую дату или отзовите прежний набор.") \
-            from exc
+    insert_weight_set(row)
     audit.record(actor, "metrics.weights_published", "index_weight_set", row.id,
                  after={"service": service.id, "effective_from": effective_from, "weights": normalised,
                         "label": row.label}, summary=f"Веса индекса с {effective_from:%d.%m.%Y}: {service.name}")
@@ -252,11 +278,7 @@ def publish_weight_set(actor: User, service: RegionalService, effective_from: da
 
 
 def withdraw_weight_set(actor: User, row: IndexWeightSet, *, today: date) -> None:
-    service = db.session.get(RegionalService, row.regional_service_id)
-    if service is None or not can_view_service(actor, service) or not actor.has_role(Role.HR, Role.ADMIN):
-        raise NotAllowed("Веса индекса задаёт кадровая служба своей СЗН.")
-    if row.effective_from <= today:
-        raise DomainError("Набор весов уже действует: его нельзя отозвать, можно опубликовать новый.")
+    service = ensure_weights_withdrawable(actor, row, today=today, refusal=INDEX_WEIGHTS_REFUSAL)
     audit.record(actor, "metrics.weights_withdrawn", "index_weight_set", row.id,
                  before={"effective_from": row.effective_from, "weights": row.weights, "label": row.label},
                  summary=f"Отозван набор весов с {row.effective_from:%d.%m.%Y}")
