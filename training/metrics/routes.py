@@ -613,17 +613,22 @@ def weights():
 @bp.post("/weights/<int:weight_set_id>/withdraw")
 @role_required(*ORGANISERS)
 def weight_withdraw(weight_set_id: int):
-    row = db.get_or_404(IndexWeightSet, weight_set_id)
+    return _withdraw_weights(db.get_or_404(IndexWeightSet, weight_set_id), services.withdraw_weight_set,
+                             "metrics.weights")
+
+
+def _withdraw_weights(row, withdraw, page: str):
+    """Withdraw a future weight set (the index's or the competence scores') and go back to its page."""
     service_id = row.regional_service_id
     try:
-        services.withdraw_weight_set(current_user, row, today=local_today())
+        withdraw(current_user, row, today=local_today())
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
         db.session.commit()
         flash("Набор весов отозван.", "success")
-    return redirect_to(url_for("metrics.weights", service_id=service_id))
+    return redirect_to(url_for(page, service_id=service_id))
 
 
 # --- weekly reports ----------------------------------------------------------------------------------------------
@@ -789,14 +794,5 @@ def competence_weights():
 @bp.post("/competence/weights/<int:competence_weight_set_id>/withdraw")
 @role_required(*ORGANISERS)
 def competence_weight_withdraw(competence_weight_set_id: int):
-    row = db.get_or_404(CompetenceWeightSet, competence_weight_set_id)
-    service_id = row.regional_service_id
-    try:
-        competence.withdraw_weight_set(current_user, row, today=local_today())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash("Набор весов отозван.", "success")
-    return redirect_to(url_for("metrics.competence_weights", service_id=service_id))
+    return _withdraw_weights(db.get_or_404(CompetenceWeightSet, competence_weight_set_id),
+                             competence.withdraw_weight_set, "metrics.competence_weights")
