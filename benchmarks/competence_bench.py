@@ -49,15 +49,11 @@ def _seed(staff: int, per_centre: int, seed: int) -> tuple[int, int]:
         Enrolment,
         PracticalCase,
     )
-    from training.engagement.models import (
-        LibraryCase,
-        PeerRatingPair,
-        Quest,
-        QuestTeam,
-        QuestTeamMember,
-        StressMeasure,
-        StressMonth,
-    )
+    from training.gamification.library.models import LibraryCase
+    from training.gamification.quests.models import Quest, QuestTeam, QuestTeamMember
+    from training.gamification.ratings.models import PeerRatingPair
+    from training.gamification.recognition.models import ThanksNote
+    from training.gamification.stress.models import StressMeasure, StressMonth
     from training.metrics import competence, iqs
     from training.metrics.models import (
         ClientAspectScore,
@@ -70,7 +66,6 @@ def _seed(staff: int, per_centre: int, seed: int) -> tuple[int, int]:
     )
     from training.org.models import Centre, Department, Region, RegionalService
     from training.quizzes.models import Attempt, Quiz
-    from training.recognition.models import ThanksNote
 
     rnd = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     now = datetime.now(UTC) - timedelta(hours=1)

@@ -781,7 +781,8 @@ class Generator:
 
     def results(self, cid: int, period: str, tally: dict[int, list], closed_at: datetime, members: int) -> dict:
         """The frozen snapshot of a closed contest, in the shape recognition.services.build_results stores."""
-        from training.recognition.services import RULE_VERSION, TIE_BREAK_RULE, TITLE_RULE, period_label
+        from training.gamification.contests.services import RULE_VERSION, TIE_BREAK_RULE, TITLE_RULE
+        from training.gamification.periods import period_label
 
         ordered = sorted(tally.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
         total = sum(v[0] for _, v in ordered) or 1

@@ -22,10 +22,10 @@ def main() -> None:
     app, client, *_ = prepare("ranking", args.database_url)  # HR of the first regional service, signed in
     from training.accounts.models import User
     from training.certificates.models import Certificate
-    from training.engagement.models import Quest
     from training.extensions import db
+    from training.gamification.contests.models import Contest
+    from training.gamification.quests.models import Quest
     from training.quizzes.models import Quiz
-    from training.recognition.models import Contest
 
     with app.app_context():
         contest = db.session.scalar(select(Contest.id).where(Contest.status == "closed",

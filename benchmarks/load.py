@@ -148,10 +148,10 @@ def fixture(database_url: str) -> dict:
     from training.config import TestingConfig
     from training.courses.models import Block
     from training.extensions import db
+    from training.gamification.contests.models import Contest
     from training.metrics.models import FeedbackLink
     from training.org.models import Centre
     from training.quizzes.models import Quiz
-    from training.recognition.models import Contest
 
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
     rnd = random.Random(7)  # noqa: S311 - which rows the load test opens, not secrets

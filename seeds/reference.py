@@ -33,14 +33,14 @@ def certificate_kinds() -> int:
 
 @step("аспекты оценки коллег")
 def rating_aspects() -> int:
-    from training.engagement.ratings import seed_default_aspects
+    from training.gamification.ratings.services import seed_default_aspects
 
     return seed_default_aspects()
 
 
 @step("группы клиентов и точки контакта (библиотека кейсов)")
 def library_reference_lists() -> int:
-    from training.engagement.library import seed_reference_lists
+    from training.gamification.library.services import seed_reference_lists
 
     return seed_reference_lists()
 
@@ -61,7 +61,7 @@ def iqs_categories() -> int:
 
 @step("знаки отличия и звания (признание)")
 def recognition_badges() -> int:
-    from training.recognition.services import ensure_badge_catalogue
+    from training.gamification.recognition.services import ensure_badge_catalogue
 
     return ensure_badge_catalogue()
 

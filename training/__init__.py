@@ -127,7 +127,13 @@ def register_blueprints(app: Flask) -> None:
     from training.audit.routes import bp as audit_bp
     from training.certificates.routes import bp as certificates_bp
     from training.courses.routes import bp as courses_bp
-    from training.engagement.routes import bp as engagement_bp
+    from training.gamification.committee.routes import bp as committee_bp
+    from training.gamification.contests.routes import bp as contests_bp
+    from training.gamification.library.routes import bp as library_bp
+    from training.gamification.quests.routes import bp as quests_bp
+    from training.gamification.ratings.routes import bp as ratings_bp
+    from training.gamification.routes import bp as gamification_bp
+    from training.gamification.stress.routes import bp as stress_bp
     from training.home.routes import bp as home_bp
     from training.materials.routes import bp as materials_bp
     from training.metrics.public import feedback_bp as client_feedback_bp
@@ -135,8 +141,8 @@ def register_blueprints(app: Flask) -> None:
     from training.notifications.routes import bp as notifications_bp
     from training.org.routes import bp as org_bp
     from training.quizzes.routes import bp as quizzes_bp
-    from training.recognition.client_routes import vote_bp as client_vote_bp
-    from training.recognition.routes import bp as recognition_bp
+    from training.gamification.contests.client_routes import vote_bp as client_vote_bp
+    from training.gamification.recognition.routes import bp as recognition_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp, url_prefix="/auth")
@@ -146,7 +152,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(courses_bp, url_prefix="/learn")
     app.register_blueprint(quizzes_bp, url_prefix="/quizzes")
     app.register_blueprint(recognition_bp, url_prefix="/recognition")
-    app.register_blueprint(engagement_bp, url_prefix="/team")
+    app.register_blueprint(contests_bp, url_prefix="/recognition")
+    app.register_blueprint(gamification_bp, url_prefix="/team")
+    for tool_bp in (ratings_bp, quests_bp, stress_bp, library_bp, committee_bp):
+        app.register_blueprint(tool_bp, url_prefix="/team")
     app.register_blueprint(client_vote_bp, url_prefix="/v")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(metrics_bp, url_prefix="/metrics")
@@ -172,6 +181,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(certificates_cli)
     import training.accounts.jobs  # noqa: F401  (registers the domain's periodic jobs)
     import training.metrics.jobs  # noqa: F401
-    import training.recognition.jobs  # noqa: F401
-    import training.engagement.jobs  # noqa: F401
+    import training.gamification.contests.jobs  # noqa: F401
+    import training.gamification.quests.jobs  # noqa: F401
+    import training.gamification.stress.jobs  # noqa: F401
+    import training.gamification.recognition.listeners  # noqa: F401  (connects the points listeners)
     import training.certificates.jobs  # noqa: F401

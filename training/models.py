@@ -1,13 +1,18 @@
 """Imports every domain's models so the metadata (and Alembic's autogenerate) sees all tables."""
-from training.accounts.models import *  # noqa: F401,F403
-from training.audit.models import *  # noqa: F401,F403
-from training.courses.models import *  # noqa: F401,F403
-from training.jobs import JobRun  # noqa: F401
-from training.materials.models import *  # noqa: F401,F403
-from training.notifications.models import *  # noqa: F401,F403
-from training.org.models import *  # noqa: F401,F403
-from training.quizzes.models import *  # noqa: F401,F403
-from training.certificates.models import *  # noqa: F401,F403
-from training.recognition.models import *  # noqa: F401,F403
-from training.metrics.models import *  # noqa: F401,F403
-from training.engagement.models import *  # noqa: F401,F403
+import training.accounts.models  # noqa: F401
+import training.audit.models  # noqa: F401
+import training.certificates.models  # noqa: F401
+import training.courses.models  # noqa: F401
+import training.gamification.committee.models  # noqa: F401
+import training.gamification.contests.models  # noqa: F401
+import training.gamification.library.models  # noqa: F401
+import training.gamification.quests.models  # noqa: F401
+import training.gamification.ratings.models  # noqa: F401
+import training.gamification.recognition.models  # noqa: F401
+import training.gamification.stress.models  # noqa: F401
+import training.jobs  # noqa: F401
+import training.materials.models  # noqa: F401
+import training.metrics.models  # noqa: F401
+import training.notifications.models  # noqa: F401
+import training.org.models  # noqa: F401
+import training.quizzes.models  # noqa: F401

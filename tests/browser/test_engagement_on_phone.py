@@ -6,9 +6,14 @@ from tests.browser.conftest import PHONE, has_horizontal_scroll
 from tests.browser.test_accessibility import _violations
 from tests.factories import PASSWORD, make_org, make_user
 from training.accounts.models import Role
-from training.engagement import committee, library, quests, ratings, stress
-from training.engagement.models import PeerRatingPair, QuestScore
 from training.extensions import db
+from training.gamification.committee import services as committee
+from training.gamification.library import services as library
+from training.gamification.quests import services as quests
+from training.gamification.quests.models import QuestScore
+from training.gamification.ratings import services as ratings
+from training.gamification.ratings.models import PeerRatingPair
+from training.gamification.stress import services as stress
 
 pytestmark = pytest.mark.browser
 

@@ -46,13 +46,13 @@ def test_phone_pages_stay_under_100_kb_and_pass_axe(browser, live_server, live_a
     from seeds.course_loader import load_course
     from training.certificates.services import issue_course_certificates
     from training.courses.models import Course, Enrolment
+    from training.gamification.contests import codes
+    from training.gamification.contests import services as recognition
     from training.metrics import feedback
     from training.metrics import services as metrics
     from training.metrics.models import Touchpoint
     from training.quizzes import services as quizzes
     from training.quizzes.models import Quiz
-    from training.recognition import codes
-    from training.recognition import services as recognition
 
     load_course()
     db.session.commit()

@@ -7,8 +7,9 @@ from tests.factories import PASSWORD, make_org, make_user
 from training.accounts.models import Role
 from training.db import utcnow
 from training.extensions import db
-from training.recognition import codes, services
-from training.recognition.models import ClientVote, ColleagueVote
+from training.gamification.contests import codes, services
+from training.gamification.contests.models import ClientVote, ColleagueVote
+from training.gamification.recognition import services as recognition
 
 pytestmark = pytest.mark.browser
 
@@ -89,7 +90,7 @@ def test_recognition_pages_have_no_serious_accessibility_violations(phone, live_
     closed = services.open_contest(manager, centre=org.centre_a)
     services.cast_vote(boris, closed, anna)
     services.close_contest(manager, closed)
-    services.give_thanks(boris, anna, "За помощь клиенту с пособием")
+    recognition.give_thanks(boris, anna, "За помощь клиенту с пособием")
     db.session.commit()
     link = f"/v/{anna.id}/{codes.sheet_signature(anna.id)}"
     phone.goto(link)

@@ -8,57 +8,62 @@ CONFIGURERS = {Role.HR, Role.ADMIN}
 COMMITTEE = {Role.HR, Role.MANAGER, Role.ADMIN}
 
 ACCESS = {
-    "engagement.index": SIGNED_IN,
-    "engagement.ratings_deck": SIGNED_IN,
-    "engagement.rate": SIGNED_IN,
-    "engagement.ratings_me": SIGNED_IN,
-    "engagement.aspects": CONFIGURERS,
-    "engagement.aspects_customise": CONFIGURERS,
-    "engagement.aspect_edit": CONFIGURERS,
-    "engagement.quests_index": SIGNED_IN,
-    "engagement.quest_new": ORGANISERS,
-    "engagement.quest_detail": SIGNED_IN,
-    "engagement.quest_team_add": ORGANISERS,
-    "engagement.quest_team_edit": ORGANISERS,
-    "engagement.quest_team_delete": ORGANISERS,
-    "engagement.quest_checkpoint_add": ORGANISERS,
-    "engagement.quest_checkpoint_delete": ORGANISERS,
-    "engagement.quest_start": ORGANISERS,
-    "engagement.quest_close": ORGANISERS,
+    "gamification.index": SIGNED_IN,
+    "ratings.deck": SIGNED_IN,
+    "ratings.rate": SIGNED_IN,
+    "ratings.me": SIGNED_IN,
+    "ratings.aspects": CONFIGURERS,
+    "ratings.aspects_customise": CONFIGURERS,
+    "ratings.aspect_edit": CONFIGURERS,
+    "quests.index": SIGNED_IN,
+    "quests.create": ORGANISERS,
+    "quests.detail": SIGNED_IN,
+    "quests.team_add": ORGANISERS,
+    "quests.team_edit": ORGANISERS,
+    "quests.team_delete": ORGANISERS,
+    "quests.checkpoint_add": ORGANISERS,
+    "quests.checkpoint_delete": ORGANISERS,
+    "quests.start": ORGANISERS,
+    "quests.close": ORGANISERS,
     # the employee is the checkpoint's instructor; organisers may score too
-    "engagement.quest_score": SIGNED_IN,
-    "engagement.quest_board": SIGNED_IN,
+    "quests.score": SIGNED_IN,
+    "quests.board": SIGNED_IN,
     # «Провести вживую»: the checkpoint's instructors and the quest's managers (others 403, or 404 without a quiz)
-    "engagement.quest_checkpoint_live": SIGNED_IN,
-    "engagement.stress_board": SIGNED_IN,
-    "engagement.stress_post": SIGNED_IN,
-    "engagement.stress_plus": SIGNED_IN,
-    "engagement.stress_months": SIGNED_IN,
-    "engagement.stress_review": COMMITTEE,
-    "engagement.stress_measure_add": COMMITTEE,
+    "quests.checkpoint_live": SIGNED_IN,
+    "stress.index": SIGNED_IN,
+    "stress.post": SIGNED_IN,
+    "stress.plus": SIGNED_IN,
+    "stress.months": SIGNED_IN,
+    "stress.review": COMMITTEE,
+    "stress.measure_add": COMMITTEE,
     # the measure's owner is the colleague; the committee may update it too
-    "engagement.stress_measure_status": COMMITTEE,
-    "engagement.stress_hide": COMMITTEE,
-    "engagement.stress_archive": COMMITTEE,
-    "engagement.stress_public": PUBLIC,
-    "engagement.library_index": SIGNED_IN,
-    "engagement.library_new": SIGNED_IN,
+    "stress.measure_status": COMMITTEE,
+    "stress.hide": COMMITTEE,
+    "stress.archive": COMMITTEE,
+    "stress.from_clients": PUBLIC,
+    "library.index": SIGNED_IN,
+    "library.create": SIGNED_IN,
     # the case's author is the employee
-    "engagement.library_edit": {Role.EMPLOYEE},
-    "engagement.library_case": SIGNED_IN,
-    "engagement.library_like": SIGNED_IN,
-    "engagement.library_mine": SIGNED_IN,
-    "engagement.library_moderation": COMMITTEE,
-    "engagement.library_moderate": COMMITTEE,
-    "engagement.committee_index": SIGNED_IN,
-    "engagement.committee_add": CONFIGURERS,
-    "engagement.committee_remove": CONFIGURERS,
+    "library.edit": {Role.EMPLOYEE},
+    "library.detail": SIGNED_IN,
+    "library.like": SIGNED_IN,
+    "library.mine": SIGNED_IN,
+    "library.moderation": COMMITTEE,
+    "library.moderate": COMMITTEE,
+    "committee.index": SIGNED_IN,
+    "committee.add": CONFIGURERS,
+    "committee.remove": CONFIGURERS,
 }
 
 
 def url_arguments(ctx):
-    from training.engagement import committee, library, quests, ratings, stress
-    from training.engagement.models import CommitteeMember, RatingAspect
+    from training.gamification.committee import services as committee
+    from training.gamification.committee.models import CommitteeMember
+    from training.gamification.library import services as library
+    from training.gamification.quests import services as quests
+    from training.gamification.ratings import services as ratings
+    from training.gamification.ratings.models import RatingAspect
+    from training.gamification.stress import services as stress
 
     org, users, colleague = ctx["org"], ctx["users"], ctx["colleague"]
     hr = users[Role.HR]

@@ -5,8 +5,8 @@ import pytest
 
 from tests.factories import make_user
 from training.accounts.models import Role
-from training.engagement import ratings
 from training.extensions import db
+from training.gamification.ratings import services as ratings
 
 
 @pytest.fixture

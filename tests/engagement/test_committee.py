@@ -7,10 +7,10 @@ from sqlalchemy import select
 from tests.factories import PASSWORD, make_user
 from training.accounts.models import Role
 from training.audit.models import AuditEntry
-from training.engagement import committee
-from training.engagement.models import CommitteeMember
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
+from training.gamification.committee import services as committee
+from training.gamification.committee.models import CommitteeMember
 
 
 def test_hr_appoints_and_removes_members_with_an_audit_trail(app, staff, client, login, org):

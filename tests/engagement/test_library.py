@@ -7,10 +7,11 @@ from sqlalchemy import func, inspect, select
 from tests.concurrency import run_in_parallel
 from tests.factories import PASSWORD, make_org, make_user
 from training.accounts.models import Role, User
-from training.engagement import committee, library
-from training.engagement.models import CaseStatus, LibraryCase, LibraryLike
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
+from training.gamification.committee import services as committee
+from training.gamification.library import services as library
+from training.gamification.library.models import CaseStatus, LibraryCase, LibraryLike
 from training.notifications.models import Notification
 from training.signals import library_case_published
 

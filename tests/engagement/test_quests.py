@@ -11,11 +11,11 @@ from tests.factories import PASSWORD, make_org, make_user
 from training.accounts.models import Role, User
 from training.audit.models import AuditEntry
 from training.db import utcnow
-from training.engagement import quests
-from training.engagement.jobs import remind_quarter_without_quest
-from training.engagement.models import Quest, QuestScore, QuestScoreRevision, QuestStatus
 from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
+from training.gamification.quests import services as quests
+from training.gamification.quests.jobs import remind_quarter_without_quest
+from training.gamification.quests.models import Quest, QuestScore, QuestScoreRevision, QuestStatus
 from training.notifications.models import Notification
 from training.signals import quest_finished
 
@@ -271,7 +271,7 @@ def test_two_instructors_scoring_the_same_team_at_once_leave_one_score(pg_app):
            "instructors": [people["one"].id, people["two"].id]}
 
     def score(i):
-        from training.engagement.models import QuestCheckpoint, QuestTeam
+        from training.gamification.quests.models import QuestCheckpoint, QuestTeam
 
         instructor = db.session.get(User, ids["instructors"][i % 2])
         return quests.record_score(instructor, db.session.get(QuestCheckpoint, ids["checkpoint"]),
@@ -302,7 +302,7 @@ def test_closing_while_scoring_never_loses_or_adds_a_score_to_the_snapshot(pg_ap
     team_ids, quest_id, cp_id, hr_id, instr_id = [t.id for t in teams], quest.id, checkpoint.id, hr.id, instructor.id
 
     def work(i):
-        from training.engagement.models import QuestCheckpoint, QuestTeam
+        from training.gamification.quests.models import QuestCheckpoint, QuestTeam
 
         if i == len(team_ids):
             return quests.close_quest(db.session.get(User, hr_id), db.session.get(Quest, quest_id))

@@ -12,10 +12,10 @@ from tests.factories import make_org, make_user
 from training.accounts.models import Role
 from training.audit.models import AuditEntry
 from training.db import utcnow
-from training.engagement import ratings
-from training.engagement.models import PeerRatingPair, PeerRatingTotal, RatingAspect
 from training.errors import DomainError
 from training.extensions import db
+from training.gamification.ratings import services as ratings
+from training.gamification.ratings.models import PeerRatingPair, PeerRatingTotal, RatingAspect
 from training.org.models import Department
 from training.signals import client_aspect_averages_requested, peer_rating_given
 

@@ -9,10 +9,11 @@ from sqlalchemy import func, inspect, select
 
 from tests.factories import PASSWORD, make_user
 from training.audit.models import AuditEntry
-from training.engagement import committee, stress
-from training.engagement.models import MeasureStatus, StressItem, StressMeasure, StressMonth, StressVote
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
+from training.gamification.committee import services as committee
+from training.gamification.stress import services as stress
+from training.gamification.stress.models import MeasureStatus, StressItem, StressMeasure, StressMonth, StressVote
 from training.notifications.models import Notification
 from training.signals import stress_measure_resolved
 
@@ -183,7 +184,7 @@ def test_archiving_makes_the_month_read_only_and_erases_the_vote_salt(app, staff
 
 
 def test_committee_is_reminded_to_review_last_month(app, staff, committee_of, org):
-    from training.engagement.jobs import remind_stress_review
+    from training.gamification.stress.jobs import remind_stress_review
 
     row = _past_month(org, "Очередь в гардероб")
     year, month = (int(p) for p in stress.current_month().split("-"))

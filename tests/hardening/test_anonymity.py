@@ -167,8 +167,8 @@ def quiet_sql():
 
 
 def test_stress_posts_and_peer_ratings_cannot_be_traced(world_app, world, caplog, quiet_sql):
-    from training.engagement import ratings
-    from training.engagement.models import StressItem
+    from training.gamification.ratings import services as ratings
+    from training.gamification.stress.models import StressItem
 
     app = world_app.app
     caplog.set_level(logging.DEBUG)

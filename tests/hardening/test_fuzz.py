@@ -286,11 +286,11 @@ def test_hostile_filters_on_list_pages(fuzz_app, world, catalogue):
 # name seen anywhere instead of their own fields.
 SHOWN_ONLY_IN_OTHER_STATES = {
     "accounts.first_password": "only to a person who must replace a one-time password",
-    "engagement.aspects_customise": "only while the service still uses the default aspects",
-    "engagement.library_moderate": "only for a case awaiting moderation (the world's case is published)",
-    "engagement.quest_close": "only while the quest runs (the world's quest is being prepared)",
-    "engagement.quest_score": "only while the quest runs",
-    "engagement.stress_archive": "only for a past month",
+    "ratings.aspects_customise": "only while the service still uses the default aspects",
+    "library.moderate": "only for a case awaiting moderation (the world's case is published)",
+    "quests.close": "only while the quest runs (the world's quest is being prepared)",
+    "quests.score": "only while the quest runs",
+    "stress.archive": "only for a past month",
     "quizzes.submit": "on the finish page of an open attempt, reached after answering",
     # the world's live game is in its lobby (tests/quizzes/access.py): these forms appear once a question is open
     "quizzes.live_answer": "only while a question of a викторина is open",

@@ -150,7 +150,7 @@ def test_production_cookies_are_secure(world, tmp_path, monkeypatch):
         assert "samesite=lax" in header.lower() or "samesite=strict" in header.lower(), header
     assert response.headers.get("Strict-Transport-Security", "").startswith("max-age=")
     # the public pages' device cookies (rate limiting of clients) are secure too
-    from training.recognition.codes import sheet_signature
+    from training.gamification.contests.codes import sheet_signature
 
     with app.app_context():
         sig = sheet_signature(world.arguments["employee_id"])  # signed with the production key
@@ -232,7 +232,7 @@ def test_client_feedback_is_rate_limited_per_device_and_per_address(world_app, w
 
 
 def test_client_votes_are_rate_limited_per_device_and_per_address(world_app, world):
-    from training.recognition.client_routes import _limit_per_address, _limit_per_device
+    from training.gamification.contests.client_routes import _limit_per_address, _limit_per_device
 
     _assert_limited_per_device_and_address(
         world_app.app, f"/v/{world.arguments['employee_id']}/{world.arguments['sig']}",
@@ -241,7 +241,7 @@ def test_client_votes_are_rate_limited_per_device_and_per_address(world_app, wor
 
 
 def test_public_stress_posts_are_rate_limited(world_app, world):
-    from training.engagement.routes import _public_limit
+    from training.gamification.stress.routes import _public_limit
 
     app = world_app.app
     allowed = _allowed(app, _public_limit)

@@ -20,6 +20,7 @@ from sqlalchemy import event, select
 from tests import factories
 from training.accounts.models import Role, User
 from training.extensions import db
+from training.gamification.contests import services as contests
 from training.org.models import Centre, Department, DepartmentKind, RegionalService
 
 SLACK = 2
@@ -154,22 +155,21 @@ def add_certificates(ids: Ids, n: int) -> list[str]:
 
 
 def add_contests(ids: Ids, n: int) -> list[str]:
-    from training.recognition import services
 
     hr = ids.user("hr")
     labels = []
     for _ in range(n):
         centre = ids.new_centre()
         voter, nominee = ids.new_person(centre=centre), ids.new_person(centre=centre)
-        contest = services.open_contest(hr, centre=centre)
-        services.cast_vote(voter, contest, nominee, "За помощь")
+        contest = contests.open_contest(hr, centre=centre)
+        contests.cast_vote(voter, contest, nominee, "За помощь")
         labels.append(centre.name)
     return labels
 
 
 def add_honour_board(ids: Ids, n: int) -> list[str]:
-    from training.recognition import services
-    from training.recognition.models import Badge
+    from training.gamification.recognition import services
+    from training.gamification.recognition.models import Badge
 
     services.ensure_badge_catalogue()
     manager = ids.user("manager")
@@ -183,7 +183,7 @@ def add_honour_board(ids: Ids, n: int) -> list[str]:
 
 
 def add_quests(ids: Ids, n: int) -> list[str]:
-    from training.engagement import quests
+    from training.gamification.quests import services as quests
 
     titles = []
     for _ in range(n):
@@ -195,8 +195,8 @@ def add_quests(ids: Ids, n: int) -> list[str]:
 
 
 def _running_quest(ids: Ids):
-    from training.engagement import quests
-    from training.engagement.models import Quest
+    from training.gamification.quests import services as quests
+    from training.gamification.quests.models import Quest
 
     quest = db.session.get(Quest, ids.args["quest_id"])
     if quest.status == "draft":
@@ -205,8 +205,8 @@ def _running_quest(ids: Ids):
 
 
 def add_quest_teams(ids: Ids, n: int) -> list[str]:
-    from training.engagement import quests
-    from training.engagement.models import QuestCheckpoint
+    from training.gamification.quests import services as quests
+    from training.gamification.quests.models import QuestCheckpoint
 
     quest = _running_quest(ids)
     checkpoint = db.session.get(QuestCheckpoint, ids.args["quest_checkpoint_id"])
@@ -222,7 +222,7 @@ def add_quest_teams(ids: Ids, n: int) -> list[str]:
 
 
 def add_library(ids: Ids, n: int) -> list[str]:
-    from training.engagement import library
+    from training.gamification.library import services as library
 
     hr = ids.user("hr")
     titles = []
@@ -237,7 +237,7 @@ def add_library(ids: Ids, n: int) -> list[str]:
 
 
 def add_stress_items(ids: Ids, n: int) -> list[str]:
-    from training.engagement import stress
+    from training.gamification.stress import services as stress
 
     texts = []
     for _ in range(n):
@@ -344,7 +344,7 @@ def add_audit(ids: Ids, n: int) -> list[str]:
 
 
 def add_thanks(ids: Ids, n: int) -> list[str]:
-    from training.recognition import services
+    from training.gamification.recognition import services
 
     texts = []
     for _ in range(n):
@@ -390,7 +390,7 @@ def add_notifications(ids: Ids, n: int) -> list[str]:
 
 
 def add_points(ids: Ids, n: int) -> list[str]:
-    from training.recognition import services
+    from training.gamification.recognition import services
 
     names = []
     for _ in range(n):
@@ -401,7 +401,7 @@ def add_points(ids: Ids, n: int) -> list[str]:
 
 
 def add_flags(ids: Ids, n: int) -> list[str]:
-    from training.recognition.models import Flag, FlagKind
+    from training.gamification.contests.models import Flag, FlagKind
 
     texts = []
     for _ in range(n):
@@ -414,7 +414,7 @@ def add_flags(ids: Ids, n: int) -> list[str]:
 
 
 def add_submitted_cases(ids: Ids, n: int) -> list[str]:
-    from training.engagement import library
+    from training.gamification.library import services as library
 
     titles = []
     for _ in range(n):
@@ -456,7 +456,7 @@ def add_essays(ids: Ids, n: int) -> list[str]:
 
 
 def _this_month(_args) -> str:
-    from training.engagement import stress
+    from training.gamification.stress import services as stress
 
     return f"/team/stress/review/{stress.current_month()}"
 

@@ -153,7 +153,7 @@ def _both(servers, world, who: str) -> list[tuple[Server, requests.Session]]:
 
 
 def test_duplicate_colleague_votes_leave_one(servers_ctx):
-    from training.recognition.models import ColleagueVote
+    from training.gamification.contests.models import ColleagueVote
 
     app, world, servers = servers_ctx
     contest_id, nominee_id = world.arguments["contest_id"], world.user_ids["colleague"]
@@ -190,8 +190,8 @@ def test_duplicate_quiz_start_and_submission_leave_one_attempt_finished_once(ser
 
 def test_duplicate_checkpoint_scores_leave_one(servers_ctx):
     from training.accounts.models import User
-    from training.engagement import quests
-    from training.engagement.models import Quest, QuestScore, QuestScoreRevision
+    from training.gamification.quests import services as quests
+    from training.gamification.quests.models import Quest, QuestScore, QuestScoreRevision
 
     app, world, servers = servers_ctx
     quest_id, checkpoint_id, team_id = (world.arguments[k] for k in ("quest_id", "quest_checkpoint_id",

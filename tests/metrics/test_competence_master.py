@@ -20,7 +20,7 @@ def _closing(person, month, overall=85.0, communicative=88.0, proactive=80.0, qu
 
 
 def _badges(person) -> int:
-    from training.recognition.models import Badge, UserBadge
+    from training.gamification.recognition.models import Badge, UserBadge
 
     return db.session.scalar(select(func.count()).select_from(UserBadge).join(Badge)
                              .where(UserBadge.user_id == person.id, Badge.code == "master")) or 0

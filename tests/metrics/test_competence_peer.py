@@ -10,9 +10,9 @@ from sqlalchemy import func, inspect, select
 
 from tests.factories import make_org, make_user
 from tests.metrics.test_competence_scores import months_ago, score, this_month
-from training.engagement import ratings
-from training.engagement.models import PeerRatingTotal
 from training.extensions import db
+from training.gamification.ratings import services as ratings
+from training.gamification.ratings.models import PeerRatingTotal
 from training.metrics import competence
 from training.metrics.models import PeerEvidenceSum, PeerKeySalt, PeerRaterStat, PeerTopMark
 from training.metrics.periods import local_today

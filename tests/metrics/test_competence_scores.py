@@ -75,18 +75,13 @@ def excellent_evidence(person, colleagues, day: date) -> None:
     """Everything «Мастер» asks for, on ``day``: 12 top client ratings, top marks from 5 colleagues, 3 clean IQS
     checks, 3 confirmed actions for each proactive competence, the course completed."""
     from training.courses.models import BlockProgress, Enrolment
-    from training.engagement import ratings
-    from training.engagement.models import (
-        LibraryCase,
-        Quest,
-        QuestTeam,
-        QuestTeamMember,
-        StressMeasure,
-        StressMonth,
-    )
+    from training.gamification.library.models import LibraryCase
+    from training.gamification.quests.models import Quest, QuestTeam, QuestTeamMember
+    from training.gamification.ratings import services as ratings
+    from training.gamification.recognition.models import Badge, ThanksNote, UserBadge
+    from training.gamification.recognition.services import badge_by_code
+    from training.gamification.stress.models import StressMeasure, StressMonth
     from training.metrics.models import FollowUpTask
-    from training.recognition.models import Badge, ThanksNote, UserBadge
-    from training.recognition.services import badge_by_code
 
     moment = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
     seed_reference()

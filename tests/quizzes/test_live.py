@@ -260,7 +260,7 @@ def test_a_question_shown_in_a_game_is_versioned_on_edit(world, quiz):
 
 @pytest.fixture
 def quest_world(app, org):
-    from training.engagement import quests
+    from training.gamification.quests import services as quests
 
     organiser = make_user(Role.TEACHER, department=org.back_a, full_name="Организаторова Ольга")
     players = [make_user(department=org.front_a) for _ in range(3)]
@@ -278,7 +278,7 @@ def quest_world(app, org):
 
 
 def _quest_game(organiser, quiz, checkpoint, quest):
-    from training.engagement import quests
+    from training.gamification.quests import services as quests
 
     source_key, teams = quests.live_source(checkpoint)
     session = live.create_session(organiser, quiz, teams=teams, source_key=source_key, source_label="Квест",
@@ -288,8 +288,8 @@ def _quest_game(organiser, quiz, checkpoint, quest):
 
 
 def test_a_checkpoint_game_records_scaled_quest_scores_at_the_finish(quest_world):
-    from training.engagement import quests
-    from training.engagement.models import QuestScore, QuestScoreRevision
+    from training.gamification.quests import services as quests
+    from training.gamification.quests.models import QuestScore, QuestScoreRevision
 
     organiser, players, quiz, quest, teams, checkpoint = quest_world
     session = _quest_game(organiser, quiz, checkpoint, quest)
@@ -323,8 +323,8 @@ def test_a_checkpoint_game_records_scaled_quest_scores_at_the_finish(quest_world
 
 
 def test_a_checkpoint_game_respects_the_quest_rules(quest_world):
-    from training.engagement import quests
-    from training.engagement.models import QuestScore
+    from training.gamification.quests import services as quests
+    from training.gamification.quests.models import QuestScore
 
     organiser, players, quiz, quest, teams, checkpoint = quest_world
     with pytest.raises(NotAllowed, match="ведущий"):
@@ -553,7 +553,7 @@ def test_hr_of_the_service_co_hosts_and_other_teachers_do_not(app, world, quiz, 
 def test_an_hr_officer_playing_in_a_quest_team_is_not_a_co_host(app, org, client, login):
     """HR of the service co-hosts other games, but once a quest brings them into a team they play: the host page
     (which shows the right answer before the reveal) is closed to them."""
-    from training.engagement import quests
+    from training.gamification.quests import services as quests
 
     organiser = make_user(Role.TEACHER, department=org.back_a)
     hr_player = make_user(Role.HR, service=org.service, full_name="Кадрова Играющая")

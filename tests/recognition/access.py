@@ -8,11 +8,11 @@ FLAG_REVIEWERS = {Role.HR, Role.ADMIN}
 
 ACCESS: dict[str, object] = {
     "recognition.index": SIGNED_IN,
-    "recognition.contests": SIGNED_IN,
-    "recognition.contest_new": CONTEST_MANAGERS,
-    "recognition.contest": SIGNED_IN,
-    "recognition.vote": SIGNED_IN,
-    "recognition.contest_close": CONTEST_MANAGERS,
+    "contests.index": SIGNED_IN,
+    "contests.create": CONTEST_MANAGERS,
+    "contests.detail": SIGNED_IN,
+    "contests.vote": SIGNED_IN,
+    "contests.close": CONTEST_MANAGERS,
     "recognition.thanks": SIGNED_IN,
     "recognition.thanks_new": SIGNED_IN,
     "recognition.person": SIGNED_IN,
@@ -20,11 +20,11 @@ ACCESS: dict[str, object] = {
     "recognition.badges": SIGNED_IN,
     "recognition.board": SIGNED_IN,
     "recognition.points": SIGNED_IN,
-    "recognition.flags": FLAG_REVIEWERS,
-    "recognition.flag_review": FLAG_REVIEWERS,
-    "recognition.sheet": SIGNED_IN,
-    "recognition.centre_sheets": CONTEST_MANAGERS,
-    "recognition.window": SIGNED_IN,
+    "contests.flags": FLAG_REVIEWERS,
+    "contests.flag_review": FLAG_REVIEWERS,
+    "contests.sheet": SIGNED_IN,
+    "contests.centre_sheets": CONTEST_MANAGERS,
+    "contests.window": SIGNED_IN,
     "client_vote.vote": PUBLIC,
     "client_vote.done": PUBLIC,
 }
@@ -33,9 +33,9 @@ ACCESS: dict[str, object] = {
 def url_arguments(ctx) -> dict[str, object]:
     """An open contest of centre A (every tested user sees it), a flag in the service, the colleague's
     signed client-vote link."""
-    from training.recognition import services
-    from training.recognition.codes import sheet_signature
-    from training.recognition.models import Flag, FlagKind
+    from training.gamification.contests import services
+    from training.gamification.contests.codes import sheet_signature
+    from training.gamification.contests.models import Flag, FlagKind
 
     org = ctx["org"]
     contest = services.open_contest(ctx["users"][Role.HR], centre=org.centre_a)

@@ -10,9 +10,9 @@ from tests.recognition.conftest import MID_MARCH
 from training.db import utcnow
 from training.errors import Conflict
 from training.extensions import db
-from training.recognition import codes, services
-from training.recognition.client_routes import DEVICE_COOKIE
-from training.recognition.models import ClientVote, ClientVoteSalt
+from training.gamification.contests import codes, services
+from training.gamification.contests.client_routes import DEVICE_COOKIE
+from training.gamification.contests.models import ClientVote, ClientVoteSalt
 
 
 def _link(employee, code=None):

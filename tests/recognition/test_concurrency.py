@@ -11,8 +11,9 @@ from training.accounts.models import Role, User
 from training.db import utcnow
 from training.errors import Conflict
 from training.extensions import db
-from training.recognition import codes, services
-from training.recognition.models import Award, ClientVote, ColleagueVote, Contest, PointEntry
+from training.gamification.contests import codes, services
+from training.gamification.contests.models import Award, ClientVote, ColleagueVote, Contest
+from training.gamification.recognition.models import PointEntry
 
 pytestmark = pytest.mark.postgres
 

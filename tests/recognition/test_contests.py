@@ -10,9 +10,10 @@ from tests.recognition.conftest import MID_MARCH
 from training.audit.models import AuditEntry
 from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
+from training.gamification.contests import services
+from training.gamification.contests.models import Award, ColleagueVote, Contest
+from training.gamification.recognition.models import PointEntry, UserBadge
 from training.notifications.models import Notification
-from training.recognition import services
-from training.recognition.models import Award, ColleagueVote, Contest, PointEntry, UserBadge
 
 
 def _open(staff, org, *, department=None, now=MID_MARCH):
@@ -112,7 +113,7 @@ def test_tally_orders_by_votes_then_distinct_voters_then_earlier_last_vote():
 
 
 def _client_vote(employee, *, minutes, device):
-    from training.recognition import codes
+    from training.gamification.contests import codes
 
     now = MID_MARCH + timedelta(minutes=minutes)
     code = codes.client_code(employee.id, codes.window_index(now))

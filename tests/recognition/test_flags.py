@@ -8,8 +8,8 @@ from sqlalchemy import select
 from tests.recognition.conftest import MID_MARCH
 from training.audit.models import AuditEntry
 from training.extensions import db
-from training.recognition import codes, flags, services
-from training.recognition.models import ClientVote, Flag, FlagKind
+from training.gamification.contests import codes, flags, services
+from training.gamification.contests.models import ClientVote, Flag, FlagKind
 
 
 def test_find_bursts_needs_enough_votes_inside_the_window():

@@ -6,8 +6,9 @@ import re
 from sqlalchemy import select
 
 from training.extensions import db
-from training.recognition import services
-from training.recognition.models import ColleagueVote, Contest
+from training.gamification import periods as services
+from training.gamification.contests.models import ColleagueVote, Contest
+from training.gamification.recognition import services as recognition
 
 
 def _open_now(client, login, staff, org):
@@ -94,7 +95,7 @@ def test_close_shows_results_with_names_only_by_consent(client, login, org, staf
     login(staff.vera)
     page = client.get(f"/recognition/contests/{contest.id}").get_data(as_text=True)
     assert "Самый клиентоцентричный сотрудник месяца" in page
-    assert "Борисов" not in page and services.NO_CONSENT_LABEL in page  # Boris did not consent
+    assert "Борисов" not in page and recognition.NO_CONSENT_LABEL in page  # Boris did not consent
     assert "Антонова Анна Сергеевна" in page  # Anna did
     assert "Сравнение невозможно" in page  # no client votes in this contest
     client.post("/auth/logout")

@@ -11,8 +11,10 @@ from tests.recognition.conftest import MID_MARCH
 from training import signals
 from training.errors import DomainError
 from training.extensions import db
-from training.recognition import services
-from training.recognition.models import Badge, PointEntry, ThanksNote, UserBadge
+from training.gamification import periods
+from training.gamification.contests import services as contests
+from training.gamification.recognition import services
+from training.gamification.recognition.models import Badge, PointEntry, ThanksNote, UserBadge
 
 
 def _points(user, source=None):
@@ -43,7 +45,7 @@ def _connected(signal, receiver) -> bool:
 
 
 def test_listeners_are_connected_to_every_signal():
-    from training.recognition import listeners
+    from training.gamification.recognition import listeners
 
     for signal, receiver in ((signals.quiz_passed, listeners.on_quiz_passed),
                              (signals.block_completed, listeners.on_block_completed),
@@ -58,7 +60,7 @@ def test_listeners_are_connected_to_every_signal():
 
 
 def test_listeners_award_points_once_per_fact(staff):
-    from training.recognition import listeners
+    from training.gamification.recognition import listeners
 
     anna = staff.anna
     enrolment = SimpleNamespace(id=5)
@@ -80,13 +82,13 @@ def test_listeners_award_points_once_per_fact(staff):
 
 
 def test_peer_rating_points_never_name_the_rated_colleague_and_are_capped(staff):
-    from training.recognition.listeners import PEER_RATING_POINTS_PER_MONTH
+    from training.gamification.recognition.listeners import PEER_RATING_POINTS_PER_MONTH
 
     for _ in range(PEER_RATING_POINTS_PER_MONTH + 3):
         signals.peer_rating_given.send(staff.anna, rated_id=staff.boris.id)
     db.session.commit()
     sources = list(db.session.scalars(select(PointEntry.source).where(PointEntry.user_id == staff.anna.id)))
-    period = services.current_period()
+    period = periods.current_period()
     # numbered ratings of the month, capped; nothing in the ledger says whom Anna rated
     assert set(sources) == {f"peer-ratings:{period}:{n}" for n in range(1, PEER_RATING_POINTS_PER_MONTH + 1)}
 
@@ -229,18 +231,18 @@ def test_managers_award_manual_badges_once_and_staff_cannot(client, login, staff
 
 
 def test_honour_board_hides_winners_without_consent_and_passes_the_cup(client, login, org, staff):
-    first = services.open_contest(staff.manager, centre=org.centre_a, now=MID_MARCH - timedelta(days=30))
-    services.cast_vote(staff.anna, first, staff.boris, now=MID_MARCH - timedelta(days=30))
-    services.close_contest(staff.manager, first, now=MID_MARCH - timedelta(days=20))
+    first = contests.open_contest(staff.manager, centre=org.centre_a, now=MID_MARCH - timedelta(days=30))
+    contests.cast_vote(staff.anna, first, staff.boris, now=MID_MARCH - timedelta(days=30))
+    contests.close_contest(staff.manager, first, now=MID_MARCH - timedelta(days=20))
     db.session.commit()
     login(staff.gleb)
     board = client.get("/recognition/board").get_data(as_text=True)
     assert services.NO_CONSENT_LABEL in board and "Борисов" not in board
-    second = services.open_contest(staff.manager, centre=org.centre_a, now=MID_MARCH)
-    services.cast_vote(staff.boris, second, staff.anna, now=MID_MARCH)
-    services.close_contest(staff.manager, second, now=MID_MARCH + timedelta(days=1))
+    second = contests.open_contest(staff.manager, centre=org.centre_a, now=MID_MARCH)
+    contests.cast_vote(staff.boris, second, staff.anna, now=MID_MARCH)
+    contests.close_contest(staff.manager, second, now=MID_MARCH + timedelta(days=1))
     db.session.commit()
-    assert services.cup_holder(org.centre_a).user_id == staff.anna.id
+    assert contests.cup_holder(org.centre_a).user_id == staff.anna.id
     board = client.get("/recognition/board").get_data(as_text=True)
     cup = board.split("Переходящий кубок", 1)[1].split("</section>", 1)[0]
     assert "Антонова Анна Сергеевна" in cup
@@ -261,6 +263,6 @@ def test_vote_sheet_pdf_for_one_employee_and_for_a_centre(client, login, org, st
 
 
 def test_font_lookup_finds_a_cyrillic_font(app):
-    from training.recognition.pdf import find_font
+    from training.gamification.contests.pdf import find_font
 
     assert find_font() is not None and find_font().name == "DejaVuSans.ttf"

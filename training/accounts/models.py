@@ -22,6 +22,17 @@ class Role(enum.StrEnum):
     HR = "hr"
     ADMIN = "admin"
 
+    # Named role sets: who may do what, declared once. Each view's role_required(*Role.X) and the
+    # authorization matrix (tests/core) read them; scopes (accounts/scopes.py) narrow them to objects.
+    # Administration of a regional service: staff, imports, weights, certificates, flags (HR and administrators)
+    SERVICE_ADMINS = enum.nonmember(frozenset({HR, ADMIN}))
+    # see the people, centres and figures of their scope: a centre manager, HR, administrators
+    SUPERVISORS = enum.nonmember(frozenset({MANAGER, HR, ADMIN}))
+    # teach the course: question banks, grading, materials
+    TEACHING = enum.nonmember(frozenset({TEACHER, HR, ADMIN}))
+    # organise team events: quests, live games
+    ORGANISERS = enum.nonmember(frozenset({TEACHER, MANAGER, HR, ADMIN}))
+
     @property
     def label(self) -> str:
         return ROLE_LABELS[self]

@@ -21,12 +21,11 @@ from training.tabular import TABLE_FORMATS, table_download
 from training.templating import NavItem, add_home_panel, add_nav_item
 from training.web import page_args, public, redirect_to, render_view, role_required
 
-HR = (Role.HR, Role.ADMIN)
 DEFAULT_PUBLIC_LIMIT = "30 per minute;300 per hour"
 JSON_LD = "application/ld+json"
 
 add_nav_item(NavItem("certificates.mine", "Сертификаты", "star", on_phone=False, order=40))
-add_nav_item(NavItem("certificates.registry", "Реестр", "log", roles=HR, on_phone=False, order=45))
+add_nav_item(NavItem("certificates.registry", "Реестр", "log", roles=Role.SERVICE_ADMINS, on_phone=False, order=45))
 add_home_panel("certificates/_home_panel.html", order=20)
 
 
@@ -82,7 +81,7 @@ def download(certificate_id: int):
     return response
 
 
-# --- HR: issue, revoke, reissue -----------------------------------------------------------------------------
+# --- HR and administrators: issue, revoke, reissue -------------------------------------------------------------------
 
 def _int_arg(source, name: str) -> int | None:
     value = source.get(name, "")
@@ -90,7 +89,7 @@ def _int_arg(source, name: str) -> int | None:
 
 
 @bp.route("/due", methods=["GET", "POST"])
-@role_required(*HR)
+@role_required(*Role.SERVICE_ADMINS)
 def due():
     source = request.form if request.method == "POST" else request.args
     scope = {"cohort_id": _int_arg(source, "cohort_id"), "centre_id": _int_arg(source, "centre_id"),
@@ -131,7 +130,7 @@ def due():
 
 
 @bp.route("/<int:certificate_id>/revoke", methods=["GET", "POST"])
-@role_required(*HR)
+@role_required(*Role.SERVICE_ADMINS)
 def revoke(certificate_id: int):
     certificate = _certificate_or_404(certificate_id, manage=True)
     form = RevokeForm()
@@ -150,7 +149,7 @@ def revoke(certificate_id: int):
 
 
 @bp.route("/<int:certificate_id>/reissue", methods=["GET", "POST"])
-@role_required(*HR)
+@role_required(*Role.SERVICE_ADMINS)
 def reissue(certificate_id: int):
     certificate = _certificate_or_404(certificate_id, manage=True)
     form = ReissueForm()
@@ -168,7 +167,7 @@ def reissue(certificate_id: int):
                        certificate=certificate, form=form, error=error)
 
 
-# --- HR: the registry ---------------------------------------------------------------------------------------
+# --- HR and administrators: the registry -----------------------------------------------------------------------------
 
 def _parse_date(value: str | None) -> date | None:
     try:
@@ -188,7 +187,7 @@ def _registry_filter() -> services.RegistryFilter:
 
 
 @bp.get("/registry")
-@role_required(*HR)
+@role_required(*Role.SERVICE_ADMINS)
 def registry():
     filters = _registry_filter()
     page, per_page = page_args()
@@ -201,7 +200,7 @@ def registry():
 
 
 @bp.get("/registry/export.<fmt>")
-@role_required(*HR)
+@role_required(*Role.SERVICE_ADMINS)
 def registry_export(fmt: str):
     if fmt not in TABLE_FORMATS:
         abort(404)
@@ -211,7 +210,7 @@ def registry_export(fmt: str):
 
 
 @bp.route("/registry/pdfs.zip", methods=["GET", "POST"])
-@role_required(*HR)
+@role_required(*Role.SERVICE_ADMINS)
 def registry_zip():
     """GET: every document matching the filter; POST: the documents ticked in the registry."""
     query = services.registry_query(current_user, _registry_filter())
@@ -235,7 +234,7 @@ def registry_zip():
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@role_required(*HR)
+@role_required(*Role.SERVICE_ADMINS)
 def settings():
     services_list = org_services.visible_services(current_user)
     chosen = _int_arg(request.args, "service_id") or (current_user.regional_service_id if not

@@ -24,12 +24,9 @@ from training.tabular import table_download
 from training.templating import NavItem, add_home_panel, add_nav_item
 from training.web import page_args, redirect_to, render_view, role_required
 
-TEACHING = (Role.TEACHER, Role.HR, Role.ADMIN)
-ORGANISERS = (Role.HR, Role.ADMIN)
-
 add_nav_item(NavItem("courses.index", "Обучение", "book", order=10))
-add_nav_item(NavItem("courses.teacher_queue", "Проверка", "log", roles=TEACHING, on_phone=False, order=20))
-add_nav_item(NavItem("courses.cohorts", "Группы", "people", roles=ORGANISERS + (Role.MANAGER,), on_phone=False,
+add_nav_item(NavItem("courses.teacher_queue", "Проверка", "log", roles=Role.TEACHING, on_phone=False, order=20))
+add_nav_item(NavItem("courses.cohorts", "Группы", "people", roles=Role.SUPERVISORS, on_phone=False,
                      order=30))
 add_home_panel("courses/_next_step.html", order=10)
 
@@ -48,7 +45,7 @@ def _learning_context(number: int):
     block = db.session.scalar(select(Block).where(Block.course_id == course.id, Block.number == number))
     if block is None:
         abort(404)
-    if enrolment is None and not current_user.has_role(*TEACHING):
+    if enrolment is None and not current_user.has_role(*Role.TEACHING):
         abort(403, "Вы не записаны на курс. Обратитесь в кадровую службу.")
     return block, enrolment
 
@@ -156,14 +153,14 @@ def _quiz_url(block: Block) -> str | None:
 # --- teacher ----------------------------------------------------------------------------------------------
 
 @bp.get("/teach")
-@role_required(*TEACHING)
+@role_required(*Role.TEACHING)
 def teacher_queue():
     questions, cases = services.teacher_queue(current_user)
     return render_view("courses/teacher_queue.html", None, questions=questions, cases=cases)
 
 
 @bp.route("/teach/question/<int:question_id>", methods=["GET", "POST"])
-@role_required(*TEACHING)
+@role_required(*Role.TEACHING)
 def answer_question(question_id: int):
     question = db.get_or_404(TeacherQuestion, question_id)
     if not services.can_teach_cohort(current_user, question.cohort):
@@ -184,7 +181,7 @@ def answer_question(question_id: int):
 
 
 @bp.route("/teach/case/<int:submission_id>", methods=["GET", "POST"])
-@role_required(*TEACHING)
+@role_required(*Role.TEACHING)
 def grade_case(submission_id: int):
     submission = db.get_or_404(CaseSubmission, submission_id)
     if not services.can_teach_cohort(current_user, submission.enrolment.cohort):
@@ -226,13 +223,13 @@ def _teacher_choices() -> list[tuple[int, str]]:
 
 
 @bp.route("/cohorts", methods=["GET", "POST"])
-@role_required(*ORGANISERS, Role.MANAGER)
+@role_required(*Role.SERVICE_ADMINS, Role.MANAGER)
 def cohorts():
     form = CohortForm()
     form.teacher_ids.choices = _teacher_choices()
     error = None
     if request.method == "POST":
-        if not current_user.has_role(*ORGANISERS):
+        if not current_user.has_role(*Role.SERVICE_ADMINS):
             abort(403)
         if form.validate_on_submit():
             try:
@@ -269,7 +266,7 @@ def _cohort_or_404(cohort_id: int, *, manage: bool = False) -> Cohort:
 
 def _scoped_report(cohort: Cohort):
     rows = services.cohort_report(cohort)
-    if not current_user.has_role(*ORGANISERS):  # a centre manager sees only their centre's learners
+    if not current_user.has_role(*Role.SERVICE_ADMINS):  # a centre manager sees only their centre's learners
         rows = [r for r in rows if r.user.centre_id == current_user.centre_id]
     status = request.args.get("status")
     if status in {"отстаёт", "просрочено", "не начал", "завершил", "по графику"}:
@@ -280,7 +277,7 @@ def _scoped_report(cohort: Cohort):
 
 
 @bp.get("/cohorts/<int:cohort_id>")
-@role_required(*ORGANISERS, Role.MANAGER, Role.TEACHER)
+@role_required(*Role.SERVICE_ADMINS, Role.MANAGER, Role.TEACHER)
 def cohort_detail(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     rows = _scoped_report(cohort)
@@ -293,7 +290,7 @@ def cohort_detail(cohort_id: int):
 
 
 @bp.get("/cohorts/<int:cohort_id>/export.<fmt>")
-@role_required(*ORGANISERS, Role.MANAGER, Role.TEACHER)
+@role_required(*Role.SERVICE_ADMINS, Role.MANAGER, Role.TEACHER)
 def cohort_export(cohort_id: int, fmt: str):
     cohort = _cohort_or_404(cohort_id)
     return table_download(fmt, services.REPORT_HEADER, services.report_rows(_scoped_report(cohort)),
@@ -301,7 +298,7 @@ def cohort_export(cohort_id: int, fmt: str):
 
 
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
-@role_required(*ORGANISERS)
+@role_required(*Role.SERVICE_ADMINS)
 def cohort_edit(cohort_id: int):
     cohort = _cohort_or_404(cohort_id, manage=True)
     form = CohortEditForm(obj=cohort)
@@ -325,7 +322,7 @@ def cohort_edit(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/enrol", methods=["GET", "POST"])
-@role_required(*ORGANISERS)
+@role_required(*Role.SERVICE_ADMINS)
 def cohort_enrol(cohort_id: int):
     cohort = _cohort_or_404(cohort_id, manage=True)
     form = EnrolForm()
@@ -410,7 +407,7 @@ def feedback():
 
 
 @bp.get("/cohorts/<int:cohort_id>/feedback")
-@role_required(*ORGANISERS, Role.TEACHER)
+@role_required(*Role.SERVICE_ADMINS, Role.TEACHER)
 def cohort_feedback(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     return render_view("courses/cohort_feedback.html", None, cohort=cohort, report=aftercare.feedback_report(cohort),
@@ -418,7 +415,7 @@ def cohort_feedback(cohort_id: int):
 
 
 @bp.get("/cohorts/<int:cohort_id>/follow-ups")
-@role_required(*ORGANISERS)
+@role_required(*Role.SERVICE_ADMINS)
 def cohort_follow_ups(cohort_id: int):
     cohort = _cohort_or_404(cohort_id, manage=True)
     return render_view("courses/cohort_follow_ups.html", None, cohort=cohort,

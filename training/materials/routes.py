@@ -8,6 +8,7 @@ from flask import abort, flash, render_template, request, send_file
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
+from training.accounts.models import Role
 from training.errors import ERROR_TITLES, DomainError
 from training.extensions import db, htmx
 from training.materials import bp, services, storage
@@ -16,8 +17,6 @@ from training.materials.models import Material, MaterialCategory, MaterialKind
 from training.materials.storage import UploadRejected
 from training.templating import NavItem, add_nav_item
 from training.web import page_args, redirect_to, render_view, role_required
-
-UPLOADERS = services.UPLOADERS
 
 add_nav_item(NavItem("materials.index", "Материалы", "book", on_phone=False, order=40))
 
@@ -101,7 +100,7 @@ def download(material_id: int, material_version: int):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*UPLOADERS)
+@role_required(*Role.TEACHING)
 def create():
     categories = services.categories()
     form = MaterialCreateForm()
@@ -129,7 +128,7 @@ def create():
 
 
 @bp.route("/<int:material_id>/versions/new", methods=["GET", "POST"])
-@role_required(*UPLOADERS)
+@role_required(*Role.TEACHING)
 def add_version(material_id: int):
     material = db.get_or_404(Material, material_id)
     form = VersionForm(material_kind=material.kind)
@@ -156,7 +155,7 @@ def add_version(material_id: int):
 
 
 @bp.route("/<int:material_id>/edit", methods=["GET", "POST"])
-@role_required(*UPLOADERS)
+@role_required(*Role.TEACHING)
 def edit(material_id: int):
     material = db.get_or_404(Material, material_id)
     form = MaterialEditForm(obj=material)
@@ -180,7 +179,7 @@ def edit(material_id: int):
 
 
 @bp.route("/categories", methods=["GET", "POST"])
-@role_required(*UPLOADERS)
+@role_required(*Role.TEACHING)
 def categories():
     form = CategoryForm()
     error = None
@@ -201,7 +200,7 @@ def categories():
 
 
 @bp.route("/categories/<int:material_category_id>/edit", methods=["GET", "POST"])
-@role_required(*UPLOADERS)
+@role_required(*Role.TEACHING)
 def category_edit(material_category_id: int):
     category = db.get_or_404(MaterialCategory, material_category_id)
     form = CategoryForm(obj=category)

@@ -17,8 +17,6 @@ from training.materials import storage
 from training.materials.models import Material, MaterialCategory, MaterialKind, MaterialVersion
 from training.materials.storage import UploadRejected
 
-UPLOADERS = (Role.TEACHER, Role.HR, Role.ADMIN)
-
 DEFAULT_CATEGORIES = [
     ("Инструменты анализа клиентского опыта",
      ("Профайлы клиентских сегментов, клиентские показатели эффективности, маршрут заявителя, метрики "
@@ -31,7 +29,7 @@ DEFAULT_CATEGORIES = [
 
 
 def can_upload(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*UPLOADERS)
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*Role.TEACHING)
 
 
 # --- categories ------------------------------------------------------------------------------------------

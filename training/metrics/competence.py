@@ -564,9 +564,12 @@ def _read_evidence(month: Period, groups: set[Group] | None) -> dict[str, Any]:
     """One GROUP BY query per kind of evidence over the population."""
     from training.certificates.models import Certificate, CertificateKind
     from training.courses.models import Block, BlockProgress, CaseSubmission, Enrolment, PracticalCase
-    from training.engagement.models import LibraryCase, PeerRatingPair, Quest, QuestTeamMember, StressMeasure
+    from training.gamification.library.models import LibraryCase
+    from training.gamification.quests.models import Quest, QuestTeamMember
+    from training.gamification.ratings.models import PeerRatingPair
+    from training.gamification.recognition.models import Badge, ThanksNote, UserBadge
+    from training.gamification.stress.models import StressMeasure
     from training.quizzes.models import Attempt, Quiz
-    from training.recognition.models import Badge, ThanksNote, UserBadge
 
     population = _population(groups)
     start, end = window_of(month)
@@ -1007,7 +1010,7 @@ def _grant(user: User, closing: Period, record: list[dict[str, Any]], actor: Use
     reason = (f"Оценка компетенций не ниже {MASTER_THRESHOLD:g} (каждый блок не ниже {MASTER_BLOCK_MINIMUM:g}) "
               f"{MASTER_PERIODS} месячных закрытия подряд: " + ", ".join(r["month"] for r in record))
     try:
-        from training.recognition.services import award_badge
+        from training.gamification.recognition.services import award_badge
     except ImportError:  # pragma: no cover - the recognition domain is optional
         award_badge = None
     if award_badge is not None:

@@ -52,13 +52,11 @@ from training.tabular import TABLE_FORMATS, XLSX_MIME, ImportRejected, table_dow
 from training.templating import NavItem, add_home_panel, add_nav_item
 from training.web import download, page_args, redirect_to, render_view, role_required
 
-SUPERVISORS = (Role.ADMIN, Role.HR, Role.MANAGER)
-ORGANISERS = (Role.ADMIN, Role.HR)
-
 add_nav_item(NavItem("metrics.index", "Пульс", "chart", on_phone=False, order=65))
-add_nav_item(NavItem("metrics.followups", "Отзывы", "star", roles=SUPERVISORS, on_phone=False, order=61))
-add_nav_item(NavItem("metrics.competence_ranking", "Рейтинг", "people", roles=SUPERVISORS, on_phone=False, order=62))
-add_home_panel("metrics/_home_panel.html", roles=SUPERVISORS, order=20)
+add_nav_item(NavItem("metrics.followups", "Отзывы", "star", roles=Role.SUPERVISORS, on_phone=False, order=61))
+add_nav_item(NavItem("metrics.competence_ranking", "Рейтинг", "people", roles=Role.SUPERVISORS, on_phone=False,
+                     order=62))
+add_home_panel("metrics/_home_panel.html", roles=Role.SUPERVISORS, order=20)
 
 
 @bp.app_template_global()
@@ -138,7 +136,7 @@ def pulse_organisation():
 
 
 @bp.get("/pulse/service/<int:service_id>")
-@role_required(*ORGANISERS)
+@role_required(*Role.SERVICE_ADMINS)
 def pulse_service(service_id: int):
     service = db.get_or_404(RegionalService, service_id)
     if not services.can_view_service(current_user, service):
@@ -157,7 +155,7 @@ def _centre_or_404(centre_id: int) -> Centre:
 
 
 @bp.get("/pulse/centre/<int:centre_id>")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def pulse_centre(centre_id: int):
     centre = _centre_or_404(centre_id)
     children = [(d, url_for("metrics.pulse_department", department_id=d.id)) for d in centre.departments]
@@ -169,7 +167,7 @@ def pulse_centre(centre_id: int):
 
 
 @bp.get("/pulse/department/<int:department_id>")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def pulse_department(department_id: int):
     department = db.get_or_404(Department, department_id)
     if not services.can_view_department(current_user, department):
@@ -188,7 +186,7 @@ def _employee_pulse(user: User, crumbs=()):
 
 
 @bp.get("/pulse/employee/<int:user_id>")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def pulse_employee(user_id: int):
     user = db.get_or_404(User, user_id)
     if not services.can_view_employee(current_user, user):
@@ -206,7 +204,7 @@ def pulse_me():
 
 
 @bp.get("/compare")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def compare():
     period = _period()
     centres = services.visible_centres(current_user)
@@ -234,7 +232,7 @@ def compare():
 
 
 @bp.get("/pulse/centre/<int:centre_id>/training")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def training_effect_view(centre_id: int):
     centre = _centre_or_404(centre_id)
     course = training_effect.the_course()
@@ -243,7 +241,7 @@ def training_effect_view(centre_id: int):
 
 
 @bp.get("/courses")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def course_dashboard():
     course = training_effect.the_course()
     centres = services.visible_centres(current_user)
@@ -254,7 +252,7 @@ def course_dashboard():
 # --- QR sheets -------------------------------------------------------------------------------------------------
 
 @bp.get("/qr")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def qr():
     centres = services.visible_centres(current_user)
     centre_id = request.args.get("centre_id", type=int) or (centres[0].id if centres else None)
@@ -281,7 +279,7 @@ def _specialist_line(employee: User) -> str:
 
 
 @bp.get("/qr/<int:centre_id>.pdf")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def qr_pdf(centre_id: int):
     from training.metrics.pdf import Sheet, qr_sheets_pdf
 
@@ -313,7 +311,7 @@ def qr_pdf(centre_id: int):
 # --- client feedback and follow-ups --------------------------------------------------------------------------------
 
 @bp.get("/feedback")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def feedback_list():
     centres = services.visible_centres(current_user)
     only_comments = request.args.get("comments") == "1"
@@ -326,7 +324,7 @@ def feedback_list():
 
 
 @bp.get("/follow-ups")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def followups():
     state = request.args.get("state", "open")
     state = state if state in ("open", "overdue", "resolved", "all") else "open"
@@ -348,7 +346,7 @@ def _task_or_404(task_id: int) -> FollowUpTask:
 
 
 @bp.route("/follow-ups/<int:task_id>", methods=["GET", "POST"])
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def followup_detail(task_id: int):
     task = _task_or_404(task_id)
     form = FollowUpForm(obj=None)
@@ -380,7 +378,7 @@ def followup_detail(task_id: int):
 
 
 @bp.post("/follow-ups/<int:task_id>/delete-contact")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def followup_delete_contact(task_id: int):
     task = _task_or_404(task_id)
     if feedback.delete_contact(current_user, task):
@@ -392,7 +390,7 @@ def followup_delete_contact(task_id: int):
 # --- operational data ------------------------------------------------------------------------------------------
 
 @bp.route("/operational/import", methods=["GET", "POST"])
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def operational_import():
     centres = services.visible_centres(current_user)
     form = OperationalImportForm()
@@ -427,7 +425,7 @@ def operational_import():
 
 
 @bp.get("/operational/template-<layout>.<fmt>")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def operational_template(layout: str, fmt: str):
     if layout not in ("summary", "appeals") or fmt not in ("csv", "xlsx"):
         abort(404)
@@ -437,7 +435,7 @@ def operational_template(layout: str, fmt: str):
 
 
 @bp.get("/operational")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def operational_list():
     centres = services.visible_centres(current_user)
     return render_view("metrics/operational_list.html", None,
@@ -448,7 +446,7 @@ def operational_list():
 # --- IQS -------------------------------------------------------------------------------------------------------
 
 @bp.get("/iqs")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def iqs_list():
     page, per_page = page_args()
     query = iqs.assessments_visible(current_user, request.args.get("employee_id", type=int)).options(
@@ -476,7 +474,7 @@ def _supervised_staff() -> list[User]:
 
 
 @bp.route("/iqs/new", methods=["GET", "POST"])
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def iqs_new():
     form = IqsForm()
     people = _supervised_staff()
@@ -527,7 +525,7 @@ def iqs_detail(assessment_id: int):
 
 
 @bp.route("/iqs/categories", methods=["GET", "POST"])
-@role_required(*ORGANISERS)
+@role_required(*Role.SERVICE_ADMINS)
 def iqs_categories():
     form = IqsCategoryForm()
     error = None
@@ -548,7 +546,7 @@ def iqs_categories():
 
 
 @bp.route("/iqs/categories/<int:category_id>", methods=["GET", "POST"])
-@role_required(*ORGANISERS)
+@role_required(*Role.SERVICE_ADMINS)
 def iqs_category_edit(category_id: int):
     category = db.get_or_404(IqsCategory, category_id)
     form = IqsCategoryForm(obj=category)
@@ -572,7 +570,7 @@ def iqs_category_edit(category_id: int):
 # --- index weights -------------------------------------------------------------------------------------------
 
 @bp.route("/weights", methods=["GET", "POST"])
-@role_required(*ORGANISERS)
+@role_required(*Role.SERVICE_ADMINS)
 def weights():
     service_list = services.visible_services(current_user)
     form = WeightSetForm()
@@ -611,7 +609,7 @@ def weights():
 
 
 @bp.post("/weights/<int:weight_set_id>/withdraw")
-@role_required(*ORGANISERS)
+@role_required(*Role.SERVICE_ADMINS)
 def weight_withdraw(weight_set_id: int):
     return _withdraw_weights(db.get_or_404(IndexWeightSet, weight_set_id), services.withdraw_weight_set,
                              "metrics.weights")
@@ -640,7 +638,7 @@ def _report_scopes() -> list[tuple[str, str]]:
 
 
 @bp.get("/reports")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def reports():
     scopes = _report_scopes()
     weeks = list(reversed(last_periods(WEEK, 12, today=local_today() - timedelta(days=7))))
@@ -662,7 +660,7 @@ def _scope_allowed(kind: str, scope_id: int) -> bool:
 
 
 @bp.get("/reports/<kind>/<int:scope_id>/<week>.<fmt>")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def report_download(kind: str, scope_id: int, week: str, fmt: str):
     if fmt not in ("xlsx", "pdf") or not _scope_allowed(kind, scope_id):
         abort(404)
@@ -708,7 +706,7 @@ def competence_me():
 
 
 @bp.get("/competence/employee/<int:user_id>")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def competence_employee(user_id: int):
     person = db.get_or_404(User, user_id)
     if not services.can_view_employee(current_user, person):
@@ -728,7 +726,7 @@ def _ranking_filters() -> ranking.Filters:
 
 
 @bp.get("/competence/ranking")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def competence_ranking():
     filters = _ranking_filters()
     page, per_page = page_args()
@@ -740,7 +738,7 @@ def competence_ranking():
 
 
 @bp.get("/competence/ranking.<fmt>")
-@role_required(*SUPERVISORS)
+@role_required(*Role.SUPERVISORS)
 def competence_export(fmt: str):
     if fmt not in TABLE_FORMATS:
         abort(404)
@@ -751,7 +749,7 @@ def competence_export(fmt: str):
 
 
 @bp.route("/competence/weights", methods=["GET", "POST"])
-@role_required(*ORGANISERS)
+@role_required(*Role.SERVICE_ADMINS)
 def competence_weights():
     service_list = services.visible_services(current_user)
     form = CompetenceWeightForm()
@@ -792,7 +790,7 @@ def competence_weights():
 
 
 @bp.post("/competence/weights/<int:competence_weight_set_id>/withdraw")
-@role_required(*ORGANISERS)
+@role_required(*Role.SERVICE_ADMINS)
 def competence_weight_withdraw(competence_weight_set_id: int):
     return _withdraw_weights(db.get_or_404(CompetenceWeightSet, competence_weight_set_id),
                              competence.withdraw_weight_set, "metrics.competence_weights")

@@ -168,7 +168,7 @@ def aspects_for(service_id: int | None) -> list[Aspect]:
     set one up, else the shared one), without those a client cannot judge; the default list when the
     engagement domain is absent or empty."""
     try:
-        from training.engagement.ratings import aspects_for as engagement_aspects  # type: ignore[import-not-found]
+        from training.gamification.ratings.services import aspects_for as engagement_aspects
     except ImportError:
         return list(DEFAULT_ASPECTS)
     try:

@@ -12,12 +12,9 @@ from training.org.forms import StaffImportForm
 from training.tabular import ImportRejected, table_download
 from training.web import page_args, redirect_to, render_view, role_required
 
-STAFF_VIEWERS = (Role.ADMIN, Role.HR, Role.MANAGER)
-STAFF_EDITORS = (Role.ADMIN, Role.HR)
-
 
 @bp.get("/")
-@role_required(*STAFF_VIEWERS)
+@role_required(*Role.SUPERVISORS)
 def structure():
     centres = services.visible_centres(current_user, with_departments=True)
     counts = services.staff_counts_by_department([c.id for c in centres])
@@ -26,7 +23,7 @@ def structure():
 
 
 @bp.get("/staff")
-@role_required(*STAFF_VIEWERS)
+@role_required(*Role.SUPERVISORS)
 def staff():
     args = request.args
     query = services.search_staff(
@@ -47,7 +44,7 @@ def _visible_user_or_404(user_id: int) -> User:
 
 
 @bp.get("/staff/<int:user_id>")
-@role_required(*STAFF_VIEWERS)
+@role_required(*Role.SUPERVISORS)
 def staff_detail(user_id: int):
     user = _visible_user_or_404(user_id)
     return render_view("org/staff_detail.html", None, person=user,
@@ -55,7 +52,7 @@ def staff_detail(user_id: int):
 
 
 @bp.route("/staff/<int:user_id>/edit", methods=["GET", "POST"])
-@role_required(*STAFF_EDITORS)
+@role_required(*Role.SERVICE_ADMINS)
 def staff_edit(user_id: int):
     user = _visible_user_or_404(user_id)
     if not accounts.can_manage(current_user, user):
@@ -84,7 +81,7 @@ def staff_edit(user_id: int):
 
 
 @bp.post("/staff/<int:user_id>/reset-password")
-@role_required(*STAFF_EDITORS)
+@role_required(*Role.SERVICE_ADMINS)
 def staff_reset_password(user_id: int):
     user = _visible_user_or_404(user_id)
     password = accounts.reset_password(current_user, user)
@@ -94,7 +91,7 @@ def staff_reset_password(user_id: int):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@role_required(*STAFF_EDITORS)
+@role_required(*Role.SERVICE_ADMINS)
 def staff_import():
     form = StaffImportForm()
     result = problems = error = None
@@ -113,7 +110,7 @@ def staff_import():
 
 
 @bp.get("/import/template.<fmt>")
-@role_required(*STAFF_EDITORS)
+@role_required(*Role.SERVICE_ADMINS)
 def staff_import_template(fmt: str):
     return table_download(fmt, importer.TEMPLATE_HEADER, importer.template_rows(), filename="staff-template",
                           sheet_title="Сотрудники")

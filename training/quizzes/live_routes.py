@@ -10,14 +10,13 @@ from flask import abort, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
 from training.quizzes import bp, live, services
 from training.quizzes.forms import LiveJoinForm, LiveSessionForm, LiveTeamForm
 from training.quizzes.models import LiveSession, LiveStatus, LiveTeam, Quiz
 from training.web import redirect_to, render_view, role_required, try_rule
-
-MANAGERS = services.MANAGERS
 
 
 def _int(value, default: int = -1) -> int:
@@ -85,7 +84,7 @@ def form_values(form: LiveSessionForm) -> dict:
 
 
 @bp.route("/<int:quiz_id>/live/new", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def live_new(quiz_id: int):
     quiz = db.get_or_404(Quiz, quiz_id)
     if not services.can_manage_quiz(current_user, quiz):

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from training.accounts.models import User, normalise_email
+from training.accounts.models import Role, User, normalise_email
 from training.db import utcnow
 from training.errors import DomainError
 from training.extensions import db
@@ -44,10 +44,8 @@ from training.tabular import table_download
 from training.templating import NavItem, add_nav_item
 from training.web import redirect_to, render_view, role_required
 
-MANAGERS = services.MANAGERS
-
 add_nav_item(NavItem("quizzes.index", "Тесты", "star", on_phone=False, order=15))
-add_nav_item(NavItem("quizzes.manage", "Банк вопросов", "chart", roles=MANAGERS, on_phone=False, order=25))
+add_nav_item(NavItem("quizzes.manage", "Банк вопросов", "chart", roles=Role.TEACHING, on_phone=False, order=25))
 
 
 @bp.app_template_filter("qtext")
@@ -273,7 +271,7 @@ def result(attempt_id: int):
 # --- staff: banks and questions -----------------------------------------------------------------------------
 
 @bp.get("/manage")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def manage():
     from training.courses.models import Block, Course
 
@@ -287,7 +285,7 @@ def manage():
 
 
 @bp.post("/new")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def custom_new():
     form = CustomQuizForm()
     if not form.validate_on_submit():
@@ -299,7 +297,7 @@ def custom_new():
 
 
 @bp.get("/bank/<int:block_id>")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def bank_view(block_id: int):
     block = _block_or_404(block_id)
     categories = bank.categories(block)
@@ -310,7 +308,7 @@ def bank_view(block_id: int):
 
 
 @bp.post("/bank/<int:block_id>/quiz")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def quiz_create(block_id: int):
     block = _block_or_404(block_id)
     if block is None:
@@ -367,7 +365,7 @@ def _question_form_view(block, block_id: int, qtype: str, question: Question | N
 
 
 @bp.route("/bank/<int:block_id>/new/<qtype>", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def question_new(block_id: int, qtype: str):
     block = _block_or_404(block_id)
     if qtype not in set(QuestionType):
@@ -376,7 +374,7 @@ def question_new(block_id: int, qtype: str):
 
 
 @bp.route("/questions/<int:bank_question_id>/edit", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def question_edit(bank_question_id: int):
     question = _question_or_404(bank_question_id)
     block = _block_or_404(question.block_id or 0)
@@ -384,7 +382,7 @@ def question_edit(bank_question_id: int):
 
 
 @bp.get("/questions/<int:bank_question_id>")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def question_preview(bank_question_id: int):
     question = _question_or_404(bank_question_id)
     return render_view("quizzes/question_preview.html", None, question=question, version=question.current,
@@ -393,7 +391,7 @@ def question_preview(bank_question_id: int):
 
 
 @bp.post("/questions/<int:bank_question_id>/hide")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def question_hide(bank_question_id: int):
     question = _question_or_404(bank_question_id)
     bank.set_hidden(question, not question.is_hidden, current_user)
@@ -404,7 +402,7 @@ def question_hide(bank_question_id: int):
 
 
 @bp.route("/bank/<int:block_id>/import", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def bank_import(block_id: int):
     block = _block_or_404(block_id)
     form = GiftUploadForm()
@@ -425,7 +423,7 @@ def bank_import(block_id: int):
 
 
 @bp.get("/bank/<int:block_id>/export.gift")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def bank_export(block_id: int):
     block = _block_or_404(block_id)
     response = make_response(bank.export_block_bank(block).encode("utf-8"))
@@ -468,7 +466,7 @@ def _fill_settings(form: QuizSettingsForm, source) -> None:
 
 
 @bp.route("/<int:quiz_id>/settings", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def settings(quiz_id: int):
     quiz = _managed_quiz_or_404(quiz_id)
     block = quiz.block
@@ -523,7 +521,7 @@ def _override_form(quiz: Quiz) -> OverrideForm:
 
 
 @bp.route("/<int:quiz_id>/overrides", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def overrides(quiz_id: int):
     quiz = _managed_quiz_or_404(quiz_id)
     form = _override_form(quiz)
@@ -560,7 +558,7 @@ def overrides(quiz_id: int):
 
 
 @bp.post("/overrides/<int:override_id>/delete")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def override_delete(override_id: int):
     override = db.get_or_404(QuizOverride, override_id)
     quiz = _managed_quiz_or_404(override.quiz_id)
@@ -570,7 +568,7 @@ def override_delete(override_id: int):
 
 
 @bp.get("/<int:quiz_id>/results")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def results(quiz_id: int):
     quiz = _managed_quiz_or_404(quiz_id)
     rows = services.results(current_user, quiz)
@@ -581,7 +579,7 @@ def results(quiz_id: int):
 
 
 @bp.get("/<int:quiz_id>/results.<fmt>")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def results_export(quiz_id: int, fmt: str):
     quiz = _managed_quiz_or_404(quiz_id)
     rows = services.results_rows(quiz, services.results(current_user, quiz))
@@ -591,7 +589,7 @@ def results_export(quiz_id: int, fmt: str):
 
 
 @bp.get("/<int:quiz_id>/statistics")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def statistics(quiz_id: int):
     quiz = _managed_quiz_or_404(quiz_id)
     return render_view("quizzes/statistics.html", None, quiz=quiz, stats=stats.quiz_statistics(quiz),
@@ -601,13 +599,13 @@ def statistics(quiz_id: int):
 # --- staff: manual grading ----------------------------------------------------------------------------------
 
 @bp.get("/grading")
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def grading_queue():
     return render_view("quizzes/grading_queue.html", None, slots=services.grading_queue(current_user))
 
 
 @bp.route("/grading/<int:slot_id>", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*Role.TEACHING)
 def grade(slot_id: int):
     slot = db.get_or_404(AttemptSlot, slot_id)
     if not services.can_review(current_user, slot.attempt) or slot.version.type != QuestionType.ESSAY:

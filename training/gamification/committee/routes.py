@@ -1,0 +1,68 @@
+"""The Комитет клиентоцентричности (/team/committee): members appointed by HR."""
+from __future__ import annotations
+
+from flask import flash, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from training.accounts.models import Role, User
+from training.errors import DomainError
+from training.extensions import db
+from training.gamification.committee import bp
+from training.gamification.committee import services as committee
+from training.gamification.committee.forms import CommitteeForm
+from training.gamification.committee.models import CommitteeMember
+from training.web import redirect_to, render_view, role_required
+
+
+def _committee_page(form: CommitteeForm, *, status: int = 200, error: str | None = None):
+    service_id = current_user.regional_service_id
+    return render_view("gamification/committee/index.html", None, status=status, form=form, error=error,
+                       members=committee.members(service_id),
+                       can_appoint=committee.can_appoint(current_user, service_id))
+
+
+def _committee_form(formdata=None) -> CommitteeForm:
+    form = CommitteeForm(formdata=formdata)
+    staff = db.session.scalars(select(User).where(User.is_active,
+                                                  User.regional_service_id == current_user.regional_service_id)
+                               .order_by(User.full_name))
+    form.user_id.choices = [(0, "—")] + [(u.id, u.full_name) for u in staff]
+    return form
+
+
+@bp.get("/committee")
+@login_required
+def index():
+    return _committee_page(_committee_form())
+
+
+@bp.post("/committee")
+@role_required(Role.HR, Role.ADMIN)
+def add():
+    form = _committee_form(formdata=request.form)
+    if not form.validate():
+        return _committee_page(form, status=422)
+    user = db.session.get(User, form.user_id.data)
+    try:
+        if user is None or current_user.regional_service_id is None:
+            raise DomainError("Сотрудник не найден.")
+        committee.add_member(current_user, current_user.regional_service_id, user, is_chair=form.is_chair.data)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status_code == 403:
+            raise
+        return _committee_page(form, status=422, error=exc.message)
+    db.session.commit()
+    flash(f"{user.full_name} — в комитете.", "success")
+    return redirect_to("committee.index")
+
+
+@bp.post("/committee/<int:committee_member_id>/remove")
+@role_required(Role.HR, Role.ADMIN)
+def remove(committee_member_id: int):
+    member = db.get_or_404(CommitteeMember, committee_member_id)
+    committee.remove_member(current_user, member)
+    db.session.commit()
+    flash("Состав комитета обновлён.", "success")
+    return redirect_to("committee.index")

@@ -1,0 +1,137 @@
+"""Peer ratings (/team/ratings): the deck of colleagues, «как меня видят», the aspects HR configures.
+Anonymity: rated ids travel in the POST body, never in the URL, and nothing here logs who rated whom."""
+from __future__ import annotations
+
+from flask import abort, flash, request, url_for
+from flask_login import current_user, login_required
+
+from training.accounts.models import Role, User
+from training.errors import DomainError
+from training.extensions import db
+from training.gamification.ratings import bp
+from training.gamification.ratings import services as ratings
+from training.gamification.ratings.forms import AspectForm, RatingForm
+from training.gamification.ratings.models import RatingAspect
+from training.gamification.routes import _int
+from training.web import redirect_to, render_view, role_required
+
+
+def _card_context(offset: int, *, error: str | None = None, saved: bool = False) -> dict:
+    cards = ratings.deck(current_user)
+    offset = max(0, offset)
+    card = cards[offset] if offset < len(cards) else None
+    return {"card": card, "offset": offset, "remaining": max(0, len(cards) - offset), "total": len(cards),
+            "aspects": ratings.aspects_for(current_user.regional_service_id),
+            "error": error, "saved": saved, "interval_days": ratings.interval_days()}
+
+
+@bp.get("/ratings")
+@login_required
+def deck():
+    return render_view("gamification/ratings/deck.html", "card", **_card_context(_int(request.args.get("skip"))))
+
+
+@bp.post("/ratings")
+@login_required
+def rate():
+    offset = _int(request.form.get("skip"))
+    if request.form.get("action") == "skip":
+        if request.headers.get("HX-Request"):
+            return render_view("gamification/ratings/deck.html", "card", **_card_context(offset + 1))
+        return redirect_to(url_for("ratings.deck", skip=offset + 1))
+    form = RatingForm()
+    if not form.validate_on_submit():
+        return render_view("gamification/ratings/deck.html", "card", status=422,
+                           **_card_context(offset, error="Карточка устарела: обновите страницу."))
+    rated = db.session.get(User, form.rated_id.data)
+    scores = {aspect.id: _int(request.form.get(f"aspect-{aspect.id}"))
+              for aspect in ratings.aspects_for(current_user.regional_service_id)}
+    try:
+        if rated is None:
+            raise DomainError("Коллега не найден.")
+        ratings.submit_rating(current_user, rated, scores)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_view("gamification/ratings/deck.html", "card", status=422,
+                           **_card_context(offset, error=exc.message))
+    db.session.commit()
+    if request.headers.get("HX-Request"):
+        # the rated colleague left the deck, so the same offset shows the next card
+        return render_view("gamification/ratings/deck.html", "card", **_card_context(offset, saved=True))
+    flash("Оценка сохранена анонимно.", "success")
+    return redirect_to(url_for("ratings.deck", skip=offset))
+
+
+@bp.get("/ratings/me")
+@login_required
+def me():
+    return render_view("gamification/ratings/me.html", None, seen=ratings.how_seen(current_user))
+
+
+def _aspect_page(form: AspectForm, *, status: int = 200, error: str | None = None):
+    service_id = current_user.regional_service_id
+    own = ratings.has_own_aspects(service_id)
+    return render_view("gamification/ratings/aspects.html", None, status=status, form=form, error=error, own=own,
+                       aspects=ratings.all_aspects(service_id),
+                       can_edit=own or current_user.has_role(Role.ADMIN))
+
+
+@bp.route("/ratings/aspects", methods=["GET", "POST"])
+@role_required(Role.HR, Role.ADMIN)
+def aspects():
+    form = AspectForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _aspect_page(form, status=422)
+        service_id = current_user.regional_service_id
+        owner = service_id if ratings.has_own_aspects(service_id) else None
+        try:
+            ratings.save_aspect(current_user, None, service_id=owner, code=form.code.data, name=form.name.data,
+                                description=form.description.data or "", is_active=form.is_active.data,
+                                sort_order=form.sort_order.data or 0)
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status_code == 403:
+                raise
+            return _aspect_page(form, status=422, error=exc.message)
+        db.session.commit()
+        flash("Аспект добавлен.", "success")
+        return redirect_to("ratings.aspects")
+    return _aspect_page(form)
+
+
+@bp.post("/ratings/aspects/customise")
+@role_required(Role.HR, Role.ADMIN)
+def aspects_customise():
+    if current_user.regional_service_id is None:
+        raise DomainError("У вашей учётной записи не указана служба занятости.")
+    created = ratings.customise_aspects(current_user, current_user.regional_service_id)
+    db.session.commit()
+    if created:
+        flash("Теперь у службы свой набор аспектов: его можно менять.", "success")
+    return redirect_to("ratings.aspects")
+
+
+@bp.route("/ratings/aspects/<int:rating_aspect_id>", methods=["GET", "POST"])
+@role_required(Role.HR, Role.ADMIN)
+def aspect_edit(rating_aspect_id: int):
+    aspect = db.get_or_404(RatingAspect, rating_aspect_id)
+    if not ratings.can_configure(current_user, aspect.regional_service_id) or \
+            (aspect.regional_service_id is None and not current_user.has_role(Role.ADMIN)):
+        abort(403, "Общий набор аспектов меняет администратор; настройте собственный набор службы.")
+    form = AspectForm(obj=aspect)
+    error = None
+    if form.validate_on_submit():
+        try:
+            ratings.save_aspect(current_user, aspect, service_id=aspect.regional_service_id, code=form.code.data,
+                                name=form.name.data, description=form.description.data or "",
+                                is_active=form.is_active.data, sort_order=form.sort_order.data or 0)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash("Аспект сохранён.", "success")
+            return redirect_to("ratings.aspects")
+    return render_view("gamification/ratings/aspect_edit.html", None, status=422 if form.is_submitted() else 200,
+                       form=form, aspect=aspect, error=error)
