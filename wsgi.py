@@ -4,7 +4,7 @@ The ``training`` package never imports ``seeds``: seed data is wired in here."""
 import click
 from flask.cli import AppGroup
 
-from training import create_app
+from training.app import create_app
 from training.extensions import db
 
 app = create_app()

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from training import create_app  # noqa: E402
+from training.app import create_app  # noqa: E402
 from training.config import TestingConfig  # noqa: E402
 from training.extensions import db  # noqa: E402
 

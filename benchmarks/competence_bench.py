@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from training import create_app  # noqa: E402
+from training.app import create_app  # noqa: E402
 from training.config import TestingConfig  # noqa: E402
 from training.extensions import db  # noqa: E402
 
@@ -39,6 +39,8 @@ def _ids(result) -> list[int]:
 
 def _seed(staff: int, per_centre: int, seed: int) -> tuple[int, int]:
     from training.accounts.models import Role, User
+    from training.competence import services as competence
+    from training.competence.models import PeerEvidenceSum
     from training.courses.models import (
         Block,
         BlockProgress,
@@ -54,16 +56,9 @@ def _seed(staff: int, per_centre: int, seed: int) -> tuple[int, int]:
     from training.gamification.ratings.models import PeerRatingPair
     from training.gamification.recognition.models import ThanksNote
     from training.gamification.stress.models import StressMeasure, StressMonth
-    from training.metrics import competence, iqs
-    from training.metrics.models import (
-        ClientAspectScore,
-        ClientFeedback,
-        FollowUpTask,
-        IqsAssessment,
-        IqsCategory,
-        IqsItem,
-        PeerEvidenceSum,
-    )
+    from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, FollowUpTask
+    from training.metrics.operations import iqs
+    from training.metrics.operations.models import IqsAssessment, IqsCategory, IqsItem
     from training.org.models import Centre, Department, Region, RegionalService
     from training.quizzes.models import Attempt, Quiz
 
@@ -227,7 +222,8 @@ def _seed(staff: int, per_centre: int, seed: int) -> tuple[int, int]:
 
 def run(database_url: str, staff: int, per_centre: int, rounds: int) -> tuple[dict[str, float], dict[str, int]]:
     from training.accounts.models import User
-    from training.metrics import competence, ranking
+    from training.competence import ranking
+    from training.competence import services as competence
 
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
     results: dict[str, float] = {}

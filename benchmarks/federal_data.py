@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import JSON, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from training import create_app  # noqa: E402
+from training.app import create_app  # noqa: E402
 from training.config import TestingConfig  # noqa: E402
 from training.extensions import db  # noqa: E402
 
@@ -457,8 +457,8 @@ class Generator:
     # --- client feedback, follow-ups, IQS, operational reports, index snapshots ------------------------------
 
     def metrics(self) -> None:
+        from training.metrics.feedback.aspects import aspects_for
         from training.metrics.periods import MONTH, WEEK, period_of
-        from training.metrics.services import aspects_for
 
         rnd, w = self.rnd, self.l
         touchpoints = [row[0] for row in db.session.execute(text("SELECT id FROM touchpoints ORDER BY sort_order, id"))]

@@ -32,15 +32,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from training import create_app  # noqa: E402
+from training.app import create_app  # noqa: E402
 from training.config import TestingConfig  # noqa: E402
 from training.extensions import db  # noqa: E402
 
 
 def run(database_url: str, months: int, sample: int, skip_discover: bool, profile: str | None,
         restale: bool) -> None:
-    from training.metrics import competence, snapshots
-    from training.metrics.models import IndexSnapshot
+    from training.competence import services as competence
+    from training.metrics.centre_index import snapshots
+    from training.metrics.centre_index.models import IndexSnapshot
     from training.metrics.periods import Period
 
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)

@@ -142,14 +142,14 @@ def line(method: str, path: str, headers: dict[str, str] | None = None, body: st
 
 def fixture(database_url: str) -> dict:
     """Who signs in and what they open, read from the generated database."""
-    from training import create_app
     from training.accounts.models import User, UserRole
+    from training.app import create_app
     from training.certificates.models import Certificate
     from training.config import TestingConfig
     from training.courses.models import Block
     from training.extensions import db
     from training.gamification.contests.models import Contest
-    from training.metrics.models import FeedbackLink
+    from training.metrics.feedback.models import FeedbackLink
     from training.org.models import Centre
     from training.quizzes.models import Quiz
 

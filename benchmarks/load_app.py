@@ -9,7 +9,7 @@ environment), with two changes a load test on one machine needs, both stated in 
     DATABASE_URL=… SECRET_KEY=… gunicorn -w 2 --threads 4 benchmarks.load_app:app"""
 import os
 
-from training import create_app
+from training.app import create_app
 from training.config import ProductionConfig
 
 UNLIMITED = "1000000 per minute"

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from training.accounts.models import Role, User
 from training.accounts.passwords import hash_password
+from training.accounts.staff.importer import TEMPLATE_HEADER, import_staff
 from training.extensions import db
-from training.org.importer import TEMPLATE_HEADER, import_staff
 from training.org.models import Region, RegionalService
 from training.tabular import csv_bytes
 

@@ -47,14 +47,14 @@ def library_reference_lists() -> int:
 
 @step("точки контакта")
 def touchpoints() -> int:
-    from training.metrics.services import seed_touchpoints
+    from training.metrics.feedback.aspects import seed_touchpoints
 
     return seed_touchpoints()
 
 
 @step("категории проверки качества (IQS)")
 def iqs_categories() -> int:
-    from training.metrics.iqs import seed_categories
+    from training.metrics.operations.iqs import seed_categories
 
     return seed_categories()
 

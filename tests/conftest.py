@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 import training.models  # noqa: F401  (every mapper registered before test modules import models)
 from tests import factories
-from training import create_app
+from training.app import create_app
 from training.config import TestingConfig
 from training.extensions import db
 

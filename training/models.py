@@ -12,7 +12,7 @@ import training.gamification.recognition.models  # noqa: F401
 import training.gamification.stress.models  # noqa: F401
 import training.jobs  # noqa: F401
 import training.materials.models  # noqa: F401
-import training.metrics.models  # noqa: F401
+import training.metrics.feedback.models
 import training.notifications.models  # noqa: F401
 import training.org.models  # noqa: F401
 import training.quizzes.models  # noqa: F401

@@ -109,8 +109,8 @@ def register(app: Flask) -> None:
         return {"current_endpoint": request.endpoint or "", "app_name": app.config["APP_NAME"]}
 
     add_nav_item(NavItem("home.index", "Главная", "home", order=0))
-    add_nav_item(NavItem("org.staff", "Сотрудники", "people", roles=("admin", "hr", "manager"), on_phone=False,
+    add_nav_item(NavItem("staff.index", "Сотрудники", "people", roles=("admin", "hr", "manager"), on_phone=False,
                          order=80))
-    add_nav_item(NavItem("org.staff_import", "Импорт", "upload", roles=("admin", "hr"), on_phone=False, order=85))
+    add_nav_item(NavItem("staff.import_staff", "Импорт", "upload", roles=("admin", "hr"), on_phone=False, order=85))
     add_nav_item(NavItem("audit.index", "Журнал", "log", roles=("admin",), on_phone=False, order=90))
     add_nav_item(NavItem("accounts.profile", "Профиль", "person", order=100))

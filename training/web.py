@@ -6,11 +6,23 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, has_request_context, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
-from training.extensions import htmx
+from training.errors import DomainError
+from training.extensions import db, htmx
+from training.metrics.periods import local_today
 
 
 def render_view(template: str, block: str | None = None, /, status: int = 200, **ctx: Any):
@@ -118,3 +130,17 @@ def try_rule(action: Callable[[], Any]) -> tuple[Any, str | None]:
         if exc.status_code == 403:
             raise
         return None, exc.message
+
+
+def _withdraw_weights(row, withdraw, page: str):
+    """Withdraw a future weight set (the index's or the competence scores') and go back to its page."""
+    service_id = row.regional_service_id
+    try:
+        withdraw(current_user, row, today=local_today())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash("Набор весов отозван.", "success")
+    return redirect_to(url_for(page, service_id=service_id))

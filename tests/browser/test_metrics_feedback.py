@@ -23,8 +23,10 @@ def _sign_in(browser, live_server, user):
 
 
 def test_client_feedback_follow_up_and_centre_pulse_on_a_phone(phone, browser, live_server, live_app):
-    from training.metrics import feedback, iqs, services
-    from training.metrics.models import Touchpoint
+    from training.metrics.feedback import aspects as services
+    from training.metrics.feedback import services as feedback
+    from training.metrics.feedback.models import Touchpoint
+    from training.metrics.operations import iqs
 
     org = make_org()
     services.seed_touchpoints()
@@ -82,7 +84,9 @@ def test_client_feedback_follow_up_and_centre_pulse_on_a_phone(phone, browser, l
 
 def test_metrics_pages_have_no_serious_accessibility_violations(browser, live_server, live_app):
     from tests.browser.test_accessibility import _violations
-    from training.metrics import feedback, iqs, services
+    from training.metrics.feedback import aspects as services
+    from training.metrics.feedback import services as feedback
+    from training.metrics.operations import iqs
 
     org = make_org()
     services.seed_touchpoints()

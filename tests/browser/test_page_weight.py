@@ -48,9 +48,9 @@ def test_phone_pages_stay_under_100_kb_and_pass_axe(browser, live_server, live_a
     from training.courses.models import Course, Enrolment
     from training.gamification.contests import codes
     from training.gamification.contests import services as recognition
-    from training.metrics import feedback
-    from training.metrics import services as metrics
-    from training.metrics.models import Touchpoint
+    from training.metrics.feedback import aspects as metrics
+    from training.metrics.feedback import services as feedback
+    from training.metrics.feedback.models import Touchpoint
     from training.quizzes import services as quizzes
     from training.quizzes.models import Quiz
 

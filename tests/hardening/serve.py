@@ -10,7 +10,7 @@ import os
 
 
 def create():
-    from training import create_app
+    from training.app import create_app
     from training.config import TestingConfig
 
     overrides = {"SQLALCHEMY_DATABASE_URI": os.environ["HARDENING_DATABASE_URL"], "RATELIMIT_ENABLED": False,

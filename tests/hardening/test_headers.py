@@ -224,7 +224,7 @@ def _assert_limited_per_device_and_address(app, url, limits, cookie: str, device
 
 
 def test_client_feedback_is_rate_limited_per_device_and_per_address(world_app, world):
-    from training.metrics.public import _per_address, _per_device
+    from training.metrics.feedback.client_routes import _per_address, _per_device
 
     _assert_limited_per_device_and_address(
         world_app.app, f"/f/{world.arguments['token']}", (_per_device, _per_address), "fb_device",

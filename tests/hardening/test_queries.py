@@ -252,7 +252,7 @@ def add_stress_items(ids: Ids, n: int) -> list[str]:
 def add_feedback(ids: Ids, n: int, *, new_centres: bool = False) -> list[str]:
     """Low scores with a request to be contacted (so each opens a follow-up task), about different people
     (of different centres with ``new_centres``: the task list shows the centre)."""
-    from training.metrics import feedback
+    from training.metrics.feedback import services as feedback
 
     shown = []
     for _ in range(n):
@@ -270,7 +270,7 @@ def add_follow_ups(ids: Ids, n: int) -> list[str]:
 
 
 def add_iqs(ids: Ids, n: int) -> list[str]:
-    from training.metrics import iqs
+    from training.metrics.operations import iqs
 
     manager = ids.user("manager")
     marks = {c.id: True for c in iqs.active_categories()}
@@ -284,7 +284,8 @@ def add_iqs(ids: Ids, n: int) -> list[str]:
 
 
 def add_centres(ids: Ids, n: int) -> list[str]:
-    from training.metrics import feedback, snapshots
+    from training.metrics.centre_index import snapshots
+    from training.metrics.feedback import services as feedback
 
     names = []
     for _ in range(n):

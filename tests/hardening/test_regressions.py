@@ -65,7 +65,7 @@ def test_a_client_vote_link_with_a_non_ascii_signature_is_not_found(world_app, w
 
 def test_a_csv_with_an_endless_field_is_refused_with_its_line(world_app, world):
     """An unclosed quote makes the csv module read past its field limit: _csv.Error became a 500."""
-    from training.org.importer import TEMPLATE_HEADER
+    from training.accounts.staff.importer import TEMPLATE_HEADER
 
     data = (";".join(TEMPLATE_HEADER) + "\r\n" + '52;"' + "x" * 200_000 + "\r\n").encode()
     response = world_app.client("hr").post("/org/import", data={"file": (io.BytesIO(data), "staff.csv",
@@ -92,7 +92,7 @@ def test_a_date_filter_at_the_ends_of_the_calendar_answers(world_app, who, url, 
 @pytest.mark.postgres
 def test_a_value_postgresql_cannot_hold_is_refused_without_changes(pg_url):
     """A form without a range on an integer column: PostgreSQL's DataError (integer out of range) was a 500."""
-    from training.metrics.models import IqsCategory
+    from training.metrics.operations.models import IqsCategory
 
     app = make_test_app(SQLALCHEMY_DATABASE_URI=pg_url)
     with app.app_context():

@@ -212,7 +212,7 @@ def test_duplicate_checkpoint_scores_leave_one(servers_ctx):
 
 
 def _staff_file(world, service_name: str) -> bytes:
-    from training.org.importer import TEMPLATE_HEADER
+    from training.accounts.staff.importer import TEMPLATE_HEADER
 
     rows = [["52", "Нижегородская область", service_name, centre, department, "фронт-офис", number, name,
              "Ведущий инспектор", email, "01.09.2019", "сотрудник"]

@@ -2,55 +2,60 @@ from datetime import date, timedelta
 
 from tests.core.access import PUBLIC, SIGNED_IN
 from training.accounts.models import Role
+from training.competence import weights as competence_weights
 from training.extensions import db
 
 SUPERVISORS = {Role.ADMIN, Role.HR, Role.MANAGER}
 ORGANISERS = {Role.ADMIN, Role.HR}
 
 ACCESS = {
-    "metrics.index": SIGNED_IN,
-    "metrics.pulse_organisation": {Role.ADMIN},
-    "metrics.pulse_service": ORGANISERS,
-    "metrics.pulse_centre": SUPERVISORS,
-    "metrics.pulse_department": SUPERVISORS,
-    "metrics.pulse_employee": SUPERVISORS,
-    "metrics.pulse_me": SIGNED_IN,
-    "metrics.compare": SUPERVISORS,
-    "metrics.training_effect_view": SUPERVISORS,
-    "metrics.course_dashboard": SUPERVISORS,
-    "metrics.qr": SUPERVISORS,
-    "metrics.qr_pdf": SUPERVISORS,
-    "metrics.feedback_list": SUPERVISORS,
-    "metrics.followups": SUPERVISORS,
-    "metrics.followup_detail": SUPERVISORS,
-    "metrics.followup_delete_contact": SUPERVISORS,
-    "metrics.operational_import": SUPERVISORS,
-    "metrics.operational_template": SUPERVISORS,
-    "metrics.operational_list": SUPERVISORS,
-    "metrics.iqs_list": SUPERVISORS,
-    "metrics.iqs_mine": SIGNED_IN,
-    "metrics.iqs_new": SUPERVISORS,
-    "metrics.iqs_detail": SIGNED_IN,
-    "metrics.iqs_categories": ORGANISERS,
-    "metrics.iqs_category_edit": ORGANISERS,
-    "metrics.weights": ORGANISERS,
-    "metrics.weight_withdraw": ORGANISERS,
-    "metrics.reports": SUPERVISORS,
-    "metrics.report_download": SUPERVISORS,
-    "metrics.competence_me": SIGNED_IN,
-    "metrics.competence_employee": SUPERVISORS,
-    "metrics.competence_ranking": SUPERVISORS,
-    "metrics.competence_export": SUPERVISORS,
-    "metrics.competence_weights": ORGANISERS,
-    "metrics.competence_weight_withdraw": ORGANISERS,
+    "dashboards.index": SIGNED_IN,
+    "dashboards.pulse_organisation": {Role.ADMIN},
+    "dashboards.pulse_service": ORGANISERS,
+    "dashboards.pulse_centre": SUPERVISORS,
+    "dashboards.pulse_department": SUPERVISORS,
+    "dashboards.pulse_employee": SUPERVISORS,
+    "dashboards.pulse_me": SIGNED_IN,
+    "dashboards.compare": SUPERVISORS,
+    "dashboards.training_effect_view": SUPERVISORS,
+    "dashboards.course_dashboard": SUPERVISORS,
+    "feedback.qr": SUPERVISORS,
+    "feedback.qr_pdf": SUPERVISORS,
+    "feedback.index": SUPERVISORS,
+    "feedback.followups": SUPERVISORS,
+    "feedback.followup_detail": SUPERVISORS,
+    "feedback.followup_delete_contact": SUPERVISORS,
+    "operations.operational_import": SUPERVISORS,
+    "operations.operational_template": SUPERVISORS,
+    "operations.operational_list": SUPERVISORS,
+    "operations.iqs_list": SUPERVISORS,
+    "operations.iqs_mine": SIGNED_IN,
+    "operations.iqs_new": SUPERVISORS,
+    "operations.iqs_detail": SIGNED_IN,
+    "operations.iqs_categories": ORGANISERS,
+    "operations.iqs_category_edit": ORGANISERS,
+    "centre_index.weights": ORGANISERS,
+    "centre_index.weight_withdraw": ORGANISERS,
+    "dashboards.reports": SUPERVISORS,
+    "dashboards.report_download": SUPERVISORS,
+    "competence.me": SIGNED_IN,
+    "competence.employee": SUPERVISORS,
+    "competence.ranking": SUPERVISORS,
+    "competence.export": SUPERVISORS,
+    "competence.weights": ORGANISERS,
+    "competence.weight_withdraw": ORGANISERS,
     "client_feedback.form": PUBLIC,
     "client_feedback.thanks": PUBLIC,
 }
 
 
 def url_arguments(ctx):
-    from training.metrics import competence, feedback, iqs, services
-    from training.metrics.models import CompetenceWeightSet, IndexWeightSet
+    from training.competence import services as competence
+    from training.competence.models import CompetenceWeightSet
+    from training.metrics.centre_index.models import IndexWeightSet
+    from training.metrics.feedback import aspects as services
+    from training.metrics.feedback import services as feedback
+    from training.metrics.operations import iqs
 
     org, users = ctx["org"], ctx["users"]
     services.seed_touchpoints()
@@ -68,7 +73,7 @@ def url_arguments(ctx):
     db.session.add(weight_set)
     competence_set = CompetenceWeightSet(regional_service_id=org.service.id,
                                          effective_from=date.today() + timedelta(days=60),
-                                         weights=dict(competence.DEFAULT_WEIGHTS.weights))
+                                         weights=dict(competence_weights.DEFAULT_WEIGHTS.weights))
     db.session.add(competence_set)
     db.session.commit()
     competence.recompute_month(competence.month_of(date.today()))

@@ -4,7 +4,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from training.extensions import db
-from training.metrics import feedback, iqs, services, snapshots
+from training.metrics.centre_index import snapshots
+from training.metrics.feedback import aspects as services
+from training.metrics.feedback import services as feedback
+from training.metrics.operations import iqs
 
 
 def seed_reference() -> None:

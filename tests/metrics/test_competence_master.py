@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 from tests.factories import make_user
 from tests.metrics.test_competence_scores import excellent_evidence, months_ago, score, this_month
 from training.accounts.models import Role
+from training.competence import services as competence
+from training.competence import titles
+from training.competence.models import CompetenceScore, CompetenceTitle
 from training.extensions import db
-from training.metrics import competence
-from training.metrics.models import CompetenceScore, CompetenceTitle
 
 
 def _closing(person, month, overall=85.0, communicative=88.0, proactive=80.0, qualifying=True) -> None:
@@ -40,14 +41,14 @@ def test_the_title_needs_three_qualifying_closings_in_a_row(app, org):
     lopsided = make_user(department=org.front_a, full_name="Только Общение")
     for month in (first, second):
         _closing(steady, month)
-    assert competence.grant_master_titles(second) == []  # two closings are not a streak
+    assert titles.grant_master_titles(second) == []  # two closings are not a streak
     _closing(steady, third)
     _closing(broken, first)
     _closing(broken, second, overall=79.9, qualifying=False)
     _closing(broken, third)
     for month in (first, second, third):  # a high overall score does not hide a weak proactive block
         _closing(lopsided, month, overall=84.0, communicative=95.0, proactive=65.0, qualifying=False)
-    assert competence.grant_master_titles(third) == [steady.id]
+    assert titles.grant_master_titles(third) == [steady.id]
     db.session.commit()
     title = competence.title_of(steady.id)
     assert title.period_start == third.start and [m["month"] for m in title.months] == [first.key, second.key,
@@ -58,7 +59,7 @@ def test_the_title_needs_three_qualifying_closings_in_a_row(app, org):
     assert title.certificate_id == diplomas[0].id
     assert competence.title_of(broken.id) is None and competence.title_of(lopsided.id) is None
     # idempotent: running the closing again grants nothing twice
-    assert competence.grant_master_titles(third) == []
+    assert titles.grant_master_titles(third) == []
     db.session.commit()
     assert _badges(steady) == 1 and len(_diplomas(steady)) == 1
     assert db.session.scalar(select(func.count()).select_from(CompetenceTitle)) == 1
@@ -78,8 +79,8 @@ def test_the_title_from_real_evidence_after_the_third_closing(app, client, login
     assert row.is_qualifying, row.breakdown["master"]
     assert row.overall >= 80 and row.communicative >= 70 and row.proactive >= 70
     assert row.n_client >= 10 and row.n_peer >= 5 and row.peer_raters >= 3 and row.n_iqs == 3
-    assert competence.grant_master_titles(second) == []
-    from training.metrics.jobs import competence_closing
+    assert titles.grant_master_titles(second) == []
+    from training.competence.jobs import competence_closing
 
     outcome = competence_closing(this_month().start)  # closes last month (the third) and checks the title
     db.session.commit()

@@ -13,10 +13,11 @@ from tests.factories import make_org, make_user
 from tests.metrics.helpers import seed_reference
 from tests.metrics.test_competence_scores import count_queries, rate_by_clients, score, this_month
 from training.accounts.models import Role, User
+from training.competence import ranking
+from training.competence import services as competence
+from training.competence.models import CompetenceScore
 from training.db import utcnow
 from training.extensions import db
-from training.metrics import competence, ranking
-from training.metrics.models import CompetenceScore
 
 
 def _staff(org) -> dict[str, User]:

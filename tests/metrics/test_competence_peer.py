@@ -10,11 +10,12 @@ from sqlalchemy import func, inspect, select
 
 from tests.factories import make_org, make_user
 from tests.metrics.test_competence_scores import months_ago, score, this_month
+from training.competence import peer_evidence
+from training.competence import services as competence
+from training.competence.models import PeerEvidenceSum, PeerKeySalt, PeerRaterStat, PeerTopMark
 from training.extensions import db
 from training.gamification.ratings import services as ratings
 from training.gamification.ratings.models import PeerRatingTotal
-from training.metrics import competence
-from training.metrics.models import PeerEvidenceSum, PeerKeySalt, PeerRaterStat, PeerTopMark
 from training.metrics.periods import local_today
 from training.metrics.scales import normalise_per_rater
 
@@ -125,7 +126,7 @@ def test_nothing_links_a_rater_to_a_score_and_old_keys_are_erased(app, people):
     assert keys and all(len(k) == 64 and str(rater.id) != k for k in keys)
     assert db.session.scalar(select(func.count()).select_from(PeerTopMark)) == 5  # five top marks, as tokens
     # once the month has left every window, the keys, statistics and tokens go; the sums stay
-    removed = competence.purge_peer_keys(local_today() + timedelta(days=100))
+    removed = peer_evidence.purge_peer_keys(local_today() + timedelta(days=100))
     db.session.commit()
     assert removed == 5 + 5 + 1
     assert db.session.scalar(select(func.count()).select_from(PeerRaterStat)) == 0
@@ -201,7 +202,7 @@ def test_parallel_ratings_of_one_person_lose_nothing(pg_app):
     rows = db.session.scalars(select(PeerEvidenceSum).where(PeerEvidenceSum.rated_id == person_id)).all()
     assert {r.rating_count for r in rows} == {12}
     assert {r.raw_sum for r in rows} == {60}
-    from training.metrics.models import CompetenceScore
+    from training.competence.models import CompetenceScore
 
     row = db.session.scalar(select(CompetenceScore).where(CompetenceScore.user_id == person_id,
                                                           CompetenceScore.period_start == this_month().start))

@@ -10,8 +10,9 @@ from tests.factories import PASSWORD, make_org, make_user
 from tests.metrics.helpers import seed_reference
 from tests.metrics.test_competence_scores import rate_by_clients, this_month
 from training.accounts.models import Role
+from training.competence import services as competence
 from training.extensions import db
-from training.metrics import competence, iqs
+from training.metrics.operations import iqs
 from training.metrics.periods import local_today
 
 pytestmark = pytest.mark.browser

@@ -13,10 +13,14 @@ from sqlalchemy import event, select
 from tests.factories import make_course, make_user
 from tests.metrics.helpers import at, seed_reference
 from training.accounts.models import Role
+from training.competence import ranking
+from training.competence import services as competence
+from training.competence import weights as competence_weights
+from training.competence.models import CompetenceScore, CompetenceWeightSet
 from training.errors import DomainError
 from training.extensions import db
-from training.metrics import competence, feedback, iqs, ranking
-from training.metrics.models import CompetenceScore, CompetenceWeightSet
+from training.metrics.feedback import services as feedback
+from training.metrics.operations import iqs
 from training.metrics.periods import local_today
 from training.metrics.scales import weighted_index
 
@@ -81,7 +85,7 @@ def excellent_evidence(person, colleagues, day: date) -> None:
     from training.gamification.recognition.models import Badge, ThanksNote, UserBadge
     from training.gamification.recognition.services import badge_by_code
     from training.gamification.stress.models import StressMeasure, StressMonth
-    from training.metrics.models import FollowUpTask
+    from training.metrics.feedback.models import FollowUpTask
 
     moment = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
     seed_reference()
@@ -189,11 +193,11 @@ def test_weights_in_force_on_the_first_day_of_the_month_and_a_batch_keeps_the_pa
     person = make_user(department=org.front_a)
     earlier, later = months_ago(2), months_ago(1)
     rate_by_clients(person, 4, count=12, day=earlier.start + timedelta(days=9))
-    weights = {key: value * 100 for key, value in competence.DEFAULT_WEIGHTS.weights.items()}
+    weights = {key: value * 100 for key, value in competence_weights.DEFAULT_WEIGHTS.weights.items()}
     weights.update({"block:communicative": 90, "block:proactive": 10})
     with pytest.raises(DomainError, match="задним числом"):
-        competence.publish_weight_set(hr, org.service, later.start, weights, "ретро", today=later.start + timedelta(1))
-    row = competence.publish_weight_set(hr, org.service, later.start, weights, "Клиенты прежде всего",
+        competence_weights.publish_weight_set(hr, org.service, later.start, weights, "ретро", today=later.start + timedelta(1))
+    row = competence_weights.publish_weight_set(hr, org.service, later.start, weights, "Клиенты прежде всего",
                                         today=later.start - timedelta(days=5))
     db.session.commit()
     for month in (earlier, later):
@@ -217,9 +221,9 @@ def test_weights_in_force_on_the_first_day_of_the_month_and_a_batch_keeps_the_pa
     assert (score(person, earlier).overall, score(person, later).overall) == pytest.approx(before)
     # a set in force cannot be withdrawn; weights must cover the whole model
     with pytest.raises(DomainError, match="уже действует"):
-        competence.withdraw_weight_set(hr, row, today=local_today())
+        competence_weights.withdraw_weight_set(hr, row, today=local_today())
     with pytest.raises(DomainError, match="все веса"):
-        competence.publish_weight_set(hr, org.service, local_today() + timedelta(days=40),
+        competence_weights.publish_weight_set(hr, org.service, local_today() + timedelta(days=40),
                                       {"block:communicative": 1}, today=local_today())
 
 
@@ -228,9 +232,9 @@ def test_the_weights_form_publishes_a_set_and_refuses_a_past_date(app, client, l
     login(hr)
     page = client.get("/metrics/competence/weights")
     assert page.status_code == 200 and "Веса оценки компетенций" in page.get_data(as_text=True)
-    from training.metrics.forms import competence_weight_field
+    from training.competence.forms import competence_weight_field
 
-    data = {competence_weight_field(k): v * 100 for k, v in competence.DEFAULT_WEIGHTS.weights.items()}
+    data = {competence_weight_field(k): v * 100 for k, v in competence_weights.DEFAULT_WEIGHTS.weights.items()}
     data.update(service_id=org.service.id, label="Новый год", effective_from=(local_today() + timedelta(30)).isoformat())
     assert client.post("/metrics/competence/weights", data=data).status_code == 303
     assert db.session.scalar(select(CompetenceWeightSet.label)) == "Новый год"
@@ -296,7 +300,7 @@ def test_scores_are_refreshed_right_after_evidence_is_committed(app, client, org
     db.session.commit()
     row = score(person)
     assert row.is_stale and row.n_iqs == 0
-    from training.metrics.jobs import refresh_snapshots
+    from training.competence.jobs import refresh_snapshots
 
     assert "оценок компетенций: 1" in refresh_snapshots(local_today())
     db.session.commit()

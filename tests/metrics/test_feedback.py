@@ -12,8 +12,8 @@ from tests.metrics.helpers import at, seed_reference
 from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
-from training.metrics import feedback
-from training.metrics.models import (
+from training.metrics.feedback import services as feedback
+from training.metrics.feedback.models import (
     ClientAspectScore,
     ClientFeedback,
     ContactRequest,

@@ -10,8 +10,11 @@ from tests.metrics.helpers import answers, at, refresh, seed_reference
 from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
-from training.metrics import feedback, operational, services, snapshots
-from training.metrics.models import IndexSnapshot
+from training.metrics.centre_index import services, snapshots
+from training.metrics.centre_index import weights as index_weights
+from training.metrics.centre_index.models import IndexSnapshot
+from training.metrics.feedback import services as feedback
+from training.metrics.operations import services as operational
 from training.metrics.periods import MONTH, WEEK, Period, period_of
 from training.metrics.scales import DEFAULT_GROUP_WEIGHTS, centre_index
 from training.tabular import csv_bytes
@@ -85,7 +88,7 @@ def test_weights_in_force_cannot_be_withdrawn_but_future_ones_can(app, org):
     with pytest.raises(DomainError, match="уже действует"):
         services.withdraw_weight_set(hr, current, today=date(2026, 2, 1))
     services.withdraw_weight_set(hr, future, today=date(2026, 2, 1))
-    assert [r.effective_from for r in services.weight_set_rows(org.service.id)] == [date(2026, 1, 1)]
+    assert [r.effective_from for r in index_weights.weight_set_rows(org.service.id)] == [date(2026, 1, 1)]
     with pytest.raises(DomainError, match="уже опубликованы"):
         services.publish_weight_set(hr, org.service, date(2026, 1, 1), NEW_WEIGHTS, today=date(2026, 1, 1))
     other_hr = make_user(Role.HR, service=org.other_service)
@@ -100,7 +103,7 @@ def test_weights_form_publishes_a_set(app, client, login, org):
     data = {"service_id": org.service.id, "effective_from": "2099-01-01", "label": "Будущее",
             **{f"w_{k}": v for k, v in NEW_WEIGHTS.items()}}
     assert client.post("/metrics/weights", data=data).status_code == 303
-    assert [r.label for r in services.weight_set_rows(org.service.id)] == ["Будущее"]
+    assert [r.label for r in index_weights.weight_set_rows(org.service.id)] == ["Будущее"]
     data["effective_from"] = "2000-01-01"
     assert client.post("/metrics/weights", data=data).status_code == 422
 
@@ -233,8 +236,8 @@ def test_the_batched_recompute_gives_every_scope_the_figures_of_the_one_by_one_c
     """refresh_stale reads the data of many scopes with one grouped query per source; each snapshot it stores
     must equal what compute() gives for that scope alone — centres, departments, specialists, the region and the
     organisation, with answers, aspect marks, IQS checks and operational reports of different sizes."""
-    from training.metrics import iqs
-    from training.metrics.models import IqsCategory
+    from training.metrics.operations import iqs
+    from training.metrics.operations.models import IqsCategory
 
     seed_reference()
     hr = make_user(Role.HR, service=org.service)
@@ -293,8 +296,9 @@ def test_discover_on_postgresql(pg_app):
 def _discover_case(org):
     from sqlalchemy import delete
 
-    from training.metrics import iqs
-    from training.metrics.models import ClientFeedback, IqsAssessment, IqsCategory
+    from training.metrics.feedback.models import ClientFeedback
+    from training.metrics.operations import iqs
+    from training.metrics.operations.models import IqsAssessment, IqsCategory
 
     seed_reference()
     manager = make_user(Role.MANAGER, department=org.front_a)

@@ -13,8 +13,11 @@ from tests.metrics.helpers import answers, refresh, seed_reference
 from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
-from training.metrics import feedback, iqs, snapshots, training_effect
-from training.metrics.models import IqsCategory
+from training.metrics.centre_index import snapshots
+from training.metrics.dashboards import training_effect
+from training.metrics.feedback import services as feedback
+from training.metrics.operations import iqs
+from training.metrics.operations.models import IqsCategory
 from training.metrics.periods import MONTH, WEEK, period_of
 
 TODAY = date(2026, 3, 20)
@@ -139,7 +142,7 @@ def test_weekly_report_cli_and_job(app, runner, org, tmp_path):
 def test_recompute_cli_builds_snapshots_from_existing_data(app, runner, org):
     seed_reference()
     answers(feedback.link_for(org.centre_a), date(2026, 3, 10), 2, recommend=9)
-    from training.metrics.models import IndexSnapshot
+    from training.metrics.centre_index.models import IndexSnapshot
 
     db.session.execute(IndexSnapshot.__table__.delete())
     db.session.commit()

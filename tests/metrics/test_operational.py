@@ -13,8 +13,8 @@ from training.accounts.models import Role
 from training.audit.models import AuditEntry
 from training.errors import DomainError
 from training.extensions import db
-from training.metrics import operational
-from training.metrics.models import OperationalReport
+from training.metrics.operations import services as operational
+from training.metrics.operations.models import OperationalReport
 from training.tabular import ImportRejected, csv_bytes
 
 TODAY = date(2026, 4, 15)

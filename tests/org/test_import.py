@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from tests.conftest import make_test_app
 from tests.factories import make_org, make_user
 from training.accounts.models import Role, User
+from training.accounts.staff.importer import TEMPLATE_HEADER, import_staff
 from training.audit.models import AuditEntry
 from training.extensions import db
-from training.org.importer import TEMPLATE_HEADER, import_staff
 from training.org.models import Centre, Department
 from training.tabular import ImportRejected, csv_bytes
 
@@ -211,7 +211,7 @@ def test_template_downloads_in_both_formats(client, org, login):
     assert csv_response.get_data().decode("utf-8-sig").startswith("Код региона;Субъект РФ;СЗН;ЦЗН")
     xlsx = client.get("/org/import/template.xlsx")
     assert xlsx.get_data()[:2] == b"PK"
-    from training.org.importer import parse_staff_file
+    from training.accounts.staff.importer import parse_staff_file
 
     assert len(parse_staff_file("t.xlsx", xlsx.get_data())) == 2  # the template itself is a valid file
     assert client.get("/org/import/template.pdf").status_code == 404

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, jsonify, make_response, request, se
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from training.accounts import scopes
 from training.accounts.models import Role
 from training.certificates import badges, bp, services
 from training.certificates.forms import IssueForm, ReissueForm, RevokeForm, SelectionForm, SignatoryForm
@@ -120,7 +121,7 @@ def due():
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = list(db.session.scalars(query.limit(300)).unique())
     cohorts = list(db.session.scalars(course_services.visible_cohorts(current_user)))
-    centres = org_services.visible_centres(current_user)
+    centres = scopes.visible_centres(current_user)
     departments = (org_services.departments_for_service(current_user.regional_service_id)
                    if not current_user.has_role(Role.ADMIN) else
                    [d for c in centres for d in c.departments])
@@ -195,7 +196,7 @@ def registry():
                           error_out=False)
     return render_view("certificates/registry.html", "registry_rows", listing=listing, filters=filters,
                        args=filters.as_args(), kinds=services.all_kinds(),
-                       centres=org_services.visible_centres(current_user), status_filters=services.STATUS_FILTERS,
+                       centres=scopes.visible_centres(current_user), status_filters=services.STATUS_FILTERS,
                        today=services.local_today(), form=SelectionForm())
 
 
@@ -236,7 +237,7 @@ def registry_zip():
 @bp.route("/settings", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def settings():
-    services_list = org_services.visible_services(current_user)
+    services_list = scopes.visible_services(current_user)
     chosen = _int_arg(request.args, "service_id") or (current_user.regional_service_id if not
                                                        current_user.has_role(Role.ADMIN) else None)
     service = next((s for s in services_list if s.id == chosen), services_list[0] if services_list else None)

@@ -34,7 +34,6 @@ from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.notifications.services import notify
 from training.org.models import RegionalService
-from training.signals import course_completed
 from training.templating import DISPLAY_TZ, ru_date
 from training.web import path_for
 
@@ -405,13 +404,6 @@ def issue_course_certificates(actor: User | None, enrolments: list[Enrolment]) -
     return created, skipped
 
 
-@course_completed.connect
-def _issue_automatically(learner, enrolment: Enrolment, **_) -> None:
-    """A cohort with automatic issue gets the certificate in the transaction that completes the course."""
-    if enrolment.cohort is not None and enrolment.cohort.is_auto_certificate:
-        issue_course_certificates(None, [enrolment])
-
-
 # --- revocation and reissue ---------------------------------------------------------------------------------
 
 def can_manage(user: User, certificate: Certificate) -> bool:
@@ -659,4 +651,3 @@ def counts_by_status(actor: User, today: date | None = None) -> dict[str, int]:
         counts[status] = db.session.scalar(select(func.count()).select_from(
             registry_query(actor, RegistryFilter(status=status), today).order_by(None).subquery())) or 0
     return counts
-

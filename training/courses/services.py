@@ -34,7 +34,7 @@ from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.notifications.services import notify
-from training.signals import block_completed, case_accepted, course_completed, quiz_passed
+from training.signals import block_completed, case_accepted, course_completed
 from training.web import path_for
 
 
@@ -276,17 +276,6 @@ def _complete_block_if_done(enrolment: Enrolment, block: Block, row: BlockProgre
                    "Поздравляем! Курс пройден полностью. Сертификат будет выдан кадровой службой.",
                    path_for("courses.index"), dedupe_key=f"course-completed:{enrolment.id}")
             course_completed.send(enrolment.user, enrolment=enrolment)
-
-
-@quiz_passed.connect
-def _on_quiz_passed(user, block_id: int, **_):
-    block = db.session.get(Block, block_id)
-    enrolment = enrolment_of(user, block.course) if block else None
-    if enrolment is not None and enrolment.cohort is not None:
-        try:
-            complete_stage(enrolment, block, Stage.QUIZ)
-        except DomainError:  # a sequential cohort's closed block: the quiz counts as practice only
-            pass
 
 
 @dataclass

@@ -1,6 +1,2 @@
-"""Measures: client feedback, operational data, IQS, the client-centricity index and the «Пульс» dashboards.
-
-Views live in `routes.py` (staff, url_prefix /metrics) and `public.py` (clients without an account, /f)."""
-from flask import Blueprint
-
-bp = Blueprint("metrics", __name__)
+"""Measures of client experience: formulas and scales (pure maths), client feedback, operational data and IQS,
+the client-centricity index and its snapshots, the dashboards and reports. One sub-package per seam."""

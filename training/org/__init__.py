@@ -1,4 +1,2 @@
-"""The org domain. Its views live in `routes.py`, which the app factory imports before registering `bp`."""
-from flask import Blueprint
-
-bp = Blueprint("org", __name__)
+"""Regions → regional services (СЗН) → centres (ЦЗН) → departments: the structure everything else hangs on.
+The bottom layer: it imports no other domain. Its pages (structure, staff, import) live in accounts/staff."""

@@ -1,67 +1,10 @@
-"""Queries over the organisation, always within the viewer's scope."""
+"""Queries over the organisation's structure that need no people."""
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
-from training.accounts.models import Role, User, UserRole, search_key
 from training.extensions import db
-from training.org.models import Centre, Department, RegionalService
-
-
-def visible_services(viewer: User) -> list[RegionalService]:
-    query = select(RegionalService).order_by(RegionalService.name)
-    if not viewer.has_role(Role.ADMIN):
-        query = query.where(RegionalService.id == viewer.regional_service_id)
-    return list(db.session.scalars(query))
-
-
-def visible_centres(viewer: User, *, with_departments: bool = False) -> list[Centre]:
-    query = select(Centre).order_by(Centre.name)
-    if with_departments:  # pages listing every centre's departments: one query, not one per centre
-        query = query.options(selectinload(Centre.departments))
-    if viewer.has_role(Role.ADMIN):
-        pass
-    elif viewer.has_role(Role.HR):
-        query = query.where(Centre.regional_service_id == viewer.regional_service_id)
-    else:
-        query = query.where(Centre.id == viewer.centre_id)
-    return list(db.session.scalars(query))
-
-
-def can_view_centre(viewer: User, centre: Centre) -> bool:
-    if viewer.has_role(Role.ADMIN):
-        return True
-    if viewer.has_role(Role.HR) and centre.regional_service_id == viewer.regional_service_id:
-        return True
-    return viewer.has_role(Role.MANAGER) and centre.id == viewer.centre_id
-
-
-def staff_counts_by_department(centre_ids: list[int]) -> dict[int, int]:
-    rows = db.session.execute(
-        select(User.department_id, func.count()).where(User.centre_id.in_(centre_ids), User.is_active)
-        .group_by(User.department_id)
-    )
-    return {department_id: count for department_id, count in rows if department_id}
-
-
-def search_staff(base: Select, *, q: str = "", centre_id: int | None = None, department_id: int | None = None,
-                 role: str | None = None, active: str = "1") -> Select:
-    query = base
-    if q:
-        for word in search_key(q[:200]).split()[:10]:  # SQLite refuses LIKE patterns beyond 50 000 bytes
-            query = query.where(User.search_text.contains(word, autoescape=True))
-    if centre_id:
-        query = query.where(User.centre_id == centre_id)
-    if department_id:
-        query = query.where(User.department_id == department_id)
-    if role:
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    if active == "1":
-        query = query.where(User.is_active)
-    elif active == "0":
-        query = query.where(User.is_active.is_(False))
-    return query.order_by(User.full_name, User.id)
+from training.org.models import Centre, Department
 
 
 def departments_for_service(service_id: int | None) -> list[Department]:

@@ -27,7 +27,6 @@ from training.quizzes.gift import (
 )
 from training.quizzes.models import AttemptSlot, Question, QuestionCategory, QuestionType, QuestionVersion, Quiz
 from training.quizzes.text import render_text
-from training.signals import course_outline_requested
 
 SHARED_BANK_CATEGORY = "Общий банк"
 
@@ -329,14 +328,3 @@ def ensure_block_quiz(block) -> Quiz:
 
 
 QUESTION_TYPES_FOR_EDITOR = [t for t in QuestionType]
-
-
-@course_outline_requested.connect
-def _outline_questions(block, **_) -> dict:
-    """`flask course outline`: the block's bank by question type (hidden questions left out)."""
-    counts: dict[str, int] = {}
-    for question in bank_questions(block, include_hidden=False):
-        counts[question.type] = counts.get(question.type, 0) + 1
-    quiz = db.session.scalar(select(Quiz).where(Quiz.block_id == block.id))
-    return {"questions": dict(sorted(counts.items())), "quiz": bool(quiz),
-            "quiz_questions_per_attempt": quiz.questions_per_attempt if quiz else None}

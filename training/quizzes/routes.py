@@ -12,8 +12,6 @@ from training.db import utcnow
 from training.errors import DomainError
 from training.extensions import db
 from training.quizzes import bank, bp, services, stats
-from training.quizzes import jobs as _jobs  # noqa: F401  (registers the periodic job)
-from training.quizzes import live_routes as _live_routes  # noqa: F401  (the live game's views, same blueprint)
 from training.quizzes.forms import (
     CustomQuizForm,
     GiftUploadForm,

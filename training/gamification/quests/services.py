@@ -34,7 +34,7 @@ from training.gamification.quests.models import (
     QuestTeamMember,
 )
 from training.notifications.services import notify
-from training.signals import live_quiz_finished, quest_finished
+from training.signals import quest_finished
 from training.templating import DISPLAY_TZ
 from training.web import path_for
 
@@ -434,46 +434,3 @@ def live_source(checkpoint: QuestCheckpoint) -> tuple[str, list]:
     return (f"{LIVE_SOURCE}{checkpoint.id}",
             [TeamSpec(team.name, f"{LIVE_TEAM}{team.id}", [m.user_id for m in team.members])
              for team in checkpoint.quest.teams])
-
-
-def on_live_quiz_finished(session, *, source_key: str | None = None, results: list[dict] | None = None,
-                          max_points: int = 0, actor: User | None = None, **_: object) -> list[str]:
-    """Record a finished live game as the checkpoint's scores, through ``record_score`` and so under its rules
-    (quest running, the host may score the checkpoint, one score per team — a team already scored gets a
-    correction, which leaves a revision). Returns notes for the host."""
-    if not source_key or not source_key.startswith(LIVE_SOURCE) or actor is None:
-        return []
-    try:
-        checkpoint = db.session.get(QuestCheckpoint, int(source_key[len(LIVE_SOURCE):]))
-    except ValueError:
-        return []
-    if checkpoint is None:
-        return ["Контрольная точка квеста удалена: баллы в квест не записаны."]
-    quest = checkpoint.quest
-    if quest.status != QuestStatus.RUNNING:
-        return [f"Квест «{quest.title}» не идёт: баллы игры в квест не записаны."]
-    notes, recorded = [], 0
-    for row in results or []:
-        key = row.get("team_key") or ""
-        team = db.session.get(QuestTeam, int(key[len(LIVE_TEAM):])) if key.startswith(LIVE_TEAM) \
-            and key[len(LIVE_TEAM):].isdigit() else None
-        if team is None or team.quest_id != quest.id:
-            notes.append(f"Команды «{row.get('name')}» в квесте больше нет: её баллы не записаны.")
-            continue
-        points = live_points(int(row.get("points") or 0), max_points, checkpoint.max_points)
-        existing = score_of(checkpoint, team)
-        try:
-            with db.session.begin_nested():
-                record_score(actor, checkpoint, team, points=points,
-                             comment=f"Живая игра «{session.title}»: {row.get('points')} из {max_points} б.",
-                             replaces_revision=existing.revision if existing else 0)
-        except DomainError as exc:
-            notes.append(f"«{team.name}»: {exc.message}")
-        else:
-            recorded += 1
-    if recorded:
-        notes.insert(0, f"Баллы записаны в квест «{quest.title}», точка {checkpoint.number}: команд — {recorded}.")
-    return notes
-
-
-live_quiz_finished.connect(on_live_quiz_finished, weak=False)

@@ -138,10 +138,8 @@ def on_peer_rating_given(rater, rated_id=None, **_):
                           "Оценка коллеги в «Корпоративном тиндере»")
 
 
-# weak=False: the functions live as long as the module anyway; connecting twice is a no-op in blinker
-for _signal, _receiver in ((quiz_passed, on_quiz_passed), (block_completed, on_block_completed),
-                           (course_completed, on_course_completed), (case_accepted, on_case_accepted),
-                           (thanks_given, on_thanks_given), (contest_closed, on_contest_closed),
-                           (library_case_published, on_library_case_published),
-                           (quest_finished, on_quest_finished), (peer_rating_given, on_peer_rating_given)):
-    _signal.connect(_receiver, weak=False)
+RECEIVERS = ((quiz_passed, on_quiz_passed), (block_completed, on_block_completed),
+             (course_completed, on_course_completed), (case_accepted, on_case_accepted),
+             (thanks_given, on_thanks_given), (contest_closed, on_contest_closed),
+             (library_case_published, on_library_case_published),
+             (quest_finished, on_quest_finished), (peer_rating_given, on_peer_rating_given))

@@ -1,0 +1,393 @@
+"""Rankings of staff by competence score, and the «из чего складывается» explanation of one score.
+
+Everything here reads stored :class:`CompetenceScore` rows (never evidence). Scope: administrators see every
+service, HR their regional service, a centre manager their centre; employees never see others' scores (the
+views require a supervisor's role). A ranking page costs a fixed number of queries whatever the number of staff:
+one windowed query (``rank() over``) for the page, one count, one for the unscored, and the filter lists."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, false, func, select, true
+from sqlalchemy.orm import aliased
+
+from training.accounts.models import Role, User
+from training.competence.framework import (
+    ACTION_SOURCES,
+    ACTION_TITLES,
+    BLOCK_TITLES,
+    COMPETENCES,
+    EVIDENCE_TITLES,
+    MASTER_CODE,
+)
+from training.competence.models import CompetenceScore, CompetenceTitle
+from training.competence.services import month_of
+from training.competence.weights import weights_for
+from training.extensions import db
+from training.metrics.periods import Period, local_today
+from training.metrics.scales import COMPETENCE_BLOCKS
+from training.org.models import Centre, Department, Region, RegionalService
+
+#: what a ranking can be ordered by: key → title
+METRICS: dict[str, str] = {"overall": "Общий балл", "communicative": "Коммуникативный блок",
+                           "proactive": "Проактивный блок",
+                           **{key: title for key, (_block, title) in COMPETENCES.items()}}
+#: a change of at least this many points between closings shows an arrow
+TREND_STEP = 1.0
+
+
+def metric_attr(metric: str) -> str:
+    if metric not in METRICS:
+        raise KeyError(metric)
+    return metric if metric in ("overall", "communicative", "proactive") else f"c_{metric}"
+
+
+# --- scope and filters ------------------------------------------------------------------------------------------
+
+def can_rank(viewer: User) -> bool:
+    return bool(viewer.has_role(Role.ADMIN) or (viewer.has_role(Role.HR) and viewer.regional_service_id)
+                or (viewer.has_role(Role.MANAGER) and viewer.centre_id))
+
+
+def scope_condition(viewer: User, model=CompetenceScore):
+    """Rows the viewer may rank: all (admin), their service (HR), their centre (manager), none otherwise."""
+    if viewer.has_role(Role.ADMIN):
+        return true()
+    if viewer.has_role(Role.HR) and viewer.regional_service_id:
+        return model.regional_service_id == viewer.regional_service_id
+    if viewer.has_role(Role.MANAGER) and viewer.centre_id:
+        return model.centre_id == viewer.centre_id
+    return false()
+
+
+@dataclass
+class Filters:
+    metric: str = "overall"
+    month: Period = field(default_factory=lambda: month_of(local_today()))
+    region_id: int | None = None
+    service_id: int | None = None
+    centre_id: int | None = None
+    department_id: int | None = None
+    top: int | None = None  # only places 1…top (ties at the boundary stay in)
+
+    def args(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"by": self.metric, "month": self.month.key}
+        for name in ("region_id", "service_id", "centre_id", "department_id", "top"):
+            if getattr(self, name):
+                values[name] = getattr(self, name)
+        return values
+
+
+@dataclass
+class Options:
+    regions: list[Region]
+    services: list[RegionalService]
+    centres: list[Centre]
+    departments: list[Department]
+
+
+def options(viewer: User, filters: Filters) -> Options:
+    """The choices of the filter form, limited to the viewer's scope (one query per list)."""
+    if viewer.has_role(Role.ADMIN):
+        regions = list(db.session.scalars(select(Region).order_by(Region.name)))
+        services = select(RegionalService).order_by(RegionalService.name)
+        if filters.region_id:
+            services = services.where(RegionalService.region_id == filters.region_id)
+        services = list(db.session.scalars(services))
+        centres = select(Centre).order_by(Centre.name)
+        if filters.service_id:
+            centres = centres.where(Centre.regional_service_id == filters.service_id)
+        elif filters.region_id:
+            centres = centres.where(Centre.regional_service_id.in_([s.id for s in services]))
+    elif viewer.has_role(Role.HR) and viewer.regional_service_id:
+        regions, services = [], []
+        centres = select(Centre).where(Centre.regional_service_id == viewer.regional_service_id).order_by(Centre.name)
+    elif viewer.has_role(Role.MANAGER) and viewer.centre_id:
+        regions, services = [], []
+        centres = select(Centre).where(Centre.id == viewer.centre_id)
+    else:
+        return Options([], [], [], [])
+    centres = list(db.session.scalars(centres))
+    centre_id = filters.centre_id or (centres[0].id if len(centres) == 1 else None)
+    departments = list(db.session.scalars(select(Department).where(Department.centre_id == centre_id)
+                                          .order_by(Department.name))) if centre_id else []
+    return Options(regions, services, centres, departments)
+
+
+def _conditions(viewer: User, filters: Filters, cur) -> list:
+    conditions = [cur.period_start == filters.month.start, cur.computed_version > 0, scope_condition(viewer, cur)]
+    if filters.region_id:
+        conditions.append(cur.regional_service_id.in_(
+            select(RegionalService.id).where(RegionalService.region_id == filters.region_id)))
+    if filters.service_id:
+        conditions.append(cur.regional_service_id == filters.service_id)
+    if filters.centre_id:
+        conditions.append(cur.centre_id == filters.centre_id)
+    if filters.department_id:
+        conditions.append(cur.department_id == filters.department_id)
+    return conditions
+
+
+# --- the ranking --------------------------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    place: int
+    user_id: int
+    name: str
+    position: str
+    service: str
+    centre: str
+    department: str
+    value: float
+    previous: float | None
+    overall: float | None
+    communicative: float | None
+    proactive: float | None
+    competences: dict[str, float | None]
+    n: dict[str, int]
+    is_master: bool
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.previous is None else self.value - self.previous
+
+    @property
+    def trend(self) -> str:
+        """up / down / flat, or new (no score at the previous closing)."""
+        if self.delta is None:
+            return "new"
+        if self.delta >= TREND_STEP:
+            return "up"
+        if self.delta <= -TREND_STEP:
+            return "down"
+        return "flat"
+
+
+@dataclass
+class Page:
+    items: list[Row]
+    total: int
+    page: int
+    per_page: int
+    unscored: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _ranked(viewer: User, filters: Filters):
+    """The ranking itself, thin: place, score id, person and value of every scored person in the viewer's scope
+    (one scan of the month's scores; nothing joined yet). Returns the subquery, the score alias and its value."""
+    cur = aliased(CompetenceScore, name="cur")
+    value = getattr(cur, metric_attr(filters.metric))
+    ranked = (select(func.rank().over(order_by=value.desc()).label("place"), cur.id.label("score_id"),
+                     cur.user_id, value.label("value"))
+              .where(*_conditions(viewer, filters, cur), value.is_not(None))).subquery("ranked")
+    return ranked, cur, value
+
+
+def _shown(ranked, filters: Filters, *, page: int | None = None, per_page: int | None = None):
+    """The ranked rows to show, in order: a page of them, or all for the export."""
+    kept = select(ranked.c.place, ranked.c.score_id, ranked.c.user_id, ranked.c.value, User.full_name) \
+        .join(User, User.id == ranked.c.user_id)
+    if filters.top:
+        kept = kept.where(ranked.c.place <= filters.top)
+    ordered = kept.order_by(ranked.c.place, User.full_name, ranked.c.user_id)
+    if page is not None:
+        ordered = ordered.limit(per_page).offset((page - 1) * per_page)
+    return ordered.subquery("shown")
+
+
+def _details(shown, filters: Filters):
+    """Everything a row shows, joined for the shown rows only (the previous month, names of the organisation, the
+    «Мастер» title)."""
+    cur = aliased(CompetenceScore, name="cur")
+    prev = aliased(CompetenceScore, name="prev")
+    attr = metric_attr(filters.metric)
+    previous_month = filters.month.previous()
+    return (
+        select(shown.c.place, shown.c.user_id, shown.c.value, getattr(prev, attr).label("previous"), cur.overall,
+               cur.communicative, cur.proactive, *(getattr(cur, f"c_{key}") for key in COMPETENCES),
+               cur.n_client, cur.n_peer, cur.n_iqs, cur.n_quiz, cur.n_actions, shown.c.full_name, User.position,
+               RegionalService.name.label("service_name"), Centre.name.label("centre_name"),
+               Department.name.label("department_name"), CompetenceTitle.id.label("title_id"))
+        .select_from(shown)
+        .join(cur, cur.id == shown.c.score_id)
+        .join(User, User.id == shown.c.user_id)
+        .outerjoin(prev, and_(prev.user_id == shown.c.user_id, prev.period_start == previous_month.start,
+                              prev.computed_version > 0))
+        .outerjoin(RegionalService, RegionalService.id == cur.regional_service_id)
+        .outerjoin(Centre, Centre.id == cur.centre_id)
+        .outerjoin(Department, Department.id == cur.department_id)
+        .outerjoin(CompetenceTitle, and_(CompetenceTitle.user_id == shown.c.user_id,
+                                         CompetenceTitle.code == MASTER_CODE))
+        .order_by(shown.c.place, shown.c.full_name, shown.c.user_id))
+
+
+def _row(r) -> Row:
+    m = r._mapping
+    return Row(place=int(m["place"]), user_id=m["user_id"], name=m["full_name"], position=m["position"] or "",
+               service=m["service_name"] or "", centre=m["centre_name"] or "", department=m["department_name"] or "",
+               value=float(m["value"]), previous=None if m["previous"] is None else float(m["previous"]),
+               overall=m["overall"], communicative=m["communicative"], proactive=m["proactive"],
+               competences={key: m[f"c_{key}"] for key in COMPETENCES},
+               n={kind: int(m[f"n_{kind}"] or 0) for kind in ("client", "peer", "iqs", "quiz", "actions")},
+               is_master=m["title_id"] is not None)
+
+
+def ranking_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page:
+    ranked, cur, value = _ranked(viewer, filters)
+    counted = select(ranked.c.score_id)
+    if filters.top:
+        counted = counted.where(ranked.c.place <= filters.top)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    unscored = db.session.scalar(select(func.count()).select_from(cur).where(*_conditions(viewer, filters, cur),
+                                                                             value.is_(None))) or 0
+    page = max(1, min(page, max(1, math.ceil(total / per_page))))
+    shown = _shown(ranked, filters, page=page, per_page=per_page)
+    return Page([_row(r) for r in db.session.execute(_details(shown, filters))], total, page, per_page, unscored)
+
+
+def ranking_rows(viewer: User, filters: Filters) -> list[Row]:
+    shown = _shown(_ranked(viewer, filters)[0], filters)
+    return [_row(r) for r in db.session.execute(_details(shown, filters))]
+
+
+def export_table(viewer: User, filters: Filters) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the XLSX/CSV export: the same ranking, every row, every competence and its n."""
+    header = ["Место", "Сотрудник", "Должность", "СЗН", "ЦЗН", "Подразделение", METRICS[filters.metric],
+              "Прошлый месяц", "Изменение", "Общий балл", "Коммуникативный блок", "Проактивный блок",
+              *(title for _block, title in COMPETENCES.values()),
+              "n клиентов", "n коллег", "n проверок IQS", "n тестов и кейсов", "n действий", "Мастер"]
+    rows = []
+    for r in ranking_rows(viewer, filters):
+        rows.append([r.place, r.name, r.position, r.service, r.centre, r.department, _round(r.value),
+                     _round(r.previous), _round(r.delta), _round(r.overall), _round(r.communicative),
+                     _round(r.proactive), *(_round(r.competences[key]) for key in COMPETENCES),
+                     r.n["client"], r.n["peer"], r.n["iqs"], r.n["quiz"], r.n["actions"],
+                     "да" if r.is_master else ""])
+    return header, rows
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+# --- «из чего складывается» -------------------------------------------------------------------------------------
+
+@dataclass
+class EvidenceLine:
+    kind: str
+    title: str
+    nominal_weight: float
+    weight: float | None  # re-normalised weight actually applied (None: not used)
+    entry: dict[str, Any] | None
+    score: float | None
+    contribution: float | None
+    status: str  # used | insufficient | missing
+
+
+@dataclass
+class CompetenceLine:
+    key: str
+    title: str
+    actions: list[tuple[str, int]]  # confirmed actions counted for it: (title, count)
+    score: float | None
+    weight: float | None  # weight inside the block, re-normalised (None: left out)
+    nominal_weight: float
+    contribution: float | None
+    evidence: list[EvidenceLine]
+
+
+@dataclass
+class BlockLine:
+    key: str
+    title: str
+    score: float | None
+    weight: float | None
+    nominal_weight: float
+    contribution: float | None
+    present: int
+    required: int
+    competences: list[CompetenceLine]
+
+
+@dataclass
+class Explanation:
+    score: CompetenceScore
+    overall: float | None
+    blocks: list[BlockLine]
+    weights_label: str
+    weights_from: date | None
+    actions: list[tuple[str, int]]
+    master: dict[str, Any]
+    window: tuple[str, str]
+    provisional: bool
+    raters: int
+
+
+def explain(score: CompetenceScore) -> Explanation:
+    """The stored breakdown of one score as lines whose contributions add up: Σ evidence contributions =
+    competence, Σ competence contributions = block, Σ block contributions = overall."""
+    data = score.breakdown or {}
+    weights = weights_for(score.regional_service_id, score.period_start)
+    overall_weights = (data.get("overall") or {}).get("weights") or {}
+    blocks = []
+    for block, members in COMPETENCE_BLOCKS.items():
+        bdata = (data.get("blocks") or {}).get(block) or {}
+        used_competences = bdata.get("weights") or {}
+        lines = []
+        for key in members:
+            cdata = (data.get("competences") or {}).get(key) or {}
+            used = cdata.get("weights") or {}
+            evidence = []
+            for kind, nominal in weights.evidence[key].items():
+                entry = (cdata.get("evidence") or {}).get(kind)
+                weight = used.get(kind)
+                score_value = entry.get("score") if entry and weight is not None else None
+                status = "used" if weight is not None else ("insufficient" if entry else "missing")
+                evidence.append(EvidenceLine(kind, EVIDENCE_TITLES[kind], nominal, weight, entry,
+                                             score_value if score_value is not None else
+                                             (entry or {}).get("score"),
+                                             weight * score_value if weight is not None and score_value is not None
+                                             else None, status))
+            value = cdata.get("score")
+            cweight = used_competences.get(key)
+            counts = data.get("actions") or {}
+            counted = [(ACTION_TITLES[source], int(counts.get(source, 0))) for source in ACTION_SOURCES.get(key, ())]
+            lines.append(CompetenceLine(key, COMPETENCES[key][1], counted, value, cweight,
+                                        weights.competences[block][key],
+                                        cweight * value if cweight is not None and value is not None else None,
+                                        evidence))
+        bvalue = bdata.get("score")
+        bweight = overall_weights.get(block)
+        blocks.append(BlockLine(block, BLOCK_TITLES[block], bvalue, bweight, weights.blocks[block],
+                                bweight * bvalue if bweight is not None and bvalue is not None else None,
+                                int(bdata.get("present", 0)), int(bdata.get("required", 0)), lines))
+    actions = [(ACTION_TITLES[source], int(count)) for source, count in sorted((data.get("actions") or {}).items())
+               if source in ACTION_TITLES]
+    window = tuple(data.get("window") or ("", ""))
+    return Explanation(score, (data.get("overall") or {}).get("score"), blocks, score.weights_label,
+                       score.weights_from, actions, data.get("master") or {}, window,  # type: ignore[arg-type]
+                       bool(data.get("provisional")), int(data.get("raters") or score.peer_raters or 0))

@@ -1,0 +1,19 @@
+"""The form of the index's weights."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, FloatField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from training.metrics.scales import GROUPS
+
+
+class WeightSetForm(FlaskForm):
+    service_id = SelectField("СЗН", coerce=int)
+    effective_from = DateField("Действует с", validators=[InputRequired("Укажите дату.")])
+    label = StringField("Название набора", validators=[Optional(), Length(max=200)])
+
+
+for _key, _title in GROUPS.items():
+    setattr(WeightSetForm, f"w_{_key}", FloatField(f"{_title}, %", validators=[
+        InputRequired("Укажите вес."), NumberRange(0, 100, "От 0 до 100.")]))

@@ -1,0 +1,74 @@
+"""The client-centricity index of chapter 4: dated weight sets (shared with competence scores) and the
+snapshots stored per scope and period."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from training.db import utcnow
+from training.extensions import db
+
+
+class DatedWeightSet:
+    """Weights of one regional service in force from ``effective_from`` until the next set (one set per service
+    and date); the index's and the competence scores' sets share these columns and rules (services.py)."""
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (UniqueConstraint("regional_service_id", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regional_service_id: Mapped[int] = mapped_column(ForeignKey("regional_services.id"))
+    effective_from: Mapped[date] = mapped_column(Date)
+    weights: Mapped[dict[str, float]] = mapped_column(JSON)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @declared_attr
+    def created_by(cls):
+        return relationship("User")
+
+
+class IndexWeightSet(DatedWeightSet, db.Model):
+    """Group weights of the index for one regional service, in force from ``effective_from`` until the next
+    set. Never retroactive: a set in force is immutable; a future one may be withdrawn."""
+
+    __tablename__ = "index_weight_sets"
+
+
+class IndexSnapshot(db.Model):
+    """Computed figures of one scope (organisation, service, centre, department, employee) for one period.
+
+    Dashboards and reports read only these rows. ``data_version`` is bumped whenever data of the scope and
+    period arrives; a recompute stores the version it saw in ``computed_version`` and never overwrites a
+    newer result (see services/snapshots.py)."""
+
+    __tablename__ = "index_snapshots"
+    __table_args__ = (UniqueConstraint("scope_kind", "scope_id", "period_kind", "period_start"),
+                      Index("ix_index_snapshots_stale", "computed_version", "data_version"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope_kind: Mapped[str] = mapped_column(String(20))  # organisation | service | centre | department | employee
+    scope_id: Mapped[int]  # 0 for the organisation
+    period_kind: Mapped[str] = mapped_column(String(10))  # week | month
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    data_version: Mapped[int] = mapped_column(default=1)
+    computed_version: Mapped[int] = mapped_column(default=0)
+    computed_at: Mapped[datetime | None]
+    index_value: Mapped[float | None] = mapped_column(Float)
+    coverage: Mapped[float | None] = mapped_column(Float)
+    is_published: Mapped[bool] = mapped_column(default=False)
+    weights: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    weights_label: Mapped[str] = mapped_column(String(200), default="")
+    weights_from: Mapped[date | None] = mapped_column(Date)
+    groups: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    indicators: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # client metrics with their n
+
+    @property
+    def is_stale(self) -> bool:
+        return self.computed_version < self.data_version

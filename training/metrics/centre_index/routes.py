@@ -1,0 +1,65 @@
+"""The index's dated weights (/metrics/weights), set by HR of the service."""
+from __future__ import annotations
+
+from flask import flash, request, url_for
+from flask_login import current_user
+
+from training.accounts import scopes
+from training.accounts.models import Role
+from training.errors import DomainError
+from training.extensions import db
+from training.metrics.centre_index import bp
+from training.metrics.centre_index import services as index_services
+from training.metrics.centre_index import weights as services
+from training.metrics.centre_index.forms import WeightSetForm
+from training.metrics.centre_index.models import IndexWeightSet
+from training.metrics.centre_index.services import refresh_after_commit
+from training.metrics.periods import MONTH, local_today, period_of
+from training.metrics.scales import GROUPS
+from training.web import _withdraw_weights, redirect_to, render_view, role_required
+
+
+@bp.route("/weights", methods=["GET", "POST"])
+@role_required(*Role.SERVICE_ADMINS)
+def weights():
+    service_list = scopes.visible_services(current_user)
+    form = WeightSetForm()
+    form.service_id.choices = [(s.id, s.name) for s in service_list]
+    selected = request.values.get("service_id", type=int) or (service_list[0].id if service_list else None)
+    service = next((s for s in service_list if s.id == selected), None)
+    today = local_today()
+    if request.method == "GET":
+        form.service_id.data = selected
+        next_quarter = period_of(MONTH, today)
+        while next_quarter.start.month % 3 != 1 or next_quarter.start <= today:
+            next_quarter = next_quarter.next()
+        form.effective_from.data = next_quarter.start
+        in_force = services.weights_in_force_for(selected, today) if selected else None
+        for key in GROUPS:
+            getattr(form, f"w_{key}").data = round((in_force or {}).get(key, 0.2) * 100, 1)
+    error = None
+    if form.validate_on_submit() and service is not None:
+        try:
+            index_services.publish_weight_set(current_user, service, form.effective_from.data,
+                                        {key: getattr(form, f"w_{key}").data for key in GROUPS},
+                                        form.label.data or "", today=today)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            refresh_after_commit()
+            flash("Набор весов опубликован.", "success")
+            return redirect_to(url_for("centre_index.weights", service_id=service.id))
+    status = 422 if form.is_submitted() and (error or form.errors) else 200
+    rows = services.weight_set_rows(service.id) if service else []
+    return render_view("metrics/centre_index/weights.html", None, status=status, form=form, error=error,
+                       service=service, service_list=service_list, rows=rows, groups=GROUPS, today=today,
+                       default=services.DEFAULT_GROUP_WEIGHTS)
+
+
+@bp.post("/weights/<int:weight_set_id>/withdraw")
+@role_required(*Role.SERVICE_ADMINS)
+def weight_withdraw(weight_set_id: int):
+    return _withdraw_weights(db.get_or_404(IndexWeightSet, weight_set_id), index_services.withdraw_weight_set,
+                             "centre_index.weights")

@@ -1,0 +1,18 @@
+"""Periodic work of the metrics domain (run by ``flask jobs run-due``)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from training.jobs import periodic_job
+
+
+@periodic_job("metrics.weekly-report", "weekly", "Еженедельный отчёт о клиентском опыте: ЦЗН и регион")
+def weekly_report(today: date) -> str:
+    from training.metrics.centre_index import snapshots
+    from training.metrics.dashboards import reports
+    from training.metrics.periods import WEEK, period_of
+
+    snapshots.refresh_stale()
+    week = period_of(WEEK, today - timedelta(days=7))
+    sent = reports.announce_weekly(week)
+    return f"неделя {week.key}: уведомлено {sent}"

@@ -1,0 +1,89 @@
+"""The client's one-minute feedback page, reached from a QR code; no account, nothing personal stored.
+
+Floods are throttled twice: per network address (Flask-Limiter, memory or Redis — never the database) and per
+device, by a random cookie that only the rate limiter reads. Neither the address nor the cookie is stored with
+the answers."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, request
+from flask_limiter.util import get_remote_address
+
+from training.errors import DomainError
+from training.extensions import db, limiter
+from training.metrics.feedback import services as feedback
+from training.metrics.feedback.aspects import aspects_for
+from training.metrics.feedback.forms import FeedbackForm
+from training.web import public, redirect_to, render_view
+
+feedback_bp = Blueprint("client_feedback", __name__)
+DEVICE_COOKIE = "fb_device"
+
+
+def _device_key() -> str:
+    device = request.cookies.get(DEVICE_COOKIE, "")
+    if len(device) == 22 and device.replace("-", "").replace("_", "").isalnum():
+        return f"feedback-device:{device}"
+    return f"feedback-nodevice:{get_remote_address()}"
+
+
+def _per_address() -> str:
+    return current_app.config.get("FEEDBACK_RATE_LIMIT_PER_ADDRESS", "30 per 10 minutes;300 per day")
+
+
+def _per_device() -> str:
+    return current_app.config.get("FEEDBACK_RATE_LIMIT_PER_DEVICE", "3 per hour;10 per day")
+
+
+TOO_MANY = "Спасибо! Вы уже оставили несколько отзывов. Если хотите добавить ещё, попробуйте позже."
+
+
+def _with_device_cookie(response):
+    if not request.cookies.get(DEVICE_COOKIE):
+        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=365 * 24 * 3600, httponly=True,
+                            samesite="Lax", secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response
+
+
+@feedback_bp.route("/<token>", methods=["GET", "POST"])
+@limiter.limit(_per_address, methods=["POST"], error_message=TOO_MANY)
+@limiter.limit(_per_device, key_func=_device_key, methods=["POST"], error_message=TOO_MANY)
+@public
+def form(token: str):
+    link = feedback.link_by_token(token)
+    if link is None:
+        abort(404)
+    aspects = aspects_for(link.centre.regional_service_id)
+    form_ = FeedbackForm()
+    error = None
+    if form_.validate_on_submit():
+        marks = {a.code: request.form.get(f"aspect-{a.code}") for a in aspects}
+        try:
+            feedback.submit_feedback(link, ces=form_.ces.data, expectations=form_.expectations.data,
+                                     recommend=form_.recommend.data, aspects=marks, comment=form_.comment.data,
+                                     contact_requested=form_.contact_requested.data,
+                                     contact_name=form_.contact_name.data or "",
+                                     contact_phone=form_.contact_phone.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            from training.metrics.centre_index.services import refresh_after_commit
+
+            refresh_after_commit()
+            return redirect_to("client_feedback.thanks")
+    status = 422 if form_.is_submitted() and (error or form_.errors) else 200
+    specialist = link.employee.public_name if link.employee else None
+    response = render_view("metrics/feedback/form.html", None, status=status, form=form_, link=link,
+                           aspects=aspects, error=error, specialist=specialist,
+                           marks={a.code: request.form.get(f"aspect-{a.code}") for a in aspects})
+    response.headers["Cache-Control"] = "no-store"
+    return _with_device_cookie(response)
+
+
+@feedback_bp.get("/thanks")
+@public
+def thanks():
+    return render_view("metrics/feedback/thanks.html", None)

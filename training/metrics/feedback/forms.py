@@ -1,0 +1,40 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from training.metrics.feedback.services import CES_CHOICES, EXPECTATION_CHOICES
+
+
+class FeedbackForm(FlaskForm):
+    ces = RadioField("Насколько легко вам было решить свой вопрос?", choices=CES_CHOICES, coerce=int,
+                     validators=[Optional()])
+    expectations = RadioField("Оправдались ли ваши ожидания от обращения?", choices=EXPECTATION_CHOICES, coerce=int,
+                              validators=[Optional()])
+    recommend = RadioField("Насколько вероятно, что вы порекомендуете нас знакомым? (0 — точно нет, 10 — точно да)",
+                           choices=[(i, str(i)) for i in range(11)], coerce=int, validators=[Optional()])
+    comment = TextAreaField("Что нам улучшить? (необязательно)", validators=[Optional(), Length(max=2000)])
+    contact_requested = BooleanField("Свяжитесь со мной")
+    contact_name = StringField("Как к вам обращаться", validators=[Optional(), Length(max=200)])
+    contact_phone = StringField("Телефон", validators=[Optional(), Length(max=40)])
+
+
+class FollowUpForm(FlaskForm):
+    contacted = BooleanField("Связались с клиентом")
+    contact_impossible = BooleanField("Связаться невозможно: клиент не оставил контактов")
+    apologised = BooleanField("Принесли извинения за доставленные неудобства")
+    notes = TextAreaField("Что выяснили", validators=[Optional(), Length(max=4000)])
+    resolution = TextAreaField("Решение: чем закончилось обращение", validators=[Optional(), Length(max=4000)])
+    corrective_measure = TextAreaField("Что изменим, чтобы ситуация не повторилась (необязательно)",
+                                       validators=[Optional(), Length(max=4000)])
+    save = SubmitField("Сохранить")
+    close = SubmitField("Закрыть задачу")
+
+
+
+

@@ -1,0 +1,115 @@
+"""Operational data of a centre (appeals, resolution, FCR, TTFR, escalations) and IQS quality checks of
+conversations."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from training.db import utcnow
+from training.extensions import db
+from training.metrics.feedback.models import Touchpoint
+
+
+class OperationalReport(db.Model):
+    """Objective data of one centre for one period, uploaded from the АИС / queue / contact-centre systems.
+
+    Counts are stored as uploaded; TTFR and queue waits as mean/median with their n (per-appeal uploads are
+    reduced to these on import). Re-importing the same period replaces the row (audited)."""
+
+    __tablename__ = "operational_reports"
+    __table_args__ = (UniqueConstraint("centre_id", "period_start", "period_end"),
+                      Index("ix_operational_reports_service_period", "regional_service_id", "period_start"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regional_service_id: Mapped[int] = mapped_column(ForeignKey("regional_services.id"))
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    appeals_by_channel: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    resolved: Mapped[int | None]
+    resolved_first_contact: Mapped[int | None]
+    not_resolvable_first_contact: Mapped[int | None]
+    escalated: Mapped[int | None]
+    replies: Mapped[int | None]
+    conversations: Mapped[int | None]
+    ttfr_mean: Mapped[float | None] = mapped_column(Float)
+    ttfr_median: Mapped[float | None] = mapped_column(Float)
+    ttfr_n: Mapped[int | None]
+    wait_mean: Mapped[float | None] = mapped_column(Float)
+    wait_median: Mapped[float | None] = mapped_column(Float)
+    wait_n: Mapped[int | None]
+    services_total: Mapped[int | None]
+    services_on_time: Mapped[int | None]
+    clients_active: Mapped[int | None]
+    clients_personal_support: Mapped[int | None]
+    layout: Mapped[str] = mapped_column(String(20), default="summary")  # summary | appeals
+    source_filename: Mapped[str] = mapped_column(String(255), default="")
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    centre = relationship("Centre")
+    imported_by = relationship("User")
+
+    @property
+    def total_appeals(self) -> int:
+        return sum(self.appeals_by_channel.values())
+
+
+class IqsCategory(db.Model):
+    """A check-list category of the internal quality score (reference data, edited by HR)."""
+
+    __tablename__ = "iqs_categories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    is_critical: Mapped[bool] = mapped_column(default=False)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+    # competence of the staff model this category is evidence for (docs/metrics.md 4.2), e.g. "politeness"
+    competence: Mapped[str | None] = mapped_column(String(40))
+
+
+class IqsAssessment(db.Model):
+    """A supervisor's review of one conversation of an employee. Items keep the weight and the critical flag
+    in force at the time, so later edits of the categories never change a past score."""
+
+    __tablename__ = "iqs_assessments"
+    __table_args__ = (Index("ix_iqs_assessments_employee", "employee_id", "conversation_date"),
+                      Index("ix_iqs_assessments_centre", "centre_id", "conversation_date"),
+                      # department and region snapshots (EXPLAIN at federal scale: docs/PERFORMANCE.md)
+                      Index("ix_iqs_assessments_department", "department_id", "conversation_date"),
+                      Index("ix_iqs_assessments_service", "regional_service_id", "conversation_date"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    regional_service_id: Mapped[int] = mapped_column(ForeignKey("regional_services.id"))
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    touchpoint_id: Mapped[int | None] = mapped_column(ForeignKey("touchpoints.id"))
+    conversation_date: Mapped[date] = mapped_column(Date)
+    conversation_ref: Mapped[str] = mapped_column(String(200), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float] = mapped_column(Float)
+    is_critical_failed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    employee = relationship("User", foreign_keys=[employee_id])
+    reviewer = relationship("User", foreign_keys=[reviewer_id])
+    touchpoint: Mapped[Touchpoint | None] = relationship()
+    items: Mapped[list[IqsItem]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
+                                                order_by="IqsItem.id")
+
+
+class IqsItem(db.Model):
+    __tablename__ = "iqs_items"
+    __table_args__ = (UniqueConstraint("assessment_id", "category_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("iqs_assessments.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("iqs_categories.id"))
+    category_name: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[float] = mapped_column(Float)
+    is_critical: Mapped[bool] = mapped_column(default=False)
+    is_passed: Mapped[bool] = mapped_column(default=False)
+    assessment: Mapped[IqsAssessment] = relationship(back_populates="items")
+    category: Mapped[IqsCategory] = relationship()
