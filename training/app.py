@@ -52,6 +52,7 @@ from training.gamification.stress import routes as stress_routes
 from training.home import routes as home_routes
 from training.jobs import jobs_cli
 from training.materials import routes as materials_routes
+from training.metrics.centre_index import listeners as centre_index_listeners
 from training.metrics.centre_index import routes as centre_index_routes
 from training.metrics.dashboards import jobs as dashboards_jobs
 from training.metrics.dashboards import routes as dashboards_routes
@@ -104,7 +105,7 @@ PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jo
 COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli)
 # Each listening domain declares its receivers in its listeners.py; they are connected here, once
 LISTENERS = (courses_listeners, quizzes_listeners, certificates_listeners, quests_listeners, recognition_listeners,
-             feedback_listeners, competence_listeners)
+             feedback_listeners, centre_index_listeners, competence_listeners)
 
 
 def create_app(config: type[Config] | Config | None = None, **overrides) -> Flask:

@@ -5,7 +5,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, StatementError
 
-from training.extensions import htmx
+from training.extensions import db, htmx
 
 
 class DomainError(Exception):
@@ -62,7 +62,6 @@ def register_error_handlers(app: Flask) -> None:
         return _render_error(400, "Срок действия формы истёк. Обновите страницу и повторите действие.")
 
     def refuse_and_roll_back(status: int, message: str):
-        from training.extensions import db
 
         db.session.rollback()
         return _render_error(status, message)

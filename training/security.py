@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, make_response, redirect, request, url_for
 from flask_login import current_user
 
+from training.accounts.models import User
 from training.extensions import db, htmx, login_manager
 
 # Endpoints a user who must still choose a password may open.
@@ -17,7 +18,6 @@ CONTENT_SECURITY_POLICY = (
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    from training.accounts.models import User
 
     try:
         user_id, version = (int(part) for part in session_id.split(":", 1))

@@ -40,6 +40,11 @@ client_feedback_received = _signals.signal("client-feedback-received")
 follow_up_resolved = _signals.signal("follow-up-resolved")
 # sender: the reviewed employee (User); kwargs: assessment (IqsAssessment) — a supervisor's quality check
 iqs_assessed = _signals.signal("iqs-assessed")
+# sender: the OperationalReport; kwargs: days (the dates it covers) — HR imported a centre's operational data
+operational_data_imported = _signals.signal("operational-data-imported")
+# sender: the User; kwargs: reason, actor — the «Мастер клиентоцентричности» title was granted from competence scores.
+# Receivers return True when they recorded the title's badge
+master_title_granted = _signals.signal("master-title-granted")
 # sender: the rater (User); kwargs: rated (User), scores ({aspect code: 1–5}), at (datetime) — the scores of one peer
 # rating, inside the rating's transaction. Receivers must never store the rater next to a score (docs/metrics.md 12)
 peer_scores_recorded = _signals.signal("peer-scores-recorded")

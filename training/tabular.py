@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask import abort
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
 from training.errors import DomainError
+from training.web import download
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_FORMATS = ("csv", "xlsx")
@@ -90,7 +95,6 @@ def _read_csv(data: bytes) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -156,8 +160,6 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Лист1") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=False)
     sheet = workbook.active
@@ -185,9 +187,7 @@ def _export_value(value: Any) -> Any:
 def table_download(fmt: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, filename: str,
                    sheet_title: str = "Лист1"):
     """A table as ``filename.csv`` (UTF-8 with BOM, for Excel) or ``filename.xlsx``; any other format is a 404."""
-    from flask import abort
 
-    from training.web import download
 
     if fmt == "csv":
         return download(csv_bytes(header, rows), "text/csv; charset=utf-8", f"{filename}.csv")

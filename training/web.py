@@ -120,8 +120,6 @@ def try_rule(action: Callable[[], Any]) -> tuple[Any, str | None]:
     """Run a service call whose rules may refuse it: ``(result, None)``, or, when a rule refused
     (:class:`~training.errors.DomainError`), the transaction rolled back and ``(None, message)`` for the page to
     show with 422. A refusal for lack of rights (403) goes on to the error page."""
-    from training.errors import DomainError
-    from training.extensions import db
 
     try:
         return action(), None

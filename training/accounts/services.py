@@ -18,6 +18,7 @@ from training.audit import services as audit
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
+from training.org.models import Department
 
 
 class SignInFailed(DomainError):
@@ -150,7 +151,6 @@ def user_snapshot(user: User) -> dict:
 
 def update_staff_member(actor: User, user: User, *, position: str, department_id: int | None,
                         roles: set[str], is_active: bool) -> None:
-    from training.org.models import Department
 
     ensure_can_manage(actor, user)
     if Role.ADMIN in roles and not actor.has_role(Role.ADMIN):

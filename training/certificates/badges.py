@@ -12,10 +12,12 @@ from datetime import datetime, time
 from functools import lru_cache
 from typing import Any
 
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from training.certificates import services
 from training.certificates.models import Certificate, CertificateKind
+from training.certificates.pdf import FONTS, FONTS_DIR
 from training.extensions import db
 from training.org.models import RegionalService
 
@@ -121,9 +123,7 @@ def revocation_list(service: RegionalService) -> dict[str, Any]:
 @lru_cache(maxsize=16)
 def badge_png(label: str) -> bytes:
     """A 256×256 round badge: the kind's heading on a teal disc (drawn once per process)."""
-    from PIL import Image, ImageDraw, ImageFont
 
-    from training.certificates.pdf import FONTS, FONTS_DIR
 
     size = 256
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))

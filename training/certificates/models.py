@@ -15,13 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.db import utcnow
 from training.extensions import db
+from training.templating import DISPLAY_TZ
 
 __all__ = ["CertificateKind", "Certificate", "CertificateCounter", "CertificateSignatory", "CertificateStatus",
            "KindTemplate"]
 
 
 def _local_today() -> date:
-    from training.templating import DISPLAY_TZ
 
     return datetime.now(DISPLAY_TZ).date()
 

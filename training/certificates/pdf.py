@@ -28,6 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from training.certificates.models import Certificate, KindTemplate
+from training.certificates.services import local_date
 from training.templating import ru_date
 
 LAYOUT_VERSION = 1  # bump when the drawing changes: every cached file gets a new key
@@ -72,7 +73,6 @@ class PageData:
 
 
 def page_data(certificate: Certificate, verification_url: str) -> PageData:
-    from training.certificates.services import local_date
 
     return PageData(
         template=certificate.kind.template, heading=certificate.kind.heading, lead=certificate.kind.lead or "",

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import click
 
+from training.competence import services as competence
 from training.competence import titles
 from training.extensions import db
+from training.metrics.centre_index import snapshots
 from training.metrics.dashboards.cli import metrics_cli
 
 
@@ -15,8 +17,6 @@ from training.metrics.dashboards.cli import metrics_cli
 @click.option("--grant-titles", is_flag=True, help="Проверить звание «Мастер клиентоцентричности» по закрытому месяцу.")
 def recompute_command(everything: bool, months: int | None, grant_titles: bool) -> None:
     """Пересчитать показатели (по умолчанию — только те, по которым пришли новые данные) и оценки компетенций."""
-    from training.competence import services as competence
-    from training.metrics.centre_index import snapshots
 
     created = snapshots.discover()
     if everything:

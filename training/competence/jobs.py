@@ -4,15 +4,15 @@ from __future__ import annotations
 from datetime import date
 
 from training.competence import peer_evidence, titles
+from training.competence import services as competence
 from training.extensions import db
 from training.jobs import periodic_job
+from training.metrics.centre_index import snapshots
 
 
 @periodic_job("metrics.refresh-snapshots", "every",
               "Пересчитать устаревшие показатели индекса и оценки компетенций (после новых данных)")
 def refresh_snapshots(today: date) -> str:
-    from training.competence import services as competence
-    from training.metrics.centre_index import snapshots
 
     written = snapshots.refresh_stale(limit=500)
     people = competence.refresh_stale(limit=2000)
@@ -22,7 +22,6 @@ def refresh_snapshots(today: date) -> str:
 @periodic_job("metrics.competence-daily", "daily",
               "Оценки компетенций: полный пересчёт текущего месяца (средние ЦЗН), удаление старых ключей оценок коллег")
 def competence_daily(today: date) -> str:
-    from training.competence import services as competence
 
     result = competence.recompute_batch([competence.month_of(today)])
     purged = peer_evidence.purge_peer_keys(today)
@@ -33,7 +32,6 @@ def competence_daily(today: date) -> str:
 @periodic_job("metrics.competence-closing", "monthly",
               "Закрытие месяца: пересчёт оценок компетенций прошлого месяца и звание «Мастер клиентоцентричности»")
 def competence_closing(today: date) -> str:
-    from training.competence import services as competence
 
     closing = competence.month_of(today).previous()
     result = competence.recompute_batch([closing])

@@ -31,6 +31,7 @@ from sqlalchemy import and_, case, distinct, event, func, literal, or_, select, 
 from sqlalchemy.orm import Session
 
 from training.accounts.models import User
+from training.certificates.models import Certificate, CertificateKind
 from training.competence.framework import (
     ACTION_SOURCES,
     ASPECT_COMPETENCES,
@@ -44,8 +45,14 @@ from training.competence.framework import (
 )
 from training.competence.models import CompetenceScore, CompetenceTitle, PeerEvidenceSum
 from training.competence.weights import Weights, _sets_by_service, weights_for
+from training.courses.models import Block, BlockProgress, CaseSubmission, Enrolment, PracticalCase
 from training.db import utcnow
 from training.extensions import db
+from training.gamification.library.models import LibraryCase
+from training.gamification.quests.models import Quest, QuestTeamMember
+from training.gamification.ratings.models import PeerRatingPair
+from training.gamification.recognition.models import Badge, ThanksNote, UserBadge
+from training.gamification.stress.models import StressMeasure
 from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, FollowUpTask
 from training.metrics.operations.models import IqsAssessment, IqsCategory, IqsItem
 from training.metrics.periods import MONTH, Period, local_today, period_of
@@ -57,6 +64,7 @@ from training.metrics.scales import (
     normalise,
     weighted_index,
 )
+from training.quizzes.models import Attempt, Quiz
 from training.templating import DISPLAY_TZ
 
 # --- the model as data (docs/metrics.md 4.2 and 12) ------------------------------------------------------------
@@ -227,15 +235,6 @@ def _population(groups: set[Group] | None):
 
 def _read_evidence(month: Period, groups: set[Group] | None) -> dict[str, Any]:
     """One GROUP BY query per kind of evidence over the population."""
-    from training.certificates.models import Certificate, CertificateKind
-    from training.courses.models import Block, BlockProgress, CaseSubmission, Enrolment, PracticalCase
-    from training.gamification.library.models import LibraryCase
-    from training.gamification.quests.models import Quest, QuestTeamMember
-    from training.gamification.ratings.models import PeerRatingPair
-    from training.gamification.recognition.models import Badge, ThanksNote, UserBadge
-    from training.gamification.stress.models import StressMeasure
-    from training.quizzes.models import Attempt, Quiz
-
     population = _population(groups)
     start, end = window_of(month)
     low, high = _utc_bounds(start, end)

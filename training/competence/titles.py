@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from training.accounts.models import User
 from training.audit import services as audit
+from training.certificates.models import CertificateKind
+from training.certificates.services import issue_document
 from training.competence.framework import MASTER_CODE, MASTER_TITLE
 from training.competence.models import CompetenceScore, CompetenceTitle
 from training.competence.services import _insert
@@ -17,6 +19,7 @@ from training.db import utcnow
 from training.extensions import db
 from training.metrics.periods import Period
 from training.metrics.scales import MASTER_BLOCK_MINIMUM, MASTER_PERIODS, MASTER_THRESHOLD, held_above
+from training.signals import master_title_granted
 
 
 def grant_master_titles(closing: Period, actor: User | None = None) -> list[int]:
@@ -67,13 +70,8 @@ def _grant(user: User, closing: Period, record: list[dict[str, Any]], actor: Use
                                                             CompetenceTitle.code == MASTER_CODE))
     reason = (f"Оценка компетенций не ниже {MASTER_THRESHOLD:g} (каждый блок не ниже {MASTER_BLOCK_MINIMUM:g}) "
               f"{MASTER_PERIODS} месячных закрытия подряд: " + ", ".join(r["month"] for r in record))
-    try:
-        from training.gamification.recognition.services import award_badge
-    except ImportError:  # pragma: no cover - the recognition domain is optional
-        award_badge = None
-    if award_badge is not None:
-        award_badge(user, MASTER_CODE, reason=reason, actor=actor)
-        title.badge_awarded = True
+    answers = master_title_granted.send(user, reason=reason, actor=actor)
+    title.badge_awarded = any(recorded for _, recorded in answers)
     title.certificate_id = _issue_diploma(user, closing, record, actor)
     audit.record(actor, "metrics.master_granted", "user", user.id, after={"title": MASTER_TITLE, "months": record},
                  summary=f"{MASTER_TITLE}: {user.full_name}")
@@ -81,11 +79,6 @@ def _grant(user: User, closing: Period, record: list[dict[str, Any]], actor: Use
 
 
 def _issue_diploma(user: User, closing: Period, record: list[dict[str, Any]], actor: User | None) -> int | None:
-    try:
-        from training.certificates.models import CertificateKind
-        from training.certificates.services import issue_document
-    except ImportError:  # pragma: no cover - the certificates domain is optional
-        return None
     kinds = set(db.session.scalars(select(CertificateKind.code).where(CertificateKind.code.in_(["master", "title"]))))
     kind = "master" if "master" in kinds else "title"
     try:

@@ -15,6 +15,11 @@ from training.competence.framework import BLOCK_TITLES, COMPETENCES
 from training.competence.models import CompetenceScore, CompetenceWeightSet
 from training.errors import DomainError
 from training.extensions import db
+from training.metrics.centre_index.weights import (
+    ensure_weights_editable,
+    ensure_weights_withdrawable,
+    insert_weight_set,
+)
 from training.metrics.formulas import MetricValueError
 from training.metrics.scales import (
     COMPETENCE_BLOCKS,
@@ -124,7 +129,6 @@ WEIGHTS_REFUSAL = "Веса оценки компетенций задаёт к�
 def publish_weight_set(actor: User, service: RegionalService, effective_from: date, weights: dict[str, float],
                        label: str = "", *, today: date) -> CompetenceWeightSet:
     """Publish competence weights for a service from ``effective_from`` on; never retroactive (audited)."""
-    from training.metrics.centre_index.weights import ensure_weights_editable, insert_weight_set
 
     ensure_weights_editable(actor, service, effective_from, today=today, refusal=WEIGHTS_REFUSAL)
     checked = validate_weights(weights)
@@ -140,7 +144,6 @@ def publish_weight_set(actor: User, service: RegionalService, effective_from: da
 
 
 def withdraw_weight_set(actor: User, row: CompetenceWeightSet, *, today: date) -> None:
-    from training.metrics.centre_index.weights import ensure_weights_withdrawable
 
     service = ensure_weights_withdrawable(actor, row, today=today, refusal=WEIGHTS_REFUSAL)
     audit.record(actor, "metrics.competence_weights_withdrawn", "competence_weight_set", row.id,

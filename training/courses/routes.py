@@ -1,11 +1,12 @@
 from datetime import date
 
-from flask import abort, flash, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from training.accounts import scopes
 from training.accounts.models import Role, User
+from training.accounts.services import visible_staff
 from training.accounts.staff import services as staff_services
 from training.courses import bp, services
 from training.courses.forms import (
@@ -145,7 +146,6 @@ def case(number: int):
 
 def _quiz_url(block: Block) -> str | None:
     """The block's quiz page, when the quizzes domain provides one."""
-    from flask import current_app
 
     if "quizzes.block_quiz" in current_app.view_functions:
         return url_for("quizzes.block_quiz", block_id=block.id)
@@ -336,7 +336,6 @@ def cohort_enrol(cohort_id: int):
     q = request.args.get("q", "")
     candidates = []
     if q:
-        from training.accounts.services import visible_staff
 
         candidates = list(db.session.scalars(staff_services.search_staff(
             visible_staff(current_user).where(User.regional_service_id == cohort.regional_service_id), q=q).limit(30)))

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User
+from training.accounts.services import visible_staff
 from training.audit import services as audit
 from training.courses.models import (
     STAGE_COLUMNS,
@@ -171,7 +172,6 @@ def enrol(actor: User, cohort: Cohort, people: list[User]) -> EnrolResult:
 
 def people_for_enrolment(actor: User, *, user_ids: list[int] | None = None, department_id: int | None = None,
                          centre_id: int | None = None) -> list[User]:
-    from training.accounts.services import visible_staff
 
     query = visible_staff(actor).where(User.is_active)
     if user_ids:

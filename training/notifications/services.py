@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from training.accounts.models import User
 from training.db import utcnow
 from training.extensions import db
 from training.jobs import periodic_job
@@ -50,7 +51,6 @@ def mark_all_read(user) -> int:
 
 def send_pending_emails(limit: int = 200) -> int:
     """E-mail copies of notifications not yet sent. Does nothing without MAIL_SERVER."""
-    from training.accounts.models import User
 
     server = current_app.config.get("MAIL_SERVER")
     if not server:

@@ -25,7 +25,9 @@ from training.quizzes.gift import (
     export_gift,
     parse_gift,
 )
-from training.quizzes.models import AttemptSlot, Question, QuestionCategory, QuestionType, QuestionVersion, Quiz
+from training.quizzes.models import AttemptSlot, LiveQuestion, Question, QuestionCategory, QuestionVersion, Quiz
+from training.quizzes.question_types import QuestionType
+from training.quizzes.services import apply_preset
 from training.quizzes.text import render_text
 
 SHARED_BANK_CATEGORY = "Общий банк"
@@ -137,7 +139,6 @@ def _new_version(question: Question, gift: GiftQuestion, number: int, actor) -> 
 
 def is_version_used(version: QuestionVersion) -> bool:
     """An attempt or a live game showed it: then an edit adds a new version instead."""
-    from training.quizzes.models import LiveQuestion
 
     return bool(db.session.scalar(select(exists().where(AttemptSlot.question_version_id == version.id)))
                 or db.session.scalar(select(exists().where(LiveQuestion.question_version_id == version.id))))
@@ -310,7 +311,6 @@ def ensure_block_quiz(block) -> Quiz:
     """The block's quiz; created with the «экзамен» defaults when missing, never overwriting a teacher's settings:
     10 questions drawn across the block's categories, pass at 70 %, 3 attempts, the best one counts, answers
     shuffled, no time limit, score and feedback after the attempt."""
-    from training.quizzes.services import apply_preset
 
     quiz = db.session.scalar(select(Quiz).where(Quiz.block_id == block.id))
     if quiz is not None:

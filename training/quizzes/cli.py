@@ -8,15 +8,16 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from training.courses.models import Block
+from training.courses.services import the_course
 from training.extensions import db
+from training.quizzes.bank import GiftBankRejected, ensure_block_quiz, export_block_bank, import_gift_bank
 from training.quizzes.gift import GiftImportError, parse_gift, to_json
 
 quiz_cli = AppGroup("quiz", help="Банки вопросов и тесты.")
 
 
 def _block(number: int):
-    from training.courses.models import Block
-    from training.courses.services import the_course
 
     course = the_course()
     block = db.session.scalar(select(Block).where(Block.course_id == course.id, Block.number == number))
@@ -30,7 +31,6 @@ def _block(number: int):
 @click.option("--block", "number", type=int, required=True, help="Номер блока курса.")
 def import_gift_command(file: Path, number: int) -> None:
     """Загрузить вопросы из файла GIFT в банк блока (всё или ничего; повторная загрузка ничего не меняет)."""
-    from training.quizzes.bank import GiftBankRejected, ensure_block_quiz, import_gift_bank
 
     block = _block(number)
     try:
@@ -52,7 +52,6 @@ def import_gift_command(file: Path, number: int) -> None:
 @click.option("--block", "number", type=int, required=True, help="Номер блока курса.")
 def export_gift_command(number: int) -> None:
     """Вывести банк вопросов блока в формате GIFT."""
-    from training.quizzes.bank import export_block_bank
 
     click.echo(export_block_bank(_block(number)), nl=False)
 

@@ -21,7 +21,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from training.quizzes.gift import GiftAnswer, GiftNumericAnswer, GiftPair, GiftQuestion
 from training.quizzes.grading import format_number, parse_number
-from training.quizzes.models import GradingMethod, Preset, QuestionType, ReviewWhen
+from training.quizzes.models import GradingMethod, Preset, ReviewWhen
+from training.quizzes.question_types import QuestionType
 from training.templating import DISPLAY_TZ
 
 FORMAT_CHOICES = [("moodle", "обычный текст (можно HTML)"), ("markdown", "Markdown"), ("html", "HTML"),

@@ -17,7 +17,7 @@ import math
 import re
 from typing import Any
 
-from training.quizzes.models import QuestionType
+from training.quizzes.question_types import QuestionType
 
 _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")

@@ -44,10 +44,10 @@ from training.quizzes.models import (
     LiveTeam,
     LiveTeamMember,
     Question,
-    QuestionType,
     Quiz,
 )
 from training.quizzes.presenters import QuestionView, question_view, review_view
+from training.quizzes.question_types import QuestionType
 from training.signals import live_quiz_finished
 
 AUTO_TYPES = (QuestionType.MULTICHOICE, QuestionType.TRUEFALSE, QuestionType.SHORTANSWER, QuestionType.NUMERICAL,

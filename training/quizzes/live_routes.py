@@ -6,6 +6,7 @@ Participants' screens and the board poll themselves (htmx, every 2 s): an unchan
 service (a quest's instructor hosts the game run from their checkpoint); everyone else gets a 404."""
 from __future__ import annotations
 
+import segno
 from flask import abort, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -46,7 +47,6 @@ def _join_url(session: LiveSession) -> str:
 
 
 def _qr(url: str) -> str:
-    import segno
 
     return segno.make(url, error="m").svg_data_uri(scale=5, border=2)
 

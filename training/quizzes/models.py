@@ -16,35 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.db import utcnow
 from training.extensions import db
-
-__all__ = ["QuestionType", "QuestionCategory", "Question", "QuestionVersion", "Quiz", "QuizOverride", "Attempt",
-           "AttemptSlot", "AttemptState", "GradingMethod", "ReviewWhen", "Preset", "LiveFormat", "LiveStatus",
-           "LiveSession", "LiveQuestion", "LiveTeam", "LiveTeamMember", "LiveAnswer"]
-
-
-class QuestionType(enum.StrEnum):
-    MULTICHOICE = "multichoice"
-    TRUEFALSE = "truefalse"
-    SHORTANSWER = "shortanswer"
-    MATCHING = "matching"
-    NUMERICAL = "numerical"
-    ESSAY = "essay"
-    DESCRIPTION = "description"
-
-    @property
-    def label(self) -> str:
-        return QUESTION_TYPE_LABELS[self]
-
-
-QUESTION_TYPE_LABELS = {
-    QuestionType.MULTICHOICE: "выбор ответа",
-    QuestionType.TRUEFALSE: "верно / неверно",
-    QuestionType.SHORTANSWER: "короткий ответ",
-    QuestionType.MATCHING: "на соответствие",
-    QuestionType.NUMERICAL: "числовой ответ",
-    QuestionType.ESSAY: "эссе (проверяет преподаватель)",
-    QuestionType.DESCRIPTION: "описание (без оценки)",
-}
+from training.quizzes.grading import is_answered
+from training.quizzes.question_types import QuestionType
 
 
 class GradingMethod(enum.StrEnum):
@@ -310,7 +283,6 @@ class AttemptSlot(db.Model):
 
     @property
     def is_answered(self) -> bool:
-        from training.quizzes.grading import is_answered
 
         return is_answered(self.version.type, self.response)
 

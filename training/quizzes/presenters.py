@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from training.quizzes import grading
-from training.quizzes.models import AttemptSlot, QuestionType
+from training.quizzes.models import AttemptSlot
+from training.quizzes.question_types import QuestionType
 from training.quizzes.services import Review
 
 

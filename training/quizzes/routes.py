@@ -2,12 +2,14 @@
 set up quizzes, grade essays and read results and statistics. Views are thin: the rules are in services."""
 from __future__ import annotations
 
-from flask import abort, flash, make_response, request, url_for
+from flask import abort, current_app, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User, normalise_email
+from training.courses.models import Block, Cohort, Course
+from training.courses.services import block_state, enrolment_of, visible_cohorts
 from training.db import utcnow
 from training.errors import DomainError
 from training.extensions import db
@@ -31,12 +33,12 @@ from training.quizzes.models import (
     Preset,
     Question,
     QuestionCategory,
-    QuestionType,
     Quiz,
     QuizOverride,
     ReviewWhen,
 )
 from training.quizzes.presenters import preview_view, question_view, review_view
+from training.quizzes.question_types import QuestionType
 from training.quizzes.text import render_text
 from training.tabular import table_download
 from training.templating import NavItem, add_nav_item
@@ -64,7 +66,6 @@ def _block_or_404(block_id: int):
     """0 is the shared bank of custom quizzes (None); otherwise a block of the course."""
     if block_id == 0:
         return None
-    from training.courses.models import Block
 
     return db.get_or_404(Block, block_id)
 
@@ -91,7 +92,6 @@ def _question_or_404(question_id: int) -> Question:
 
 
 def _block_url(block) -> str | None:
-    from flask import current_app
 
     if block is not None and "courses.case" in current_app.view_functions:
         return url_for("courses.case", number=block.number)
@@ -254,7 +254,6 @@ def result(attempt_id: int):
     grade = services.final_grade(quiz, attempt.user)
     state = course_done = None
     if own and quiz.block_id is not None and review.score:
-        from training.courses.services import block_state, enrolment_of
 
         state = block_state(current_user, quiz.block)
         enrolment = enrolment_of(current_user, quiz.block.course)
@@ -271,7 +270,6 @@ def result(attempt_id: int):
 @bp.get("/manage")
 @role_required(*Role.TEACHING)
 def manage():
-    from training.courses.models import Block, Course
 
     blocks = list(db.session.scalars(select(Block).join(Course).order_by(Course.id, Block.number)))
     counts = dict(db.session.execute(select(Question.block_id, func.count()).where(Question.is_hidden.is_(False))
@@ -508,7 +506,6 @@ def settings(quiz_id: int):
 
 
 def _override_form(quiz: Quiz) -> OverrideForm:
-    from training.courses.services import visible_cohorts
 
     form = OverrideForm()
     cohorts = list(db.session.scalars(visible_cohorts(current_user)))
@@ -532,7 +529,6 @@ def overrides(quiz_id: int):
             if user is None:
                 error = "Сотрудник с такой почтой не найден среди ваших слушателей."
         if form.cohort_id.data and form.cohort_id.data in dict(form.cohort_id.choices):
-            from training.courses.models import Cohort
 
             cohort = db.session.get(Cohort, form.cohort_id.data)
         if error is None:

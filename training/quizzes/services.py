@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import has_request_context, url_for
-from sqlalchemy import Select, func, select, update
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from training.accounts.models import Role, User
 from training.audit import services as audit
+from training.courses.models import Block, CohortTeacher, Enrolment
+from training.courses.services import enrolment_of, is_block_open
 from training.db import utcnow
 from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
@@ -33,13 +36,14 @@ from training.quizzes.models import (
     Preset,
     Question,
     QuestionCategory,
-    QuestionType,
     QuestionVersion,
     Quiz,
     QuizOverride,
     ReviewWhen,
 )
+from training.quizzes.question_types import QuestionType
 from training.signals import quiz_passed
+from training.templating import ru_datetime
 
 PRESETS: dict[str, dict[str, Any]] = {
     # practice: check each answer at once, try as often as you like
@@ -88,7 +92,6 @@ def can_manage(user: User) -> bool:
 def can_take(user: User, quiz: Quiz) -> str | None:
     """None when the user may take the quiz; otherwise the reason, in Russian."""
     if quiz.block_id is not None:
-        from training.courses.services import enrolment_of, is_block_open
 
         enrolment = enrolment_of(user, quiz.block.course)
         if enrolment is None or enrolment.cohort is None:
@@ -104,7 +107,6 @@ def can_take(user: User, quiz: Quiz) -> str | None:
 
 
 def _taught_learners(teacher: User, quiz: Quiz):
-    from training.courses.models import CohortTeacher, Enrolment
 
     return (select(Enrolment.user_id).join(CohortTeacher, CohortTeacher.cohort_id == Enrolment.cohort_id)
             .where(CohortTeacher.user_id == teacher.id, Enrolment.course_id == quiz.block.course_id))
@@ -124,7 +126,6 @@ def learner_scope(viewer: User, quiz: Quiz):
             conditions.append(User.regional_service_id == viewer.regional_service_id)
     if not conditions:
         return User.id.is_(None)
-    from sqlalchemy import or_
 
     return or_(*conditions)
 
@@ -153,7 +154,6 @@ class Limits:
 
 
 def _user_cohort_ids(user: User) -> list[int]:
-    from training.courses.models import Enrolment
 
     return list(db.session.scalars(select(Enrolment.cohort_id).where(Enrolment.user_id == user.id)))
 
@@ -303,7 +303,6 @@ def start_refusal(quiz: Quiz, user: User, now: datetime | None = None) -> str | 
         return reason
     limits = effective_limits(quiz, user)
     if limits.open_at and now < limits.open_at:
-        from training.templating import ru_datetime
 
         return f"Тест откроется {ru_datetime(limits.open_at)}."
     if limits.close_at and now >= limits.close_at:
@@ -547,7 +546,6 @@ class _url_context:
     """``url_for`` outside a request (the overdue job, the CLI): a request context for the configured base URL."""
 
     def __enter__(self):
-        from flask import current_app
 
         self._ctx = None
         if not has_request_context():
@@ -627,7 +625,6 @@ def feedback_band(quiz: Quiz, percent: float | None) -> str | None:
 def grading_queue(viewer: User) -> list[AttemptSlot]:
     """Essays awaiting a mark that the viewer may grade: one query for the slots with their attempts, learners,
     quizzes and questions, then one scope query per quiz (not per essay)."""
-    from sqlalchemy.orm import selectinload
 
     if not can_manage(viewer):
         return []
@@ -691,7 +688,6 @@ class LearnerResult:
 
 def results(viewer: User, quiz: Quiz) -> list[LearnerResult]:
     close_overdue(quiz=quiz)
-    from sqlalchemy.orm import selectinload
 
     rows = db.session.execute(select(Attempt, User).join(User, User.id == Attempt.user_id)
                               .where(Attempt.quiz_id == quiz.id, learner_scope(viewer, quiz))
@@ -712,7 +708,6 @@ RESULTS_HEADER = ["ФИО", "Табельный номер", "ЦЗН", "Попы
 
 
 def results_rows(quiz: Quiz, rows: list[LearnerResult]) -> list[list]:
-    from training.templating import ru_datetime
 
     out = []
     for row in rows:
@@ -732,7 +727,6 @@ def results_rows(quiz: Quiz, rows: list[LearnerResult]) -> list[list]:
 
 def quizzes_for(user: User) -> tuple[list[Quiz], list[Quiz]]:
     """The block quizzes of the learner's course and the custom quizzes open to them."""
-    from training.courses.models import Block, Enrolment
 
     course_ids = select(Enrolment.course_id).where(Enrolment.user_id == user.id)
     block_quizzes = list(db.session.scalars(select(Quiz).join(Block, Block.id == Quiz.block_id)

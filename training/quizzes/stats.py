@@ -23,7 +23,8 @@ from sqlalchemy.orm import selectinload
 
 from training.extensions import db
 from training.quizzes import grading
-from training.quizzes.models import Attempt, AttemptSlot, AttemptState, Question, QuestionType, QuestionVersion, Quiz
+from training.quizzes.models import Attempt, AttemptSlot, AttemptState, Question, QuestionVersion, Quiz
+from training.quizzes.question_types import QuestionType
 
 
 @dataclass

@@ -22,6 +22,7 @@ from training.db import utcnow
 from training.errors import NotAllowed
 from training.extensions import db
 from training.gamification.contests.models import ClientVote, ColleagueVote, Contest, ContestStatus, Flag, FlagKind
+from training.gamification.contests.queries import client_votes_query
 from training.org.models import Centre, Department
 from training.templating import ru_datetime
 
@@ -139,7 +140,6 @@ def check_client_burst(employee: User, now: datetime | None = None) -> None:
 
 def refresh_contest_flags(contest: Contest) -> int:
     """Run every detection over a closed contest; returns the number of flags raised or refreshed."""
-    from training.gamification.contests.queries import client_votes_query
 
     raised = 0
     times_by_employee: dict[int, list[datetime]] = defaultdict(list)

@@ -15,10 +15,11 @@ from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role, User
 from training.audit import services as audit
+from training.certificates.services import issue_document
 from training.db import utcnow
 from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
-from training.gamification.contests import codes
+from training.gamification.contests import codes, flags
 from training.gamification.contests.models import (
     AWARD_TITLES,
     Award,
@@ -369,7 +370,6 @@ def close_contest(actor: User | None, contest: Contest, now: datetime | None = N
         winners[kind.value] = winner["user_id"] if winner else None
         if winner:
             _record_award(contest, kind, winner["user_id"], actor)
-    from training.gamification.contests import flags
 
     flags.refresh_contest_flags(contest)
     if actor is not None:
@@ -404,10 +404,6 @@ def _record_award(contest: Contest, kind: AwardKind, user_id: int, actor: User |
 
 def _issue_diploma(award: Award, contest: Contest, actor: User | None) -> int | None:
     """A diploma from the certificates engine when it is installed; the award is recorded either way."""
-    try:
-        from training.certificates.services import issue_document
-    except ImportError:
-        return None
     results = contest.results or {}
     track = {AwardKind.COLLEAGUES: "colleagues", AwardKind.CLIENTS: "clients"}.get(AwardKind(award.kind))
     row = (results.get("winners") or {}).get(track or "title") or {}
@@ -527,7 +523,6 @@ def cast_client_vote(employee: User, *, code: str, device_token: str | None, add
             db.session.add(vote)
     except IntegrityError:
         raise refused from None
-    from training.gamification.contests import flags
 
     flags.check_client_burst(employee, now)
     return vote

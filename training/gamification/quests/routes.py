@@ -14,6 +14,10 @@ from training.gamification.quests import services as quests
 from training.gamification.quests.forms import CheckpointForm, QuestForm, ScoreForm, TeamForm
 from training.gamification.quests.models import Quest, QuestCheckpoint, QuestTeam, QuestTeamMember
 from training.org.models import Centre
+from training.quizzes import live
+from training.quizzes.forms import LiveSessionForm
+from training.quizzes.live_routes import form_values, live_form_page
+from training.quizzes.models import Quiz
 from training.web import page_args, redirect_to, render_view, role_required, try_rule
 
 
@@ -97,10 +101,6 @@ def _checkpoint_form(quest: Quest, formdata=None) -> CheckpointForm:
 
 def _quiz_choices(quest: Quest) -> list[tuple[int, str]]:
     """Custom quizzes of the quiz engine available to the quest's service (none if the engine is absent)."""
-    try:
-        from training.quizzes.models import Quiz
-    except ImportError:  # pragma: no cover - the quiz engine is part of the app
-        return []
     rows = db.session.scalars(select(Quiz).where(Quiz.block_id.is_(None),
                                                  (Quiz.regional_service_id.is_(None))
                                                  | (Quiz.regional_service_id == quest.regional_service_id))
@@ -269,10 +269,6 @@ def score(quest_id: int, quest_checkpoint_id: int):
 def checkpoint_live(quest_id: int, quest_checkpoint_id: int):
     """«Провести вживую»: the checkpoint's quiz as a live game with the quest's teams; at the finish the quiz
     engine tells the result back (``live_quiz_finished``) and quests.on_live_quiz_finished records the scores."""
-    from training.quizzes import live
-    from training.quizzes.forms import LiveSessionForm
-    from training.quizzes.live_routes import form_values, live_form_page
-    from training.quizzes.models import Quiz
 
     quest = _quest_or_404(quest_id)
     checkpoint = db.get_or_404(QuestCheckpoint, quest_checkpoint_id)

@@ -34,6 +34,9 @@ from training.gamification.quests.models import (
     QuestTeamMember,
 )
 from training.notifications.services import notify
+from training.org.models import Centre
+from training.quizzes.live import TeamSpec
+from training.quizzes.models import Quiz
 from training.signals import quest_finished
 from training.templating import DISPLAY_TZ
 from training.web import path_for
@@ -132,7 +135,6 @@ def create_quest(actor: User, *, title: str, description: str = "", format: str 
     if actor.has_role(Role.MANAGER) and not actor.has_role(Role.HR, Role.ADMIN, Role.TEACHER):
         centre_id = actor.centre_id  # a centre manager organises for their centre
     if centre_id is not None:
-        from training.org.models import Centre
 
         centre = db.session.get(Centre, centre_id)
         if centre is None or centre.regional_service_id != actor.regional_service_id:
@@ -202,7 +204,6 @@ def add_checkpoint(actor: User, quest: Quest, *, title: str, kind: str, task: st
         raise DomainError("Максимум баллов — от 1 до 1000.")
     kind = CheckpointKind(kind)
     if quiz_id is not None:
-        from training.quizzes.models import Quiz
 
         quiz = db.session.get(Quiz, quiz_id)
         if quiz is None or (quiz.regional_service_id not in (None, quest.regional_service_id)):
@@ -429,7 +430,6 @@ def live_points(points: int, max_points: int, checkpoint_max: int) -> int:
 
 def live_source(checkpoint: QuestCheckpoint) -> tuple[str, list]:
     """What the quiz engine needs to run the checkpoint's quiz live: the opaque key and the teams with members."""
-    from training.quizzes.live import TeamSpec
 
     return (f"{LIVE_SOURCE}{checkpoint.id}",
             [TeamSpec(team.name, f"{LIVE_TEAM}{team.id}", [m.user_id for m in team.members])

@@ -19,6 +19,7 @@ from training.signals import (
     contest_closed,
     course_completed,
     library_case_published,
+    master_title_granted,
     peer_rating_given,
     quest_finished,
     quiz_passed,
@@ -28,6 +29,7 @@ from training.signals import (
 BADGE_FOR_AWARD = {AwardKind.TITLE: "employee_of_month", AwardKind.COLLEAGUES: "colleagues_choice",
                    AwardKind.CLIENTS: "clients_choice"}
 
+MASTER_BADGE = "master"  # the catalogue's badge for the title competence scores grant
 PEER_RATING_POINTS_PER_MONTH = 20  # points for rating colleagues stop after this many ratings a month
 
 
@@ -138,8 +140,15 @@ def on_peer_rating_given(rater, rated_id=None, **_):
                           "Оценка коллеги в «Корпоративном тиндере»")
 
 
+def on_master_title_granted(user, reason: str = "", actor=None, **_) -> bool:
+    """The competence scores granted «Мастер клиентоцентричности»: the title's badge (and its points)."""
+    services.award_badge(user, MASTER_BADGE, reason=reason, actor=actor)
+    return True
+
+
 RECEIVERS = ((quiz_passed, on_quiz_passed), (block_completed, on_block_completed),
              (course_completed, on_course_completed), (case_accepted, on_case_accepted),
              (thanks_given, on_thanks_given), (contest_closed, on_contest_closed),
              (library_case_published, on_library_case_published),
-             (quest_finished, on_quest_finished), (peer_rating_given, on_peer_rating_given))
+             (quest_finished, on_quest_finished), (peer_rating_given, on_peer_rating_given),
+             (master_title_granted, on_master_title_granted))

@@ -11,7 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User
+from training.accounts.services import can_view
 from training.audit import services as audit
+from training.certificates.services import issue_document
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
@@ -44,7 +46,6 @@ def public_label(user: User | None) -> str:
 
 def can_view_person(viewer: User, person: User) -> bool:
     """The awards page: the person, staff of the same centre, managers and HR in scope."""
-    from training.accounts.services import can_view
 
     if can_view(viewer, person):
         return True
@@ -60,10 +61,6 @@ def can_award_badges(viewer: User, person: User) -> bool:
 
 def issue_quest_diploma(user: User, quest) -> int | None:
     """A winner's diploma for a corporate quest, once per person and quest (source key)."""
-    try:
-        from training.certificates.services import issue_document
-    except ImportError:
-        return None
     quest_id = getattr(quest, "id", quest)
     title = getattr(quest, "title", None) or "Корпоративный квест"
     try:

@@ -63,3 +63,12 @@ def weights():
 def weight_withdraw(weight_set_id: int):
     return _withdraw_weights(db.get_or_404(IndexWeightSet, weight_set_id), index_services.withdraw_weight_set,
                              "centre_index.weights")
+
+
+@bp.after_app_request
+def _refresh_bumped_snapshots(response):
+    """A request that brought new data (a client's answer, an IQS check, an import) recomputes the centre, department
+    and employee figures it made stale, right after its commit."""
+    if response.status_code < 400:
+        refresh_after_commit()
+    return response

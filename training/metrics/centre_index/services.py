@@ -43,7 +43,6 @@ def publish_weight_set(actor: User, service: RegionalService, effective_from: da
     audit.record(actor, "metrics.weights_published", "index_weight_set", row.id,
                  after={"service": service.id, "effective_from": effective_from, "weights": normalised,
                         "label": row.label}, summary=f"Веса индекса с {effective_from:%d.%m.%Y}: {service.name}")
-    from training.metrics.centre_index import snapshots
 
     snapshots.mark_service_stale_from(service.id, effective_from)
     return row
@@ -55,7 +54,6 @@ def withdraw_weight_set(actor: User, row: IndexWeightSet, *, today: date) -> Non
                  before={"effective_from": row.effective_from, "weights": row.weights, "label": row.label},
                  summary=f"Отозван набор весов с {row.effective_from:%d.%m.%Y}")
     db.session.delete(row)
-    from training.metrics.centre_index import snapshots
 
     snapshots.mark_service_stale_from(service.id, row.effective_from)
 

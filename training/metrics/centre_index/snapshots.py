@@ -14,18 +14,37 @@ from datetime import date
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import (
+    Column,
+    Date,
+    MetaData,
+    String,
+    Table,
+    and_,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
+from training.accounts.models import User
 from training.db import utcnow
 from training.extensions import db
 from training.metrics import formulas
 from training.metrics.centre_index.models import IndexSnapshot
+from training.metrics.centre_index.weights import weight_sets
+from training.metrics.feedback.aspects import aspect_indicator
 from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, Touchpoint
 from training.metrics.formulas import MetricValueError
 from training.metrics.operations.models import IqsAssessment, OperationalReport
 from training.metrics.periods import KINDS, MONTH, WEEK, Period, local_today, period_of, periods_touching  # noqa: F401
 from training.metrics.scales import ANCHORS, GROUPS, INDEX_INDICATORS, centre_index, normalise, weights_in_force
+from training.org.models import Centre, Department
 
 ORGANISATION, SERVICE, CENTRE, DEPARTMENT, EMPLOYEE = "organisation", "service", "centre", "department", "employee"
 SCOPE_KINDS = (ORGANISATION, SERVICE, CENTRE, DEPARTMENT, EMPLOYEE)
@@ -79,8 +98,6 @@ def _bump_one(kind: str, scope_id: int, period: Period) -> None:
 
 def mark_service_stale_from(service_id: int, since: date) -> int:
     """New weights: every snapshot of the service's scopes whose period starts on or after ``since``."""
-    from training.accounts.models import User
-    from training.org.models import Centre, Department
 
     centre_ids = select(Centre.id).where(Centre.regional_service_id == service_id)
     department_ids = select(Department.id).where(Department.centre_id.in_(centre_ids))
@@ -175,7 +192,6 @@ def _scope_column(model, kind: str):
 
 def _grouped(model, kind: str, scope_ids: list[int]):
     """(scope column or a constant 0 for the organisation, conditions) for reading many scopes in one query."""
-    from sqlalchemy import literal
 
     column = _scope_column(model, kind)
     if column is None:
@@ -184,7 +200,6 @@ def _grouped(model, kind: str, scope_ids: list[int]):
 
 
 def _read_inputs(kind: str, scope_ids: list[int], period: Period) -> dict[int, _Inputs]:
-    from training.metrics.centre_index.weights import weight_sets
 
     names = _touchpoint_names()
     inputs = {scope_id: _Inputs(names) for scope_id in scope_ids}
@@ -224,8 +239,6 @@ def _read_inputs(kind: str, scope_ids: list[int], period: Period) -> dict[int, _
 
 def _services_of(kind: str, scope_ids: list[int]) -> dict[int, int | None]:
     """The regional service of each scope (what :func:`_service_of` gives one by one)."""
-    from training.accounts.models import User
-    from training.org.models import Centre, Department
 
     if kind == SERVICE:
         return {scope_id: scope_id for scope_id in scope_ids}
@@ -318,7 +331,6 @@ def discover(today: date | None = None) -> int:
 
 def _periods_of_days(days: list[date]):
     """A temporary table: each day with its week and its month (two rows a day)."""
-    from sqlalchemy import Column, Date, MetaData, String, Table, insert
 
     table = Table("tmp_discover_periods", MetaData(), Column("day", Date, nullable=False),
                   Column("period_kind", String(10), nullable=False), Column("period_start", Date, nullable=False),
@@ -334,7 +346,6 @@ def _periods_of_days(days: list[date]):
 
 def _missing_snapshots(model, day_column, kind: str, periods_table) -> list[tuple[str, int, Period]]:
     """(kind, scope, period) pairs with data of ``model`` and no snapshot yet, found by the database."""
-    from sqlalchemy import and_, exists, literal
 
     column = _scope_column(model, kind)
     scope = column if column is not None else literal(0)
@@ -405,7 +416,6 @@ def _touchpoint_names() -> dict[int, str]:
 def _survey_from_rows(rows, aspect_rows, names: dict[int, str]) -> dict[str, Any]:
     """The fold of :func:`survey_figures`: answers grouped by (touchpoint, recommend, ces, expectations, is_low)
     with their counts, and aspect marks grouped by aspect (sum, count)."""
-    from training.metrics.feedback.aspects import aspect_indicator
 
     recommend, ces, expectations = Counter(), Counter(), Counter()
     by_touchpoint: dict[int | None, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
@@ -585,8 +595,6 @@ _INDICATOR_FIGURES = {
 
 
 def _service_of(kind: str, scope_id: int) -> int | None:
-    from training.accounts.models import User
-    from training.org.models import Centre, Department
 
     if kind == SERVICE:
         return scope_id
@@ -603,7 +611,6 @@ def _service_of(kind: str, scope_id: int) -> int | None:
 def compute(kind: str, scope_id: int, period: Period, inputs: _Inputs | None = None) -> dict[str, Any]:
     """Every stored column of a snapshot, from the raw data of the scope and period (read here, or handed over
     already read for many scopes at once by :func:`refresh_stale`)."""
-    from training.metrics.centre_index.weights import weight_sets
 
     if inputs is None:
         figures = survey_figures(kind, scope_id, period)

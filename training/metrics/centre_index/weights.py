@@ -15,7 +15,7 @@ from training.accounts.scopes import can_view_service
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.metrics.centre_index.models import IndexWeightSet
-from training.metrics.scales import DEFAULT_GROUP_WEIGHTS, GROUPS, WeightSet
+from training.metrics.scales import DEFAULT_GROUP_WEIGHTS, GROUPS, WeightSet, weights_in_force
 from training.org.models import RegionalService
 
 # --- scope ---------------------------------------------------------------------------------------------------
@@ -42,7 +42,6 @@ def weight_sets(service_id: int | None) -> list[WeightSet]:
 
 def weights_in_force_for(service_id: int | None, day: date) -> dict[str, float]:
     """Normalised group weights in force on ``day`` for the service."""
-    from training.metrics.scales import weights_in_force
 
     chosen = weights_in_force(weight_sets(service_id), day)
     total = sum(chosen.weights.values())

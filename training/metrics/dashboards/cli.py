@@ -1,6 +1,7 @@
 """``flask metrics …``: recompute the stored figures, build weekly reports."""
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -8,6 +9,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from training.extensions import db
+from training.metrics.centre_index import snapshots
+from training.metrics.dashboards import reports
+from training.metrics.periods import WEEK, local_today, parse_period, period_of
 
 metrics_cli = AppGroup("metrics", help="Индекс клиентоцентричности и отчёты.")
 
@@ -18,11 +22,7 @@ metrics_cli = AppGroup("metrics", help="Индекс клиентоцентри�
 @click.option("--service", "service_id", type=int, default=None, help="Только эта СЗН (id).")
 def weekly_report_command(week: str | None, out_dir: str | None, service_id: int | None) -> None:
     """Еженедельный отчёт по каждому ЦЗН и по региону: XLSX и PDF."""
-    from datetime import timedelta
 
-    from training.metrics.centre_index import snapshots
-    from training.metrics.dashboards import reports
-    from training.metrics.periods import WEEK, local_today, parse_period, period_of
 
     snapshots.discover()
     db.session.commit()

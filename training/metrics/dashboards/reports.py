@@ -8,8 +8,15 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import func, select
 
+from training.accounts.models import Role
+from training.accounts.scopes import staff_with_role
 from training.extensions import db
 from training.metrics.centre_index import snapshots
 from training.metrics.centre_index.models import IndexSnapshot
@@ -17,9 +24,12 @@ from training.metrics.dashboards.presenters import FIGURES, fmt_figure, fmt_numb
 from training.metrics.feedback.models import FollowUpStatus, FollowUpTask
 from training.metrics.periods import Period
 from training.metrics.scales import GROUPS
+from training.notifications.services import notify
 from training.org.models import Centre, RegionalService
+from training.pdf import register_fonts
 from training.tabular import xlsx_bytes
 from training.templating import DISPLAY_TZ
+from training.web import path_for
 
 REPORT_FIGURES = ("nps", "ces", "csat", "expectations_met", "resolution_rate", "fcr", "net_fcr", "escalation_rate",
                   "ttfr", "waiting", "replies_per_conversation", "iqs", "staff_rating")
@@ -106,13 +116,7 @@ def weekly_xlsx(kind: str, scope_id: int, period: Period) -> bytes:
 
 
 def weekly_pdf(kind: str, scope_id: int, period: Period) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from training.pdf import register_fonts
 
     regular, bold = register_fonts()
     title, rows = rows_for(kind, scope_id, period)
@@ -175,10 +179,6 @@ def write_weekly_files(period: Period, target: Path, *, service_id: int | None =
 
 def announce_weekly(period: Period) -> int:
     """Tell HR (region) and managers (their centre) that last week's report is ready."""
-    from training.accounts.models import Role
-    from training.accounts.scopes import staff_with_role
-    from training.notifications.services import notify
-    from training.web import path_for
 
     sent = 0
     for service in db.session.scalars(select(RegionalService)):

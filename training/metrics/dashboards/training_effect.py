@@ -11,11 +11,14 @@ from typing import Any
 from sqlalchemy import and_, func, select
 
 from training.accounts.models import User
+from training.certificates.models import Certificate
+from training.courses.models import Block, Cohort, Course, Enrolment
 from training.extensions import db
 from training.metrics.centre_index import snapshots
 from training.metrics.dashboards.presenters import FIGURES, pooled
 from training.metrics.periods import MONTH, Period, local_today, period_of
 from training.org.models import Centre, Department
+from training.quizzes.models import Attempt, AttemptState, Quiz
 
 #: the centre counts as trained on the day this share of its enrolled staff had completed the course
 TRAINED_SHARE = 0.8
@@ -25,7 +28,6 @@ COMPARED = ("nps", "ces", "csat", "expectations_met", "resolution_rate", "fcr", 
 
 
 def the_course():
-    from training.courses.models import Course
 
     return db.session.scalar(select(Course).order_by(Course.id))
 
@@ -39,7 +41,6 @@ class TrainingWindow:
 
 
 def training_window(centre: Centre, course) -> TrainingWindow:
-    from training.courses.models import Cohort, Enrolment
 
     rows = db.session.execute(
         select(Cohort.start_date, Enrolment.completed_at).join(Cohort, Cohort.id == Enrolment.cohort_id)
@@ -136,7 +137,6 @@ def _group_counts(query, key) -> dict[int, int]:
 def course_dashboard(course, centres: list[Centre], today: date | None = None) -> dict[str, Any]:
     """Per centre and department: staff, enrolled, completed, first-attempt pass rate (if quizzes exist),
     certificates valid / expiring (if certificates exist)."""
-    from training.courses.models import Enrolment
 
     today = today or local_today()
     centre_ids = [c.id for c in centres]
@@ -155,47 +155,36 @@ def course_dashboard(course, centres: list[Centre], today: date | None = None) -
         .where(Enrolment.course_id == course.id, User.centre_id.in_(centre_ids))
     enrolled_by_department = _group_counts(enrolled_d, User.department_id)
     completed_by_department = _group_counts(enrolled_d.where(Enrolment.completed_at.is_not(None)), User.department_id)
-    first_pass_c = first_pass_d = None
-    try:
-        from training.courses.models import Block
-        from training.quizzes.models import Attempt, AttemptState, Quiz
-    except ImportError:
-        pass
-    else:
-        base = (select(User.centre_id, User.department_id, Attempt.is_passed)
-                .join(Attempt, Attempt.user_id == User.id).join(Quiz, Quiz.id == Attempt.quiz_id)
-                .join(Block, Block.id == Quiz.block_id)
-                .where(Block.course_id == course.id, Attempt.attempt_no == 1,
-                       Attempt.state == AttemptState.FINISHED, Attempt.is_awaiting_grading.is_(False),
-                       User.centre_id.in_(centre_ids)))
-        first_pass_c, first_pass_d = {}, {}
-        for centre_id, department_id, passed in db.session.execute(base):
-            for target, key in ((first_pass_c, centre_id), (first_pass_d, department_id)):
-                if key is None:
-                    continue
-                done, total = target.get(key, (0, 0))
-                target[key] = (done + int(bool(passed)), total + 1)
-    certs_c = certs_d = None
-    try:
-        from training.certificates.models import Certificate
-    except ImportError:
-        pass
-    else:
-        certs_c, certs_d = {}, {}
-        rows = db.session.execute(
-            select(User.centre_id, User.department_id, Certificate.expires_on)
-            .join(Certificate, Certificate.holder_id == User.id)
-            .where(User.centre_id.in_(centre_ids), Certificate.revoked_at.is_(None),
-                   Certificate.superseded_by_id.is_(None),
-                   and_(Certificate.enrolment_id.is_not(None)),
-                   (Certificate.expires_on.is_(None)) | (Certificate.expires_on >= today)))
-        soon = today + timedelta(days=90)
-        for centre_id, department_id, expires in rows:
-            for target, key in ((certs_c, centre_id), (certs_d, department_id)):
-                if key is None:
-                    continue
-                valid, expiring = target.get(key, (0, 0))
-                target[key] = (valid + 1, expiring + int(expires is not None and expires <= soon))
+    # first attempts of the course's block quizzes
+    base = (select(User.centre_id, User.department_id, Attempt.is_passed)
+            .join(Attempt, Attempt.user_id == User.id).join(Quiz, Quiz.id == Attempt.quiz_id)
+            .join(Block, Block.id == Quiz.block_id)
+            .where(Block.course_id == course.id, Attempt.attempt_no == 1,
+                   Attempt.state == AttemptState.FINISHED, Attempt.is_awaiting_grading.is_(False),
+                   User.centre_id.in_(centre_ids)))
+    first_pass_c, first_pass_d = {}, {}
+    for centre_id, department_id, passed in db.session.execute(base):
+        for target, key in ((first_pass_c, centre_id), (first_pass_d, department_id)):
+            if key is None:
+                continue
+            done, total = target.get(key, (0, 0))
+            target[key] = (done + int(bool(passed)), total + 1)
+    # certificates still valid
+    certs_c, certs_d = {}, {}
+    rows = db.session.execute(
+        select(User.centre_id, User.department_id, Certificate.expires_on)
+        .join(Certificate, Certificate.holder_id == User.id)
+        .where(User.centre_id.in_(centre_ids), Certificate.revoked_at.is_(None),
+               Certificate.superseded_by_id.is_(None),
+               and_(Certificate.enrolment_id.is_not(None)),
+               (Certificate.expires_on.is_(None)) | (Certificate.expires_on >= today)))
+    soon = today + timedelta(days=90)
+    for centre_id, department_id, expires in rows:
+        for target, key in ((certs_c, centre_id), (certs_d, department_id)):
+            if key is None:
+                continue
+            valid, expiring = target.get(key, (0, 0))
+            target[key] = (valid + 1, expiring + int(expires is not None and expires <= soon))
     centre_rows = [CourseRow(c.name, staff_by_centre.get(c.id, 0), enrolled_by_centre.get(c.id, 0),
                              completed_by_centre.get(c.id, 0),
                              first_pass_c.get(c.id, (0, 0)) if first_pass_c is not None else None,

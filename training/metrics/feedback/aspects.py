@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from training.extensions import db
+from training.gamification.ratings.services import aspects_for as engagement_aspects
 from training.metrics.feedback.models import Touchpoint
 
 TOUCHPOINTS = (
@@ -77,10 +78,6 @@ def aspects_for(service_id: int | None) -> list[Aspect]:
     """The service's rating aspects that clients rate (the engagement domain's set: the service's own once HR
     set one up, else the shared one), without those a client cannot judge; the default list when the
     engagement domain is absent or empty."""
-    try:
-        from training.gamification.ratings.services import aspects_for as engagement_aspects
-    except ImportError:
-        return list(DEFAULT_ASPECTS)
     try:
         if db.session.get_bind().dialect.name == "sqlite":
             # No savepoint on SQLite (a failed read does not spoil its transaction there): the savepoint would open

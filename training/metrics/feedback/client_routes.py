@@ -70,9 +70,6 @@ def form(token: str):
             error = exc.message
         else:
             db.session.commit()
-            from training.metrics.centre_index.services import refresh_after_commit
-
-            refresh_after_commit()
             return redirect_to("client_feedback.thanks")
     status = 422 if form_.is_submitted() and (error or form_.errors) else 200
     specialist = link.employee.public_name if link.employee else None

@@ -5,11 +5,11 @@ from datetime import date
 
 from training.extensions import db
 from training.jobs import periodic_job
+from training.metrics.feedback import services as feedback
 
 
 @periodic_job("metrics.overdue-follow-ups", "daily", "Отметить просроченные задачи по низким оценкам и уведомить")
 def overdue_follow_ups(today: date) -> str:
-    from training.metrics.feedback import services as feedback
 
     flagged = feedback.flag_overdue()
     purged = feedback.purge_contacts()

@@ -16,6 +16,7 @@ from training.metrics.feedback import bp
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback.forms import FollowUpForm
 from training.metrics.feedback.models import ClientFeedback, FeedbackLink, FollowUpTask, Touchpoint
+from training.metrics.feedback.pdf import Sheet, qr_sheets_pdf
 from training.web import download, page_args, redirect_to, render_view, role_required
 
 
@@ -55,7 +56,6 @@ def _specialist_line(employee: User) -> str:
 @bp.get("/qr/<int:centre_id>.pdf")
 @role_required(*Role.SUPERVISORS)
 def qr_pdf(centre_id: int):
-    from training.metrics.feedback.pdf import Sheet, qr_sheets_pdf
 
     centre = _centre_or_404(centre_id)
     touchpoint_ids = request.args.getlist("touchpoint", type=int)

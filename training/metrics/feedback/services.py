@@ -14,12 +14,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role, User
-from training.accounts.scopes import responsible_for_centre
+from training.accounts.scopes import responsible_for_centre, staff_with_role
 from training.audit import services as audit
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
-from training.metrics.centre_index import snapshots
 from training.metrics.feedback.aspects import aspects_for
 from training.metrics.feedback.models import (
     ClientAspectScore,
@@ -32,8 +31,11 @@ from training.metrics.feedback.models import (
 )
 from training.metrics.formulas import CES_LABELS_5, EXPECTATION_LABELS
 from training.metrics.periods import local_date_of
+from training.notifications.services import notify
 from training.org.models import Centre
+from training.signals import client_feedback_received, follow_up_resolved
 from training.templating import DISPLAY_TZ
+from training.web import path_for
 
 #: A follow-up is opened by any of: recommendation 0–6, «Нет, разочарован», CES «Сложно»/«Очень сложно».
 LOW_RECOMMEND_MAX = 6
@@ -168,18 +170,11 @@ def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommen
     db.session.flush()
     if reasons:
         _open_follow_up(feedback, reasons, now)
-    snapshots.bump(snapshots.scopes_of(service_id=feedback.regional_service_id, centre_id=feedback.centre_id,
-                                       department_id=feedback.department_id, employee_id=feedback.employee_id),
-                   [feedback.local_date])
-    from training.signals import client_feedback_received
-
     client_feedback_received.send(feedback, employee_id=feedback.employee_id, centre_id=feedback.centre_id)
     return feedback
 
 
 def _open_follow_up(feedback: ClientFeedback, reasons: list[str], now: datetime) -> FollowUpTask:
-    from training.notifications.services import notify
-    from training.web import path_for
 
     days = int(current_app.config.get("METRICS_FOLLOWUP_WORKING_DAYS", 3))
     task = FollowUpTask(feedback_id=feedback.id, centre_id=feedback.centre_id, reasons=reasons, created_at=now,
@@ -287,7 +282,6 @@ def record_progress(actor: User, task: FollowUpTask, *, contacted: bool, contact
                      task.id, before=before, after=after,
                      summary=f"Задача по отзыву № {task.id}: {FollowUpStatus(task.status).label}")
     if close:
-        from training.signals import follow_up_resolved
 
         follow_up_resolved.send(actor, task=task)
 
@@ -307,8 +301,6 @@ def delete_contact(actor: User, task: FollowUpTask) -> bool:
 
 def flag_overdue(now: datetime | None = None) -> int:
     """Notify the responsible people once about each overdue task."""
-    from training.notifications.services import notify
-    from training.web import path_for
 
     now = now or utcnow()
     tasks = list(db.session.scalars(select(FollowUpTask).where(
@@ -327,7 +319,6 @@ def flag_overdue(now: datetime | None = None) -> int:
 
 
 def _hr_of(centre: Centre) -> list[User]:
-    from training.accounts.scopes import staff_with_role
 
     return staff_with_role(Role.HR, service_id=centre.regional_service_id)
 

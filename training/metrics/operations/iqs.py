@@ -12,10 +12,10 @@ from training.audit import services as audit
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.metrics import formulas
-from training.metrics.centre_index import snapshots
 from training.metrics.feedback.models import Touchpoint
 from training.metrics.formulas import MetricValueError, QualityItem
 from training.metrics.operations.models import IqsAssessment, IqsCategory, IqsItem
+from training.signals import iqs_assessed
 
 #: Reference check-list (code, name, weight, critical, competence, description). The first three are the
 #: methodology's worked example (1582–1594): знание услуг 1.5, грамотность речи 1 (critical), вежливость 0.75.
@@ -124,11 +124,6 @@ def assess(reviewer: User, employee: User, *, marks: dict[int, bool], conversati
     audit.record(reviewer, "metrics.iqs_assessed", "iqs_assessment", assessment.id,
                  after={"employee": employee.id, "score": round(score, 1), "date": conversation_date},
                  summary=f"IQS {score:.1f} %: {employee.full_name}")
-    snapshots.bump(snapshots.scopes_of(service_id=assessment.regional_service_id, centre_id=assessment.centre_id,
-                                       department_id=assessment.department_id, employee_id=employee.id),
-                   [conversation_date])
-    from training.signals import iqs_assessed
-
     iqs_assessed.send(employee, assessment=assessment)
     return assessment
 

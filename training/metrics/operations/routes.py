@@ -8,9 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from training.accounts import scopes as services
 from training.accounts.models import Role, User
+from training.accounts.services import visible_staff
 from training.errors import DomainError
 from training.extensions import db
-from training.metrics.centre_index.services import refresh_after_commit
 from training.metrics.dashboards import presenters
 from training.metrics.feedback import aspects
 from training.metrics.feedback.models import Touchpoint
@@ -51,7 +51,6 @@ def operational_import():
             error = exc.message
         else:
             db.session.commit()
-            refresh_after_commit()
     status = 422 if form.is_submitted() and (error or form.errors) else 200
     return render_view("metrics/operations/operational_import.html", None, status=status, form=form, result=result,
                        problems=problems, error=error, fields=operational.SUMMARY_FIELDS,
@@ -98,7 +97,6 @@ def iqs_mine():
 
 
 def _supervised_staff() -> list[User]:
-    from training.accounts.services import visible_staff
 
     people = db.session.scalars(visible_staff(current_user).where(User.is_active, User.id != current_user.id)
                                 .order_by(User.full_name).limit(500))
@@ -139,7 +137,6 @@ def iqs_new():
             error = exc.message
         else:
             db.session.commit()
-            refresh_after_commit()
             flash(f"Проверка сохранена: IQS {presenters.fmt_number(assessment.score)} %.", "success")
             return redirect_to("operations.iqs_detail", assessment_id=assessment.id)
     status = 422 if form.is_submitted() and (error or form.errors) else 200

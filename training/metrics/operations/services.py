@@ -22,13 +22,14 @@ from sqlalchemy import select
 from training.accounts.models import User
 from training.accounts.scopes import can_view_centre
 from training.audit import services as audit
+from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.metrics import formulas
-from training.metrics.centre_index import snapshots
 from training.metrics.formulas import MetricValueError
 from training.metrics.operations.models import OperationalReport
 from training.org.models import Centre
+from training.signals import operational_data_imported
 from training.tabular import ImportRejected, Problem, Table, cell_text, read_table
 
 CHANNELS: tuple[tuple[str, str], ...] = (
@@ -381,7 +382,6 @@ def import_operational(actor: User, centre: Centre, start: date, end: date, file
     report.layout = layout
     report.source_filename = (filename or "")[:255]
     report.imported_by_id = actor.id
-    from training.db import utcnow
 
     report.imported_at = utcnow()
     db.session.flush()
@@ -390,7 +390,7 @@ def import_operational(actor: User, centre: Centre, start: date, end: date, file
                  summary=f"Операционные данные {centre.name} за {start:%d.%m.%Y}–{end:%d.%m.%Y}"
                          + (" (заменены)" if replaced else ""))
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    snapshots.bump(snapshots.scopes_of(service_id=centre.regional_service_id, centre_id=centre.id), days)
+    operational_data_imported.send(report, days=days)
     return report, replaced
 
 
