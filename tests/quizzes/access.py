@@ -25,6 +25,10 @@ ACCESS = {
     "quizzes.bank_view": MANAGERS,
     "quizzes.bank_import": MANAGERS,
     "quizzes.bank_export": MANAGERS,
+    "quizzes.bank_export_xml": MANAGERS,
+    # a question's image: banks' keepers, a learner whose attempt showed the question, a live game's players once
+    # the question is open; anyone else gets a 404 (checked in test_question_files.py)
+    "quizzes.question_file": SIGNED_IN,
     "quizzes.quiz_create": MANAGERS,
     "quizzes.question_new": MANAGERS,
     "quizzes.question_edit": MANAGERS,
@@ -98,4 +102,4 @@ def url_arguments(ctx):
     db.session.commit()
     return {"quiz_id": quiz.id, "attempt_id": attempt.id, "block_id": block.id, "slot_id": essay.id,
             "override_id": override.id, "bank_question_id": question.id, "qtype": "multichoice",
-            "live_id": game.id, "live_team_id": game.teams[1].id}
+            "live_id": game.id, "live_team_id": game.teams[1].id, "version_id": essay.version.id, "name": "x.png"}

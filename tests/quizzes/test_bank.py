@@ -145,7 +145,7 @@ def test_cli_imports_exports_and_parses(world, app, tmp_path):
     source.write_text(BANK, encoding="utf-8")
     result = runner.invoke(quiz_cli, ["import-gift", str(source), "--block", "1"])
     assert result.exit_code == 0, result.output
-    assert "Блок 1: новых вопросов: 8" in result.output
+    assert "Блок 1 (GIFT): новых вопросов: 8" in result.output
     assert db.session.scalar(select(Quiz).where(Quiz.block_id == world.block.id)) is not None
     result = runner.invoke(quiz_cli, ["import-gift", str(source), "--block", "1"])
     assert "новых вопросов: 0, изменено: 0" in result.output

@@ -395,9 +395,10 @@ def test_gift_upload_and_download(world, client, login):
     login(world.teacher)
     response = client.post(f"/quizzes/bank/{world.block.id}/import",
                            data={"file": (io.BytesIO(BANK.encode()), "bank.gift")}, content_type="multipart/form-data")
-    assert response.status_code == 200 and "Новых вопросов: <strong>8</strong>" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Файл GIFT загружен" in html and "Новых вопросов: <strong>8</strong>" in html
     download = client.get(f"/quizzes/bank/{world.block.id}/export.gift")
-    assert download.headers["Content-Disposition"] == "attachment; filename=questions-block-01.gift"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="questions-block-01.gift"'
     assert download.get_data(as_text=True).startswith("$CATEGORY: Блок 01/Метрики")
 
 
