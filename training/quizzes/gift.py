@@ -1330,7 +1330,10 @@ class _QuestionReader:
             value = (low + high) / 2
             if not math.isfinite(value):  # the sum of two huge bounds overflows
                 value = low / 2 + high / 2
-            return GiftNumericAnswer(_clean_zero(value), _clean_zero(high - value), fraction, feedback)
+            # Moodle saves the midpoint and the half-width as PHP turns a float into a string (14 digits):
+            # 3.141..3.142 is 3.1415 ± 0.0005, not 3.1414999999999997 ± 0.000500000000000167.
+            tolerance = _php_float(high - value)
+            return GiftNumericAnswer(_clean_zero(_php_float(value)), _clean_zero(tolerance), fraction, feedback)
         if colon > 0:
             shown, tolerance_text = _php_trim(text[:colon]), _php_trim(text[colon + 1 :])
         else:
@@ -1362,6 +1365,11 @@ def _parse_number(text: str) -> float | None:
         return None
     value = float(text)
     return value if math.isfinite(value) else None
+
+
+def _php_float(value: float) -> float:
+    """A float as PHP writes it with its default precision (14 significant digits)."""
+    return float(f"{value:.14g}")
 
 
 def _clean_zero(value: float) -> float:
