@@ -731,6 +731,9 @@ def _question_xml(question: GiftQuestion) -> str:
                   "    <shuffleanswers>true</shuffleanswers>\n", "    <answernumbering>abc</answernumbering>\n",
                   "    <showstandardinstruction>0</showstandardinstruction>\n", _combined_feedback(fmt)]
         lines += [_answer_xml(a.text, a.fraction, a.feedback, fmt, files) for a in question.answers]
+        # Moodle refuses a multichoice with fewer than two answers but drops empty ones: one empty answer keeps a
+        # one-answer question importable and comes back as the same question.
+        lines += [_answer_xml("", 0.0, "", fmt, files)] * max(0, 2 - len(question.answers))
     elif question.type == "truefalse":
         lines += [_answer_xml(a.text, a.fraction, a.feedback, fmt, files, plain=True) for a in question.answers]
     elif question.type == "shortanswer":
