@@ -197,7 +197,8 @@ def validate_question(question: GiftQuestion) -> GiftQuestion:
 
 def _blob(file: QuestionFile) -> QuestionBlob:
     """The stored bytes of a file, added once per content."""
-    blob = db.session.get(QuestionBlob, file.sha256)
+    with db.session.no_autoflush:
+        blob = db.session.get(QuestionBlob, file.sha256)
     if blob is None:
         blob = QuestionBlob(sha256=file.sha256, mime_type=file.mime_type, size=len(file.content), content=file.content)
         db.session.add(blob)
@@ -235,8 +236,8 @@ def is_version_used(version: QuestionVersion) -> bool:
 def create_question(block_id: int | None, category: QuestionCategory, gift: GiftQuestion, actor=None) -> Question:
     question = Question(block_id=block_id, category=category, name=gift.name, type=gift.type,
                         idnumber=gift.idnumber, tags=list(gift.tags), created_by_id=getattr(actor, "id", None))
-    _new_version(question, gift, 1, actor)
     db.session.add(question)
+    _new_version(question, gift, 1, actor)
     return question
 
 
