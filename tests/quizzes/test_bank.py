@@ -112,6 +112,7 @@ def test_every_seed_bank_imports_cleanly_and_round_trips(world, path):
     assert len(types) >= 4
     assert not bank.import_gift_bank(world.block, path.read_bytes()).changed
     assert not bank.import_gift_bank(world.block, bank.export_block_bank(world.block)).changed
+    assert not bank.import_bank(world.block, bank.export_block_xml(world.block)).changed  # and through Moodle XML
 
 
 def test_all_fourteen_seed_banks_together(app, org):

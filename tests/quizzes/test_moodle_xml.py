@@ -245,6 +245,10 @@ WARNING_CASES = [
                  "в тексте ссылка на файл «x.png», которого нет в этом вопросе: изображение не покажется",
                  id="missing-file"),
     pytest.param(question("essay", name=""), "пустое название — название взято из текста вопроса", id="empty-name"),
+    pytest.param(question("description", '<generalfeedback format="moodle_auto_format"><text>Итог</text>'
+                                         "</generalfeedback>"),
+                 "общий отзыв у описания не сохраняется: описание не оценивается и отзыва не показывает",
+                 id="description-feedback"),
 ]
 
 

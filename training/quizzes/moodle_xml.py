@@ -18,7 +18,7 @@ import binascii
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import quote, unquote
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
@@ -113,6 +113,7 @@ class XmlMsg:
     RESPONSE_TEMPLATE = "шаблон ответа (responsetemplate) не переносится"
     HINTS = "подсказки (hint) не переносятся"
     NUMBER_EMPTY_DROPPED = "пустой числовой ответ пропущен (как в Moodle)"
+    DESCRIPTION_FEEDBACK = "общий отзыв у описания не сохраняется: описание не оценивается и отзыва не показывает"
 
 
 @dataclass
@@ -429,7 +430,8 @@ class _XmlReader:
             self.warn(node.line, Msg.TEXT_EMPTY, "text-empty")
         general = self.field(node.first("generalfeedback"), question.format, files)
         question.general_feedback = self.same_format(general, question.format, "общего отзыва")
-        if qtype == "description":
+        if qtype == "description" and question.general_feedback:
+            self.warn(node.line, XmlMsg.DESCRIPTION_FEEDBACK, "description-feedback")
             question.general_feedback = ""
         idnumber = node.text_at("idnumber")
         if len(idnumber) > MAX_IDNUMBER_LENGTH:
@@ -509,7 +511,7 @@ class _XmlReader:
         positive = sum((Decimal(repr(a.fraction)) for a in question.answers if a.fraction > 0), Decimal(0))
         if positive == 0:
             self.warn(node.line, Msg.MULTICHOICE_NO_RIGHT, "no-right")
-        elif positive.quantize(Decimal("0.01")) != 1:
+        elif positive.quantize(Decimal("0.01"), ROUND_HALF_UP) != 1:
             self.warn(node.line, Msg.MULTICHOICE_SUM.format(total=percent_text(float(positive))), "weights-sum")
 
     def read_truefalse(self, question: GiftQuestion, node: _Node, files: _QuestionFiles) -> None:
