@@ -6,7 +6,10 @@ from sqlalchemy import select
 from tests.core.access import SIGNED_IN
 from tests.factories import make_cohort, make_course
 from training.accounts.models import Role
+from training.courses.models import Course, Enrolment
 from training.extensions import db
+from training.quizzes import bank, live, services
+from training.quizzes.models import QuizOverride
 
 MANAGERS = {Role.TEACHER, Role.HR, Role.ADMIN}
 
@@ -25,6 +28,10 @@ ACCESS = {
     "quizzes.bank_view": MANAGERS,
     "quizzes.bank_import": MANAGERS,
     "quizzes.bank_export": MANAGERS,
+    "quizzes.bank_export_xml": MANAGERS,
+    # a question's image: banks' keepers, a learner whose attempt showed the question, a live game's players once
+    # the question is open; anyone else gets a 404 (checked in test_question_files.py)
+    "quizzes.question_file": SIGNED_IN,
     "quizzes.quiz_create": MANAGERS,
     "quizzes.question_new": MANAGERS,
     "quizzes.question_edit": MANAGERS,
@@ -65,9 +72,6 @@ BANK = """$CATEGORY: Блок 01/Проверка
 
 
 def url_arguments(ctx):
-    from training.courses.models import Course, Enrolment
-    from training.quizzes import bank, services
-    from training.quizzes.models import QuizOverride
 
     users = ctx["users"]
     course = db.session.scalar(select(Course).order_by(Course.id)) or make_course(blocks=2)
@@ -90,7 +94,6 @@ def url_arguments(ctx):
     question = essay.version.question
     # a live game of the service in its lobby, hosted by the employee (as a quest's instructor would host their
     # checkpoint's game), so the least privileged person reaches the host's forms; the colleague plays for «Альфа»
-    from training.quizzes import live
 
     game = live.create_session(users[Role.TEACHER], quiz, title="Викторина", team_names=["Альфа", "Бета"])
     game.host_id = users[Role.EMPLOYEE].id
@@ -98,4 +101,4 @@ def url_arguments(ctx):
     db.session.commit()
     return {"quiz_id": quiz.id, "attempt_id": attempt.id, "block_id": block.id, "slot_id": essay.id,
             "override_id": override.id, "bank_question_id": question.id, "qtype": "multichoice",
-            "live_id": game.id, "live_team_id": game.teams[1].id}
+            "live_id": game.id, "live_team_id": game.teams[1].id, "version_id": essay.version.id, "name": "x.png"}

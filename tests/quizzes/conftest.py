@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from tests.factories import make_cohort, make_course, make_user
 from training.accounts.models import Role
 from training.extensions import db
+from training.quizzes import bank, services
 
 # One question of every type; the answers a test needs are spelled out in RIGHT below.
 BANK = """$CATEGORY: Блок 01/Метрики
@@ -112,7 +113,6 @@ def world(app, org) -> World:
 @pytest.fixture
 def quiz(world):
     """The block's quiz over BANK, every question in each attempt (in bank order), no shuffling."""
-    from training.quizzes import bank
 
     bank.import_gift_bank(world.block, BANK)
     quiz = bank.ensure_block_quiz(world.block)
@@ -128,7 +128,6 @@ def rng():
 
 
 def answer_all(attempt, *, right: bool = True, skip: tuple[str, ...] = ()) -> None:
-    from training.quizzes import services
 
     for slot in attempt.slots:
         if slot.version.type == "description" or slot.version.question.name in skip:

@@ -8,7 +8,10 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from tests.factories import make_user
 from tests.quizzes.conftest import BANK, answer_all, form_for
+from training import jobs
+from training.courses.services import block_state
 from training.db import utcnow
 from training.errors import DomainError
 from training.extensions import db
@@ -159,7 +162,6 @@ def test_an_empty_bank_refuses_to_start_without_using_an_attempt(world):
 # --- who may take it -----------------------------------------------------------------------------------------
 
 def test_only_enrolled_learners_take_a_block_quiz(world, quiz, org):
-    from tests.factories import make_user
 
     stranger = make_user(department=org.front_b)
     with pytest.raises(DomainError, match="слушателям курса"):
@@ -213,7 +215,6 @@ def test_an_overdue_attempt_is_closed_and_graded_when_the_learner_comes_back(wor
 
 
 def test_the_periodic_job_closes_overdue_attempts(world, quiz):
-    from training import jobs
 
     quiz.time_limit_minutes = 5
     db.session.commit()
@@ -277,7 +278,6 @@ def test_passing_is_judged_by_the_grading_method(world, quiz, passed_signals):
 
 
 def test_a_pass_completes_the_quiz_stage_in_the_same_transaction(world, quiz):
-    from training.courses.services import block_state
 
     _hide("Эссе")
     _attempts_with(quiz, world.learner, [6])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import make_course
 from tests.quizzes.conftest import BANK
 from training.extensions import db
 from training.quizzes import bank
@@ -112,10 +113,10 @@ def test_every_seed_bank_imports_cleanly_and_round_trips(world, path):
     assert len(types) >= 4
     assert not bank.import_gift_bank(world.block, path.read_bytes()).changed
     assert not bank.import_gift_bank(world.block, bank.export_block_bank(world.block)).changed
+    assert not bank.import_bank(world.block, bank.export_block_xml(world.block)).changed  # and through Moodle XML
 
 
 def test_all_fourteen_seed_banks_together(app, org):
-    from tests.factories import make_course
 
     course = make_course(blocks=14)
     assert len(SEEDS) == 14
@@ -145,7 +146,7 @@ def test_cli_imports_exports_and_parses(world, app, tmp_path):
     source.write_text(BANK, encoding="utf-8")
     result = runner.invoke(quiz_cli, ["import-gift", str(source), "--block", "1"])
     assert result.exit_code == 0, result.output
-    assert "Блок 1: новых вопросов: 8" in result.output
+    assert "Блок 1 (GIFT): новых вопросов: 8" in result.output
     assert db.session.scalar(select(Quiz).where(Quiz.block_id == world.block.id)) is not None
     result = runner.invoke(quiz_cli, ["import-gift", str(source), "--block", "1"])
     assert "новых вопросов: 0, изменено: 0" in result.output

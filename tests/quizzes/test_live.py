@@ -14,10 +14,12 @@ from werkzeug.datastructures import MultiDict
 from tests.concurrency import run_in_parallel
 from tests.factories import make_org, make_user
 from tests.quizzes.conftest import BANK, form_for
-from training.accounts.models import Role
+from training.accounts.models import Role, User
 from training.audit.models import AuditEntry
 from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
+from training.gamification.quests import services as quests
+from training.gamification.quests.models import QuestScore, QuestScoreRevision
 from training.quizzes import bank, live, services
 from training.quizzes.models import LiveAnswer, LiveSession, LiveStatus, LiveTeamMember
 
@@ -260,7 +262,6 @@ def test_a_question_shown_in_a_game_is_versioned_on_edit(world, quiz):
 
 @pytest.fixture
 def quest_world(app, org):
-    from training.gamification.quests import services as quests
 
     organiser = make_user(Role.TEACHER, department=org.back_a, full_name="Организаторова Ольга")
     players = [make_user(department=org.front_a) for _ in range(3)]
@@ -278,7 +279,6 @@ def quest_world(app, org):
 
 
 def _quest_game(organiser, quiz, checkpoint, quest):
-    from training.gamification.quests import services as quests
 
     source_key, teams = quests.live_source(checkpoint)
     session = live.create_session(organiser, quiz, teams=teams, source_key=source_key, source_label="Квест",
@@ -288,8 +288,6 @@ def _quest_game(organiser, quiz, checkpoint, quest):
 
 
 def test_a_checkpoint_game_records_scaled_quest_scores_at_the_finish(quest_world):
-    from training.gamification.quests import services as quests
-    from training.gamification.quests.models import QuestScore, QuestScoreRevision
 
     organiser, players, quiz, quest, teams, checkpoint = quest_world
     session = _quest_game(organiser, quiz, checkpoint, quest)
@@ -323,8 +321,6 @@ def test_a_checkpoint_game_records_scaled_quest_scores_at_the_finish(quest_world
 
 
 def test_a_checkpoint_game_respects_the_quest_rules(quest_world):
-    from training.gamification.quests import services as quests
-    from training.gamification.quests.models import QuestScore
 
     organiser, players, quiz, quest, teams, checkpoint = quest_world
     with pytest.raises(NotAllowed, match="ведущий"):
@@ -502,7 +498,6 @@ def _pg_game(format: str, teams: int, per_team: int):
 
 @pytest.mark.postgres
 def test_eight_teams_pressing_at_once_give_the_turn_to_exactly_one(pg_app):
-    from training.accounts.models import User
 
     session_id, people = _pg_game("brain_ring", 8, 1)
 
@@ -519,7 +514,6 @@ def test_eight_teams_pressing_at_once_give_the_turn_to_exactly_one(pg_app):
 
 @pytest.mark.postgres
 def test_teammates_answering_at_once_leave_one_answer(pg_app):
-    from training.accounts.models import User
 
     session_id, people = _pg_game("quiz", 2, 6)
 
@@ -553,7 +547,6 @@ def test_hr_of_the_service_co_hosts_and_other_teachers_do_not(app, world, quiz, 
 def test_an_hr_officer_playing_in_a_quest_team_is_not_a_co_host(app, org, client, login):
     """HR of the service co-hosts other games, but once a quest brings them into a team they play: the host page
     (which shows the right answer before the reveal) is closed to them."""
-    from training.gamification.quests import services as quests
 
     organiser = make_user(Role.TEACHER, department=org.back_a)
     hr_player = make_user(Role.HR, service=org.service, full_name="Кадрова Играющая")

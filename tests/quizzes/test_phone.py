@@ -8,7 +8,10 @@ import pytest
 
 from tests.browser.conftest import browser, has_horizontal_scroll, live_app, live_server, phone  # noqa: F401
 from tests.factories import PASSWORD, make_cohort, make_course, make_org, make_user
+from training.courses.models import Stage
+from training.courses.services import complete_stage, enrolment_of
 from training.extensions import db
+from training.quizzes import bank
 
 pytestmark = pytest.mark.browser
 
@@ -55,9 +58,6 @@ def _answer(page, text: str) -> None:
 
 
 def test_learner_passes_a_block_quiz_on_a_phone(phone, live_app):  # noqa: F811
-    from training.courses.models import Stage
-    from training.courses.services import complete_stage, enrolment_of
-    from training.quizzes import bank
 
     org = make_org()
     course = make_course(blocks=2)

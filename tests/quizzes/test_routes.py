@@ -11,8 +11,11 @@ from sqlalchemy import func, select
 from tests.factories import make_cohort, make_course, make_user
 from tests.quizzes.conftest import BANK, form_for
 from training.accounts.models import Role
+from training.courses.models import Stage
+from training.courses.services import block_state, complete_stage, enrolment_of
 from training.db import utcnow
 from training.extensions import db
+from training.notifications.models import Notification
 from training.quizzes import bank, services
 from training.quizzes.models import Attempt, AttemptState, Question, Quiz, QuizOverride
 
@@ -251,8 +254,6 @@ def _pass_through_pages(client, quiz) -> str:
 
 
 def _done_lesson_and_case(app, learner, block):
-    from training.courses.models import Stage
-    from training.courses.services import complete_stage, enrolment_of
 
     enrolment = enrolment_of(learner, block.course)
     with app.test_request_context():
@@ -395,9 +396,10 @@ def test_gift_upload_and_download(world, client, login):
     login(world.teacher)
     response = client.post(f"/quizzes/bank/{world.block.id}/import",
                            data={"file": (io.BytesIO(BANK.encode()), "bank.gift")}, content_type="multipart/form-data")
-    assert response.status_code == 200 and "Новых вопросов: <strong>8</strong>" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Файл GIFT загружен" in html and "Новых вопросов: <strong>8</strong>" in html
     download = client.get(f"/quizzes/bank/{world.block.id}/export.gift")
-    assert download.headers["Content-Disposition"] == "attachment; filename=questions-block-01.gift"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="questions-block-01.gift"'
     assert download.get_data(as_text=True).startswith("$CATEGORY: Блок 01/Метрики")
 
 
@@ -482,7 +484,6 @@ def test_results_table_and_exports(world, quiz, client, login):
 # --- manual grading -----------------------------------------------------------------------------------------
 
 def test_essay_grading_updates_the_grade_and_notifies_the_learner(world, quiz, client, login):
-    from training.notifications.models import Notification
 
     attempt = services.start_attempt(quiz, world.learner)
     for slot in attempt.slots:
@@ -504,7 +505,6 @@ def test_essay_grading_updates_the_grade_and_notifies_the_learner(world, quiz, c
     note = db.session.scalar(select(Notification).where(Notification.user_id == world.learner.id,
                                                         Notification.kind == "quiz.graded"))
     assert "92,86 %" in note.text and note.url == f"/quizzes/attempts/{attempt.id}/result"
-    from training.courses.services import block_state
 
     assert block_state(world.learner, world.block).quiz_passed  # passing after grading completes the stage
     assert world.learner.full_name not in client.get("/quizzes/grading").get_data(as_text=True)

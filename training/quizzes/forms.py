@@ -158,8 +158,13 @@ class QuestionForm(FlaskForm):
         return gift, problems
 
 
-class GiftUploadForm(FlaskForm):
-    file = FileField("Файл GIFT (.gift или .txt, UTF-8)", validators=[FileRequired("Выберите файл.")])
+class BankUploadForm(FlaskForm):
+    file = FileField("Файл с вопросами: GIFT, Moodle XML или Aiken (UTF-8)",
+                     validators=[FileRequired("Выберите файл.")])
+    skip_unsupported = BooleanField("Да, пропустить вопросы неподдерживаемых типов и загрузить остальные")
+
+
+GiftUploadForm = BankUploadForm
 
 
 # --- quiz settings ------------------------------------------------------------------------------------------

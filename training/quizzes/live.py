@@ -34,7 +34,7 @@ from training.audit import services as audit
 from training.db import utcnow
 from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
-from training.quizzes import grading, services
+from training.quizzes import grading, presenters, services
 from training.quizzes.models import (
     LiveAnswer,
     LiveFormat,
@@ -610,12 +610,12 @@ def question_view_for(question: LiveQuestion, *, response: dict | None = None, r
     slot = _slot(question, response)
     if not revealed:
         return question_view(slot)  # type: ignore[arg-type]
-    return review_view(slot, services.Review(score=False, right_answers=True, feedback=True))  # type: ignore[arg-type]
+    return review_view(slot, presenters.Review(score=False, right_answers=True, feedback=True))  # type: ignore[arg-type]
 
 
 def host_answer_view(question: LiveQuestion) -> QuestionView:
     """The right answer for the host's own screen (a brain-ring host judges oral answers)."""
-    return review_view(_slot(question), services.Review(score=False, right_answers=True, feedback=True))  # type: ignore[arg-type]
+    return review_view(_slot(question), presenters.Review(score=False, right_answers=True, feedback=True))  # type: ignore[arg-type]
 
 
 def answers_at(question: LiveQuestion) -> dict[int, LiveAnswer]:

@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.db import utcnow
@@ -77,7 +77,8 @@ class QuestionCategory(db.Model):
 
 class Question(db.Model):
     """A question of a bank. Its content is in ``versions``; the last one is current.
-    Names are unique within a block: GIFT import matches questions by (block, name)."""
+    Names are unique within a block: import matches questions by (block, name). ``idnumber`` and ``tags`` are
+    Moodle's question id number and tags (from GIFT comments or Moodle XML), kept for export."""
 
     __tablename__ = "questions"
     __table_args__ = (UniqueConstraint("block_id", "name"), Index("ix_questions_category_id", "category_id"))
@@ -87,6 +88,8 @@ class Question(db.Model):
     name: Mapped[str] = mapped_column(String(255))
     type: Mapped[str] = mapped_column(String(20))  # the current version's type, for listing and drawing
     is_hidden: Mapped[bool] = mapped_column(default=False)  # not drawn into new attempts
+    idnumber: Mapped[str | None] = mapped_column(String(100))  # unique within its category, as in Moodle
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -121,6 +124,8 @@ class QuestionVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     question: Mapped[Question] = relationship(back_populates="versions")
+    files: Mapped[list[QuestionVersionFile]] = relationship(back_populates="version", cascade="all, delete-orphan",
+                                                            order_by="QuestionVersionFile.name")
 
     @property
     def is_graded(self) -> bool:
@@ -141,6 +146,31 @@ class QuestionVersion(db.Model):
     @property
     def is_single(self) -> bool:
         return bool(self.data.get("single"))
+
+
+class QuestionBlob(db.Model):
+    """The bytes of a question's image, stored once per content (content-addressed by SHA-256) and never changed:
+    versions that show the same picture share one row."""
+
+    __tablename__ = "question_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mime_type: Mapped[str] = mapped_column(String(40))  # sniffed from the bytes: PNG, JPEG, GIF or WebP only
+    size: Mapped[int]
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuestionVersionFile(db.Model):
+    """A file of a question version under the name its texts use: ``@@PLUGINFILE@@/<name>`` (Moodle's way)."""
+
+    __tablename__ = "question_version_files"
+    __table_args__ = (UniqueConstraint("version_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(ForeignKey("question_blobs.sha256"), index=True)
+    version: Mapped[QuestionVersion] = relationship(back_populates="files")
+    blob: Mapped[QuestionBlob] = relationship()
 
 
 class Quiz(db.Model):

@@ -6,11 +6,12 @@ the browser before the review rules allow. ``review_view`` adds those, and only 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from training.quizzes import grading
 from training.quizzes.models import AttemptSlot
 from training.quizzes.question_types import QuestionType
-from training.quizzes.services import Review
+from training.quizzes.text import with_files
 
 
 @dataclass
@@ -38,6 +39,7 @@ class QuestionView:
     format: str
     text_html: str
     is_answered: bool
+    version_id: int | None = None
     is_single: bool = False
     options: list[Option] = field(default_factory=list)
     stems: list[Stem] = field(default_factory=list)
@@ -62,13 +64,19 @@ def question_view(slot: AttemptSlot) -> QuestionView:
     version = slot.version
     response = slot.response or {}
     order = slot.answer_order or {}
-    view = QuestionView(slot_no=slot.slot_no, type=version.type, format=version.format, text_html=version.text_html,
-                        is_answered=slot.is_answered, max_mark=slot.max_mark)
+    files = version.id
+
+    def resolved(text: str) -> str:
+        return with_files(text, files)
+
+    view = QuestionView(slot_no=slot.slot_no, type=version.type, format=version.format,
+                        text_html=resolved(version.text_html), is_answered=slot.is_answered, max_mark=slot.max_mark,
+                        version_id=version.id)
     if version.type == QuestionType.MULTICHOICE:
         view.is_single = version.is_single
         shown = order.get("answers") or list(range(len(version.answers)))
         chosen = {response["choice"]} if response.get("choice") is not None else set(response.get("choices") or [])
-        view.options = [Option(position, version.answers[index]["text"], index in chosen)
+        view.options = [Option(position, resolved(version.answers[index]["text"]), index in chosen)
                         for position, index in enumerate(shown)]
     elif version.type == QuestionType.TRUEFALSE:
         view.truefalse = response.get("value")
@@ -78,7 +86,7 @@ def question_view(slot: AttemptSlot) -> QuestionView:
         matches = response.get("matches") or {}
         for position, pair_index in enumerate(order.get("stems", [])):
             chosen = matches.get(str(pair_index))
-            view.stems.append(Stem(position, version.pairs[pair_index]["question"],
+            view.stems.append(Stem(position, resolved(version.pairs[pair_index]["question"]),
                                    choices.index(chosen) if chosen in choices else None, chosen))
     elif version.type in (QuestionType.SHORTANSWER, QuestionType.NUMERICAL, QuestionType.ESSAY):
         view.text_value = str(response.get("text") or "")
@@ -100,10 +108,12 @@ def review_view(slot: AttemptSlot, review: Review) -> QuestionView:
             for stem, pair_index in zip(view.stems, (slot.answer_order or {}).get("stems", []), strict=True):
                 stem.right_text = version.pairs[pair_index]["answer"]
                 stem.is_right = stem.chosen_text == stem.right_text
-        view.right_answers = grading.right_answer_text(version.type, version.data)
+        view.right_answers = [with_files(text, version.id)
+                              for text in grading.right_answer_text(version.type, version.data)]
     if review.feedback:
-        view.feedback = grading.feedback_for(version.type, version.data, slot.response)
-        view.general_feedback = version.general_feedback
+        view.feedback = [with_files(text, version.id)
+                         for text in grading.feedback_for(version.type, version.data, slot.response)]
+        view.general_feedback = with_files(version.general_feedback, version.id)
         view.manual_comment = slot.manual_comment
     return view
 
@@ -131,5 +141,20 @@ def preview_view(version) -> QuestionView:
         order = {"answers": list(range(len(version.answers)))}
     view = review_view(_PreviewSlot(version, order, max_mark=1.0 if version.is_graded else 0.0),  # type: ignore[arg-type]
                        Review(True, True, True, is_staff=True))
-    view.general_feedback = version.general_feedback
+    view.general_feedback = with_files(version.general_feedback, version.id)
     return view
+
+
+@dataclass
+class Review:
+    """What the viewer may see of an attempt's answers."""
+
+    score: bool = False
+    right_answers: bool = False
+    feedback: bool = False
+    opens_at: datetime | None = None  # when the review will open (after close), if it is not open yet
+    is_staff: bool = False
+
+    @property
+    def anything(self) -> bool:
+        return self.score or self.right_answers or self.feedback

@@ -15,8 +15,8 @@ from training.errors import DomainError
 from training.extensions import db
 from training.quizzes import bank, bp, services, stats
 from training.quizzes.forms import (
+    BankUploadForm,
     CustomQuizForm,
-    GiftUploadForm,
     GradeForm,
     OverrideForm,
     QuestionForm,
@@ -33,16 +33,18 @@ from training.quizzes.models import (
     Preset,
     Question,
     QuestionCategory,
+    QuestionVersion,
+    QuestionVersionFile,
     Quiz,
     QuizOverride,
     ReviewWhen,
 )
 from training.quizzes.presenters import preview_view, question_view, review_view
 from training.quizzes.question_types import QuestionType
-from training.quizzes.text import render_text
+from training.quizzes.text import render_text, with_files
 from training.tabular import table_download
 from training.templating import NavItem, add_nav_item
-from training.web import redirect_to, render_view, role_required
+from training.web import download, redirect_to, render_view, role_required
 
 add_nav_item(NavItem("quizzes.index", "Тесты", "star", on_phone=False, order=15))
 add_nav_item(NavItem("quizzes.manage", "Банк вопросов", "chart", roles=Role.TEACHING, on_phone=False, order=25))
@@ -52,6 +54,12 @@ add_nav_item(NavItem("quizzes.manage", "Банк вопросов", "chart", rol
 def qtext(text: str, fmt: str = "moodle"):
     """An answer or feedback text in its question's format, as safe inline HTML."""
     return render_text(text, fmt, inline=True)
+
+
+@bp.app_template_filter("qfiles")
+def qfiles(text: str, version_id: int | None) -> str:
+    """A text with its ``@@PLUGINFILE@@/`` images pointing at the question version's files."""
+    return with_files(text, version_id)
 
 
 @bp.app_template_filter("qnum")
@@ -401,31 +409,63 @@ def question_hide(bank_question_id: int):
 @role_required(*Role.TEACHING)
 def bank_import(block_id: int):
     block = _block_or_404(block_id)
-    form = GiftUploadForm()
-    summary = problems = warnings = error = None
+    form = BankUploadForm()
+    summary = problems = warnings = error = unsupported = None
     if form.validate_on_submit():
         try:
-            summary = bank.import_gift_bank(block, form.file.data.read(), actor=current_user)
+            summary = bank.import_bank(block, form.file.data.read(), actor=current_user,
+                                       skip_unsupported=form.skip_unsupported.data)
+        except bank.UnsupportedTypes as exc:
+            db.session.rollback()
+            unsupported, warnings = exc.message, exc.warnings
         except bank.GiftBankRejected as exc:
             db.session.rollback()
             error, problems, warnings = exc.message, exc.problems, exc.warnings
         else:
             db.session.commit()
             warnings = summary.warnings
-    status = 422 if form.is_submitted() and (problems or form.errors) else 200
+    status = 422 if form.is_submitted() and (problems or unsupported or form.errors) else 200
     return render_view("quizzes/import.html", None, status=status, form=form, block=block, block_id=block_id,
                        title=bank.bank_title(block), summary=summary, problems=problems, warnings=warnings,
-                       error=error)
+                       error=error, unsupported=unsupported)
+
+
+def _bank_file_name(block, suffix: str) -> str:
+    name = f"block-{block.number:02d}" if block is not None else "shared"
+    return f"questions-{name}.{suffix}"
 
 
 @bp.get("/bank/<int:block_id>/export.gift")
 @role_required(*Role.TEACHING)
 def bank_export(block_id: int):
     block = _block_or_404(block_id)
-    response = make_response(bank.export_block_bank(block).encode("utf-8"))
-    response.headers["Content-Type"] = "text/plain; charset=utf-8"
-    name = f"block-{block.number:02d}" if block is not None else "shared"
-    response.headers["Content-Disposition"] = f"attachment; filename=questions-{name}.gift"
+    return download(bank.export_block_bank(block).encode("utf-8"), "text/plain; charset=utf-8",
+                    _bank_file_name(block, "gift"))
+
+
+@bp.get("/bank/<int:block_id>/export.xml")
+@role_required(*Role.TEACHING)
+def bank_export_xml(block_id: int):
+    block = _block_or_404(block_id)
+    return download(bank.export_block_xml(block).encode("utf-8"), "application/xml; charset=utf-8",
+                    _bank_file_name(block, "xml"))
+
+
+@bp.get("/files/<int:version_id>/<path:name>")
+@login_required
+def question_file(version_id: int, name: str):
+    """An image of a question version; a 404 for anyone who may not see the question."""
+    version = db.get_or_404(QuestionVersion, version_id)
+    if not services.can_view_question_version(current_user, version):
+        abort(404)
+    file = db.session.scalar(select(QuestionVersionFile).where(QuestionVersionFile.version_id == version.id,
+                                                               QuestionVersionFile.name == name))
+    if file is None:
+        abort(404)
+    response = make_response(file.blob.content)
+    response.headers["Content-Type"] = file.blob.mime_type  # sniffed from the bytes when imported
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "private, max-age=86400"  # a version's file never changes
     return response
 
 

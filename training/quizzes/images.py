@@ -1,0 +1,33 @@
+"""Images that questions carry (Moodle XML's ``<file>`` elements): content sniffing and the size limit.
+
+Only PNG, JPEG, GIF and WebP are kept: they are what a question text shows, and none of them can carry a script
+(an SVG could). The type comes from the bytes, never from the file name."""
+from __future__ import annotations
+
+#: The largest image a question may carry.
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+IMAGE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WebP"}
+ALLOWED_LABEL = "PNG, JPEG, GIF или WebP"
+
+
+def sniff_image(content: bytes) -> str | None:
+    """The MIME type of an image by its first bytes, or None when it is not one of the allowed kinds."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if len(content) >= 12 and content.startswith(b"RIFF") and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def megabytes(size: int) -> str:
+    """A size as people say it: «5 МБ», «1,5 МБ», «512 КБ»."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} КБ"
+    value = size / (1024 * 1024)
+    text = f"{value:.0f}" if value.is_integer() or value >= 10 else f"{value:.1f}".replace(".", ",")
+    return f"{text} МБ"
