@@ -223,7 +223,7 @@ class CaseSubmission(db.Model):
     block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id"))
     attempt_no: Mapped[int]
     answer: Mapped[str] = mapped_column(Text)
-    template_answers: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)  # the answer template filled: [{label, value}]
+    template_answers: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)  # [{label, value}] of the template
     # a photo or scan, stored content-addressed (courses/attachments.py)
     attachment_sha256: Mapped[str | None] = mapped_column(String(64))
     attachment_name: Mapped[str | None] = mapped_column(String(255))

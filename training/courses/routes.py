@@ -467,3 +467,6 @@ def follow_up_confirm(follow_up_id: int):
             return redirect_to("courses.follow_ups")
     return render_view("courses/follow_up_confirm.html", None, status=422 if error else 200, item=item, error=error,
                        skills=aftercare.FOLLOW_UP_SKILLS)
+
+
+from training.courses import extras_routes  # noqa: E402, F401  (slides, «Проверь себя», intro, glossary, literature)
