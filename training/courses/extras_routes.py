@@ -2,15 +2,17 @@
 block's cheat sheet, and the course's introduction, glossary and literature. None of them writes anything."""
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, request, send_file
 from flask_login import current_user, login_required
 
-from training.courses import bp, services
+from training.courses import attachments, bp, services
 from training.courses.calculator import METRICS, ROWS, calculate
 from training.courses.kit import cheatsheet_pdf
 from training.courses.lesson_extras import check_self_answer
+from training.courses.models import CaseSubmission
 from training.courses.routes import _learning_context
 from training.courses.slides import deck_pdf
+from training.extensions import db
 from training.web import download, render_view, try_rule
 
 
@@ -94,3 +96,18 @@ def calculator():
     return render_view("courses/calculator.html", "result" if code in METRICS else None,
                        status=422 if error else 200, metrics=METRICS, rows=ROWS, active=code, working=working,
                        error=error, values=request.args)
+
+
+@bp.get("/case/<int:submission_id>/attachment")
+@login_required
+def case_attachment(submission_id: int):
+    """A case answer's photo or scan: for the learner, the cohort's teachers and HR in scope; a 404 for others."""
+    submission = db.get_or_404(CaseSubmission, submission_id)
+    if not submission.attachment_sha256 or not services.can_download_attachment(current_user, submission):
+        abort(404)
+    path = attachments.path_for(submission.attachment_sha256)
+    if not path.is_file():
+        abort(404)
+    extension = submission.attachment_name.rsplit(".", 1)[-1].lower() if submission.attachment_name else "bin"
+    return send_file(path, mimetype=submission.attachment_mime, as_attachment=True,
+                     download_name=f"case-{submission.id}.{extension}", etag=submission.attachment_sha256)
