@@ -5,6 +5,7 @@ Everything here is computed once, when `flask seed course` loads the lesson, exc
 which answers one «Проверь себя» question and stores nothing. Pure functions: no Flask, no database."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -169,6 +170,7 @@ def _word_pattern(word: str) -> str:
     return f"(?i:{pattern}(?:{endings})?)"
 
 
+@functools.lru_cache(maxsize=512)
 def term_pattern(term: str) -> re.Pattern:
     alternatives = ["\\s+".join(_word_pattern(w) for w in v.split()) for v in term_variants(term)]
     alternatives.sort(key=len, reverse=True)
@@ -179,31 +181,34 @@ _SKIP_TAGS = {"a", "h2", "h3", "h4", "figure", "svg", "code", "pre", "summary", 
 _TAG = re.compile(r"(<[^>]+>)")
 
 
-def _link_first(html: str, pattern: re.Pattern, href: str) -> str:
-    parts = _TAG.split(html)
-    depth = 0
-    for i, part in enumerate(parts):
+def _pieces(html: str) -> list[tuple[str, bool]]:
+    """The HTML as (piece, may hold a link) pairs: text outside headings, links, diagrams and code."""
+    pieces, depth = [], 0
+    for part in _TAG.split(html):
         if part.startswith("<"):
             name = re.match(r"</?\s*([a-zA-Z0-9]+)", part)
             if name and name.group(1).lower() in _SKIP_TAGS and not part.endswith("/>"):
                 depth += -1 if part.startswith("</") else 1
-            continue
-        if depth:
-            continue
-        match = pattern.search(part)
-        if match:
-            link = f'<a class="term" href="{escape(href)}">{match.group()}</a>'  # the definition: one tap away
-            parts[i] = part[:match.start()] + link + part[match.end():]
-            return "".join(parts)
-    return html
+            pieces.append((part, False))
+        elif part:
+            pieces.append((part, depth == 0))
+    return pieces
 
 
 def link_glossary(html: str, glossary: list[dict], glossary_url: str) -> str:
     """Link the first mention of each glossary term in a lesson to its entry (longer terms first, never inside
     headings, links or diagrams)."""
+    pieces = _pieces(html)
     for entry in sorted(glossary, key=lambda e: len(e["term"]), reverse=True):
-        html = _link_first(html, term_pattern(entry["term"]), f"{glossary_url}#term-{entry['slug']}")
-    return html
+        pattern = term_pattern(entry["term"])
+        for i, (piece, open_text) in enumerate(pieces):
+            match = pattern.search(piece) if open_text else None
+            if match:
+                href = escape(f"{glossary_url}#term-{entry['slug']}")
+                pieces[i:i + 1] = [(piece[:match.start()], True), (f'<a class="term" href="{href}">', False),
+                                   (match.group(), False), ("</a>", False), (piece[match.end():], True)]
+                break
+    return "".join(piece for piece, _ in pieces)
 
 
 def glossary_entries(raw: list[dict]) -> list[dict]:
