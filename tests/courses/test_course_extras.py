@@ -14,7 +14,7 @@ from tests.factories import make_cohort, make_course, make_user
 from training.accounts.models import Role
 from training.courses.diagrams import DiagramError, check_svg
 from training.courses.lesson_extras import content_slides
-from training.courses.models import Block, BlockProgress, Course, DiscussionPost
+from training.courses.models import BlockProgress, Course, DiscussionPost
 from training.extensions import db
 from training.quizzes.models import Attempt, Question
 
