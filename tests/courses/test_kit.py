@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from seeds.course_loader import COURSE_DIR, load_course
 from tests.factories import make_user
-from training.accounts.models import Role
 from training.extensions import db
 from training.materials import storage
 from training.materials.models import Material, MaterialCategory, MaterialVersion
