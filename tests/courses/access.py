@@ -44,6 +44,15 @@ ACCESS = {
 def url_arguments(ctx):
     users = ctx["users"]
     course = make_course(blocks=2)
+    first = course.blocks[0]  # the extras of issue 18, so their pages and forms are walked and fuzzed too
+    first.self_check = [{"question": "Что показывает CES?", "options": [
+        {"text": "Усилия клиента", "correct": True, "feedback": "Да: насколько легко было решить задачу."},
+        {"text": "Готовность рекомендовать", "correct": False, "feedback": "Это NPS."}]}]
+    first.discussion_prompts = ["С какой метрики вы бы начали в своём центре?"]
+    first.cheatsheet = ["CES = % «легко» − % «сложно»"]
+    first.slides = [{"kind": "title", "title": first.title, "subtitle": "Блок 1", "points": []},
+                    {"kind": "section", "title": "Раздел", "points": ["Текст урока."]},
+                    {"kind": "takeaways", "title": "Главные выводы", "points": ["Вывод"]}]
     learners = [ctx["colleague"], *users.values()]  # every role is also a learner here
     cohort = make_cohort(course, ctx["org"].service, teachers=[users[Role.TEACHER]], learners=learners)
     enrolment = cohort.enrolments[0]
