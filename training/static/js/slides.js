@@ -46,7 +46,12 @@
       startX = null;
       if (Math.abs(dx) > 50 && Math.abs(dx) > 1.5 * Math.abs(dy)) { show(dx < 0 ? current + 1 : current - 1); }
     }, {passive: true});
+    window.addEventListener("hashchange", function () {
+      var m = /^#slide-(\d+)$/.exec(window.location.hash);
+      if (m) { show(parseInt(m[1], 10) - 1); }
+    });
     show(current);
+    if (match) { deck.scrollIntoView(); }  // the deck's top, not the hidden slide's anchor
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
