@@ -33,6 +33,10 @@ def make_test_app(config=TestingConfig, **overrides):
     request and the test body get their own connection, as in production)."""
     if "SQLALCHEMY_DATABASE_URI" not in overrides:
         overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tempfile.mkdtemp(prefix='szn-test-')}/test.sqlite3"
+    # files a test stores (the course kit, case attachments) never land in the real instance folder
+    files = tempfile.mkdtemp(prefix="szn-files-")
+    overrides.setdefault("MATERIALS_ROOT", f"{files}/materials")
+    overrides.setdefault("CASE_ATTACHMENTS_ROOT", f"{files}/case-attachments")
     app = create_app(config, **overrides)
     app.test_client_class = FreshContextClient
     return app

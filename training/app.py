@@ -30,6 +30,7 @@ from training.competence.cli import metrics_cli
 from training.config import Config, config_from_env, development_secret_key
 from training.courses import aftercare as courses_aftercare
 from training.courses import aftercare_routes as courses_aftercare_routes  # noqa: F401  (views of the courses blueprint)
+from training.courses import extras_routes as courses_extras_routes  # noqa: F401  (views of the courses blueprint)
 from training.courses import listeners as courses_listeners
 from training.courses import routes as courses_routes
 from training.courses.cli import course_cli

@@ -83,6 +83,8 @@ def test_enrolment_to_course_complete_through_the_ui(browser, live_server, live_
 
         teacher_page.goto("/learn/teach")
         teacher_page.get_by_role("link", name=f"Блок {number}: Выпускница Анна Сергеевна").click()
+        teacher_page.get_by_label("Анализ (0–5)").fill("4")
+        teacher_page.get_by_label("Решение (0–5)").fill("4")
         teacher_page.get_by_label("Принять").check()
         teacher_page.get_by_role("button", name="Сохранить оценку").click()
         teacher_page.get_by_text("Оценка сохранена").wait_for()

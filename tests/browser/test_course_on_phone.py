@@ -60,6 +60,8 @@ def test_learner_reads_a_block_and_takes_the_stage_steps_on_a_phone(phone, live_
     _sign_in(phone, teacher)
     phone.goto("/learn/teach")
     phone.get_by_role("link", name="Блок 1: Телефонова Анна Сергеевна").click()
+    for criterion in phone.locator("fieldset.criterion-levels").all():  # the top level of every criterion
+        criterion.get_by_role("radio").last.check()
     phone.get_by_label("Принять").check()
     phone.get_by_label("Комментарий для слушателя").fill("Хороший разбор.")
     phone.get_by_role("button", name="Сохранить оценку").click()

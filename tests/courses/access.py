@@ -13,6 +13,15 @@ ACCESS = {
     "courses.mark_studied": SIGNED_IN,
     "courses.discuss": SIGNED_IN,
     "courses.case": SIGNED_IN,
+    "courses.slides": SIGNED_IN,
+    "courses.slides_pdf": SIGNED_IN,
+    "courses.cheatsheet_pdf": SIGNED_IN,
+    "courses.self_check": SIGNED_IN,
+    "courses.about": SIGNED_IN,
+    "courses.glossary": SIGNED_IN,
+    "courses.literature": SIGNED_IN,
+    "courses.calculator": SIGNED_IN,
+    "courses.case_attachment": SIGNED_IN,  # a 404 for everyone but the learner, the cohort's teachers and HR
     "courses.teacher_queue": TEACHING,
     "courses.answer_question": TEACHING,
     "courses.grade_case": TEACHING,
@@ -35,6 +44,15 @@ ACCESS = {
 def url_arguments(ctx):
     users = ctx["users"]
     course = make_course(blocks=2)
+    first = course.blocks[0]  # the extras of issue 18, so their pages and forms are walked and fuzzed too
+    first.self_check = [{"question": "Что показывает CES?", "options": [
+        {"text": "Усилия клиента", "correct": True, "feedback": "Да: насколько легко было решить задачу."},
+        {"text": "Готовность рекомендовать", "correct": False, "feedback": "Это NPS."}]}]
+    first.discussion_prompts = ["С какой метрики вы бы начали в своём центре?"]
+    first.cheatsheet = ["CES = % «легко» − % «сложно»"]
+    first.slides = [{"kind": "title", "title": first.title, "subtitle": "Блок 1", "points": []},
+                    {"kind": "section", "title": "Раздел", "points": ["Текст урока."]},
+                    {"kind": "takeaways", "title": "Главные выводы", "points": ["Вывод"]}]
     learners = [ctx["colleague"], *users.values()]  # every role is also a learner here
     cohort = make_cohort(course, ctx["org"].service, teachers=[users[Role.TEACHER]], learners=learners)
     enrolment = cohort.enrolments[0]
@@ -58,5 +76,5 @@ def url_arguments(ctx):
     colleague_follow_up.submitted_at = utcnow()
     colleague_follow_up.self_assessment = {"communication": 4}
     db.session.commit()
-    return {"number": 1, "question_id": question.id, "submission_id": submission.id, "cohort_id": cohort.id,
+    return {"number": 1, "index": 0, "question_id": question.id, "submission_id": submission.id, "cohort_id": cohort.id,
             "follow_up_id": colleague_follow_up.id}

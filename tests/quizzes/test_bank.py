@@ -13,6 +13,7 @@ from tests.quizzes.conftest import BANK
 from training.extensions import db
 from training.quizzes import bank
 from training.quizzes.cli import quiz_cli
+from training.quizzes.gift import parse_gift
 from training.quizzes.models import Question, QuestionCategory, QuestionVersion, Quiz
 
 SEEDS = sorted((Path(__file__).parents[2] / "seeds" / "course" / "blocks").glob("*/questions.gift"))
@@ -178,3 +179,21 @@ def test_imported_html_is_sanitised(world):
     bank.import_gift_bank(world.block, '::Опасный::[html]<p onclick="steal()">Текст</p><script>alert(1)</script>{T}\n')
     html = db.session.scalar(select(Question).where(Question.name == "Опасный")).current.text_html
     assert html == "<p>Текст</p>"
+
+
+def test_seed_banks_do_not_give_away_the_key_by_its_length():
+    """Across all 14 banks, the right option of a single-answer question is the (strictly) longest one in at most
+    30 % of them, and it is not always the first: a learner cannot pass by picking the longest or the first."""
+    single = longest = first = 0
+    for path in SEEDS:
+        for question in parse_gift(path.read_bytes()).questions:
+            if question.type != "multichoice" or not question.single:
+                continue
+            single += 1
+            lengths = [len(a.text.strip()) for a in question.answers]
+            right = max(range(len(question.answers)), key=lambda i: question.answers[i].fraction)
+            longest += lengths[right] == max(lengths) and lengths.count(max(lengths)) == 1
+            first += right == 0
+    assert single >= 100, single
+    assert longest <= 0.3 * single, f"the key is the longest option in {longest} of {single} questions"
+    assert first < single

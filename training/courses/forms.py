@@ -53,6 +53,10 @@ class CaseAnswerForm(FlaskForm):
     answer = TextAreaField("Ваш ответ", validators=[DataRequired("Напишите ответ."), Length(max=20000)])
 
 
+class CaseTemplateForm(FlaskForm):
+    """The answer template's fields (t-0, t-1, …) are read by the view: their number comes from the case."""
+
+
 class CaseGradeForm(FlaskForm):
     decision = RadioField("Решение", choices=[("accept", "Принять"), ("return", "Вернуть на доработку")],
                           validators=[DataRequired("Выберите решение.")])

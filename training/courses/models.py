@@ -35,6 +35,10 @@ class Course(db.Model):
     content_version: Mapped[str] = mapped_column(String(20))
     content_date: Mapped[date] = mapped_column(Date)
     duration_months: Mapped[int] = mapped_column(default=3)
+    # course-level pages (seeds/course/intro.md, glossary.yaml, literature.yaml), rendered once at seed time
+    intro_html: Mapped[str] = mapped_column(Text, default="")
+    glossary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{term, slug, definition, blocks}]
+    literature: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{author, title, year, note}]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     modules: Mapped[list[CourseModule]] = relationship(back_populates="course", order_by="CourseModule.number")
     blocks: Mapped[list[Block]] = relationship(back_populates="course", order_by="Block.number",
@@ -68,6 +72,12 @@ class Block(db.Model):
     slides_url: Mapped[str] = mapped_column(String(500), default="")
     word_count: Mapped[int] = mapped_column(default=0)
     reading_minutes: Mapped[int] = mapped_column(default=0)
+    # stage 1 extras (seeds/course/README.md), stored with the lesson and changed only by `flask seed course`
+    diagrams: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # [{slug, title, desc, svg}]
+    self_check: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{question, options: [...]}]
+    discussion_prompts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cheatsheet: Mapped[list[str]] = mapped_column(JSON, default=list)
+    slides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # the deck built from the lesson
     content_updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     course: Mapped[Course] = relationship(back_populates="blocks")
     module: Mapped[CourseModule] = relationship(back_populates="blocks")
@@ -81,9 +91,12 @@ class PracticalCase(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     body_markdown: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    rubric: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{criterion, points, description}]
+    # [{criterion, points, description, levels: [what an answer worth i points looks like], min_points}]
+    rubric: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     max_points: Mapped[int] = mapped_column(default=0)
     pass_points: Mapped[int] = mapped_column(default=0)
+    answer_template: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # [{label, hint}]
+    is_attachment_allowed: Mapped[bool] = mapped_column(default=False)  # a photo or scan may be attached
     block: Mapped[Block] = relationship(back_populates="case")
 
 
@@ -184,6 +197,7 @@ class DiscussionPost(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(Text)
+    topic: Mapped[str | None] = mapped_column(String(500))  # the block's discussion prompt the post answers
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     author = relationship("User")
 
@@ -209,6 +223,12 @@ class CaseSubmission(db.Model):
     block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id"))
     attempt_no: Mapped[int]
     answer: Mapped[str] = mapped_column(Text)
+    template_answers: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)  # [{label, value}] of the template
+    # a photo or scan, stored content-addressed (courses/attachments.py)
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64))
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    attachment_mime: Mapped[str | None] = mapped_column(String(120))
+    attachment_size: Mapped[int | None]
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(20), default=CaseStatus.SUBMITTED)
     points: Mapped[int | None]

@@ -8,11 +8,12 @@ from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.accounts.services import visible_staff
 from training.accounts.staff import services as staff_services
-from training.courses import bp, services
+from training.courses import attachments, bp, services
 from training.courses.forms import (
     AnswerForm,
     CaseAnswerForm,
     CaseGradeForm,
+    CaseTemplateForm,
     CohortEditForm,
     CohortForm,
     DiscussionForm,
@@ -22,10 +23,11 @@ from training.courses.forms import (
 from training.courses.models import Block, CaseSubmission, Cohort, Enrolment, Stage, TeacherQuestion
 from training.errors import DomainError
 from training.extensions import db
+from training.materials import storage
 from training.org import services as org_services
 from training.tabular import table_download
 from training.templating import NavItem, add_home_panel, add_nav_item
-from training.web import page_args, redirect_to, render_view, role_required
+from training.web import page_args, redirect_to, render_view, role_required, try_rule
 
 add_nav_item(NavItem("courses.index", "Обучение", "book", order=10))
 add_nav_item(NavItem("courses.teacher_queue", "Проверка", "log", roles=Role.TEACHING, on_phone=False, order=20))
@@ -107,7 +109,7 @@ def discuss(number: int):
                 flash("Вопрос отправлен преподавателю. Ответ придёт в уведомления.", "success")
                 return redirect_to(url_for("courses.discuss", number=number) + "#questions")
             if "d-text" in request.form and post_form.validate():
-                services.post_discussion(enrolment, block, post_form.text.data)
+                services.post_discussion(enrolment, block, post_form.text.data, topic=_topic_number())
                 db.session.commit()
                 return redirect_to(url_for("courses.discuss", number=number) + "#discussion")
             error = "Сообщение пустое."
@@ -115,25 +117,35 @@ def discuss(number: int):
             error = exc.message
     questions = services.my_questions(enrolment, block) if enrolment else []
     posts = services.discussion(block, enrolment.cohort_id) if enrolment else []
+    topic = _topic_number()
+    if topic is not None and not 1 <= topic <= len(block.discussion_prompts):
+        topic = None
     return render_view("courses/discuss.html", None, status=422 if error else 200, block=block, enrolment=enrolment,
                        questions=questions, posts=posts, question_form=question_form, post_form=post_form,
-                       error=error, state=services.block_state(current_user, block))
+                       error=error, state=services.block_state(current_user, block), topic=topic)
+
+
+def _topic_number() -> int | None:
+    """The discussion prompt a message answers: ``?topic=N`` on the page, ``d-topic`` in the form."""
+    raw = request.form.get("d-topic") or request.args.get("topic") or ""
+    return int(raw) if raw.isdecimal() and len(raw) < 3 else None
 
 
 @bp.route("/block/<int:number>/case", methods=["GET", "POST"])
 @login_required
 def case(number: int):
     block, enrolment = _learning_context(number)
-    form = CaseAnswerForm()
+    template = block.case.answer_template if block.case else []
+    form = CaseTemplateForm() if template else CaseAnswerForm()
     error = None
     if form.validate_on_submit():
         if enrolment is None:
             abort(403)
-        try:
-            services.submit_case(enrolment, block, form.answer.data)
-        except DomainError as exc:
-            error = exc.message
-        else:
+        values = [request.form.get(f"t-{i}", "") for i in range(len(template))] if template else None
+        upload = _uploaded_attachment()
+        _, error = try_rule(lambda: services.submit_case(enrolment, block, "" if template else form.answer.data,
+                                                         template_values=values, attachment=upload))
+        if error is None:
             db.session.commit()
             flash("Ответ отправлен на проверку преподавателю.", "success")
             return redirect_to(url_for("courses.case", number=number))
@@ -141,7 +153,16 @@ def case(number: int):
     status = 422 if (form.is_submitted() and (error or form.errors)) else 200
     return render_view("courses/case.html", None, status=status, block=block, enrolment=enrolment, form=form,
                        submissions=submissions, error=error, state=services.block_state(current_user, block),
-                       quiz_url=_quiz_url(block))
+                       quiz_url=_quiz_url(block), values=request.form, max_attachment=storage.megabytes(
+                           attachments.max_bytes()))
+
+
+def _uploaded_attachment() -> attachments.Upload | None:
+    """The photo or scan from the form, read up to one byte past the limit (so an oversize file is refused)."""
+    file = request.files.get("attachment")
+    if file is None or not file.filename:
+        return None
+    return attachments.Upload(file.filename, file.stream.read(attachments.max_bytes() + 1))
 
 
 def _quiz_url(block: Block) -> str | None:
@@ -192,27 +213,18 @@ def grade_case(submission_id: int):
     case = submission.block.case
     error = None
     if form.validate_on_submit():
-        criteria = None
-        if case is not None and case.rubric:
-            try:
-                criteria = {c["criterion"]: int(request.form.get(f"criterion-{i}", "0"))
-                            for i, c in enumerate(case.rubric)}
-            except ValueError:
-                criteria = None
-                error = "Баллы по критериям — целые числа."
+        values = [request.form.get(f"criterion-{i}", "") for i in range(len(case.rubric) if case else 0)]
+        _, error = try_rule(lambda: services.grade_case(
+            current_user, submission, accept=form.decision.data == "accept", comment=form.comment.data or "",
+            criteria_points=services.read_criteria(case, values)))
         if error is None:
-            try:
-                services.grade_case(current_user, submission, accept=form.decision.data == "accept",
-                                    comment=form.comment.data or "", criteria_points=criteria)
-            except DomainError as exc:
-                error = exc.message
-            else:
-                db.session.commit()
-                flash("Оценка сохранена, слушатель получил уведомление.", "success")
-                return redirect_to("courses.teacher_queue")
+            db.session.commit()
+            flash("Оценка сохранена, слушатель получил уведомление.", "success")
+            return redirect_to("courses.teacher_queue")
     history = services.case_submissions(submission.enrolment, submission.block)
     return render_view("courses/grade_case.html", None, status=422 if form.is_submitted() else 200,
-                       submission=submission, case=case, form=form, error=error, history=history)
+                       submission=submission, case=case, form=form, error=error, history=history,
+                       values=request.form)
 
 
 # --- HR: cohorts, enrolment, progress --------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from training.accounts.models import Role, User
 from training.accounts.services import visible_staff
 from training.audit import services as audit
+from training.courses import attachments
 from training.courses.models import (
     STAGE_COLUMNS,
     Block,
@@ -28,6 +29,7 @@ from training.courses.models import (
     Course,
     DiscussionPost,
     Enrolment,
+    PracticalCase,
     Stage,
     TeacherQuestion,
 )
@@ -36,6 +38,7 @@ from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.notifications.services import notify
 from training.signals import block_completed, case_accepted, course_completed
+from training.templating import plural
 from training.web import path_for
 
 
@@ -398,12 +401,22 @@ def answer_question(teacher: User, question: TeacherQuestion, answer: str) -> No
                path_for("courses.block", number=question.block.number, _anchor="questions"))
 
 
-def post_discussion(enrolment: Enrolment, block: Block, text: str) -> DiscussionPost:
+def discussion_topic(block: Block, number: int | None) -> str | None:
+    """The block's discussion prompt ``number`` (1-based), or None."""
+    if number is None:
+        return None
+    if not 1 <= number <= len(block.discussion_prompts):
+        raise DomainError("Такой темы для обсуждения в блоке нет.")
+    return block.discussion_prompts[number - 1]
+
+
+def post_discussion(enrolment: Enrolment, block: Block, text: str, topic: int | None = None) -> DiscussionPost:
+    """A message to the cohort; ``topic``: the number of the block's discussion prompt it answers."""
     text = text.strip()
     if len(text) < 2:
         raise DomainError("Сообщение пустое.")
     post = DiscussionPost(block_id=block.id, cohort_id=enrolment.cohort_id, author_id=enrolment.user_id,
-                          text=text[:4000])
+                          text=text[:4000], topic=discussion_topic(block, topic))
     db.session.add(post)
     return post
 
@@ -428,8 +441,28 @@ def case_submissions(enrolment: Enrolment, block: Block) -> list[CaseSubmission]
         .order_by(CaseSubmission.attempt_no)))
 
 
-def submit_case(enrolment: Enrolment, block: Block, answer: str) -> CaseSubmission:
+def template_answer(case: PracticalCase, values: list[str]) -> tuple[str, list[dict[str, str]]]:
+    """The filled answer template as the answer's text (for reading and exports) and as labelled fields."""
+    fields = []
+    for item, value in zip(case.answer_template, [*values, *[""] * len(case.answer_template)], strict=False):
+        value = value.strip()
+        if not value:
+            raise DomainError(f"Заполните поле «{item['label']}».")
+        fields.append({"label": item["label"], "value": value[:4000]})
+    return "\n\n".join(f"{f['label']}:\n{f['value']}" for f in fields), fields
+
+
+def submit_case(enrolment: Enrolment, block: Block, answer: str, *, template_values: list[str] | None = None,
+                attachment: attachments.Upload | None = None) -> CaseSubmission:
+    """The learner's answer: free text, or the case's answer template filled in (``template_values``), with a photo
+    or scan where the case accepts one. Everything is checked before the file is stored."""
     ensure_block_open(enrolment, block)
+    case = block.case
+    fields = None
+    if case is not None and case.answer_template and template_values is not None:
+        answer, fields = template_answer(case, template_values)
+        if sum(len(f["value"]) for f in fields) < 50:
+            raise DomainError("Ответ слишком короткий: раскройте каждый пункт задания (не меньше 50 символов).")
     answer = answer.strip()
     if len(answer) < 50:
         raise DomainError("Ответ слишком короткий: раскройте каждый пункт задания (не меньше 50 символов).")
@@ -438,8 +471,16 @@ def submit_case(enrolment: Enrolment, block: Block, answer: str) -> CaseSubmissi
         raise DomainError("Предыдущий ответ ещё на проверке у преподавателя.")
     if previous and previous[-1].status == CaseStatus.ACCEPTED:
         raise DomainError("Кейс уже принят.")
+    if attachment is not None:
+        if case is None or not case.is_attachment_allowed:
+            raise DomainError("К этому кейсу файлы не прикладываются.")
+        attachments.check(attachment)
     submission = CaseSubmission(enrolment_id=enrolment.id, block_id=block.id, attempt_no=len(previous) + 1,
-                                answer=answer[:20000])
+                                answer=answer[:20000], template_answers=fields)
+    if attachment is not None:
+        stored = attachments.save(attachment)
+        submission.attachment_sha256, submission.attachment_name = stored.sha256, stored.name
+        submission.attachment_mime, submission.attachment_size = stored.mime_type, stored.size
     try:
         with db.session.begin_nested():
             db.session.add(submission)
@@ -468,6 +509,8 @@ def grade_case(teacher: User, submission: CaseSubmission, *, accept: bool, comme
             if name not in limits or not 0 <= value <= limits[name]:
                 raise DomainError(f"Баллы по критерию «{name}» — от 0 до {limits.get(name, 0)}.")
         points = sum(criteria_points.values())
+    if accept and case is not None:
+        check_acceptable(case, criteria_points)
     updated = db.session.execute(update(CaseSubmission).where(
         CaseSubmission.id == submission.id, CaseSubmission.status == CaseStatus.SUBMITTED,
     ).values(status=CaseStatus.ACCEPTED if accept else CaseStatus.RETURNED, comment=comment or None, points=points,
@@ -485,6 +528,59 @@ def grade_case(teacher: User, submission: CaseSubmission, *, accept: bool, comme
         notify(submission.enrolment.user, "course.case_returned",
                f"Кейс блока {block.number} возвращён на доработку: {comment[:80]}",
                path_for("courses.block", number=block.number, _anchor="case"))
+
+
+class CaseNotAcceptable(DomainError):
+    """The rubric does not allow accepting the case (a must-pass criterion or the pass mark); nothing is saved."""
+
+    status_code = 422
+
+
+def check_acceptable(case: PracticalCase, criteria_points: dict[str, int] | None) -> None:
+    """A case is accepted only at or above the pass mark, with every must-pass criterion at its minimum, so two
+    teachers (or one teacher twice) accept the same answers. A rubric with must-pass criteria needs every criterion
+    rated."""
+    must_pass = [c for c in case.rubric if c.get("min_points")]
+    if criteria_points is None:
+        if must_pass:
+            raise CaseNotAcceptable("Чтобы принять кейс, оцените каждый критерий.")
+        return
+    missing = [c["criterion"] for c in case.rubric if c["criterion"] not in criteria_points]
+    if missing:
+        raise CaseNotAcceptable(f"Чтобы принять кейс, оцените каждый критерий: не оценено «{missing[0]}».")
+    for criterion in must_pass:
+        given, minimum = criteria_points[criterion["criterion"]], int(criterion["min_points"])
+        if given < minimum:
+            raise CaseNotAcceptable(
+                f"Кейс нельзя принять: по обязательному критерию «{criterion['criterion']}» нужно не меньше "
+                f"{minimum} {plural(minimum, 'балла', 'баллов', 'баллов')}, поставлено {given}. "
+                "Верните кейс на доработку и напишите, что исправить.")
+    total = sum(criteria_points.values())
+    if total < case.pass_points:
+        raise CaseNotAcceptable(f"Кейс нельзя принять: {total} из {case.max_points} "
+                                f"{plural(case.max_points, 'балла', 'баллов', 'баллов')}, а зачёт — от "
+                                f"{case.pass_points}. Верните кейс на доработку.")
+
+
+def read_criteria(case: PracticalCase | None, values: list[str]) -> dict[str, int] | None:
+    """The teacher's points per criterion from the form (``values[i]`` for ``case.rubric[i]``, "" when not
+    chosen): all of them, or None when none was chosen."""
+    if case is None or not case.rubric:
+        return None
+    values = [v.strip() for v in [*values, *[""] * len(case.rubric)][:len(case.rubric)]]
+    if not any(values):
+        return None
+    for criterion, value in zip(case.rubric, values, strict=True):
+        if not value:
+            raise DomainError(f"Оцените каждый критерий: не оценено «{criterion['criterion']}».")
+        if not value.isdecimal() or len(value) > 3:
+            raise DomainError("Баллы по критериям — целые числа.")
+    return {c["criterion"]: int(v) for c, v in zip(case.rubric, values, strict=True)}
+
+
+def can_download_attachment(user: User, submission: CaseSubmission) -> bool:
+    """The learner, the cohort's teachers and HR of its service (and administrators)."""
+    return submission.enrolment.user_id == user.id or can_teach_cohort(user, submission.enrolment.cohort)
 
 
 def teacher_queue(teacher: User) -> tuple[list[TeacherQuestion], list[CaseSubmission]]:

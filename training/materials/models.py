@@ -58,6 +58,8 @@ class Material(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # lower-cased «title description» (ё→е) for search: SQLite's lower() does not fold Cyrillic
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # set on items that `flask seed course` keeps up to date (the course kit), e.g. "kit:cheatsheet:05"
+    seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
 
     category: Mapped[MaterialCategory] = relationship(lazy="joined")
     created_by: Mapped[User | None] = relationship()

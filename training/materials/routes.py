@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from training.accounts.models import Role
 from training.errors import ERROR_TITLES, DomainError
 from training.extensions import db, htmx
-from training.materials import bp, services, storage
+from training.materials import bp, seeding, services, storage  # noqa: F401  (seeding: the kit in `flask course outline`)
 from training.materials.forms import CategoryForm, MaterialCreateForm, MaterialEditForm, VersionForm
 from training.materials.models import Material, MaterialCategory, MaterialKind
 from training.materials.storage import UploadRejected

@@ -164,10 +164,11 @@ def _is_utf8_text(data: bytes) -> bool:
     return _CONTROL.search(text) is None
 
 
-def save(data: bytes) -> str:
-    """Store ``data`` (once per content) and return its SHA-256."""
+def save(data: bytes, base: Path | None = None) -> str:
+    """Store ``data`` (once per content) and return its SHA-256. ``base``: another content-addressed store (the
+    course's case attachments) instead of the repository's."""
     digest = hashlib.sha256(data).hexdigest()
-    target = path_for(digest)
+    target = path_for(digest, base)
     if target.exists() and target.stat().st_size == len(data):
         return digest
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -185,10 +186,10 @@ def save(data: bytes) -> str:
     return digest
 
 
-def path_for(digest: str) -> Path:
+def path_for(digest: str, base: Path | None = None) -> Path:
     if not _SHA256.match(digest or ""):
         raise ValueError("not a SHA-256 hex digest")
-    return root() / digest[:2] / digest
+    return (base or root()) / digest[:2] / digest
 
 
 def exists(digest: str) -> bool:

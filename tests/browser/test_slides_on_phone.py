@@ -1,0 +1,90 @@
+"""Issue 18 on a 360 × 740 phone: a block's slides one at a time (arrows, buttons, a swipe), a diagram that fits the
+screen, and no serious accessibility violations on the deck or the lesson with its diagrams."""
+import pytest
+
+from tests.browser.conftest import PHONE, has_horizontal_scroll
+from tests.browser.test_accessibility import _violations
+from tests.factories import PASSWORD, make_cohort, make_org, make_user
+from training.extensions import db
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, user):
+    page.goto("/auth/login")
+    page.get_by_label("Электронная почта").fill(user.email)
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_url("**/")
+
+
+@pytest.fixture
+def learner(live_app):
+    from seeds.course_loader import load_course
+    from training.courses.models import Course
+
+    load_course()
+    db.session.commit()
+    course = db.session.scalar(db.select(Course))
+    org = make_org()
+    learner = make_user(department=org.front_a, full_name="Слайдова Анна Сергеевна")
+    make_cohort(course, org.service, learners=[learner])
+    return learner
+
+
+def test_a_learner_leafs_through_the_slides_and_sees_a_diagram_on_a_phone(phone, learner):
+    _sign_in(phone, learner)
+    phone.goto("/learn/block/5")
+    diagram = phone.locator("#diagram-shkaly-ces-csi-nps svg")
+    diagram.scroll_into_view_if_needed()
+    box = diagram.bounding_box()
+    assert 300 <= box["width"] <= 360 and diagram.get_attribute("role") == "img"
+    assert phone.get_by_role("img", name="Шкалы CES, CSI и NPS").is_visible()
+    assert not has_horizontal_scroll(phone)
+
+    phone.get_by_role("link", name="Презентация").click()
+    phone.wait_for_url("**/learn/block/5/slides")
+    counter = phone.locator(".deck-counter")
+    counter.filter(has_text="Слайд 1 из 14").wait_for()
+    assert phone.locator(".slide:visible").count() == 1
+    assert phone.get_by_role("heading", name="Измерение качества клиентского опыта", exact=False).is_visible()
+    phone.keyboard.press("ArrowRight")
+    counter.filter(has_text="Слайд 2 из 14").wait_for()
+    assert phone.get_by_role("heading", name="Зачем измерять каждую точку контакта").is_visible()
+    phone.get_by_role("button", name="Дальше →").click()
+    phone.get_by_role("button", name="Дальше →").click()
+    phone.get_by_role("button", name="Дальше →").click()
+    counter.filter(has_text="Слайд 5 из 14").wait_for()
+    phone.get_by_role("button", name="Дальше →").click()
+    counter.filter(has_text="Слайд 6 из 14").wait_for()
+    slide_diagram = phone.locator(".slide:visible svg[role=img]")
+    assert slide_diagram.is_visible() and slide_diagram.bounding_box()["width"] <= 360
+    # a swipe to the left is «next», to the right «back»
+    phone.evaluate("""() => {
+        const deck = document.querySelector('[data-deck]');
+        const touch = x => new Touch({identifier: 1, target: deck, clientX: x, clientY: 300});
+        deck.dispatchEvent(new TouchEvent('touchstart', {touches: [touch(300)], changedTouches: [touch(300)]}));
+        deck.dispatchEvent(new TouchEvent('touchend', {touches: [], changedTouches: [touch(120)]}));
+    }""")
+    counter.filter(has_text="Слайд 7 из 14").wait_for()
+    phone.keyboard.press("End")
+    counter.filter(has_text="Слайд 14 из 14").wait_for()
+    assert phone.get_by_role("heading", name="Главные выводы").is_visible()
+    assert phone.get_by_role("button", name="Дальше →").is_disabled()
+    assert not has_horizontal_scroll(phone)
+
+
+def test_slides_and_the_lesson_with_diagrams_have_no_serious_accessibility_violations(browser, live_server, learner):
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, bypass_csp=True, locale="ru-RU")
+    page = context.new_page()
+    _sign_in(page, learner)
+    failures = []
+    for path in ("/learn/block/5/slides", "/learn/block/5", "/learn/block/3", "/learn/calculator", "/learn/glossary",
+                 "/learn/about", "/learn/block/5/case", "/learn/block/5/discuss?topic=1"):
+        assert page.goto(path).status == 200, path
+        failures += [f"{path}: {v}" for v in _violations(page)]
+    page.goto("/learn/block/5/slides#slide-6")
+    page.locator(".deck-counter", has_text="Слайд 6 из 14").wait_for()
+    failures += [f"slide 6: {v}" for v in _violations(page)]
+    context.close()
+    assert not failures, "\n".join(failures)
