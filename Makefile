@@ -46,9 +46,11 @@ run: install
 test: install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Static analysis is part of the test command: ruff clean, bandit without medium or high findings.
+# Static analysis is part of the test command: ruff clean, the import contracts of pyproject.toml (the layers of
+# docs/ARCHITECTURE.md), bandit without medium or high findings.
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit -q -c pyproject.toml -r training wsgi.py seeds -ll
 
 clean:

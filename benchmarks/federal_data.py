@@ -457,8 +457,8 @@ class Generator:
     # --- client feedback, follow-ups, IQS, operational reports, index snapshots ------------------------------
 
     def metrics(self) -> None:
+        from training.measures.periods import MONTH, WEEK, period_of
         from training.metrics.feedback.aspects import aspects_for
-        from training.metrics.periods import MONTH, WEEK, period_of
 
         rnd, w = self.rnd, self.l
         touchpoints = [row[0] for row in db.session.execute(text("SELECT id FROM touchpoints ORDER BY sort_order, id"))]
@@ -970,7 +970,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--today", type=date.fromisoformat, default=None, help="the data's today (YYYY-MM-DD)")
     args = parser.parse_args()
-    from training.metrics.periods import local_today
+    from training.measures.periods import local_today
 
     url = target_url(args)
     today = args.today or local_today()

@@ -40,9 +40,9 @@ from training.extensions import db  # noqa: E402
 def run(database_url: str, months: int, sample: int, skip_discover: bool, profile: str | None,
         restale: bool) -> None:
     from training.competence import services as competence
+    from training.measures.periods import Period
     from training.metrics.centre_index import snapshots
     from training.metrics.centre_index.models import IndexSnapshot
-    from training.metrics.periods import Period
 
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
     timings: dict[str, float] = {}
@@ -55,7 +55,7 @@ def run(database_url: str, months: int, sample: int, skip_discover: bool, profil
         if restale:  # again the state the generator leaves: current periods of centres, services, organisation
             from sqlalchemy import and_, or_, update
 
-            from training.metrics.periods import MONTH, WEEK, local_today, period_of
+            from training.measures.periods import MONTH, WEEK, local_today, period_of
 
             today = local_today()
             week, month = period_of(WEEK, today).start, period_of(MONTH, today).start

@@ -17,7 +17,7 @@ from training.accounts import jobs as accounts_jobs
 from training.accounts import routes as accounts_routes
 from training.accounts.cli import accounts_cli
 from training.accounts.staff import routes as staff_routes
-from training.audit import routes as audit_routes
+from training.admin import routes as admin_routes
 from training.backup import backup_command
 from training.certificates import jobs as certificates_jobs
 from training.certificates import listeners as certificates_listeners
@@ -63,6 +63,7 @@ from training.metrics.feedback import listeners as feedback_listeners
 from training.metrics.feedback import routes as feedback_routes
 from training.metrics.operations import routes as operations_routes
 from training.notifications import routes as notifications_routes
+from training.quizzes import bank_routes as quizzes_bank_routes  # noqa: F401  (views of the quizzes blueprint)
 from training.quizzes import jobs as quizzes_jobs
 from training.quizzes import listeners as quizzes_listeners
 from training.quizzes import live_routes as quizzes_live_routes  # noqa: F401  (views of the quizzes blueprint)
@@ -78,7 +79,7 @@ BLUEPRINTS = (
     (home_routes.bp, None),
     (accounts_routes.bp, "/auth"),
     (staff_routes.bp, "/org"),
-    (audit_routes.bp, "/audit"),
+    (admin_routes.bp, "/audit"),
     (materials_routes.bp, "/materials"),
     (courses_routes.bp, "/learn"),
     (quizzes_routes.bp, "/quizzes"),

@@ -5,8 +5,6 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-user_signed_in = _signals.signal("user-signed-in")
-staff_imported = _signals.signal("staff-imported")
 # sender: the learner (User); kwargs: block_id, attempt_id, percent — a block's quiz was passed
 quiz_passed = _signals.signal("quiz-passed")
 # sender: the learner; kwargs: enrolment — every block of the course is complete

@@ -112,5 +112,12 @@ def register(app: Flask) -> None:
     add_nav_item(NavItem("staff.index", "Сотрудники", "people", roles=("admin", "hr", "manager"), on_phone=False,
                          order=80))
     add_nav_item(NavItem("staff.import_staff", "Импорт", "upload", roles=("admin", "hr"), on_phone=False, order=85))
-    add_nav_item(NavItem("audit.index", "Журнал", "log", roles=("admin",), on_phone=False, order=90))
+    add_nav_item(NavItem("admin.audit_log", "Журнал", "log", roles=("admin",), on_phone=False, order=90))
     add_nav_item(NavItem("accounts.profile", "Профиль", "person", order=100))
+
+
+def fmt_number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}".replace(".", ",").replace("-", "−")
+    return text

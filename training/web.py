@@ -22,7 +22,6 @@ from werkzeug.routing import IntegerConverter
 
 from training.errors import DomainError
 from training.extensions import db, htmx
-from training.metrics.periods import local_today
 
 
 def render_view(template: str, block: str | None = None, /, status: int = 200, **ctx: Any):
@@ -130,11 +129,12 @@ def try_rule(action: Callable[[], Any]) -> tuple[Any, str | None]:
         return None, exc.message
 
 
-def _withdraw_weights(row, withdraw, page: str):
-    """Withdraw a future weight set (the index's or the competence scores') and go back to its page."""
+def withdraw_and_return(row, withdraw: Callable[[Any, Any], None], page: str):
+    """Withdraw a future weight set (the index's or the competence scores': ``withdraw(actor, row)``) and go back
+    to its page, with the rule's message when it refused."""
     service_id = row.regional_service_id
     try:
-        withdraw(current_user, row, today=local_today())
+        withdraw(current_user, row)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -142,3 +142,27 @@ def _withdraw_weights(row, withdraw, page: str):
         db.session.commit()
         flash("Набор весов отозван.", "success")
     return redirect_to(url_for(page, service_id=service_id))
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute URL for paper and QR codes: PUBLIC_BASE_URL when set (behind a proxy), else this request's host."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def visible_or_404(model, object_id: int, can_see: Callable[[Any], bool]):
+    """The object, or 404 when it does not exist or lies outside the viewer's scope (it does not exist for them)."""
+    obj = db.get_or_404(model, object_id)
+    if not can_see(obj):
+        abort(404)
+    return obj
+
+
+def int_or(value, default: int = 0) -> int:
+    """A form or query value as an int, or ``default`` when it is not one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

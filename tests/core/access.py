@@ -28,7 +28,7 @@ ACCESS: dict[str, object] = {
     "staff.reset_password": STAFF_EDITORS,
     "staff.import_staff": STAFF_EDITORS,
     "staff.import_template": STAFF_EDITORS,
-    "audit.index": {Role.ADMIN},
+    "admin.audit_log": {Role.ADMIN},
 }
 
 

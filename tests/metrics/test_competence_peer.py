@@ -16,8 +16,8 @@ from training.competence.models import PeerEvidenceSum, PeerKeySalt, PeerRaterSt
 from training.extensions import db
 from training.gamification.ratings import services as ratings
 from training.gamification.ratings.models import PeerRatingTotal
-from training.metrics.periods import local_today
-from training.metrics.scales import normalise_per_rater
+from training.measures.periods import local_today
+from training.measures.scales import normalise_per_rater
 
 
 def _rate(rater, rated, value: int | dict[str, int], now: datetime | None = None) -> None:

@@ -12,8 +12,8 @@ from tests.metrics.test_competence_scores import rate_by_clients, this_month
 from training.accounts.models import Role
 from training.competence import services as competence
 from training.extensions import db
+from training.measures.periods import local_today
 from training.metrics.operations import iqs
-from training.metrics.periods import local_today
 
 pytestmark = pytest.mark.browser
 

@@ -19,10 +19,10 @@ from training.competence import weights as competence_weights
 from training.competence.models import CompetenceScore, CompetenceWeightSet
 from training.errors import DomainError
 from training.extensions import db
+from training.measures.periods import local_today
+from training.measures.scales import weighted_index
 from training.metrics.feedback import services as feedback
 from training.metrics.operations import iqs
-from training.metrics.periods import local_today
-from training.metrics.scales import weighted_index
 
 ASPECTS = ("politeness", "empathy", "clarity", "helpfulness")
 

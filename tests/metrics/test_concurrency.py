@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from tests.factories import make_org
 from training.extensions import db
+from training.measures.periods import MONTH, local_today, period_of
 from training.metrics.centre_index import snapshots
 from training.metrics.centre_index.models import IndexSnapshot
 from training.metrics.feedback import aspects as services
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback.models import ClientFeedback, FeedbackLink
-from training.metrics.periods import MONTH, local_today, period_of
 
 pytestmark = pytest.mark.postgres
 

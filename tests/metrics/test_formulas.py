@@ -1,4 +1,4 @@
-"""Tests of training/metrics/formulas.py: methodology examples, edge cases, every refusal path."""
+"""Tests of training/measures/formulas.py: methodology examples, edge cases, every refusal path."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from training.metrics import formulas as F
-from training.metrics.formulas import (
+from training.measures import formulas as F
+from training.measures.formulas import (
     CES_LABELS_5,
     EXPECTATION_LABELS,
     TTFR,

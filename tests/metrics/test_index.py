@@ -10,13 +10,13 @@ from tests.metrics.helpers import answers, at, refresh, seed_reference
 from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
+from training.measures.periods import MONTH, WEEK, Period, period_of
+from training.measures.scales import DEFAULT_GROUP_WEIGHTS, centre_index
 from training.metrics.centre_index import services, snapshots
 from training.metrics.centre_index import weights as index_weights
 from training.metrics.centre_index.models import IndexSnapshot
 from training.metrics.feedback import services as feedback
 from training.metrics.operations import services as operational
-from training.metrics.periods import MONTH, WEEK, Period, period_of
-from training.metrics.scales import DEFAULT_GROUP_WEIGHTS, centre_index
 from training.tabular import csv_bytes
 
 NEW_WEIGHTS = {"effectiveness": 10, "personalisation": 10, "effort": 60, "comfort": 10, "friendliness": 10}

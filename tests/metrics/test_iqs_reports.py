@@ -13,12 +13,12 @@ from tests.metrics.helpers import answers, refresh, seed_reference
 from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
+from training.measures.periods import MONTH, WEEK, period_of
 from training.metrics.centre_index import snapshots
 from training.metrics.dashboards import training_effect
 from training.metrics.feedback import services as feedback
 from training.metrics.operations import iqs
 from training.metrics.operations.models import IqsCategory
-from training.metrics.periods import MONTH, WEEK, period_of
 
 TODAY = date(2026, 3, 20)
 

@@ -1,4 +1,4 @@
-"""Tests of training/metrics/scales.py: anchors, the index, shrinkage, rater effects, weights over time."""
+"""Tests of training/measures/scales.py: anchors, the index, shrinkage, rater effects, weights over time."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from training.metrics.formulas import ces, iqs, net_fcr, nps, ttfr
-from training.metrics.scales import (
+from training.measures.formulas import ces, iqs, net_fcr, nps, ttfr
+from training.measures.scales import (
     ANCHORS,
     COMPETENCE_BLOCKS,
     COMPETENCE_EVIDENCE,

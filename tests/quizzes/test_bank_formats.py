@@ -133,8 +133,8 @@ def test_a_changed_image_of_a_question_an_attempt_used_becomes_a_new_version(wor
     assert {f.name: f.blob.mime_type for f in second.files}["red square.png"] == "image/gif"
     slot = next(s for s in attempt.slots if s.version.question_id == choice.id)
     assert slot.question_version_id == first.id  # the attempt keeps the picture its learner saw
-    assert services.can_view_question_version(world.learner, first)
-    assert not services.can_view_question_version(world.learner, second)
+    assert live.can_view_question_version(world.learner, first)
+    assert not live.can_view_question_version(world.learner, second)
 
 
 def test_a_live_games_players_see_the_images_of_an_opened_question(world):
@@ -145,10 +145,10 @@ def test_a_live_games_players_see_the_images_of_an_opened_question(world):
     live.join_team(world.learner, game, game.teams[0])
     db.session.commit()
     version = game.questions[0].version
-    assert not services.can_view_question_version(world.learner, version)  # not shown yet
+    assert not live.can_view_question_version(world.learner, version)  # not shown yet
     live.next_question(world.teacher, game, 0)
     db.session.commit()
-    assert services.can_view_question_version(world.learner, version)
+    assert live.can_view_question_version(world.learner, version)
 
 
 def test_the_editor_keeps_a_questions_images_id_number_and_tags(world, client, login):

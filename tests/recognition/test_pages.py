@@ -5,10 +5,10 @@ import re
 
 from sqlalchemy import select
 
+from training.accounts import models as recognition
 from training.extensions import db
 from training.gamification import periods as services
 from training.gamification.contests.models import ColleagueVote, Contest
-from training.gamification.recognition import services as recognition
 
 
 def _open_now(client, login, staff, org):

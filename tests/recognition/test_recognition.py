@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tests.recognition.conftest import MID_MARCH
 from training import signals
+from training.accounts import models as accounts_models
 from training.errors import DomainError
 from training.extensions import db
 from training.gamification import periods
@@ -113,7 +114,7 @@ def test_leaderboard_orders_by_total_then_who_reached_it_first_and_hides_names_w
     rows = services.leaderboard(org.centre_a, staff.vera)
     assert [(r.rank, r.total) for r in rows] == [(1, 30), (1, 30), (3, 10)]
     assert [r.user_id for r in rows] == [staff.boris.id, staff.anna.id, staff.vera.id]
-    assert rows[0].label == services.NO_CONSENT_LABEL  # Boris has not consented
+    assert rows[0].label == accounts_models.NO_CONSENT_LABEL  # Boris has not consented
     assert rows[1].label == "Антонова Анна Сергеевна"
     assert rows[2].label == "Волкова Вера Андреевна (вы)"
 
@@ -125,7 +126,7 @@ def test_points_page_respects_consent(client, login, staff):
     login(staff.vera)
     page = client.get("/recognition/points?period=all").get_data(as_text=True)
     assert "Антонова Анна Сергеевна" in page and "Борисов" not in page
-    assert services.NO_CONSENT_LABEL in page
+    assert accounts_models.NO_CONSENT_LABEL in page
 
 
 # --- thanks -----------------------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def test_honour_board_hides_winners_without_consent_and_passes_the_cup(client, l
     db.session.commit()
     login(staff.gleb)
     board = client.get("/recognition/board").get_data(as_text=True)
-    assert services.NO_CONSENT_LABEL in board and "Борисов" not in board
+    assert accounts_models.NO_CONSENT_LABEL in board and "Борисов" not in board
     second = contests.open_contest(staff.manager, centre=org.centre_a, now=MID_MARCH)
     contests.cast_vote(staff.boris, second, staff.anna, now=MID_MARCH)
     contests.close_contest(staff.manager, second, now=MID_MARCH + timedelta(days=1))

@@ -158,3 +158,11 @@ def normalise_email(email: str) -> str:
 
 def lower_email(column):
     return func.lower(column)
+
+
+NO_CONSENT_LABEL = "сотрудник, не давший согласия на публикацию"
+
+
+def public_label(user: User | None) -> str:
+    """The name for public boards: only with the person's consent."""
+    return user.full_name if user is not None and user.is_public_consent else NO_CONSENT_LABEL

@@ -5,7 +5,6 @@ from training.accounts import bp, services
 from training.accounts.forms import ChangePasswordForm, ConsentForm, NewPasswordForm, SignInForm
 from training.errors import DomainError
 from training.extensions import db, limiter
-from training.signals import user_signed_in
 from training.web import is_safe_next, redirect_to, render_view
 
 
@@ -37,7 +36,6 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             db.session.commit()
-            user_signed_in.send(user)
             if user.must_change_password:
                 return redirect_to("accounts.first_password")
             target = request.args.get("next")

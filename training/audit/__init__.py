@@ -1,4 +1,2 @@
-"""The audit domain. Its views live in `routes.py`, which the app factory imports before registering `bp`."""
-from flask import Blueprint
-
-bp = Blueprint("audit", __name__)
+"""The audit log: who changed what, when, and the values before and after. Services call ``record`` in the
+same transaction as the change. A low layer: it knows the actor only by id (the browser page lives in admin/)."""

@@ -69,3 +69,11 @@ def filtered_entries(*, actor_id: int | None = None, action: str | None = None, 
 
 def known_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def actors() -> list:
+    """The people who appear in the log as actors, by name. The class comes from the log's own relationship,
+    so the audit layer needs no import of accounts (which sits above it and records through it)."""
+    user = AuditEntry.actor.property.mapper.class_
+    return list(db.session.scalars(select(user).where(user.id.in_(select(AuditEntry.actor_id).distinct()))
+                                   .order_by(user.full_name)))

@@ -2,7 +2,7 @@
 their evidence comes from and the constants of the scoring."""
 from __future__ import annotations
 
-from training.metrics.scales import COMPETENCE_BLOCKS, DEFAULT_PRIOR_WEIGHT
+from training.measures.scales import COMPETENCE_BLOCKS, DEFAULT_PRIOR_WEIGHT
 
 BLOCK_TITLES = {"communicative": "Коммуникативные компетенции", "proactive": "Проактивное поведение"}
 

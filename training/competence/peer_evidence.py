@@ -18,8 +18,8 @@ from training.competence.models import PeerEvidenceSum, PeerKeySalt, PeerRaterSt
 from training.competence.services import _insert, mark_stale, month_of, window_of
 from training.db import utcnow
 from training.extensions import db
-from training.metrics.periods import local_date_of, local_today
-from training.metrics.scales import pair_damping_weights
+from training.measures.periods import local_date_of, local_today
+from training.measures.scales import pair_damping_weights
 
 
 def _month_key(month: date, *, create: bool) -> bytes | None:

@@ -27,8 +27,8 @@ from training.competence.models import CompetenceScore, CompetenceTitle
 from training.competence.services import month_of
 from training.competence.weights import weights_for
 from training.extensions import db
-from training.metrics.periods import Period, local_today
-from training.metrics.scales import COMPETENCE_BLOCKS
+from training.measures.periods import Period, local_today
+from training.measures.scales import COMPETENCE_BLOCKS
 from training.org.models import Centre, Department, Region, RegionalService
 
 #: what a ranking can be ordered by: key → title

@@ -13,10 +13,10 @@ from training.competence.forms import CompetenceWeightForm, competence_weight_fi
 from training.competence.models import CompetenceWeightSet
 from training.errors import DomainError
 from training.extensions import db
-from training.metrics.periods import MONTH, local_today, parse_period, period_of
-from training.metrics.scales import COMPETENCE_BLOCKS, COMPETENCE_EVIDENCE
+from training.measures.periods import MONTH, local_today, parse_period, period_of
+from training.measures.scales import COMPETENCE_BLOCKS, COMPETENCE_EVIDENCE
 from training.tabular import TABLE_FORMATS, table_download
-from training.web import _withdraw_weights, page_args, redirect_to, render_view, role_required
+from training.web import page_args, redirect_to, render_view, role_required, withdraw_and_return
 
 
 @bp.after_app_request
@@ -135,5 +135,7 @@ def weights():
 @bp.post("/competence/weights/<int:competence_weight_set_id>/withdraw")
 @role_required(*Role.SERVICE_ADMINS)
 def weight_withdraw(competence_weight_set_id: int):
-    return _withdraw_weights(db.get_or_404(CompetenceWeightSet, competence_weight_set_id),
-                             competence_weights.withdraw_weight_set, "competence.weights")
+    return withdraw_and_return(
+        db.get_or_404(CompetenceWeightSet, competence_weight_set_id),
+        lambda actor, row: competence_weights.withdraw_weight_set(actor, row, today=local_today()),
+        "competence.weights")

@@ -1,7 +1,7 @@
 """Staff competence scores (section 5.4): evidence → 0–100 indicators → competences → two blocks → overall.
 
 The model (competences, evidence mixes, anchors, shrinkage, the «Мастер» rule) is in docs/metrics.md part 4; the
-running system is in section 12. The maths comes from :mod:`training.metrics.scales` (``bayesian_average``,
+running system is in section 12. The maths comes from :mod:`training.measures.scales` (``bayesian_average``,
 ``normalise``, ``weighted_index``, ``pair_damping_weights``, ``weights_in_force``, ``held_above``).
 
 * **Stored, never computed on a page view.** One :class:`CompetenceScore` per employee and month (window: that
@@ -53,10 +53,8 @@ from training.gamification.quests.models import Quest, QuestTeamMember
 from training.gamification.ratings.models import PeerRatingPair
 from training.gamification.recognition.models import Badge, ThanksNote, UserBadge
 from training.gamification.stress.models import StressMeasure
-from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, FollowUpTask
-from training.metrics.operations.models import IqsAssessment, IqsCategory, IqsItem
-from training.metrics.periods import MONTH, Period, local_today, period_of
-from training.metrics.scales import (
+from training.measures.periods import MONTH, Period, local_today, period_of
+from training.measures.scales import (
     COMPETENCE_BLOCKS,
     MASTER_BLOCK_MINIMUM,
     MASTER_THRESHOLD,
@@ -64,6 +62,8 @@ from training.metrics.scales import (
     normalise,
     weighted_index,
 )
+from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, FollowUpTask
+from training.metrics.operations.models import IqsAssessment, IqsCategory, IqsItem
 from training.quizzes.models import Attempt, Quiz
 from training.templating import DISPLAY_TZ
 

@@ -17,8 +17,8 @@ from training.competence.models import CompetenceScore, CompetenceTitle
 from training.competence.services import _insert
 from training.db import utcnow
 from training.extensions import db
-from training.metrics.periods import Period
-from training.metrics.scales import MASTER_BLOCK_MINIMUM, MASTER_PERIODS, MASTER_THRESHOLD, held_above
+from training.measures.periods import Period
+from training.measures.scales import MASTER_BLOCK_MINIMUM, MASTER_PERIODS, MASTER_THRESHOLD, held_above
 from training.signals import master_title_granted
 
 

@@ -15,18 +15,18 @@ from training.competence.framework import BLOCK_TITLES, COMPETENCES
 from training.competence.models import CompetenceScore, CompetenceWeightSet
 from training.errors import DomainError
 from training.extensions import db
-from training.metrics.centre_index.weights import (
-    ensure_weights_editable,
-    ensure_weights_withdrawable,
-    insert_weight_set,
-)
-from training.metrics.formulas import MetricValueError
-from training.metrics.scales import (
+from training.measures.formulas import MetricValueError
+from training.measures.scales import (
     COMPETENCE_BLOCKS,
     COMPETENCE_EVIDENCE,
     DEFAULT_BLOCK_WEIGHTS,
     WeightSet,
     weights_in_force,
+)
+from training.metrics.centre_index.weights import (
+    ensure_weights_editable,
+    ensure_weights_withdrawable,
+    insert_weight_set,
 )
 from training.org.models import RegionalService
 

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from training.accounts.models import Role
 from training.courses import aftercare, bp, services
+from training.courses.lookups import cohort_or_404
 from training.courses.models import FollowUp
-from training.courses.routes import _cohort_or_404
 from training.errors import DomainError
 from training.extensions import db
 from training.templating import NavItem, add_nav_item
@@ -62,7 +62,7 @@ def feedback():
 @bp.get("/cohorts/<int:cohort_id>/feedback")
 @role_required(*Role.SERVICE_ADMINS, Role.TEACHER)
 def cohort_feedback(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = cohort_or_404(cohort_id)
     return render_view("courses/cohort_feedback.html", None, cohort=cohort, report=aftercare.feedback_report(cohort),
                        minimum=aftercare.FEEDBACK_MIN_ANSWERS)
 
@@ -70,7 +70,7 @@ def cohort_feedback(cohort_id: int):
 @bp.get("/cohorts/<int:cohort_id>/follow-ups")
 @role_required(*Role.SERVICE_ADMINS)
 def cohort_follow_ups(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id, manage=True)
+    cohort = cohort_or_404(cohort_id, manage=True)
     return render_view("courses/cohort_follow_ups.html", None, cohort=cohort,
                        follow_ups=aftercare.follow_up_results(cohort), skills=aftercare.FOLLOW_UP_SKILLS)
 

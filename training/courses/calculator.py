@@ -1,5 +1,5 @@
 """The metrics calculator of the course kit (block 5, block 14): CES, CSI, NPS, FCR / Net FCR, IQS and eNPS through
-:mod:`training.metrics.formulas`, with the working shown — the inputs, the formula with the numbers put in, the
+:mod:`training.measures.formulas`, with the working shown — the inputs, the formula with the numbers put in, the
 result. Numbers are read as people type them: «12,5», «1 440». Pure functions: the view only passes the form."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from training.errors import DomainError
-from training.metrics import formulas
+from training.measures import formulas
 
 MAX_ANSWERS = 1_000_000
 ROWS = 6  # parameter rows of CSI and IQS

@@ -9,8 +9,8 @@ from training.courses import attachments, bp, services
 from training.courses.calculator import METRICS, ROWS, calculate
 from training.courses.kit import cheatsheet_pdf
 from training.courses.lesson_extras import check_self_answer
+from training.courses.lookups import learning_context
 from training.courses.models import CaseSubmission
-from training.courses.routes import _learning_context
 from training.courses.slides import deck_pdf
 from training.extensions import db
 from training.web import download, render_view, try_rule
@@ -24,7 +24,7 @@ def _course():
 @bp.get("/block/<int:number>/slides")
 @login_required
 def slides(number: int):
-    block, _ = _learning_context(number)
+    block, _ = learning_context(number)
     if not block.slides:
         abort(404)
     return render_view("courses/slides.html", None, block=block, diagrams={d["slug"]: d for d in block.diagrams})
@@ -33,7 +33,7 @@ def slides(number: int):
 @bp.get("/block/<int:number>/slides.pdf")
 @login_required
 def slides_pdf(number: int):
-    block, _ = _learning_context(number)
+    block, _ = learning_context(number)
     if not block.slides:
         abort(404)
     data = deck_pdf(course_title=block.course.short_title, number=block.number, slides=block.slides,
@@ -44,7 +44,7 @@ def slides_pdf(number: int):
 @bp.get("/block/<int:number>/cheatsheet.pdf", endpoint="cheatsheet_pdf")
 @login_required
 def cheatsheet_pdf_view(number: int):
-    block, _ = _learning_context(number)
+    block, _ = learning_context(number)
     if not block.cheatsheet:
         abort(404)
     data = cheatsheet_pdf(course_title=block.course.short_title, number=block.number, title=block.title,
@@ -56,7 +56,7 @@ def cheatsheet_pdf_view(number: int):
 @login_required
 def self_check(number: int, index: int):
     """One «Проверь себя» answer: feedback for the chosen options. Ungraded: nothing is stored or counted."""
-    block, enrolment = _learning_context(number)
+    block, enrolment = learning_context(number)
     chosen = [int(v) for v in request.form.getlist("option") if v.isdecimal() and len(v) < 4]
     answer, error = try_rule(lambda: check_self_answer(block.self_check, index, chosen))
     if error and not 0 <= index < len(block.self_check):

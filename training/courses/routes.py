@@ -20,6 +20,7 @@ from training.courses.forms import (
     EnrolForm,
     QuestionForm,
 )
+from training.courses.lookups import cohort_or_404, learning_context
 from training.courses.models import Block, CaseSubmission, Cohort, Enrolment, Stage, TeacherQuestion
 from training.errors import DomainError
 from training.extensions import db
@@ -43,18 +44,6 @@ def course_overview_for(user):
     return services.learner_overview(enrolment) if enrolment else None
 
 
-def _learning_context(number: int):
-    """The block of the learner's course and their enrolment; staff who teach may preview without one."""
-    enrolment = services.enrolment_of(current_user)
-    course = enrolment.cohort.course if enrolment else services.the_course()
-    block = db.session.scalar(select(Block).where(Block.course_id == course.id, Block.number == number))
-    if block is None:
-        abort(404)
-    if enrolment is None and not current_user.has_role(*Role.TEACHING):
-        abort(403, "Вы не записаны на курс. Обратитесь в кадровую службу.")
-    return block, enrolment
-
-
 # --- learner ----------------------------------------------------------------------------------------------
 
 @bp.get("/")
@@ -69,7 +58,7 @@ def index():
 @bp.get("/block/<int:number>")
 @login_required
 def block(number: int):
-    block, enrolment = _learning_context(number)
+    block, enrolment = learning_context(number)
     state = None
     if enrolment is not None:
         if services.is_block_open(enrolment, block):
@@ -84,7 +73,7 @@ def block(number: int):
 @bp.post("/block/<int:number>/studied")
 @login_required
 def mark_studied(number: int):
-    block, enrolment = _learning_context(number)
+    block, enrolment = learning_context(number)
     if enrolment is None:
         abort(403)
     services.complete_stage(enrolment, block, Stage.LESSON)
@@ -96,7 +85,7 @@ def mark_studied(number: int):
 @bp.route("/block/<int:number>/discuss", methods=["GET", "POST"])
 @login_required
 def discuss(number: int):
-    block, enrolment = _learning_context(number)
+    block, enrolment = learning_context(number)
     question_form, post_form = QuestionForm(prefix="q"), DiscussionForm(prefix="d")
     error = None
     if request.method == "POST":
@@ -134,7 +123,7 @@ def _topic_number() -> int | None:
 @bp.route("/block/<int:number>/case", methods=["GET", "POST"])
 @login_required
 def case(number: int):
-    block, enrolment = _learning_context(number)
+    block, enrolment = learning_context(number)
     template = block.case.answer_template if block.case else []
     form = CaseTemplateForm() if template else CaseAnswerForm()
     error = None
@@ -268,16 +257,6 @@ def cohorts():
                        cohorts=listing, learner_counts=learner_counts, error=error)
 
 
-def _cohort_or_404(cohort_id: int, *, manage: bool = False) -> Cohort:
-    cohort = db.get_or_404(Cohort, cohort_id)
-    visible = db.session.scalar(services.visible_cohorts(current_user).where(Cohort.id == cohort.id))
-    if visible is None:
-        abort(404)
-    if manage and not services.can_manage_cohort(current_user, cohort):
-        abort(403)
-    return cohort
-
-
 def _scoped_report(cohort: Cohort):
     rows = services.cohort_report(cohort)
     if not current_user.has_role(*Role.SERVICE_ADMINS):  # a centre manager sees only their centre's learners
@@ -293,7 +272,7 @@ def _scoped_report(cohort: Cohort):
 @bp.get("/cohorts/<int:cohort_id>")
 @role_required(*Role.SERVICE_ADMINS, Role.MANAGER, Role.TEACHER)
 def cohort_detail(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = cohort_or_404(cohort_id)
     rows = _scoped_report(cohort)
     counts = {}
     for row in services.cohort_report(cohort):
@@ -306,7 +285,7 @@ def cohort_detail(cohort_id: int):
 @bp.get("/cohorts/<int:cohort_id>/export.<fmt>")
 @role_required(*Role.SERVICE_ADMINS, Role.MANAGER, Role.TEACHER)
 def cohort_export(cohort_id: int, fmt: str):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = cohort_or_404(cohort_id)
     return table_download(fmt, services.REPORT_HEADER, services.report_rows(_scoped_report(cohort)),
                           filename=f"cohort-{cohort.id}-progress", sheet_title="Прогресс")
 
@@ -314,7 +293,7 @@ def cohort_export(cohort_id: int, fmt: str):
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def cohort_edit(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id, manage=True)
+    cohort = cohort_or_404(cohort_id, manage=True)
     form = CohortEditForm(obj=cohort)
     form.teacher_ids.choices = _teacher_choices()
     if request.method == "GET" or form.teacher_ids.data is None:
@@ -338,7 +317,7 @@ def cohort_edit(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/enrol", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def cohort_enrol(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id, manage=True)
+    cohort = cohort_or_404(cohort_id, manage=True)
     form = EnrolForm()
     centres = [c for c in scopes.visible_centres(current_user)
                if c.regional_service_id == cohort.regional_service_id]

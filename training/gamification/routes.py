@@ -17,13 +17,6 @@ from training.web import render_view
 add_nav_item(NavItem("gamification.index", "Команда", "star", order=50))
 
 
-def _int(value, default: int = 0) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
 @bp.get("/")
 @login_required
 def index():

@@ -254,6 +254,15 @@ class LiveSessionForm(FlaskForm):
     is_speed_bonus = BooleanField("Бонус за скорость (викторина)", default=False)
     teams = TextAreaField("Команды — по одной в строке", validators=[Optional(), Length(max=4000)])
 
+    def session_values(self) -> dict:
+        """The game's settings as ``live.create_session`` takes them."""
+        return dict(title=self.title.data or "", format=self.format.data,
+                    seconds_per_question=self.seconds_per_question.data,
+                    points_per_question=self.points_per_question.data,
+                    question_count=self.question_count.data or 0, is_shuffled=self.is_shuffled.data,
+                    is_speed_bonus=self.is_speed_bonus.data)
+
+
 
 class LiveTeamForm(FlaskForm):
     name = StringField("Название команды", validators=[DataRequired(message="Назовите команду."),

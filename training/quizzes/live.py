@@ -36,6 +36,8 @@ from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
 from training.quizzes import grading, presenters, services
 from training.quizzes.models import (
+    Attempt,
+    AttemptSlot,
     LiveAnswer,
     LiveFormat,
     LiveQuestion,
@@ -44,6 +46,7 @@ from training.quizzes.models import (
     LiveTeam,
     LiveTeamMember,
     Question,
+    QuestionVersion,
     Quiz,
 )
 from training.quizzes.presenters import QuestionView, question_view, review_view
@@ -624,3 +627,18 @@ def answers_at(question: LiveQuestion) -> dict[int, LiveAnswer]:
 
 def locked_teams(question: LiveQuestion) -> set[int]:
     return set(db.session.scalars(select(LiveAnswer.team_id).where(LiveAnswer.question_id == question.id)))
+
+
+def can_view_question_version(viewer: User, version: QuestionVersion) -> bool:
+    """Who may load a question version's images: those who keep the banks; a learner whose attempt showed it; a
+    participant (or the host) of a live game that has opened it. Anyone else gets a 404."""
+    if services.can_manage(viewer):
+        return True
+    shown = select(AttemptSlot.id).join(Attempt).where(AttemptSlot.question_version_id == version.id,
+                                                       Attempt.user_id == viewer.id)
+    if db.session.scalar(shown.limit(1)) is not None:
+        return True
+
+    games = db.session.scalars(select(LiveQuestion).where(LiveQuestion.question_version_id == version.id,
+                                                          LiveQuestion.opened_at.is_not(None)))
+    return any(can_view(viewer, question.session) for question in games)

@@ -20,7 +20,7 @@ from training.quizzes.models import LiveSession, LiveStatus, LiveTeam, Quiz
 from training.web import redirect_to, render_view, role_required, try_rule
 
 
-def _int(value, default: int = -1) -> int:
+def int_or(value, default: int = -1) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -69,18 +69,11 @@ def _polled(tag: str, render):
 
 def live_form_page(form: LiveSessionForm, quiz: Quiz, *, action: str, source_label: str = "", back_url: str,
                    team_names: list[str] | None = None, error: str | None = None, status: int = 200):
-    """The «new game» form; also used by a quest's checkpoint (with its teams fixed)."""
+    """The «new game» form (a quest's checkpoint renders the same template with its teams fixed)."""
     questions, skipped = live.eligible_questions(quiz)
     return render_view("quizzes/live_new.html", None, status=status, form=form, quiz=quiz, action=action,
                        source_label=source_label, back_url=back_url, team_names=team_names, error=error,
                        eligible=len(questions), skipped=skipped)
-
-
-def form_values(form: LiveSessionForm) -> dict:
-    return dict(title=form.title.data or "", format=form.format.data,
-                seconds_per_question=form.seconds_per_question.data, points_per_question=form.points_per_question.data,
-                question_count=form.question_count.data or 0, is_shuffled=form.is_shuffled.data,
-                is_speed_bonus=form.is_speed_bonus.data)
 
 
 @bp.route("/<int:quiz_id>/live/new", methods=["GET", "POST"])
@@ -97,7 +90,7 @@ def live_new(quiz_id: int):
         form.teams.data = "Команда 1\nКоманда 2"
     elif form.validate_on_submit():
         session, error = try_rule(lambda: live.create_session(
-            current_user, quiz, team_names=(form.teams.data or "").splitlines(), **form_values(form)))
+            current_user, quiz, team_names=(form.teams.data or "").splitlines(), **form.session_values()))
         if not error:
             db.session.commit()
             return redirect_to("quizzes.live_host", live_id=session.id)
@@ -170,7 +163,7 @@ def _participant_action(session: LiveSession, action, *, saved: bool = False):
 @login_required
 def live_join_team(live_id: int):
     session = _session_or_404(live_id)
-    team = db.session.get(LiveTeam, _int(request.form.get("team_id"))) if _int(request.form.get("team_id")) > 0 \
+    team = db.session.get(LiveTeam, int_or(request.form.get("team_id"))) if int_or(request.form.get("team_id")) > 0 \
         else None
     if team is None or team.session_id != session.id:
         return _play_page(session, status=422, error="Выберите команду из списка.")
@@ -183,14 +176,14 @@ def live_answer(live_id: int):
     session = _session_or_404(live_id)
     form = MultiDict((key, value[:255]) for key, value in request.form.items(multi=True))
     return _participant_action(session, lambda: live.submit_answer(
-        current_user, session, _int(request.form.get("position")), form), saved=True)
+        current_user, session, int_or(request.form.get("position")), form), saved=True)
 
 
 @bp.post("/live/<int:live_id>/buzz")
 @login_required
 def live_buzz(live_id: int):
     session = _session_or_404(live_id)
-    return _participant_action(session, lambda: live.buzz(current_user, session, _int(request.form.get("position"))))
+    return _participant_action(session, lambda: live.buzz(current_user, session, int_or(request.form.get("position"))))
 
 
 @bp.get("/live/<int:live_id>/board")
@@ -279,14 +272,14 @@ def live_team_delete(live_id: int, live_team_id: int):
 def live_next(live_id: int):
     session = _hosted_or_404(live_id)
     return _host_action(session, lambda: live.next_question(current_user, session,
-                                                            _int(request.form.get("position"))))
+                                                            int_or(request.form.get("position"))))
 
 
 @bp.post("/live/<int:live_id>/reveal")
 @login_required
 def live_reveal(live_id: int):
     session = _hosted_or_404(live_id)
-    return _host_action(session, lambda: live.reveal(current_user, session, _int(request.form.get("position"))))
+    return _host_action(session, lambda: live.reveal(current_user, session, int_or(request.form.get("position"))))
 
 
 @bp.post("/live/<int:live_id>/judge")
@@ -296,8 +289,8 @@ def live_judge(live_id: int):
     verdict = request.form.get("verdict")
     if verdict not in ("right", "wrong"):
         return _host_page(session, status=422, error="Отметьте ответ: верно или неверно.")
-    return _host_action(session, lambda: live.judge(current_user, session, _int(request.form.get("position")),
-                                                    _int(request.form.get("team_id")), verdict == "right"))
+    return _host_action(session, lambda: live.judge(current_user, session, int_or(request.form.get("position")),
+                                                    int_or(request.form.get("team_id")), verdict == "right"))
 
 
 @bp.post("/live/<int:live_id>/finish")

@@ -27,13 +27,12 @@ from training.db import utcnow
 from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
 from training.notifications.services import notify
-from training.quizzes import grading, live
+from training.quizzes import grading
 from training.quizzes.models import (
     Attempt,
     AttemptSlot,
     AttemptState,
     GradingMethod,
-    LiveQuestion,
     Preset,
     Question,
     QuestionCategory,
@@ -143,21 +142,6 @@ def can_review(viewer: User, attempt: Attempt) -> bool:
 
 def can_view_attempt(viewer: User, attempt: Attempt) -> bool:
     return viewer.id == attempt.user_id or can_review(viewer, attempt)
-
-
-def can_view_question_version(viewer: User, version: QuestionVersion) -> bool:
-    """Who may load a question version's images: those who keep the banks; a learner whose attempt showed it; a
-    participant (or the host) of a live game that has opened it. Anyone else gets a 404."""
-    if can_manage(viewer):
-        return True
-    shown = select(AttemptSlot.id).join(Attempt).where(AttemptSlot.question_version_id == version.id,
-                                                       Attempt.user_id == viewer.id)
-    if db.session.scalar(shown.limit(1)) is not None:
-        return True
-
-    games = db.session.scalars(select(LiveQuestion).where(LiveQuestion.question_version_id == version.id,
-                                                          LiveQuestion.opened_at.is_not(None)))
-    return any(live.can_view(viewer, question.session) for question in games)
 
 
 # --- limits and overrides -----------------------------------------------------------------------------------

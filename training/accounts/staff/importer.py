@@ -22,7 +22,6 @@ from training.audit import services as audit
 from training.errors import Conflict
 from training.extensions import db
 from training.org.models import DEPARTMENT_KIND_LABELS, Centre, Department, DepartmentKind, Region, RegionalService
-from training.signals import staff_imported
 from training.tabular import ImportRejected, Problem, cell_text, column_letter, parse_date, read_table
 
 # Closed departmental networks use internal «.local» mail domains: accept them.
@@ -375,7 +374,6 @@ def _apply_staff_file(actor: User, filename: str, data: bytes) -> ImportResult:
                      after={"file": filename, "created": len(result.created), "updated": len(result.updated),
                             "unchanged": result.unchanged},
                      summary=f"Импорт сотрудников из «{filename}»")
-    staff_imported.send(actor, result=result)
     return result
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from training.accounts import models as recognition
 from training.accounts.models import Role, User
 from training.db import utcnow
 from training.errors import DomainError
@@ -18,10 +19,8 @@ from training.gamification.contests.codes import sheet_signature
 from training.gamification.contests.forms import ContestForm, FlagReviewForm, VoteForm
 from training.gamification.contests.models import Contest, Flag
 from training.gamification.contests.pdf import SheetEntry, qr_svg_data_uri, vote_sheets_pdf
-from training.gamification.recognition import services as recognition
-from training.gamification.recognition.routes import _public_url
 from training.org.models import Centre, Department
-from training.web import download, page_args, redirect_to, render_view, role_required
+from training.web import download, page_args, public_url, redirect_to, render_view, role_required
 
 
 @bp.app_template_global()
@@ -210,7 +209,7 @@ def flag_review(flag_id: int):
 def _sheet_entry(person: User) -> SheetEntry:
     place = person.centre.name if person.centre else ""
     return SheetEntry(name=person.full_name, position=person.position or "", place=place,
-                      url=_public_url("client_vote.vote", employee_id=person.id, sig=sheet_signature(person.id)))
+                      url=public_url("client_vote.vote", employee_id=person.id, sig=sheet_signature(person.id)))
 
 
 def _pdf_response(data: bytes, filename: str):
@@ -247,7 +246,7 @@ def window():
     ctx = {"available": services.client_vote_employee_ok(current_user)}
     if ctx["available"]:
         code, valid_until = services.current_code(current_user)
-        url = _public_url("client_vote.vote", employee_id=current_user.id, sig=sheet_signature(current_user.id), k=code)
+        url = public_url("client_vote.vote", employee_id=current_user.id, sig=sheet_signature(current_user.id), k=code)
         ctx.update(code=code, valid_until=valid_until, url=url, qr=qr_svg_data_uri(url),
                    votes_month=services.client_votes_this_month(current_user))
     return render_view("gamification/contests/window.html", "code_panel", **ctx)

@@ -12,8 +12,7 @@ from training.gamification.library import bp
 from training.gamification.library import services as library
 from training.gamification.library.forms import CaseForm, ModerationForm
 from training.gamification.library.models import CaseStatus, LibraryCase
-from training.gamification.routes import _int
-from training.web import page_args, redirect_to, render_view
+from training.web import int_or, page_args, redirect_to, render_view
 
 
 def _case_or_404(case_id: int) -> LibraryCase:
@@ -27,7 +26,7 @@ def _case_or_404(case_id: int) -> LibraryCase:
 @login_required
 def index():
     q = (request.args.get("q") or "").strip()[:200]
-    group_id, touchpoint_id = _int(request.args.get("group")) or None, _int(request.args.get("touchpoint")) or None
+    group_id, touchpoint_id = int_or(request.args.get("group")) or None, int_or(request.args.get("touchpoint")) or None
     kind = request.args.get("kind") or None
     order = "liked" if request.args.get("order") == "liked" else "new"
     page, per_page = page_args()

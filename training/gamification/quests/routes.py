@@ -16,7 +16,6 @@ from training.gamification.quests.models import Quest, QuestCheckpoint, QuestTea
 from training.org.models import Centre
 from training.quizzes import live
 from training.quizzes.forms import LiveSessionForm
-from training.quizzes.live_routes import form_values, live_form_page
 from training.quizzes.models import Quiz
 from training.web import page_args, redirect_to, render_view, role_required, try_rule
 
@@ -291,19 +290,21 @@ def checkpoint_live(quest_id: int, quest_checkpoint_id: int):
                 current_user, quiz, teams=teams, source_key=source_key,
                 source_label=f"Квест «{quest.title}», точка {checkpoint.number}. {checkpoint.title}",
                 source_url=url_for("quests.detail", quest_id=quest.id),
-                regional_service_id=quest.regional_service_id, **form_values(form))
+                regional_service_id=quest.regional_service_id, **form.session_values())
 
         session, error = try_rule(create_game)
         if not error:
             db.session.commit()
             return redirect_to("quizzes.live_host", live_id=session.id)
-    return live_form_page(form, quiz, action=url_for("quests.checkpoint_live", quest_id=quest.id,
-                                                     quest_checkpoint_id=checkpoint.id),
-                          source_label=f"квест «{quest.title}», точка {checkpoint.number}. {checkpoint.title} "
-                                       f"(до {checkpoint.max_points} б.)",
-                          back_url=url_for("quests.detail", quest_id=quest.id),
-                          team_names=[t.name for t in quest.teams], error=error,
-                          status=422 if form.is_submitted() else 200)
+    questions, skipped = live.eligible_questions(quiz)
+    return render_view("quizzes/live_new.html", None, status=422 if form.is_submitted() else 200, form=form,
+                       quiz=quiz, action=url_for("quests.checkpoint_live", quest_id=quest.id,
+                                                 quest_checkpoint_id=checkpoint.id),
+                       source_label=f"квест «{quest.title}», точка {checkpoint.number}. {checkpoint.title} "
+                                    f"(до {checkpoint.max_points} б.)",
+                       back_url=url_for("quests.detail", quest_id=quest.id),
+                       team_names=[t.name for t in quest.teams], error=error, eligible=len(questions),
+                       skipped=skipped)
 
 
 @bp.get("/quests/<int:quest_id>/board")

@@ -12,8 +12,7 @@ from training.gamification.ratings import bp
 from training.gamification.ratings import services as ratings
 from training.gamification.ratings.forms import AspectForm, RatingForm
 from training.gamification.ratings.models import RatingAspect
-from training.gamification.routes import _int
-from training.web import redirect_to, render_view, role_required
+from training.web import int_or, redirect_to, render_view, role_required
 
 
 def _card_context(offset: int, *, error: str | None = None, saved: bool = False) -> dict:
@@ -28,13 +27,13 @@ def _card_context(offset: int, *, error: str | None = None, saved: bool = False)
 @bp.get("/ratings")
 @login_required
 def deck():
-    return render_view("gamification/ratings/deck.html", "card", **_card_context(_int(request.args.get("skip"))))
+    return render_view("gamification/ratings/deck.html", "card", **_card_context(int_or(request.args.get("skip"))))
 
 
 @bp.post("/ratings")
 @login_required
 def rate():
-    offset = _int(request.form.get("skip"))
+    offset = int_or(request.form.get("skip"))
     if request.form.get("action") == "skip":
         if request.headers.get("HX-Request"):
             return render_view("gamification/ratings/deck.html", "card", **_card_context(offset + 1))
@@ -44,7 +43,7 @@ def rate():
         return render_view("gamification/ratings/deck.html", "card", status=422,
                            **_card_context(offset, error="Карточка устарела: обновите страницу."))
     rated = db.session.get(User, form.rated_id.data)
-    scores = {aspect.id: _int(request.form.get(f"aspect-{aspect.id}"))
+    scores = {aspect.id: int_or(request.form.get(f"aspect-{aspect.id}"))
               for aspect in ratings.aspects_for(current_user.regional_service_id)}
     try:
         if rated is None:

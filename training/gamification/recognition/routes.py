@@ -1,9 +1,10 @@
 """Staff pages of recognition: contests and votes, thanks, the honour board, points, badges, flags, QR sheets."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, flash, request
 from flask_login import current_user, login_required
 
+from training.accounts import models as accounts_models
 from training.accounts.models import Role, User
 from training.errors import DomainError
 from training.extensions import db
@@ -20,13 +21,6 @@ from training.web import page_args, redirect_to, render_view, role_required
 add_nav_item(NavItem("recognition.index", "Признание", "star", order=60))
 add_nav_item(NavItem("contests.flags", "Проверка голосов", "log", roles=Role.SERVICE_ADMINS, on_phone=False, order=88))
 add_home_panel("gamification/recognition/_home_panel.html", order=30)
-
-
-def _public_url(endpoint: str, **values) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _person_or_404(user_id: int) -> User:
@@ -77,7 +71,7 @@ def thanks():
     else:
         notes = services.thanks_given_by(current_user)
     return render_view("gamification/recognition/thanks.html", "notes", tab=tab, tabs=THANKS_TABS, items=items,
-                       notes=notes, awards=awards or [], public_label=services.public_label)
+                       notes=notes, awards=awards or [], public_label=accounts_models.public_label)
 
 
 @bp.route("/thanks/new", methods=["GET", "POST"])
@@ -180,7 +174,8 @@ def _chosen_centre() -> Centre | None:
 @login_required
 def board():
     centre = _chosen_centre()
-    ctx = {"centre": centre, "centres": contests.viewable_centres(current_user), "public_label": services.public_label}
+    ctx = {"centre": centre, "centres": contests.viewable_centres(current_user),
+           "public_label": accounts_models.public_label}
     if centre is not None:
         ctx.update(cup=contests.cup_holder(centre), recent=contests.recent_awards(centre),
                    holders=services.title_holders(centre), history=contests.centre_history(centre))

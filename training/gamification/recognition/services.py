@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from training.accounts.models import Role, User
+from training.accounts.models import NO_CONSENT_LABEL, Role, User
 from training.accounts.services import can_view
 from training.audit import services as audit
 from training.certificates.services import issue_document
@@ -26,7 +26,6 @@ from training.org.models import Centre
 from training.signals import thanks_given
 from training.web import path_for
 
-NO_CONSENT_LABEL = "сотрудник, не давший согласия на публикацию"
 THANKS_MAX = 500
 THANKS_PER_DAY = 10
 
@@ -35,10 +34,6 @@ THANKS_PER_DAY = 10
 
 
 # --- names on boards --------------------------------------------------------------------------------------
-
-def public_label(user: User | None) -> str:
-    """The name for public boards: only with the person's consent."""
-    return user.full_name if user is not None and user.is_public_consent else NO_CONSENT_LABEL
 
 
 # --- scope ------------------------------------------------------------------------------------------------

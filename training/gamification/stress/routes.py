@@ -11,13 +11,12 @@ from training.errors import DomainError
 from training.extensions import db, limiter
 from training.forms import HiddenIdForm
 from training.gamification.committee import services as committee
-from training.gamification.routes import _int
 from training.gamification.stress import bp
 from training.gamification.stress import services as stress
 from training.gamification.stress.forms import MeasureForm, MeasureStatusForm, PublicStressForm, StressForm
 from training.gamification.stress.models import StressItem, StressMeasure
 from training.org.models import Centre
-from training.web import public, redirect_to, render_view
+from training.web import int_or, public, redirect_to, render_view
 
 
 def _stress_centre_choices(service_id: int | None, empty: str) -> list[tuple[int, str]]:
@@ -29,7 +28,7 @@ def _stress_page(month: str, form: StressForm, *, status: int = 200):
     service_id = current_user.regional_service_id
     month_row = stress.find_month(service_id, month)
     order = "new" if request.args.get("order") == "new" else "top"
-    centre_filter = _int(request.args.get("centre")) or None
+    centre_filter = int_or(request.args.get("centre")) or None
     state = stress.state(month_row, month)
     measures = month_row.measures if month_row else []
     return render_view(

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from training.metrics.scales import GROUPS
+from training.measures.scales import GROUPS
 
 
 class WeightSetForm(FlaskForm):

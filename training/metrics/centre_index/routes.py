@@ -8,15 +8,15 @@ from training.accounts import scopes
 from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
+from training.measures.periods import MONTH, local_today, period_of
+from training.measures.scales import GROUPS
 from training.metrics.centre_index import bp
 from training.metrics.centre_index import services as index_services
 from training.metrics.centre_index import weights as services
 from training.metrics.centre_index.forms import WeightSetForm
 from training.metrics.centre_index.models import IndexWeightSet
 from training.metrics.centre_index.services import refresh_after_commit
-from training.metrics.periods import MONTH, local_today, period_of
-from training.metrics.scales import GROUPS
-from training.web import _withdraw_weights, redirect_to, render_view, role_required
+from training.web import redirect_to, render_view, role_required, withdraw_and_return
 
 
 @bp.route("/weights", methods=["GET", "POST"])
@@ -61,8 +61,9 @@ def weights():
 @bp.post("/weights/<int:weight_set_id>/withdraw")
 @role_required(*Role.SERVICE_ADMINS)
 def weight_withdraw(weight_set_id: int):
-    return _withdraw_weights(db.get_or_404(IndexWeightSet, weight_set_id), index_services.withdraw_weight_set,
-                             "centre_index.weights")
+    return withdraw_and_return(
+        db.get_or_404(IndexWeightSet, weight_set_id),
+        lambda actor, row: index_services.withdraw_weight_set(actor, row, today=local_today()), "centre_index.weights")
 
 
 @bp.after_app_request

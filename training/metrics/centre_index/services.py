@@ -10,6 +10,8 @@ from training.accounts.models import User
 from training.audit import services as audit
 from training.errors import DomainError
 from training.extensions import db
+from training.measures.formulas import MetricValueError
+from training.measures.scales import GROUPS, WeightSet
 from training.metrics.centre_index import snapshots
 from training.metrics.centre_index.models import IndexWeightSet
 from training.metrics.centre_index.weights import (
@@ -18,8 +20,6 @@ from training.metrics.centre_index.weights import (
     ensure_weights_withdrawable,
     insert_weight_set,
 )
-from training.metrics.formulas import MetricValueError
-from training.metrics.scales import GROUPS, WeightSet
 from training.org.models import RegionalService
 
 

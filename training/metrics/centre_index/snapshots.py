@@ -35,15 +35,15 @@ from sqlalchemy.exc import IntegrityError
 from training.accounts.models import User
 from training.db import utcnow
 from training.extensions import db
-from training.metrics import formulas
+from training.measures import formulas
+from training.measures.formulas import MetricValueError
+from training.measures.periods import KINDS, MONTH, WEEK, Period, local_today, period_of, periods_touching
+from training.measures.scales import ANCHORS, GROUPS, INDEX_INDICATORS, centre_index, normalise, weights_in_force
 from training.metrics.centre_index.models import IndexSnapshot
 from training.metrics.centre_index.weights import weight_sets
 from training.metrics.feedback.aspects import aspect_indicator
 from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, Touchpoint
-from training.metrics.formulas import MetricValueError
 from training.metrics.operations.models import IqsAssessment, OperationalReport
-from training.metrics.periods import KINDS, MONTH, WEEK, Period, local_today, period_of, periods_touching  # noqa: F401
-from training.metrics.scales import ANCHORS, GROUPS, INDEX_INDICATORS, centre_index, normalise, weights_in_force
 from training.org.models import Centre, Department
 
 ORGANISATION, SERVICE, CENTRE, DEPARTMENT, EMPLOYEE = "organisation", "service", "centre", "department", "employee"

@@ -14,8 +14,8 @@ from training.accounts.models import Role, User
 from training.accounts.scopes import can_view_service
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
+from training.measures.scales import DEFAULT_GROUP_WEIGHTS, GROUPS, WeightSet, weights_in_force
 from training.metrics.centre_index.models import IndexWeightSet
-from training.metrics.scales import DEFAULT_GROUP_WEIGHTS, GROUPS, WeightSet, weights_in_force
 from training.org.models import RegionalService
 
 # --- scope ---------------------------------------------------------------------------------------------------

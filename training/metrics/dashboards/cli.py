@@ -9,9 +9,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from training.extensions import db
+from training.measures.periods import WEEK, local_today, parse_period, period_of
 from training.metrics.centre_index import snapshots
 from training.metrics.dashboards import reports
-from training.metrics.periods import WEEK, local_today, parse_period, period_of
 
 metrics_cli = AppGroup("metrics", help="Индекс клиентоцентричности и отчёты.")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from training.jobs import periodic_job
+from training.measures.periods import WEEK, period_of
 from training.metrics.centre_index import snapshots
 from training.metrics.dashboards import reports
-from training.metrics.periods import WEEK, period_of
 
 
 @periodic_job("metrics.weekly-report", "weekly", "Еженедельный отчёт о клиентском опыте: ЦЗН и регион")

@@ -8,9 +8,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from training.measures.periods import Period
+from training.measures.scales import GROUPS
 from training.metrics.centre_index.models import IndexSnapshot
-from training.metrics.periods import Period
-from training.metrics.scales import GROUPS
+from training.templating import fmt_number
 
 #: figure key → (title, unit kind, higher is better, hint)
 FIGURES: dict[str, tuple[str, str, bool, str]] = {
@@ -30,13 +31,6 @@ FIGURES: dict[str, tuple[str, str, bool, str]] = {
 }
 CLIENT_FIGURES = ("nps", "ces", "csat", "expectations_met", "fcr", "net_fcr", "resolution_rate", "escalation_rate",
                   "ttfr", "waiting", "replies_per_conversation", "iqs", "staff_rating")
-
-
-def fmt_number(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.{digits}f}".replace(".", ",").replace("-", "−")
-    return text
 
 
 def fmt_figure(key: str, figure: dict[str, Any] | None) -> str:

@@ -18,17 +18,17 @@ from sqlalchemy import func, select
 from training.accounts.models import Role
 from training.accounts.scopes import staff_with_role
 from training.extensions import db
+from training.measures.periods import Period
+from training.measures.scales import GROUPS
 from training.metrics.centre_index import snapshots
 from training.metrics.centre_index.models import IndexSnapshot
-from training.metrics.dashboards.presenters import FIGURES, fmt_figure, fmt_number
+from training.metrics.dashboards.presenters import FIGURES, fmt_figure
 from training.metrics.feedback.models import FollowUpStatus, FollowUpTask
-from training.metrics.periods import Period
-from training.metrics.scales import GROUPS
 from training.notifications.services import notify
 from training.org.models import Centre, RegionalService
 from training.pdf import register_fonts
 from training.tabular import xlsx_bytes
-from training.templating import DISPLAY_TZ
+from training.templating import DISPLAY_TZ, fmt_number
 from training.web import path_for
 
 REPORT_FIGURES = ("nps", "ces", "csat", "expectations_met", "resolution_rate", "fcr", "net_fcr", "escalation_rate",

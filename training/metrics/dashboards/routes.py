@@ -8,19 +8,20 @@ from flask import abort, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from training import templating
 from training.accounts import scopes as services
 from training.accounts.models import Role, User
 from training.extensions import db
+from training.measures.periods import KINDS, MONTH, WEEK, last_periods, local_today, parse_period
+from training.measures.scales import GROUPS
 from training.metrics.centre_index import snapshots
 from training.metrics.dashboards import bp, presenters, training_effect
 from training.metrics.dashboards import reports as weekly_reports
 from training.metrics.feedback import aspects
-from training.metrics.periods import KINDS, MONTH, WEEK, last_periods, local_today, parse_period
-from training.metrics.scales import GROUPS
 from training.org.models import Centre, Department, RegionalService
 from training.tabular import XLSX_MIME
 from training.templating import NavItem, add_home_panel, add_nav_item
-from training.web import download, redirect_to, render_view, role_required
+from training.web import download, redirect_to, render_view, role_required, visible_or_404
 
 add_nav_item(NavItem("dashboards.index", "Пульс", "chart", on_phone=False, order=65))
 add_nav_item(NavItem("feedback.followups", "Отзывы", "star", roles=Role.SUPERVISORS, on_phone=False, order=61))
@@ -31,7 +32,7 @@ add_home_panel("metrics/dashboards/_home_panel.html", roles=Role.SUPERVISORS, or
 
 @bp.app_template_filter("num")
 def _num(value, digits: int = 1):
-    return presenters.fmt_number(value, digits)
+    return templating.fmt_number(value, digits)
 
 
 @bp.app_template_filter("figure")
@@ -103,10 +104,7 @@ def pulse_service(service_id: int):
 
 
 def _centre_or_404(centre_id: int) -> Centre:
-    centre = db.get_or_404(Centre, centre_id)
-    if not services.can_view_centre(current_user, centre):
-        abort(404)
-    return centre
+    return visible_or_404(Centre, centre_id, lambda centre: services.can_view_centre(current_user, centre))
 
 
 @bp.get("/pulse/centre/<int:centre_id>")

@@ -14,9 +14,9 @@ from training.accounts.models import User
 from training.certificates.models import Certificate
 from training.courses.models import Block, Cohort, Course, Enrolment
 from training.extensions import db
+from training.measures.periods import MONTH, Period, local_today, period_of
 from training.metrics.centre_index import snapshots
 from training.metrics.dashboards.presenters import FIGURES, pooled
-from training.metrics.periods import MONTH, Period, local_today, period_of
 from training.org.models import Centre, Department
 from training.quizzes.models import Attempt, AttemptState, Quiz
 

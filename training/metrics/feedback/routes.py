@@ -1,7 +1,7 @@
 """Client feedback for staff (/metrics): QR sheets, the answers, follow-ups of low scores."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, flash, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -10,14 +10,14 @@ from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.errors import DomainError
 from training.extensions import db
-from training.metrics.dashboards.routes import _centre_or_404
 from training.metrics.feedback import aspects as services
 from training.metrics.feedback import bp
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback.forms import FollowUpForm
 from training.metrics.feedback.models import ClientFeedback, FeedbackLink, FollowUpTask, Touchpoint
 from training.metrics.feedback.pdf import Sheet, qr_sheets_pdf
-from training.web import download, page_args, redirect_to, render_view, role_required
+from training.org.models import Centre
+from training.web import download, page_args, public_url, redirect_to, render_view, role_required, visible_or_404
 
 
 @bp.app_template_global()
@@ -42,9 +42,8 @@ def qr():
                        touchpoints=services.active_touchpoints(), links=links)
 
 
-def public_url(link: FeedbackLink) -> str:
-    base = (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
-    return base + url_for("client_feedback.form", token=link.token)
+def _feedback_url(link: FeedbackLink) -> str:
+    return public_url("client_feedback.form", token=link.token)
 
 
 def _specialist_line(employee: User) -> str:
@@ -57,7 +56,7 @@ def _specialist_line(employee: User) -> str:
 @role_required(*Role.SUPERVISORS)
 def qr_pdf(centre_id: int):
 
-    centre = _centre_or_404(centre_id)
+    centre = visible_or_404(Centre, centre_id, lambda c: scopes.can_view_centre(current_user, c))
     touchpoint_ids = request.args.getlist("touchpoint", type=int)
     employee_ids = request.args.getlist("employee", type=int)
     touchpoints = [db.session.get(Touchpoint, t) for t in touchpoint_ids]
@@ -75,7 +74,7 @@ def qr_pdf(centre_id: int):
     except DomainError as exc:
         abort(400, exc.message)
     db.session.commit()
-    pages = [Sheet(public_url(link), centre.name, touchpoint.name if touchpoint else None,
+    pages = [Sheet(_feedback_url(link), centre.name, touchpoint.name if touchpoint else None,
                    _specialist_line(employee) if employee else None)
              for link, touchpoint, employee in sheets]
     pdf = qr_sheets_pdf(pages, cards=bool(employee_ids) or request.args.get("layout") == "cards")

@@ -19,6 +19,8 @@ from training.audit import services as audit
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
+from training.measures.formulas import CES_LABELS_5, EXPECTATION_LABELS
+from training.measures.periods import local_date_of
 from training.metrics.feedback.aspects import aspects_for
 from training.metrics.feedback.models import (
     ClientAspectScore,
@@ -29,8 +31,6 @@ from training.metrics.feedback.models import (
     FollowUpTask,
     Touchpoint,
 )
-from training.metrics.formulas import CES_LABELS_5, EXPECTATION_LABELS
-from training.metrics.periods import local_date_of
 from training.notifications.services import notify
 from training.org.models import Centre
 from training.signals import client_feedback_received, follow_up_resolved

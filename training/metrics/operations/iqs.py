@@ -11,9 +11,9 @@ from training.accounts.scopes import can_supervise, can_view_employee
 from training.audit import services as audit
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
-from training.metrics import formulas
+from training.measures import formulas
+from training.measures.formulas import MetricValueError, QualityItem
 from training.metrics.feedback.models import Touchpoint
-from training.metrics.formulas import MetricValueError, QualityItem
 from training.metrics.operations.models import IqsAssessment, IqsCategory, IqsItem
 from training.signals import iqs_assessed
 

@@ -6,19 +6,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from training import templating as presenters
 from training.accounts import scopes as services
 from training.accounts.models import Role, User
 from training.accounts.services import visible_staff
 from training.errors import DomainError
 from training.extensions import db
-from training.metrics.dashboards import presenters
+from training.measures.periods import MONTH, local_today, period_of
 from training.metrics.feedback import aspects
 from training.metrics.feedback.models import Touchpoint
 from training.metrics.operations import bp, iqs
 from training.metrics.operations import services as operational
 from training.metrics.operations.forms import IqsCategoryForm, IqsForm, OperationalImportForm
 from training.metrics.operations.models import IqsAssessment, IqsCategory
-from training.metrics.periods import MONTH, local_today, period_of
 from training.tabular import ImportRejected, table_download
 from training.web import page_args, redirect_to, render_view, role_required
 

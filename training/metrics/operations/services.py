@@ -5,7 +5,7 @@ Two layouts, recognised by the header row (templates and column meanings: docs/m
 * **summary** — two columns «Показатель; Значение», one row per figure (appeals by channel, resolved, …,
   time to first response as mean/median, queue wait as mean/median);
 * **appeals** — one row per appeal («Канал; Решено; Решено при первом контакте; …; Первый ответ, мин; Ответов;
-  Ожидание в очереди, мин»); the figures are computed on import with :mod:`training.metrics.formulas`.
+  Ожидание в очереди, мин»); the figures are computed on import with :mod:`training.measures.formulas`.
 
 Every problem is reported with its line and column; the database is touched only when the file is clean.
 Re-importing the same centre and period replaces the earlier data (audited with before/after)."""
@@ -25,8 +25,8 @@ from training.audit import services as audit
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
-from training.metrics import formulas
-from training.metrics.formulas import MetricValueError
+from training.measures import formulas
+from training.measures.formulas import MetricValueError
 from training.metrics.operations.models import OperationalReport
 from training.org.models import Centre
 from training.signals import operational_data_imported

@@ -1,10 +1,10 @@
 from datetime import date
 
 from flask import request
-from sqlalchemy import select
 
-from training.accounts.models import Role, User
-from training.audit import bp, services
+from training.accounts.models import Role
+from training.admin import bp
+from training.audit import services
 from training.extensions import db
 from training.web import page_args, render_view, role_required
 
@@ -20,7 +20,7 @@ def _date_arg(name: str) -> date | None:
 
 @bp.get("/")
 @role_required(Role.ADMIN)
-def index():
+def audit_log():
     filters = {
         "actor_id": request.args.get("actor_id", type=int),
         "action": request.args.get("action") or None,
@@ -31,8 +31,6 @@ def index():
     }
     page, per_page = page_args()
     entries = db.paginate(services.filtered_entries(**filters), page=page, per_page=per_page, error_out=False)
-    actors = db.session.scalars(
-        select(User).where(User.id.in_(select(services.AuditEntry.actor_id).distinct())).order_by(User.full_name)
-    ).all()
-    return render_view("audit/index.html", "entries", entries=entries, filters=filters, actors=actors,
+    actors = services.actors()
+    return render_view("admin/audit_log.html", "entries", entries=entries, filters=filters, actors=actors,
                        actions=services.known_actions())

@@ -14,7 +14,7 @@ Pure maths, no Flask, no database.  The design it implements is explained in ``d
 * :func:`centre_index` assembles the client-centricity index of a centre from raw indicators;
 * :func:`held_above` checks the «Мастер клиентоцентричности» rule (a score held for a period).
 
-All functions raise :class:`~training.metrics.formulas.MetricValueError` (a :class:`ValueError`)
+All functions raise :class:`~training.measures.formulas.MetricValueError` (a :class:`ValueError`)
 with a Russian message on impossible input.
 """
 
@@ -28,7 +28,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
-from training.metrics.formulas import MetricValueError
+from training.measures.formulas import MetricValueError
 
 __all__ = [
     "Anchor",

@@ -1,0 +1,34 @@
+"""The course objects a request names, found within the viewer's scope: 404 for what the viewer may not
+see, 403 for what they may see but not manage. Shared by the courses blueprint's route modules."""
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from training.accounts.models import Role
+from training.courses import services
+from training.courses.models import Block, Cohort
+from training.extensions import db
+
+
+def learning_context(number: int):
+    """The block of the learner's course and their enrolment; staff who teach may preview without one."""
+    enrolment = services.enrolment_of(current_user)
+    course = enrolment.cohort.course if enrolment else services.the_course()
+    block = db.session.scalar(select(Block).where(Block.course_id == course.id, Block.number == number))
+    if block is None:
+        abort(404)
+    if enrolment is None and not current_user.has_role(*Role.TEACHING):
+        abort(403, "Вы не записаны на курс. Обратитесь в кадровую службу.")
+    return block, enrolment
+
+
+def cohort_or_404(cohort_id: int, *, manage: bool = False) -> Cohort:
+    cohort = db.get_or_404(Cohort, cohort_id)
+    visible = db.session.scalar(services.visible_cohorts(current_user).where(Cohort.id == cohort.id))
+    if visible is None:
+        abort(404)
+    if manage and not services.can_manage_cohort(current_user, cohort):
+        abort(403)
+    return cohort

@@ -1,0 +1,41 @@
+"""The quiz objects a request names, found within the viewer's scope (404 otherwise). Shared by the quizzes
+blueprint's route modules."""
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from training.courses.models import Block
+from training.extensions import db
+from training.quizzes import services
+from training.quizzes.models import Attempt, AttemptSlot, Question, Quiz
+
+
+def block_or_404(block_id: int):
+    """0 is the shared bank of custom quizzes (None); otherwise a block of the course."""
+    if block_id == 0:
+        return None
+
+    return db.get_or_404(Block, block_id)
+
+
+def own_attempt_or_404(attempt_id: int) -> Attempt:
+    # every attempt page shows the step bar (each slot answered or not): slots and their question versions in two
+    # queries, not one per slot
+    attempt = db.get_or_404(Attempt, attempt_id, options=[
+        selectinload(Attempt.slots).selectinload(AttemptSlot.version)])
+    if attempt.user_id != current_user.id:
+        abort(404)  # another person's attempt does not exist for the learner
+    return attempt
+
+
+def managed_quiz_or_404(quiz_id: int) -> Quiz:
+    quiz = db.get_or_404(Quiz, quiz_id)
+    if not services.can_manage_quiz(current_user, quiz):
+        abort(404)
+    return quiz
+
+
+def question_or_404(question_id: int) -> Question:
+    return db.get_or_404(Question, question_id)
