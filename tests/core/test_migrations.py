@@ -1,6 +1,10 @@
 """The schema comes only from migrations: upgrading an empty database gives exactly the models' schema."""
+import re
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.script import ScriptDirectory
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
@@ -51,3 +55,12 @@ def test_sqlite_rollback_undoes_work_done_in_a_savepoint(app, org):
         db.session.add(User(email="savepoint@szn.example.ru", full_name="Точкина Анна Ивановна"))
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_migration_files_list_in_the_order_of_the_revision_chain(app):
+    """`ls training/migrations/versions` reads as the history: date and time first, then the revision."""
+    scripts = ScriptDirectory(app.extensions["migrate"].directory)
+    chain = [script.revision for script in reversed(list(scripts.walk_revisions()))]
+    files = sorted(path.name for path in Path(scripts.versions).glob("*.py"))
+    assert all(re.fullmatch(r"\d{4}_\d{2}_\d{2}_\d{4}_[0-9a-f]{12}_\w+\.py", name) for name in files), files
+    assert [name.split("_")[4] for name in files] == chain
