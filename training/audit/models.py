@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from training.accounts.models import User
 from training.db import utcnow
 from training.extensions import db
 
@@ -30,4 +31,4 @@ class AuditEntry(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
 
-    actor = relationship("User")
+    actor: Mapped[User | None] = relationship()

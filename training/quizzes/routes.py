@@ -30,6 +30,7 @@ from training.quizzes.grading import format_number, parse_number
 from training.quizzes.models import (
     Attempt,
     AttemptSlot,
+    FinishReason,
     Preset,
     Question,
     QuestionCategory,
@@ -238,7 +239,7 @@ def finish(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)
-    services.finish_attempt(attempt, reason="learner")  # False: already finished elsewhere — show the result
+    services.finish_attempt(attempt, reason=FinishReason.LEARNER)  # False: already finished elsewhere — show the result
     db.session.commit()
     return redirect_to("quizzes.result", attempt_id=attempt.id)
 

@@ -36,7 +36,7 @@ from training.accounts.models import User
 from training.db import utcnow
 from training.extensions import db
 from training.metrics import formulas
-from training.metrics.centre_index.models import IndexSnapshot
+from training.metrics.centre_index.models import IndexSnapshot, ScopeKind
 from training.metrics.centre_index.weights import weight_sets
 from training.metrics.feedback.aspects import aspect_indicator
 from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, Touchpoint
@@ -46,8 +46,9 @@ from training.metrics.periods import KINDS, MONTH, WEEK, Period, local_today, pe
 from training.metrics.scales import ANCHORS, GROUPS, INDEX_INDICATORS, centre_index, normalise, weights_in_force
 from training.org.models import Centre, Department
 
-ORGANISATION, SERVICE, CENTRE, DEPARTMENT, EMPLOYEE = "organisation", "service", "centre", "department", "employee"
-SCOPE_KINDS = (ORGANISATION, SERVICE, CENTRE, DEPARTMENT, EMPLOYEE)
+ORGANISATION, SERVICE, CENTRE = ScopeKind.ORGANISATION, ScopeKind.SERVICE, ScopeKind.CENTRE
+DEPARTMENT, EMPLOYEE = ScopeKind.DEPARTMENT, ScopeKind.EMPLOYEE
+SCOPE_KINDS = tuple(ScopeKind)
 #: Display rule of docs/metrics.md 3.5: the index is published with coverage ≥ 0.6 and ≥ 3 groups present.
 MIN_COVERAGE, MIN_GROUPS = 0.6, 3
 
