@@ -5,13 +5,14 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from flask_migrate import upgrade
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tests import factories
 from tests.conftest import make_test_app
 from training.accounts.models import Role, UserRole
 from training.extensions import db
+from training.gamification.contests.models import ColleagueVote, Contest
 from training.gamification.quests.models import QuestStatus
 from training.org.models import Department, DepartmentKind
 
@@ -76,6 +77,13 @@ def test_the_enum_migration_stops_on_unknown_values_and_changes_nothing(any_db_u
         upgrade(revision=previous)
         org = factories.make_org()
         user_id, centre_id = factories.make_user(Role.HR, department=org.front_a).id, org.centre_a.id
+        # a row that references a table the migration rebuilds, with ON DELETE CASCADE: it must survive the rebuild
+        contest = Contest(regional_service_id=org.service.id, centre_id=centre_id, scope_key=f"c{centre_id}",
+                          period="2026-11")
+        db.session.add(contest)
+        db.session.flush()
+        db.session.add(ColleagueVote(contest_id=contest.id, voter_id=user_id, nominee_id=user_id))
+        db.session.commit()
         db.session.execute(text("UPDATE departments SET kind = 'kiosk' WHERE id IN (:a, :b)"),
                            {"a": org.front_a.id, "b": org.back_a.id})
         db.session.execute(text("INSERT INTO user_roles (user_id, role) VALUES (:user, 'superuser')"), {"user": user_id})
@@ -111,5 +119,6 @@ def test_the_enum_migration_stops_on_unknown_values_and_changes_nothing(any_db_u
         assert [d.kind for d in departments if d.centre_id == centre_id] == [DepartmentKind.OTHER] * 2
         assert {link.role for link in db.session.scalars(select(UserRole).where(UserRole.user_id == user_id))} == {
             Role.HR, Role.ADMIN}
+        assert db.session.scalar(select(func.count()).select_from(ColleagueVote)) == 1
         db.session.remove()
         db.engine.dispose()

@@ -67,14 +67,18 @@ def sqlite_upgrade_as_one_transaction(connection):
     """On SQLite, run every migration of the command in one real transaction, with foreign keys off.
 
     Batch mode rebuilds a table (copy, drop the old one, rename): with foreign keys enforced, dropping the old
-    table fails on rows that reference it, or cascade-deletes them. So enforcement is off while migrations run, and
-    `PRAGMA foreign_key_check` must find nothing before the transaction commits. pysqlite opens transactions only
-    before INSERT/UPDATE/DELETE (DDL would autocommit), so the driver's own transaction handling is switched off
-    and BEGIN is emitted here: a failing migration leaves the database exactly as it was."""
+    table fails on rows that reference it, or cascade-deletes them. So enforcement is off while migrations run,
+    and `PRAGMA foreign_key_check` must find no broken reference that was not there before, or nothing is
+    committed. pysqlite opens transactions only before INSERT/UPDATE/DELETE (DDL would autocommit), so the
+    driver's own transaction handling is switched off and BEGIN is emitted here: a failing migration leaves the
+    database exactly as it was."""
     dbapi_connection = connection.connection.dbapi_connection
     legacy_isolation = dbapi_connection.isolation_level
     dbapi_connection.isolation_level = None
     dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, or SQLite ignores it
+    if dbapi_connection.execute("PRAGMA foreign_keys").fetchone()[0]:
+        dbapi_connection.isolation_level = legacy_isolation
+        raise CommandError("Не удалось отключить внешние ключи SQLite на время миграций: ничего не изменено.")
     event.listen(connection, "begin", _emit_begin)
     try:
         yield
