@@ -1,10 +1,12 @@
 """Declarative base with a naming convention, and small column helpers shared by all domains."""
 from __future__ import annotations
 
+import enum
 import sqlite3
 from datetime import UTC, datetime
+from typing import Self
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 
@@ -19,6 +21,42 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry their Russian label: ``OPEN = "open", "новая"``.
+
+    A member is its value (``Status.OPEN == "open"``, JSON and templates see "open"); ``member.label`` is what
+    people read. In the class body a member is still its ``(value, label)`` pair."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def labels(cls) -> dict[Self, str]:
+        """Every member with its label, in declaration order (select options, import dictionaries)."""
+        return {member: member.label for member in cls}
+
+
+def _enum_values(enum_class: type[enum.StrEnum]) -> list[str]:
+    return [member.value for member in enum_class]
+
+
+def enum_type(enum_class: type[enum.StrEnum], *, column: str, length: int) -> Enum:
+    """The type of a status or kind column: VARCHAR(length) holding the members' values, guarded by a CHECK
+    constraint ``ck_<table>_<column>`` on SQLite and PostgreSQL alike (not PostgreSQL's native ENUM, so a new
+    value is one constraint change on both backends). Rows come back as members.
+
+    The database is the guard: writing a value outside the enum fails with IntegrityError. Strings are not
+    validated in Python (validate_strings=False), so a filter taken from a request (``?role=nonsense``) still
+    matches nothing instead of failing with LookupError."""
+    return Enum(enum_class, name=column, length=length, native_enum=False, create_constraint=True,
+                validate_strings=False, values_callable=_enum_values)
 
 
 class UTCDateTime(TypeDecorator):

@@ -8,43 +8,31 @@ from flask_login import UserMixin
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.db import utcnow
+from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
 from training.org.models import Centre, Department, RegionalService
 
-__all__ = ["Role", "User", "UserRole", "ROLE_LABELS"]
+__all__ = ["Role", "User", "UserRole"]
 
 
-class Role(enum.StrEnum):
-    EMPLOYEE = "employee"
-    TEACHER = "teacher"
-    MANAGER = "manager"
-    HR = "hr"
-    ADMIN = "admin"
+class Role(LabelledEnum):
+    EMPLOYEE = "employee", "сотрудник"
+    TEACHER = "teacher", "преподаватель"
+    MANAGER = "manager", "руководитель ЦЗН"
+    HR = "hr", "кадровая служба"
+    ADMIN = "admin", "администратор"
 
     # Named role sets: who may do what, declared once. Each view's role_required(*Role.X) and the
     # authorization matrix (tests/core) read them; scopes (accounts/scopes.py) narrow them to objects.
+    # (Values, not members: in the class body a member is still its (value, label) pair.)
     # Administration of a regional service: staff, imports, weights, certificates, flags (HR and administrators)
-    SERVICE_ADMINS = enum.nonmember(frozenset({HR, ADMIN}))
+    SERVICE_ADMINS = enum.nonmember(frozenset({"hr", "admin"}))
     # see the people, centres and figures of their scope: a centre manager, HR, administrators
-    SUPERVISORS = enum.nonmember(frozenset({MANAGER, HR, ADMIN}))
+    SUPERVISORS = enum.nonmember(frozenset({"manager", "hr", "admin"}))
     # teach the course: question banks, grading, materials
-    TEACHING = enum.nonmember(frozenset({TEACHER, HR, ADMIN}))
+    TEACHING = enum.nonmember(frozenset({"teacher", "hr", "admin"}))
     # organise team events: quests, live games
-    ORGANISERS = enum.nonmember(frozenset({TEACHER, MANAGER, HR, ADMIN}))
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.EMPLOYEE: "сотрудник",
-    Role.TEACHER: "преподаватель",
-    Role.MANAGER: "руководитель ЦЗН",
-    Role.HR: "кадровая служба",
-    Role.ADMIN: "администратор",
-}
+    ORGANISERS = enum.nonmember(frozenset({"teacher", "manager", "hr", "admin"}))
 
 
 class UserRole(db.Model):
@@ -52,7 +40,7 @@ class UserRole(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "role"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(enum_type(Role, column="role", length=20))
 
 
 class User(UserMixin, db.Model):

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.db import utcnow
 from training.extensions import db
+
+if TYPE_CHECKING:  # the audit layer sits below accounts: the actor is resolved by name at mapping time
+    from training.accounts.models import User
 
 __all__ = ["AuditEntry"]
 
@@ -30,4 +33,4 @@ class AuditEntry(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
 
-    actor = relationship("User")
+    actor: Mapped[User | None] = relationship()

@@ -13,8 +13,10 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.db import utcnow
+from training.accounts.models import User
+from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
+from training.org.models import Centre
 from training.templating import DISPLAY_TZ
 
 __all__ = ["CertificateKind", "Certificate", "CertificateCounter", "CertificateSignatory", "CertificateStatus",
@@ -34,23 +36,13 @@ class KindTemplate(enum.StrEnum):
     TITLE = "title"  # diploma conferring a title: «Мастер клиентоцентричности»
 
 
-class CertificateStatus(enum.StrEnum):
-    VALID = "valid"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    SUPERSEDED = "superseded"
+class CertificateStatus(LabelledEnum):
+    """Not stored: a document's status follows from its dates (Certificate.status)."""
 
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    CertificateStatus.VALID: "действителен",
-    CertificateStatus.EXPIRED: "срок действия истёк",
-    CertificateStatus.REVOKED: "отозван",
-    CertificateStatus.SUPERSEDED: "заменён",
-}
+    VALID = "valid", "действителен"
+    EXPIRED = "expired", "срок действия истёк"
+    REVOKED = "revoked", "отозван"
+    SUPERSEDED = "superseded", "заменён"
 
 
 class CertificateKind(db.Model):
@@ -63,7 +55,8 @@ class CertificateKind(db.Model):
     heading: Mapped[str] = mapped_column(String(60))  # the big word on the page: «Сертификат», «Диплом»
     # printed between the holder's name and the title: «удостоен(а) почётного звания» «Мастер …»
     lead: Mapped[str] = mapped_column(String(200), default="")
-    template: Mapped[str] = mapped_column(String(20), default=KindTemplate.COURSE)
+    template: Mapped[KindTemplate] = mapped_column(enum_type(KindTemplate, column="template", length=20),
+                                                   default=KindTemplate.COURSE)
     prefix: Mapped[str] = mapped_column(String(10))  # number series: «СЗН» → СЗН-52-2026-000123
     validity_years: Mapped[int | None]  # None: never expires
     description: Mapped[str] = mapped_column(Text, default="")  # criteria, shown in Open Badges
@@ -143,10 +136,10 @@ class Certificate(db.Model):
     search_text: Mapped[str] = mapped_column(String(300), default="")
 
     kind: Mapped[CertificateKind] = relationship(lazy="joined")
-    holder = relationship("User", foreign_keys=[holder_id])
-    issued_by = relationship("User", foreign_keys=[issued_by_id])
-    revoked_by = relationship("User", foreign_keys=[revoked_by_id])
-    centre = relationship("Centre")
+    holder: Mapped[User] = relationship(foreign_keys=[holder_id])
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
+    centre: Mapped[Centre | None] = relationship()
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id], foreign_keys=[superseded_by_id])
 
     def status(self, today: date | None = None) -> CertificateStatus:

@@ -10,7 +10,7 @@ from training.accounts import scopes
 from training.accounts.models import Role
 from training.certificates import badges, bp, services
 from training.certificates.forms import IssueForm, ReissueForm, RevokeForm, SelectionForm, SignatoryForm
-from training.certificates.models import STATUS_LABELS, Certificate, CertificateKind
+from training.certificates.models import Certificate, CertificateKind, CertificateStatus
 from training.certificates.pdf import cached_pdf
 from training.courses import services as course_services
 from training.courses.models import Enrolment
@@ -278,7 +278,7 @@ def verify(verification_code: str):
     certificate = services.lookup_by_verification_code(verification_code)
     status = certificate.status(services.local_today()) if certificate is not None else None
     response = render_view("certificates/verify.html", None, status=200 if certificate is not None else 404,
-                           certificate=certificate, state=status, labels=STATUS_LABELS,
+                           certificate=certificate, state=status, labels=CertificateStatus.labels(),
                            replacement=certificate.superseded_by if certificate is not None else None)
     return _public_response(response)
 

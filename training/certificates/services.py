@@ -26,6 +26,7 @@ from training.certificates.models import (
     CertificateCounter,
     CertificateKind,
     CertificateSignatory,
+    CertificateStatus,
     KindTemplate,
 )
 from training.courses.models import Cohort, Course, Enrolment
@@ -431,8 +432,8 @@ def revoke(actor: User, certificate: Certificate, reason: str) -> None:
     if not result.rowcount:
         raise DomainError("Документ уже отозван или заменён.")
     db.session.refresh(certificate)
-    audit.record(actor, "certificate.revoke", "certificate", certificate.id, before={"status": "valid"},
-                 after={"status": "revoked", "reason": certificate.revocation_reason},
+    audit.record(actor, "certificate.revoke", "certificate", certificate.id, before={"status": CertificateStatus.VALID},
+                 after={"status": CertificateStatus.REVOKED, "reason": certificate.revocation_reason},
                  summary=f"Отозван документ № {certificate.number}: {certificate.holder_name}")
     notify(certificate.holder, "certificates.revoked",
            f"Документ № {certificate.number} отозван. Причина: {certificate.revocation_reason[:120]}",

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from training.accounts.models import User
 from training.db import utcnow
 from training.extensions import db
 from training.metrics.centre_index.models import DatedWeightSet
@@ -70,7 +71,7 @@ class CompetenceScore(db.Model):
     weights_label: Mapped[str] = mapped_column(String(200), default="")
     weights_from: Mapped[date | None] = mapped_column(Date)
     breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    user = relationship("User")
+    user: Mapped[User] = relationship()
 
     @property
     def is_stale(self) -> bool:
@@ -94,7 +95,7 @@ class CompetenceTitle(db.Model):
     months: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     badge_awarded: Mapped[bool] = mapped_column(default=False)
     certificate_id: Mapped[int | None]
-    user = relationship("User")
+    user: Mapped[User] = relationship()
 
 
 class PeerEvidenceSum(db.Model):

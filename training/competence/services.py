@@ -45,14 +45,15 @@ from training.competence.framework import (
 )
 from training.competence.models import CompetenceScore, CompetenceTitle, PeerEvidenceSum
 from training.competence.weights import Weights, _sets_by_service, weights_for
-from training.courses.models import Block, BlockProgress, CaseSubmission, Enrolment, PracticalCase
+from training.courses.models import Block, BlockProgress, CaseStatus, CaseSubmission, Enrolment, PracticalCase
 from training.db import utcnow
 from training.extensions import db
-from training.gamification.library.models import LibraryCase
-from training.gamification.quests.models import Quest, QuestTeamMember
+from training.gamification.library.models import CaseKind, LibraryCase
+from training.gamification.library.models import CaseStatus as LibraryCaseStatus
+from training.gamification.quests.models import Quest, QuestStatus, QuestTeamMember
 from training.gamification.ratings.models import PeerRatingPair
 from training.gamification.recognition.models import Badge, ThanksNote, UserBadge
-from training.gamification.stress.models import StressMeasure
+from training.gamification.stress.models import MeasureStatus, StressMeasure
 from training.measures.periods import MONTH, Period, local_today, period_of
 from training.measures.scales import (
     COMPETENCE_BLOCKS,
@@ -64,7 +65,7 @@ from training.measures.scales import (
 )
 from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, FollowUpTask
 from training.metrics.operations.models import IqsAssessment, IqsCategory, IqsItem
-from training.quizzes.models import Attempt, Quiz
+from training.quizzes.models import Attempt, AttemptState, Quiz
 from training.templating import DISPLAY_TZ
 
 # --- the model as data (docs/metrics.md 4.2 and 12) ------------------------------------------------------------
@@ -272,7 +273,8 @@ def _read_evidence(month: Period, groups: set[Group] | None) -> dict[str, Any]:
         select(Attempt.user_id, Block.number, func.max(Attempt.percent)).select_from(Attempt)
         .join(Quiz, Quiz.id == Attempt.quiz_id).join(Block, Block.id == Quiz.block_id)
         .join(User, User.id == Attempt.user_id)
-        .where(population, Attempt.state == "finished", Attempt.percent.is_not(None), Attempt.submitted_at < high)
+        .where(population, Attempt.state == AttemptState.FINISHED, Attempt.percent.is_not(None),
+               Attempt.submitted_at < high)
         .group_by(Attempt.user_id, Block.number)).all()
     data["cases"] = db.session.execute(
         select(Enrolment.user_id, Block.number,
@@ -281,22 +283,22 @@ def _read_evidence(month: Period, groups: set[Group] | None) -> dict[str, Any]:
         .join(PracticalCase, PracticalCase.block_id == CaseSubmission.block_id)
         .join(Block, Block.id == CaseSubmission.block_id)
         .join(User, User.id == Enrolment.user_id)
-        .where(population, CaseSubmission.status == "accepted", CaseSubmission.points.is_not(None),
+        .where(population, CaseSubmission.status == CaseStatus.ACCEPTED, CaseSubmission.points.is_not(None),
                PracticalCase.max_points > 0, CaseSubmission.graded_at < high)
         .group_by(Enrolment.user_id, Block.number)).all()
     in_window = lambda column: and_(column >= low, column < high)  # noqa: E731
     actions = [
         select(StressMeasure.owner_id.label("uid"), literal("stress_measures").label("source"),
                func.count().label("n")).join(User, User.id == StressMeasure.owner_id)
-        .where(population, StressMeasure.status == "done", in_window(StressMeasure.done_at))
+        .where(population, StressMeasure.status == MeasureStatus.DONE, in_window(StressMeasure.done_at))
         .group_by(StressMeasure.owner_id),
         select(LibraryCase.author_id, literal("library_lifehacks"), func.count())
         .join(User, User.id == LibraryCase.author_id)
-        .where(population, LibraryCase.status == "published", LibraryCase.kind == "lifehack",
+        .where(population, LibraryCase.status == LibraryCaseStatus.PUBLISHED, LibraryCase.kind == CaseKind.LIFEHACK,
                in_window(LibraryCase.published_at)).group_by(LibraryCase.author_id),
         select(LibraryCase.author_id, literal("library_cases"), func.count())
         .join(User, User.id == LibraryCase.author_id)
-        .where(population, LibraryCase.status == "published", LibraryCase.kind != "lifehack",
+        .where(population, LibraryCase.status == LibraryCaseStatus.PUBLISHED, LibraryCase.kind != CaseKind.LIFEHACK,
                in_window(LibraryCase.published_at)).group_by(LibraryCase.author_id),
         select(UserBadge.user_id, literal("mentoring"), func.count()).select_from(UserBadge)
         .join(Badge, Badge.id == UserBadge.badge_id).join(User, User.id == UserBadge.user_id)
@@ -304,7 +306,8 @@ def _read_evidence(month: Period, groups: set[Group] | None) -> dict[str, Any]:
         select(QuestTeamMember.user_id, literal("quests"), func.count(distinct(Quest.id)))
         .select_from(QuestTeamMember).join(Quest, Quest.id == QuestTeamMember.quest_id)
         .join(User, User.id == QuestTeamMember.user_id)
-        .where(population, Quest.status == "closed", in_window(Quest.closed_at)).group_by(QuestTeamMember.user_id),
+        .where(population, Quest.status == QuestStatus.CLOSED, in_window(Quest.closed_at))
+        .group_by(QuestTeamMember.user_id),
         select(ThanksNote.recipient_id, literal("thanks"), func.count(distinct(ThanksNote.giver_id)))
         .join(User, User.id == ThanksNote.recipient_id)
         .where(population, ThanksNote.giver_id != ThanksNote.recipient_id, in_window(ThanksNote.created_at))

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.db import utcnow
+from training.accounts.models import User
+from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
 
 __all__ = ["Course", "CourseModule", "Block", "PracticalCase", "Cohort", "Enrolment", "BlockProgress",
@@ -116,7 +117,7 @@ class Cohort(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     course: Mapped[Course] = relationship()
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="cohort")
-    teachers = relationship("User", secondary="cohort_teachers", order_by="User.full_name")
+    teachers: Mapped[list[User]] = relationship(secondary="cohort_teachers", order_by="User.full_name")
 
 
 class CohortTeacher(db.Model):
@@ -141,7 +142,7 @@ class Enrolment(db.Model):
     completed_at: Mapped[datetime | None]
     blocks_completed: Mapped[int] = mapped_column(default=0)
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
-    user = relationship("User", foreign_keys=[user_id])
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
     progress: Mapped[list[BlockProgress]] = relationship(back_populates="enrolment")
 
 
@@ -183,8 +184,8 @@ class TeacherQuestion(db.Model):
     answered_at: Mapped[datetime | None]
     block: Mapped[Block] = relationship()
     cohort: Mapped[Cohort] = relationship()
-    author = relationship("User", foreign_keys=[author_id])
-    answered_by = relationship("User", foreign_keys=[answered_by_id])
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
 
 
 class DiscussionPost(db.Model):
@@ -199,17 +200,13 @@ class DiscussionPost(db.Model):
     text: Mapped[str] = mapped_column(Text)
     topic: Mapped[str | None] = mapped_column(String(500))  # the block's discussion prompt the post answers
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    author = relationship("User")
+    author: Mapped[User] = relationship()
 
 
-class CaseStatus(enum.StrEnum):
-    SUBMITTED = "submitted"
-    ACCEPTED = "accepted"
-    RETURNED = "returned"
-
-    @property
-    def label(self) -> str:
-        return {"submitted": "на проверке", "accepted": "принят", "returned": "возвращён на доработку"}[self.value]
+class CaseStatus(LabelledEnum):
+    SUBMITTED = "submitted", "на проверке"
+    ACCEPTED = "accepted", "принят"
+    RETURNED = "returned", "возвращён на доработку"
 
 
 class CaseSubmission(db.Model):
@@ -230,7 +227,8 @@ class CaseSubmission(db.Model):
     attachment_mime: Mapped[str | None] = mapped_column(String(120))
     attachment_size: Mapped[int | None]
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
-    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.SUBMITTED)
+    status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus, column="status", length=20),
+                                               default=CaseStatus.SUBMITTED)
     points: Mapped[int | None]
     criteria_points: Mapped[dict[str, int] | None] = mapped_column(JSON)
     comment: Mapped[str | None] = mapped_column(Text)
@@ -238,7 +236,7 @@ class CaseSubmission(db.Model):
     graded_at: Mapped[datetime | None]
     enrolment: Mapped[Enrolment] = relationship()
     block: Mapped[Block] = relationship()
-    graded_by = relationship("User", foreign_keys=[graded_by_id])
+    graded_by: Mapped[User | None] = relationship(foreign_keys=[graded_by_id])
 
 
 class CourseFeedback(db.Model):
@@ -277,4 +275,4 @@ class FollowUp(db.Model):
     manager_comment: Mapped[str | None] = mapped_column(Text)
     confirmed_at: Mapped[datetime | None]
     enrolment: Mapped[Enrolment] = relationship()
-    manager = relationship("User", foreign_keys=[manager_id])
+    manager: Mapped[User | None] = relationship(foreign_keys=[manager_id])

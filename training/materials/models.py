@@ -6,26 +6,21 @@ corrected or deleted by users (a change is a new version; old versions stay), an
 (see ``storage.py``); the database keeps only the metadata."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.accounts.models import User, search_key
-from training.db import utcnow
+from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
 
 __all__ = ["Material", "MaterialCategory", "MaterialKind", "MaterialVersion"]
 
 
-class MaterialKind(enum.StrEnum):
-    FILE = "file"
-    LINK = "link"
-
-    @property
-    def label(self) -> str:
-        return {"file": "файл", "link": "ссылка"}[self.value]
+class MaterialKind(LabelledEnum):
+    FILE = "file", "файл"
+    LINK = "link", "ссылка"
 
 
 class MaterialCategory(db.Model):
@@ -50,7 +45,8 @@ class Material(db.Model):
     __tablename__ = "materials"
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("material_categories.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(10), default=MaterialKind.FILE.value)
+    kind: Mapped[MaterialKind] = mapped_column(enum_type(MaterialKind, column="kind", length=10),
+                                               default=MaterialKind.FILE)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

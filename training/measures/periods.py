@@ -2,13 +2,20 @@
 from __future__ import annotations
 
 import calendar
+import enum
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from training.templating import DISPLAY_TZ, MONTHS_NOMINATIVE
 
-WEEK, MONTH = "week", "month"
+
+class PeriodKind(enum.StrEnum):
+    WEEK = "week"  # ISO week, Monday–Sunday
+    MONTH = "month"  # calendar month
+
+
+WEEK, MONTH = PeriodKind.WEEK, PeriodKind.MONTH
 KINDS = (WEEK, MONTH)
 
 

@@ -1,9 +1,12 @@
+import contextlib
 import logging
 from logging.config import fileConfig
 
 from flask import current_app
+from sqlalchemy import event
 
 from alembic import context
+from alembic.util import CommandError
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -55,6 +58,47 @@ def get_metadata():
     return target_db.metadata
 
 
+def _emit_begin(connection):
+    connection.exec_driver_sql("BEGIN")
+
+
+@contextlib.contextmanager
+def sqlite_upgrade_as_one_transaction(connection):
+    """On SQLite, run every migration of the command in one real transaction, with foreign keys off.
+
+    Batch mode rebuilds a table (copy, drop the old one, rename): with foreign keys enforced, dropping the old
+    table fails on rows that reference it, or cascade-deletes them. So enforcement is off while migrations run,
+    and `PRAGMA foreign_key_check` must find no broken reference that was not there before, or nothing is
+    committed. pysqlite opens transactions only before INSERT/UPDATE/DELETE (DDL would autocommit), so the
+    driver's own transaction handling is switched off and BEGIN is emitted here: a failing migration leaves the
+    database exactly as it was."""
+    dbapi_connection = connection.connection.dbapi_connection
+    legacy_isolation = dbapi_connection.isolation_level
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, or SQLite ignores it
+    if dbapi_connection.execute("PRAGMA foreign_keys").fetchone()[0]:
+        dbapi_connection.isolation_level = legacy_isolation
+        raise CommandError("Не удалось отключить внешние ключи SQLite на время миграций: ничего не изменено.")
+    event.listen(connection, "begin", _emit_begin)
+    try:
+        yield
+    finally:
+        event.remove(connection, "begin", _emit_begin)
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.isolation_level = legacy_isolation
+
+
+def broken_references(connection) -> set[tuple]:
+    return {tuple(row) for row in connection.exec_driver_sql("PRAGMA foreign_key_check")}
+
+
+def check_no_new_broken_references(connection, before: set[tuple]):
+    broken = sorted(broken_references(connection) - before, key=str)
+    if broken:
+        details = "; ".join(f"{table} rowid {rowid} → {parent}" for table, rowid, parent, _ in broken[:20])
+        raise CommandError(f"Миграция нарушила бы внешние ключи ({len(broken)} строк), база не изменена: {details}")
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -102,14 +146,21 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            conf_args.setdefault("transactional_ddl", True)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with sqlite_upgrade_as_one_transaction(connection) if sqlite else contextlib.nullcontext():
+            with context.begin_transaction():
+                before = broken_references(connection) if sqlite else set()
+                context.run_migrations()
+                if sqlite:
+                    check_no_new_broken_references(connection, before)
 
 
 if context.is_offline_mode():

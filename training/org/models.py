@@ -1,37 +1,23 @@
 """The organisation: субъект РФ → региональная СЗН → центры занятости (ЦЗН) → подразделения."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.db import utcnow
+from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
 
 __all__ = ["Region", "RegionalService", "Centre", "Department", "DepartmentKind"]
 
 
-class DepartmentKind(enum.StrEnum):
-    FRONT_OFFICE = "front_office"
-    BACK_OFFICE = "back_office"
-    CALL_CENTRE = "call_centre"
-    MANAGEMENT = "management"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return DEPARTMENT_KIND_LABELS[self]
-
-
-DEPARTMENT_KIND_LABELS = {
-    DepartmentKind.FRONT_OFFICE: "фронт-офис",
-    DepartmentKind.BACK_OFFICE: "бэк-офис",
-    DepartmentKind.CALL_CENTRE: "колл-центр",
-    DepartmentKind.MANAGEMENT: "руководство",
-    DepartmentKind.OTHER: "другое",
-}
+class DepartmentKind(LabelledEnum):
+    FRONT_OFFICE = "front_office", "фронт-офис"
+    BACK_OFFICE = "back_office", "бэк-офис"
+    CALL_CENTRE = "call_centre", "колл-центр"
+    MANAGEMENT = "management", "руководство"
+    OTHER = "other", "другое"
 
 
 class Region(db.Model):
@@ -86,7 +72,8 @@ class Department(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default=DepartmentKind.OTHER)
+    kind: Mapped[DepartmentKind] = mapped_column(enum_type(DepartmentKind, column="kind", length=20),
+                                                 default=DepartmentKind.OTHER)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     centre: Mapped[Centre] = relationship(back_populates="departments")
 

@@ -14,48 +14,41 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.db import utcnow
+from training.accounts.models import User
+from training.courses.models import Block, Cohort
+from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
 from training.quizzes.grading import is_answered
 from training.quizzes.question_types import QuestionType
 
 
-class GradingMethod(enum.StrEnum):
-    HIGHEST = "highest"
-    LAST = "last"
-    FIRST = "first"
-    AVERAGE = "average"
-
-    @property
-    def label(self) -> str:
-        return {"highest": "лучшая попытка", "last": "последняя попытка", "first": "первая попытка",
-                "average": "среднее по попыткам"}[self.value]
+class GradingMethod(LabelledEnum):
+    HIGHEST = "highest", "лучшая попытка"
+    LAST = "last", "последняя попытка"
+    FIRST = "first", "первая попытка"
+    AVERAGE = "average", "среднее по попыткам"
 
 
-class ReviewWhen(enum.StrEnum):
-    IMMEDIATELY = "immediately"  # during the attempt, once a question is checked, and after it
-    AFTER_SUBMIT = "after_submit"
-    AFTER_CLOSE = "after_close"
-
-    @property
-    def label(self) -> str:
-        return {"immediately": "сразу, по каждому вопросу", "after_submit": "после завершения попытки",
-                "after_close": "после закрытия теста"}[self.value]
+class ReviewWhen(LabelledEnum):
+    IMMEDIATELY = "immediately", "сразу, по каждому вопросу"  # during the attempt, once a question is checked
+    AFTER_SUBMIT = "after_submit", "после завершения попытки"
+    AFTER_CLOSE = "after_close", "после закрытия теста"
 
 
-class Preset(enum.StrEnum):
-    PRACTICE = "practice"
-    EXAM = "exam"
-    CERTIFICATION = "certification"
-
-    @property
-    def label(self) -> str:
-        return {"practice": "тренировка", "exam": "экзамен", "certification": "аттестация"}[self.value]
+class Preset(LabelledEnum):
+    PRACTICE = "practice", "тренировка"
+    EXAM = "exam", "экзамен"
+    CERTIFICATION = "certification", "аттестация"
 
 
 class AttemptState(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     FINISHED = "finished"
+
+
+class FinishReason(enum.StrEnum):
+    LEARNER = "learner"  # the learner submitted
+    TIMEOUT = "timeout"  # the time limit or the quiz's close ended it
 
 
 class QuestionCategory(db.Model):
@@ -86,7 +79,8 @@ class Question(db.Model):
     block_id: Mapped[int | None] = mapped_column(ForeignKey("blocks.id"))
     category_id: Mapped[int] = mapped_column(ForeignKey("question_categories.id"))
     name: Mapped[str] = mapped_column(String(255))
-    type: Mapped[str] = mapped_column(String(20))  # the current version's type, for listing and drawing
+    # the current version's type, for listing and drawing
+    type: Mapped[QuestionType] = mapped_column(enum_type(QuestionType, column="type", length=20))
     is_hidden: Mapped[bool] = mapped_column(default=False)  # not drawn into new attempts
     idnumber: Mapped[str | None] = mapped_column(String(100))  # unique within its category, as in Moodle
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -115,7 +109,7 @@ class QuestionVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
     version_no: Mapped[int] = mapped_column(default=1)
-    type: Mapped[str] = mapped_column(String(20))
+    type: Mapped[QuestionType] = mapped_column(enum_type(QuestionType, column="type", length=20))
     text: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(20), default="moodle")
     text_html: Mapped[str] = mapped_column(Text)  # sanitised once, when the version is written
@@ -184,7 +178,7 @@ class Quiz(db.Model):
     block_id: Mapped[int | None] = mapped_column(ForeignKey("blocks.id"), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    preset: Mapped[str] = mapped_column(String(20), default=Preset.EXAM)
+    preset: Mapped[Preset] = mapped_column(enum_type(Preset, column="preset", length=20), default=Preset.EXAM)
     # how many questions an attempt draws (0: every visible question of the bank, in bank order)
     questions_per_attempt: Mapped[int] = mapped_column(default=10)
     # [{"category_id": 3, "count": 4}, …]; empty: spread questions_per_attempt evenly over the bank's categories
@@ -192,10 +186,12 @@ class Quiz(db.Model):
     is_answers_shuffled: Mapped[bool] = mapped_column(default=True)
     time_limit_minutes: Mapped[int | None]
     max_attempts: Mapped[int | None]  # NULL: unlimited
-    grading_method: Mapped[str] = mapped_column(String(20), default=GradingMethod.HIGHEST)
+    grading_method: Mapped[GradingMethod] = mapped_column(enum_type(GradingMethod, column="grading_method", length=20),
+                                                          default=GradingMethod.HIGHEST)
     pass_percent: Mapped[int] = mapped_column(default=70)
     feedback_bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{min_percent, text}]
-    review_when: Mapped[str] = mapped_column(String(20), default=ReviewWhen.AFTER_SUBMIT)
+    review_when: Mapped[ReviewWhen] = mapped_column(enum_type(ReviewWhen, column="review_when", length=20),
+                                                    default=ReviewWhen.AFTER_SUBMIT)
     is_score_shown: Mapped[bool] = mapped_column(default=True)
     is_right_answers_shown: Mapped[bool] = mapped_column(default=False)
     is_feedback_shown: Mapped[bool] = mapped_column(default=False)
@@ -207,7 +203,7 @@ class Quiz(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    block = relationship("Block")
+    block: Mapped[Block | None] = relationship()
     overrides: Mapped[list[QuizOverride]] = relationship(back_populates="quiz", cascade="all, delete-orphan",
                                                          order_by="QuizOverride.id")
 
@@ -243,8 +239,8 @@ class QuizOverride(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     quiz: Mapped[Quiz] = relationship(back_populates="overrides")
-    user = relationship("User", foreign_keys=[user_id])
-    cohort = relationship("Cohort")
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    cohort: Mapped[Cohort | None] = relationship()
 
 
 class Attempt(db.Model):
@@ -264,15 +260,17 @@ class Attempt(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline_at: Mapped[datetime | None]  # time limit and quiz close, whichever is earlier
     submitted_at: Mapped[datetime | None]
-    state: Mapped[str] = mapped_column(String(20), default=AttemptState.IN_PROGRESS)
-    finish_reason: Mapped[str | None] = mapped_column(String(20))  # learner | timeout
+    state: Mapped[AttemptState] = mapped_column(enum_type(AttemptState, column="state", length=20),
+                                                default=AttemptState.IN_PROGRESS)
+    finish_reason: Mapped[FinishReason | None] = mapped_column(enum_type(FinishReason, column="finish_reason",
+                                                                         length=20))
     score: Mapped[float | None] = mapped_column(Float)  # raw marks (what is graded so far)
     max_score: Mapped[float | None] = mapped_column(Float)
     percent: Mapped[float | None] = mapped_column(Float)  # NULL until every answer is graded
     is_awaiting_grading: Mapped[bool] = mapped_column(default=False)
     is_passed: Mapped[bool] = mapped_column(default=False)
     quiz: Mapped[Quiz] = relationship()
-    user = relationship("User")
+    user: Mapped[User] = relationship()
     slots: Mapped[list[AttemptSlot]] = relationship(back_populates="attempt", order_by="AttemptSlot.slot_no",
                                                     cascade="all, delete-orphan")
 
@@ -309,7 +307,7 @@ class AttemptSlot(db.Model):
     graded_at: Mapped[datetime | None]
     attempt: Mapped[Attempt] = relationship(back_populates="slots")
     version: Mapped[QuestionVersion] = relationship()
-    graded_by = relationship("User", foreign_keys=[graded_by_id])
+    graded_by: Mapped[User | None] = relationship(foreign_keys=[graded_by_id])
 
     @property
     def is_answered(self) -> bool:
@@ -319,25 +317,16 @@ class AttemptSlot(db.Model):
 
 # --- live «викторина / брейн-ринг» for teams (rules in live.py, docs/quizzes.md) ------------------------------
 
-class LiveFormat(enum.StrEnum):
-    QUIZ = "quiz"  # every team answers each question before its deadline
-    BRAIN_RING = "brain_ring"  # the first team to press answers aloud; the host marks it right or wrong
-
-    @property
-    def label(self) -> str:
-        return {"quiz": "викторина", "brain_ring": "брейн-ринг"}[self.value]
+class LiveFormat(LabelledEnum):
+    QUIZ = "quiz", "викторина"  # every team answers each question before its deadline
+    BRAIN_RING = "brain_ring", "брейн-ринг"  # the first team to press answers aloud; the host marks it
 
 
-class LiveStatus(enum.StrEnum):
-    LOBBY = "lobby"
-    QUESTION = "question"  # a question is open
-    REVEALED = "revealed"  # its answer is shown; answers are closed
-    FINISHED = "finished"
-
-    @property
-    def label(self) -> str:
-        return {"lobby": "сбор команд", "question": "идёт вопрос", "revealed": "ответ показан",
-                "finished": "завершена"}[self.value]
+class LiveStatus(LabelledEnum):
+    LOBBY = "lobby", "сбор команд"
+    QUESTION = "question", "идёт вопрос"  # a question is open
+    REVEALED = "revealed", "ответ показан"  # its answer is shown; answers are closed
+    FINISHED = "finished", "завершена"
 
 
 class LiveSession(db.Model):
@@ -354,8 +343,10 @@ class LiveSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    format: Mapped[str] = mapped_column(String(20), default=LiveFormat.QUIZ)
-    status: Mapped[str] = mapped_column(String(20), default=LiveStatus.LOBBY)
+    format: Mapped[LiveFormat] = mapped_column(enum_type(LiveFormat, column="format", length=20),
+                                               default=LiveFormat.QUIZ)
+    status: Mapped[LiveStatus] = mapped_column(enum_type(LiveStatus, column="status", length=20),
+                                               default=LiveStatus.LOBBY)
     code: Mapped[str] = mapped_column(String(12), unique=True)  # what participants type to join
     # whose staff may join (NULL: an administrator's game, open to everyone)
     regional_service_id: Mapped[int | None] = mapped_column(ForeignKey("regional_services.id"), index=True)
@@ -379,7 +370,7 @@ class LiveSession(db.Model):
     finished_at: Mapped[datetime | None]
     finished_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     quiz: Mapped[Quiz] = relationship()
-    host = relationship("User", foreign_keys=[host_id])
+    host: Mapped[User] = relationship(foreign_keys=[host_id])
     teams: Mapped[list[LiveTeam]] = relationship(back_populates="session", cascade="all, delete-orphan",
                                                  order_by="LiveTeam.id")
     questions: Mapped[list[LiveQuestion]] = relationship(back_populates="session", cascade="all, delete-orphan",
@@ -460,7 +451,7 @@ class LiveTeamMember(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     team: Mapped[LiveTeam] = relationship(back_populates="members")
-    user = relationship("User")
+    user: Mapped[User] = relationship()
 
 
 class LiveAnswer(db.Model):
@@ -482,4 +473,4 @@ class LiveAnswer(db.Model):
     judged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # brain-ring: the host
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
     team: Mapped[LiveTeam] = relationship()
-    user = relationship("User", foreign_keys=[user_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])

@@ -16,6 +16,7 @@ from training.quizzes.lookups import own_attempt_or_404
 from training.quizzes.models import (
     Attempt,
     AttemptSlot,
+    FinishReason,
     Quiz,
     ReviewWhen,
 )
@@ -189,7 +190,7 @@ def finish(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     attempt = own_attempt_or_404(attempt_id)
-    services.finish_attempt(attempt, reason="learner")  # False: already finished elsewhere — show the result
+    services.finish_attempt(attempt, reason=FinishReason.LEARNER)  # False: already finished elsewhere — show the result
     db.session.commit()
     return redirect_to("quizzes.result", attempt_id=attempt.id)
 

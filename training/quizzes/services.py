@@ -32,6 +32,7 @@ from training.quizzes.models import (
     Attempt,
     AttemptSlot,
     AttemptState,
+    FinishReason,
     GradingMethod,
     Preset,
     Question,
@@ -417,7 +418,7 @@ def _lock_open_attempt(attempt: Attempt, now: datetime) -> None:
         db.session.refresh(attempt)
         raise AttemptClosed(attempt, "Попытка уже завершена: ответы больше не принимаются.")
     if deadline is not None and now > deadline:
-        finish_attempt(attempt, reason="timeout", now=now)
+        finish_attempt(attempt, reason=FinishReason.TIMEOUT, now=now)
         raise AttemptClosed(attempt, "Время вышло: попытка завершена, ответ после срока не засчитан.")
 
 
@@ -451,7 +452,8 @@ def check_response(attempt: Attempt, slot_no: int, form: MultiDict, *, now: date
     return slot
 
 
-def finish_attempt(attempt: Attempt, *, reason: str = "learner", now: datetime | None = None) -> bool:
+def finish_attempt(attempt: Attempt, *, reason: FinishReason = FinishReason.LEARNER,
+                   now: datetime | None = None) -> bool:
     """Close and grade the attempt. Returns False when it was already finished (by a parallel request or the
     overdue job): the conditional UPDATE lets exactly one caller through."""
     now = now or utcnow()
@@ -571,7 +573,7 @@ def close_overdue(*, quiz: Quiz | None = None, user: User | None = None, now: da
         query = query.where(Attempt.user_id == user.id)
     closed = 0
     for attempt in db.session.scalars(query.order_by(Attempt.id)).all():
-        if finish_attempt(attempt, reason="timeout", now=now):
+        if finish_attempt(attempt, reason=FinishReason.TIMEOUT, now=now):
             closed += 1
     return closed
 

@@ -16,12 +16,12 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from training.accounts.models import ROLE_LABELS, Role, User, normalise_email
+from training.accounts.models import Role, User, normalise_email
 from training.accounts.services import issue_one_time_password, user_snapshot
 from training.audit import services as audit
 from training.errors import Conflict
 from training.extensions import db
-from training.org.models import DEPARTMENT_KIND_LABELS, Centre, Department, DepartmentKind, Region, RegionalService
+from training.org.models import Centre, Department, DepartmentKind, Region, RegionalService
 from training.tabular import ImportRejected, Problem, cell_text, column_letter, parse_date, read_table
 
 # Closed departmental networks use internal «.local» mail domains: accept them.
@@ -45,11 +45,11 @@ COLUMNS: list[tuple[str, str, bool, tuple[str, ...]]] = [
 ]
 TEMPLATE_HEADER = [header for _, header, _, _ in COLUMNS]
 
-_ROLE_BY_NAME = {label.lower(): role for role, label in ROLE_LABELS.items()} | {r.value: r for r in Role} | {
+_ROLE_BY_NAME = {role.label.lower(): role for role in Role} | {r.value: r for r in Role} | {
     "руководитель": Role.MANAGER, "hr": Role.HR, "кадры": Role.HR, "админ": Role.ADMIN, "учитель": Role.TEACHER,
     "куратор": Role.TEACHER,
 }
-_KIND_BY_NAME = {label: kind for kind, label in DEPARTMENT_KIND_LABELS.items()} | {k.value: k for k in DepartmentKind}
+_KIND_BY_NAME = {kind.label: kind for kind in DepartmentKind} | {k.value: k for k in DepartmentKind}
 _NAME_RE = re.compile(r"^[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?: [А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?){1,3}$")
 
 
@@ -175,7 +175,7 @@ def parse_staff_file(filename: str, data: bytes) -> list[StaffRow]:
         for name in filter(None, (r.strip().lower() for r in re.split(r"[,;/]", text("roles")))):
             role = _ROLE_BY_NAME.get(name)
             if role is None:
-                problem("roles", f"неизвестная роль «{name}». Допустимо: " + ", ".join(ROLE_LABELS.values()) + ".")
+                problem("roles", f"неизвестная роль «{name}». Допустимо: " + ", ".join(Role.labels().values()) + ".")
             else:
                 roles.add(role)
 
@@ -185,7 +185,7 @@ def parse_staff_file(filename: str, data: bytes) -> list[StaffRow]:
             kind = _KIND_BY_NAME.get(kind_text)
             if kind is None:
                 problem("department_kind", f"неизвестный тип «{kind_text}». Допустимо: "
-                        + ", ".join(DEPARTMENT_KIND_LABELS.values()) + ".")
+                        + ", ".join(DepartmentKind.labels().values()) + ".")
 
         centre, department, service = text("centre"), text("department"), text("service")
         if department and not centre:

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 from training.accounts import scopes
 from training.accounts import services as accounts
 from training.accounts.forms import StaffEditForm
-from training.accounts.models import ROLE_LABELS, Role, User
+from training.accounts.models import Role, User
 from training.accounts.staff import bp, importer, services
 from training.accounts.staff.forms import StaffImportForm
 from training.errors import DomainError
@@ -35,7 +35,7 @@ def index():
     page, per_page = page_args()
     people = db.paginate(query, page=page, per_page=per_page, error_out=False)
     return render_view("accounts/staff/index.html", "staff_rows", people=people,
-                       centres=scopes.visible_centres(current_user), role_labels=ROLE_LABELS, args=args)
+                       centres=scopes.visible_centres(current_user), role_labels=Role.labels(), args=args)
 
 
 def _visible_user_or_404(user_id: int) -> User:

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.accounts.models import User
-from training.db import utcnow
+from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
 from training.org.models import Centre, Department
 
@@ -34,7 +34,8 @@ class Contest(db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     scope_key: Mapped[str] = mapped_column(String(20))
     period: Mapped[str] = mapped_column(String(7))  # "YYYY-MM"
-    status: Mapped[str] = mapped_column(String(10), default=ContestStatus.OPEN)
+    status: Mapped[ContestStatus] = mapped_column(enum_type(ContestStatus, column="status", length=10),
+                                                  default=ContestStatus.OPEN)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -108,21 +109,11 @@ class ClientVoteSalt(db.Model):
     salt: Mapped[str] = mapped_column(String(64))
 
 
-class AwardKind(enum.StrEnum):
-    TITLE = "title"  # «Самый клиентоцентричный сотрудник месяца», holds the «переходящий кубок»
-    COLLEAGUES = "colleagues"  # winner of the colleagues' track
-    CLIENTS = "clients"  # winner of the clients' track
-
-    @property
-    def label(self) -> str:
-        return AWARD_TITLES[self]
-
-
-AWARD_TITLES = {
-    AwardKind.TITLE: "Самый клиентоцентричный сотрудник месяца",
-    AwardKind.COLLEAGUES: "Сотрудник месяца в глазах коллег",
-    AwardKind.CLIENTS: "Сотрудник месяца в глазах клиентов",
-}
+class AwardKind(LabelledEnum):
+    # the title holds the «переходящий кубок»
+    TITLE = "title", "Самый клиентоцентричный сотрудник месяца"
+    COLLEAGUES = "colleagues", "Сотрудник месяца в глазах коллег"  # winner of the colleagues' track
+    CLIENTS = "clients", "Сотрудник месяца в глазах клиентов"  # winner of the clients' track
 
 
 class Award(db.Model):
@@ -134,7 +125,7 @@ class Award(db.Model):
     contest_id: Mapped[int] = mapped_column(ForeignKey("recognition_contests.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[AwardKind] = mapped_column(enum_type(AwardKind, column="kind", length=20))
     title: Mapped[str] = mapped_column(String(200))
     period: Mapped[str] = mapped_column(String(7))
     certificate_id: Mapped[int | None]
@@ -144,21 +135,10 @@ class Award(db.Model):
     contest: Mapped[Contest] = relationship()
 
 
-class FlagKind(enum.StrEnum):
-    CLIENT_BURST = "client_burst"
-    DEPARTMENT_BLOC = "department_bloc"
-    MUTUAL_PAIR = "mutual_pair"
-
-    @property
-    def label(self) -> str:
-        return FLAG_LABELS[self]
-
-
-FLAG_LABELS = {
-    FlagKind.CLIENT_BURST: "Всплеск голосов клиентов",
-    FlagKind.DEPARTMENT_BLOC: "Подразделение голосует блоком",
-    FlagKind.MUTUAL_PAIR: "Взаимные голоса пары",
-}
+class FlagKind(LabelledEnum):
+    CLIENT_BURST = "client_burst", "Всплеск голосов клиентов"
+    DEPARTMENT_BLOC = "department_bloc", "Подразделение голосует блоком"
+    MUTUAL_PAIR = "mutual_pair", "Взаимные голоса пары"
 
 
 class Flag(db.Model):
@@ -167,7 +147,7 @@ class Flag(db.Model):
     __tablename__ = "recognition_flags"
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[FlagKind] = mapped_column(enum_type(FlagKind, column="kind", length=30))
     regional_service_id: Mapped[int | None] = mapped_column(ForeignKey("regional_services.id"), index=True)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"))
     contest_id: Mapped[int | None] = mapped_column(ForeignKey("recognition_contests.id", ondelete="CASCADE"))

@@ -21,7 +21,6 @@ from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
 from training.gamification.contests import codes, flags
 from training.gamification.contests.models import (
-    AWARD_TITLES,
     Award,
     AwardKind,
     ClientVote,
@@ -387,8 +386,8 @@ def _record_award(contest: Contest, kind: AwardKind, user_id: int, actor: User |
     user = db.session.get(User, user_id)
     if user is None:
         return None
-    award = Award(contest_id=contest.id, user_id=user.id, centre_id=contest.centre_id, kind=kind.value,
-                  title=AWARD_TITLES[kind], period=contest.period)
+    award = Award(contest_id=contest.id, user_id=user.id, centre_id=contest.centre_id, kind=kind,
+                  title=kind.label, period=contest.period)
     try:
         with db.session.begin_nested():
             db.session.add(award)
@@ -396,7 +395,7 @@ def _record_award(contest: Contest, kind: AwardKind, user_id: int, actor: User |
         return None
     award.certificate_id = _issue_diploma(award, contest, actor)
     notify(user, "recognition.award",
-           f"Поздравляем! {AWARD_TITLES[kind]} — {period_label(contest.period)}, {contest.scope_label}.",
+           f"Поздравляем! {kind.label} — {period_label(contest.period)}, {contest.scope_label}.",
            path_for("contests.detail", contest_id=contest.id),
            dedupe_key=f"recognition-award:{contest.id}:{kind.value}")
     return award

@@ -1,14 +1,13 @@
 """«Библиотека клиентоцентричности»: cases and life hacks with their reference lists and likes."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.accounts.models import User, search_key
-from training.db import utcnow
+from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
 from training.org.models import Centre
 
@@ -35,24 +34,15 @@ class LibraryTouchpoint(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
 
 
-class CaseKind(enum.StrEnum):
-    CASE = "case"
-    LIFEHACK = "lifehack"
-
-    @property
-    def label(self) -> str:
-        return {"case": "кейс", "lifehack": "лайфхак"}[self.value]
+class CaseKind(LabelledEnum):
+    CASE = "case", "кейс"
+    LIFEHACK = "lifehack", "лайфхак"
 
 
-class CaseStatus(enum.StrEnum):
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    PUBLISHED = "published"
-
-    @property
-    def label(self) -> str:
-        return {"submitted": "на модерации", "returned": "возвращён на доработку",
-                "published": "опубликован"}[self.value]
+class CaseStatus(LabelledEnum):
+    SUBMITTED = "submitted", "на модерации"
+    RETURNED = "returned", "возвращён на доработку"
+    PUBLISHED = "published", "опубликован"
 
 
 class LibraryCase(db.Model):
@@ -62,14 +52,15 @@ class LibraryCase(db.Model):
     regional_service_id: Mapped[int] = mapped_column(ForeignKey("regional_services.id"))
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20), default=CaseKind.CASE)
+    kind: Mapped[CaseKind] = mapped_column(enum_type(CaseKind, column="kind", length=20), default=CaseKind.CASE)
     title: Mapped[str] = mapped_column(String(200))
     situation: Mapped[str] = mapped_column(Text)
     action: Mapped[str] = mapped_column(Text)  # what was done
     result: Mapped[str] = mapped_column(Text)
     client_group_id: Mapped[int | None] = mapped_column(ForeignKey("library_client_groups.id"))
     touchpoint_id: Mapped[int | None] = mapped_column(ForeignKey("library_touchpoints.id"))
-    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.SUBMITTED)
+    status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus, column="status", length=20),
+                                               default=CaseStatus.SUBMITTED)
     moderation_comment: Mapped[str] = mapped_column(Text, default="")
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     moderated_at: Mapped[datetime | None]

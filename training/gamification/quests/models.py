@@ -9,7 +9,6 @@ Anonymity is a property of the schema here, not of the screens (see docs/engagem
 """
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.accounts.models import User
-from training.db import utcnow
+from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
 from training.org.models import Centre
 
@@ -26,36 +25,23 @@ from training.org.models import Centre
 
 # --- corporate quests, brain-rings and team quizzes -----------------------------------------------------------
 
-class QuestFormat(enum.StrEnum):
-    QUEST = "quest"
-    BRAIN_RING = "brain_ring"
-    QUIZ = "quiz"
-
-    @property
-    def label(self) -> str:
-        return {"quest": "корпоративный квест", "brain_ring": "брейн-ринг", "quiz": "командная викторина"}[self.value]
+class QuestFormat(LabelledEnum):
+    QUEST = "quest", "корпоративный квест"
+    BRAIN_RING = "brain_ring", "брейн-ринг"
+    QUIZ = "quiz", "командная викторина"
 
 
-class QuestStatus(enum.StrEnum):
-    DRAFT = "draft"
-    RUNNING = "running"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "подготовка", "running": "идёт", "closed": "завершён"}[self.value]
+class QuestStatus(LabelledEnum):
+    DRAFT = "draft", "подготовка"
+    RUNNING = "running", "идёт"
+    CLOSED = "closed", "завершён"
 
 
-class CheckpointKind(enum.StrEnum):
-    QUESTION = "question"
-    CASE = "case"
-    EXERCISE = "exercise"
-    QUIZ = "quiz"
-
-    @property
-    def label(self) -> str:
-        return {"question": "вопрос", "case": "кейс", "exercise": "практическое задание",
-                "quiz": "тест на время"}[self.value]
+class CheckpointKind(LabelledEnum):
+    QUESTION = "question", "вопрос"
+    CASE = "case", "кейс"
+    EXERCISE = "exercise", "практическое задание"
+    QUIZ = "quiz", "тест на время"
 
 
 class Quest(db.Model):
@@ -65,9 +51,11 @@ class Quest(db.Model):
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True)  # NULL: the whole service
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    format: Mapped[str] = mapped_column(String(20), default=QuestFormat.QUEST)
+    format: Mapped[QuestFormat] = mapped_column(enum_type(QuestFormat, column="format", length=20),
+                                                default=QuestFormat.QUEST)
     held_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default=QuestStatus.DRAFT)
+    status: Mapped[QuestStatus] = mapped_column(enum_type(QuestStatus, column="status", length=20),
+                                                default=QuestStatus.DRAFT)
     organiser_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # bumped by every score change, in the same UPDATE that checks the quest is running: the leaderboard's
     # ETag, and the row lock that serialises scoring against closing
@@ -132,7 +120,8 @@ class QuestCheckpoint(db.Model):
     quest_id: Mapped[int] = mapped_column(ForeignKey("quests.id", ondelete="CASCADE"))
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default=CheckpointKind.QUESTION)
+    kind: Mapped[CheckpointKind] = mapped_column(enum_type(CheckpointKind, column="kind", length=20),
+                                                 default=CheckpointKind.QUESTION)
     task: Mapped[str] = mapped_column(Text, default="")
     max_points: Mapped[int] = mapped_column(default=10)
     # a timed quiz of the quiz engine (optional)

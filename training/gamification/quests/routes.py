@@ -12,11 +12,18 @@ from training.extensions import db
 from training.gamification.quests import bp
 from training.gamification.quests import services as quests
 from training.gamification.quests.forms import CheckpointForm, QuestForm, ScoreForm, TeamForm
-from training.gamification.quests.models import Quest, QuestCheckpoint, QuestTeam, QuestTeamMember
+from training.gamification.quests.models import (
+    Quest,
+    QuestCheckpoint,
+    QuestFormat,
+    QuestStatus,
+    QuestTeam,
+    QuestTeamMember,
+)
 from training.org.models import Centre
 from training.quizzes import live
 from training.quizzes.forms import LiveSessionForm
-from training.quizzes.models import Quiz
+from training.quizzes.models import LiveFormat, Quiz
 from training.web import page_args, redirect_to, render_view, role_required, try_rule
 
 
@@ -280,10 +287,10 @@ def checkpoint_live(quest_id: int, quest_checkpoint_id: int):
     error = None
     if request.method == "GET":
         form.title.data = f"{quest.title}: {checkpoint.title}"[:200]
-        form.format.data = "brain_ring" if quest.format == "brain_ring" else "quiz"
+        form.format.data = LiveFormat.BRAIN_RING if quest.format == QuestFormat.BRAIN_RING else LiveFormat.QUIZ
     elif form.validate_on_submit():
         def create_game():
-            if quest.status != "running":
+            if quest.status != QuestStatus.RUNNING:
                 raise DomainError("Провести точку вживую можно, пока квест идёт: баллы игры запишутся в квест.")
             source_key, teams = quests.live_source(checkpoint)
             return live.create_session(

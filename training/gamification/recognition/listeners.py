@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from training.accounts.models import User
 from training.extensions import db
 from training.gamification import periods
-from training.gamification.contests.models import AWARD_TITLES, AwardKind, ColleagueVote
+from training.gamification.contests.models import AwardKind, ColleagueVote
 from training.gamification.recognition import services
 from training.gamification.recognition.catalogue import POINTS, THANKS_GIVEN_FOR_BADGE
 from training.gamification.recognition.models import PointEntry, ThanksNote
@@ -86,7 +86,7 @@ def on_contest_closed(contest, winners: dict | None = None, **_):
     for kind, badge_code in BADGE_FOR_AWARD.items():
         user = _user(winners.get(kind.value))
         if user is not None:
-            services.award_badge(user, badge_code, reason=f"{AWARD_TITLES[kind]}, {label}")
+            services.award_badge(user, badge_code, reason=f"{kind.label}, {label}")
     if winners.get("title"):
         services.award_points(winners["title"], POINTS["contest_title"], f"contest:{contest.id}:title",
                               f"Самый клиентоцентричный сотрудник месяца ({label})")

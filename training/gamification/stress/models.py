@@ -9,7 +9,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.accounts.models import User
-from training.db import utcnow
+from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
 from training.org.models import Centre
 
@@ -35,6 +35,11 @@ class StressMonth(db.Model):
         return self.archived_at is not None
 
 
+class StressSource(enum.StrEnum):
+    STAFF = "staff"  # posted by a colleague (signed in, never recorded)
+    CLIENT = "client"  # posted by a client from the centre's public page
+
+
 class StressItem(db.Model):
     """A stressful or anti-client thing. Anonymous by construction: no author, no time finer than the day,
     a random identifier (a sequence number would line up with the order of requests in a server log)."""
@@ -45,7 +50,8 @@ class StressItem(db.Model):
     month_id: Mapped[int] = mapped_column(ForeignKey("stress_months.id", ondelete="CASCADE"))
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"))  # where it happens, if told
     text: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(10), default="staff")  # staff | client
+    source: Mapped[StressSource] = mapped_column(enum_type(StressSource, column="source", length=10),
+                                                 default=StressSource.STAFF)
     posted_on: Mapped[date] = mapped_column(Date)
     plus_count: Mapped[int] = mapped_column(default=0)
     is_hidden: Mapped[bool] = mapped_column(default=False)
@@ -64,14 +70,10 @@ class StressVote(db.Model):
     voter_hash: Mapped[str] = mapped_column(String(64))
 
 
-class MeasureStatus(enum.StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-
-    @property
-    def label(self) -> str:
-        return {"planned": "запланирована", "in_progress": "выполняется", "done": "выполнена"}[self.value]
+class MeasureStatus(LabelledEnum):
+    PLANNED = "planned", "запланирована"
+    IN_PROGRESS = "in_progress", "выполняется"
+    DONE = "done", "выполнена"
 
 
 class StressMeasure(db.Model):
@@ -83,7 +85,8 @@ class StressMeasure(db.Model):
     item_id: Mapped[str | None] = mapped_column(ForeignKey("stress_items.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default=MeasureStatus.PLANNED)
+    status: Mapped[MeasureStatus] = mapped_column(enum_type(MeasureStatus, column="status", length=20),
+                                                  default=MeasureStatus.PLANNED)
     due_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,7 +14,7 @@ from training.gamification.committee import services as committee
 from training.gamification.stress import bp
 from training.gamification.stress import services as stress
 from training.gamification.stress.forms import MeasureForm, MeasureStatusForm, PublicStressForm, StressForm
-from training.gamification.stress.models import StressItem, StressMeasure
+from training.gamification.stress.models import StressItem, StressMeasure, StressSource
 from training.org.models import Centre
 from training.web import int_or, public, redirect_to, render_view
 
@@ -220,7 +220,8 @@ def from_clients(centre_id: int):
     sent = request.args.get("sent") == "1"
     if form.validate_on_submit():
         if not form.website.data:  # bots fill every field; people never see this one
-            stress.post_item(centre.regional_service_id, text=form.text.data, centre_id=centre.id, source="client")
+            stress.post_item(centre.regional_service_id, text=form.text.data, centre_id=centre.id,
+                             source=StressSource.CLIENT)
             db.session.commit()
         return redirect_to(url_for("stress.from_clients", centre_id=centre.id, sent=1))
     return render_view("gamification/stress/public.html", None, status=422 if form.is_submitted() else 200,

@@ -26,7 +26,14 @@ from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.gamification.committee import services as committee
-from training.gamification.stress.models import MeasureStatus, StressItem, StressMeasure, StressMonth, StressVote
+from training.gamification.stress.models import (
+    MeasureStatus,
+    StressItem,
+    StressMeasure,
+    StressMonth,
+    StressSource,
+    StressVote,
+)
 from training.notifications.services import notify
 from training.org.models import Centre
 from training.signals import stress_measure_resolved
@@ -92,7 +99,8 @@ def state(month_row: StressMonth | None, month: str) -> str:
 
 # --- posting and «+1» -------------------------------------------------------------------------------------------
 
-def post_item(service_id: int, *, text: str, centre_id: int | None, source: str = "staff") -> StressItem:
+def post_item(service_id: int, *, text: str, centre_id: int | None,
+              source: StressSource = StressSource.STAFF) -> StressItem:
     """Add an item to the current month. Deliberately takes no user: there is nothing to link it to."""
     text = (text or "").strip()
     if len(text) < 5:

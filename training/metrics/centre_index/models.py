@@ -2,14 +2,17 @@
 snapshots stored per scope and period."""
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from training.db import utcnow
+from training.accounts.models import User
+from training.db import enum_type, utcnow
 from training.extensions import db
+from training.measures.periods import PeriodKind
 
 
 class DatedWeightSet:
@@ -29,8 +32,8 @@ class DatedWeightSet:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @declared_attr
-    def created_by(cls):
-        return relationship("User")
+    def created_by(cls) -> Mapped[User | None]:
+        return relationship()
 
 
 class IndexWeightSet(DatedWeightSet, db.Model):
@@ -38,6 +41,16 @@ class IndexWeightSet(DatedWeightSet, db.Model):
     set. Never retroactive: a set in force is immutable; a future one may be withdrawn."""
 
     __tablename__ = "index_weight_sets"
+
+
+class ScopeKind(enum.StrEnum):
+    """What a snapshot (or a set of figures) is about; its ``scope_id`` is 0 for the organisation."""
+
+    ORGANISATION = "organisation"
+    SERVICE = "service"
+    CENTRE = "centre"
+    DEPARTMENT = "department"
+    EMPLOYEE = "employee"
 
 
 class IndexSnapshot(db.Model):
@@ -51,9 +64,9 @@ class IndexSnapshot(db.Model):
     __table_args__ = (UniqueConstraint("scope_kind", "scope_id", "period_kind", "period_start"),
                       Index("ix_index_snapshots_stale", "computed_version", "data_version"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    scope_kind: Mapped[str] = mapped_column(String(20))  # organisation | service | centre | department | employee
+    scope_kind: Mapped[ScopeKind] = mapped_column(enum_type(ScopeKind, column="scope_kind", length=20))
     scope_id: Mapped[int]  # 0 for the organisation
-    period_kind: Mapped[str] = mapped_column(String(10))  # week | month
+    period_kind: Mapped[PeriodKind] = mapped_column(enum_type(PeriodKind, column="period_kind", length=10))
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     data_version: Mapped[int] = mapped_column(default=1)

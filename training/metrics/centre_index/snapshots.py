@@ -39,15 +39,16 @@ from training.measures import formulas
 from training.measures.formulas import MetricValueError
 from training.measures.periods import KINDS, MONTH, WEEK, Period, local_today, period_of, periods_touching
 from training.measures.scales import ANCHORS, GROUPS, INDEX_INDICATORS, centre_index, normalise, weights_in_force
-from training.metrics.centre_index.models import IndexSnapshot
+from training.metrics.centre_index.models import IndexSnapshot, ScopeKind
 from training.metrics.centre_index.weights import weight_sets
 from training.metrics.feedback.aspects import aspect_indicator
 from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, Touchpoint
 from training.metrics.operations.models import IqsAssessment, OperationalReport
 from training.org.models import Centre, Department
 
-ORGANISATION, SERVICE, CENTRE, DEPARTMENT, EMPLOYEE = "organisation", "service", "centre", "department", "employee"
-SCOPE_KINDS = (ORGANISATION, SERVICE, CENTRE, DEPARTMENT, EMPLOYEE)
+ORGANISATION, SERVICE, CENTRE = ScopeKind.ORGANISATION, ScopeKind.SERVICE, ScopeKind.CENTRE
+DEPARTMENT, EMPLOYEE = ScopeKind.DEPARTMENT, ScopeKind.EMPLOYEE
+SCOPE_KINDS = tuple(ScopeKind)
 #: Display rule of docs/metrics.md 3.5: the index is published with coverage ≥ 0.6 and ≥ 3 groups present.
 MIN_COVERAGE, MIN_GROUPS = 0.6, 3
 

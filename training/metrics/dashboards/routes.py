@@ -239,10 +239,10 @@ def reports():
 
 
 def _scope_allowed(kind: str, scope_id: int) -> bool:
-    if kind == "service":
+    if kind == snapshots.SERVICE:
         service = db.session.get(RegionalService, scope_id)
         return service is not None and services.can_view_service(current_user, service)
-    if kind == "centre":
+    if kind == snapshots.CENTRE:
         centre = db.session.get(Centre, scope_id)
         return centre is not None and services.can_view_centre(current_user, centre)
     return False

@@ -5,14 +5,15 @@ only when the client ticked «свяжитесь со мной», in a separate 
 delete. See docs/metrics.md, part 6."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.db import utcnow
+from training.accounts.models import User
+from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
+from training.org.models import Centre
 
 
 class Touchpoint(db.Model):
@@ -44,9 +45,9 @@ class FeedbackLink(db.Model):
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    centre = relationship("Centre")
+    centre: Mapped[Centre] = relationship()
     touchpoint: Mapped[Touchpoint | None] = relationship()
-    employee = relationship("User")
+    employee: Mapped[User | None] = relationship()
 
 
 class ClientFeedback(db.Model):
@@ -81,8 +82,8 @@ class ClientFeedback(db.Model):
                                                             order_by="ClientAspectScore.id")
     contact: Mapped[ContactRequest | None] = relationship(back_populates="feedback", uselist=False,
                                                           cascade="all, delete-orphan")
-    centre = relationship("Centre")
-    employee = relationship("User")
+    centre: Mapped[Centre] = relationship()
+    employee: Mapped[User | None] = relationship()
     touchpoint: Mapped[Touchpoint | None] = relationship()
 
 
@@ -113,14 +114,10 @@ class ContactRequest(db.Model):
     feedback: Mapped[ClientFeedback] = relationship(back_populates="contact")
 
 
-class FollowUpStatus(enum.StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-
-    @property
-    def label(self) -> str:
-        return {"open": "новая", "in_progress": "в работе", "resolved": "закрыта"}[self.value]
+class FollowUpStatus(LabelledEnum):
+    OPEN = "open", "новая"
+    IN_PROGRESS = "in_progress", "в работе"
+    RESOLVED = "resolved", "закрыта"
 
 
 class FollowUpTask(db.Model):
@@ -134,7 +131,8 @@ class FollowUpTask(db.Model):
     feedback_id: Mapped[int] = mapped_column(ForeignKey("client_feedback.id", ondelete="CASCADE"), unique=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)  # ["recommend", "expectations", "ces"]
-    status: Mapped[str] = mapped_column(String(20), default=FollowUpStatus.OPEN)
+    status: Mapped[FollowUpStatus] = mapped_column(enum_type(FollowUpStatus, column="status", length=20),
+                                                   default=FollowUpStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime]
     contacted_at: Mapped[datetime | None]
@@ -148,9 +146,9 @@ class FollowUpTask(db.Model):
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     overdue_notified_at: Mapped[datetime | None]
     feedback: Mapped[ClientFeedback] = relationship()
-    centre = relationship("Centre")
-    resolved_by = relationship("User", foreign_keys=[resolved_by_id])
-    handled_by = relationship("User", foreign_keys=[handled_by_id])
+    centre: Mapped[Centre] = relationship()
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
 
     @property
     def status_label(self) -> str:

@@ -2,14 +2,24 @@
 conversations."""
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.db import utcnow
+from training.accounts.models import User
+from training.db import enum_type, utcnow
 from training.extensions import db
 from training.metrics.feedback.models import Touchpoint
+from training.org.models import Centre
+
+
+class ReportLayout(enum.StrEnum):
+    """The shape of an uploaded operational file (and of its template)."""
+
+    SUMMARY = "summary"  # one row per indicator, totals of the period
+    APPEALS = "appeals"  # one row per appeal, reduced to totals on import
 
 
 class OperationalReport(db.Model):
@@ -43,12 +53,13 @@ class OperationalReport(db.Model):
     services_on_time: Mapped[int | None]
     clients_active: Mapped[int | None]
     clients_personal_support: Mapped[int | None]
-    layout: Mapped[str] = mapped_column(String(20), default="summary")  # summary | appeals
+    layout: Mapped[ReportLayout] = mapped_column(enum_type(ReportLayout, column="layout", length=20),
+                                                 default=ReportLayout.SUMMARY)
     source_filename: Mapped[str] = mapped_column(String(255), default="")
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    centre = relationship("Centre")
-    imported_by = relationship("User")
+    centre: Mapped[Centre] = relationship()
+    imported_by: Mapped[User | None] = relationship()
 
     @property
     def total_appeals(self) -> int:
@@ -94,8 +105,8 @@ class IqsAssessment(db.Model):
     score: Mapped[float] = mapped_column(Float)
     is_critical_failed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    employee = relationship("User", foreign_keys=[employee_id])
-    reviewer = relationship("User", foreign_keys=[reviewer_id])
+    employee: Mapped[User] = relationship(foreign_keys=[employee_id])
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])
     touchpoint: Mapped[Touchpoint | None] = relationship()
     items: Mapped[list[IqsItem]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
                                                 order_by="IqsItem.id")

@@ -18,7 +18,7 @@ from training.metrics.feedback.models import Touchpoint
 from training.metrics.operations import bp, iqs
 from training.metrics.operations import services as operational
 from training.metrics.operations.forms import IqsCategoryForm, IqsForm, OperationalImportForm
-from training.metrics.operations.models import IqsAssessment, IqsCategory
+from training.metrics.operations.models import IqsAssessment, IqsCategory, ReportLayout
 from training.tabular import ImportRejected, table_download
 from training.web import page_args, redirect_to, render_view, role_required
 
@@ -60,11 +60,11 @@ def operational_import():
 @bp.get("/operational/template-<layout>.<fmt>")
 @role_required(*Role.SUPERVISORS)
 def operational_template(layout: str, fmt: str):
-    if layout not in ("summary", "appeals") or fmt not in ("csv", "xlsx"):
+    if layout not in set(ReportLayout) or fmt not in ("csv", "xlsx"):
         abort(404)
     header, rows = operational.template_rows(layout)
     return table_download(fmt, header, rows, filename=f"operational-{layout}",
-                          sheet_title="Сводные данные" if layout == "summary" else "Обращения")
+                          sheet_title="Сводные данные" if layout == ReportLayout.SUMMARY else "Обращения")
 
 
 @bp.get("/operational")

@@ -27,7 +27,7 @@ from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.measures import formulas
 from training.measures.formulas import MetricValueError
-from training.metrics.operations.models import OperationalReport
+from training.metrics.operations.models import OperationalReport, ReportLayout
 from training.org.models import Centre
 from training.signals import operational_data_imported
 from training.tabular import ImportRejected, Problem, Table, cell_text, read_table
@@ -114,7 +114,7 @@ NO = {"нет", "0", "-", "no", "false", "н", ""}
 
 
 def template_rows(layout: str) -> tuple[list[str], list[list[Any]]]:
-    if layout == "appeals":
+    if layout == ReportLayout.APPEALS:
         return APPEAL_HEADER, [
             ["колл-центр", "да", "да", "нет", "нет", "", "1", ""],
             ["e-mail", "да", "нет", "нет", "да", "75", "3", ""],
@@ -150,14 +150,14 @@ def _number(raw: Any, kind: str) -> int | float:
     return value
 
 
-def parse(table: Table) -> tuple[str, dict[str, Any]]:
+def parse(table: Table) -> tuple[ReportLayout, dict[str, Any]]:
     header = [_norm(h) for h in table.header]
     if not table.header or not any(header):
         raise ImportRejected([Problem(1, None, "нет строки заголовков.")])
     if header[0] in ("показатель", "indicator"):
-        return "summary", _parse_summary(table)
+        return ReportLayout.SUMMARY, _parse_summary(table)
     if header[0] in APPEAL_LOOKUP:
-        return "appeals", _parse_appeals(table, header)
+        return ReportLayout.APPEALS, _parse_appeals(table, header)
     raise ImportRejected([Problem(1, None, "не узнаю формат: первая колонка должна называться «Показатель» "
                                            "(сводные данные) или «Канал» (по обращениям). Скачайте шаблон.")])
 
