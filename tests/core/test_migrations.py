@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from tests.conftest import make_test_app
+from tests.support.app import make_test_app
 from training.extensions import db
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, inspect, select
 
-from tests.concurrency import run_in_parallel
 from tests.factories import PASSWORD, make_org, make_user
+from tests.support.concurrency import run_in_parallel
 from training.accounts.models import Role, User
 from training.errors import DomainError, NotAllowed
 from training.extensions import db

@@ -28,12 +28,11 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter, PathConverter
 from werkzeug.test import encode_multipart
 
-from tests.conftest import make_test_app
 from tests.core.access import PUBLIC
 from tests.hardening import hostile
-from tests.hardening.conftest import WorldApp
 from tests.hardening.pages import Field, Form, forms_in
-from tests.hardening.world import ACCESS, actor_for, changed_tables, snapshot, table_names, url_for_rule
+from tests.hardening.world import ACCESS, WorldApp, actor_for, changed_tables, snapshot, table_names, url_for_rule
+from tests.support.app import make_test_app
 from training.extensions import limiter
 
 # a few examples per endpoint keep the run short in CI and the same on every run; HARDENING_EXAMPLES=50 explores

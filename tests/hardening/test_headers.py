@@ -11,8 +11,8 @@ import re
 import pytest
 from limits import parse_many
 
-from tests.conftest import make_test_app
 from tests.hardening.pages import forms_in, inline_code
+from tests.support.app import make_test_app
 from training.extensions import db, limiter
 
 REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}

@@ -7,8 +7,8 @@ import io
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import make_test_app
 from tests.hardening.world import PASSWORD, populate, snapshot, table_names
+from tests.support.app import make_test_app
 from training.extensions import db
 
 HUGE = 10 ** 30

@@ -23,8 +23,9 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from tests.conftest import make_test_app
 from tests.hardening.world import PASSWORD, populate
+from tests.support.app import make_test_app
+from tests.support.postgres import scratch_postgres_database
 from training.extensions import db
 
 pytestmark = pytest.mark.postgres
@@ -78,8 +79,6 @@ class Server:
 @pytest.fixture(scope="module")
 def module_pg_url():
     """A scratch PostgreSQL database for the module (conftest's pg_url, once for all four duplicates)."""
-    from tests.conftest import scratch_postgres_database
-
     with scratch_postgres_database() as url:
         yield url
 

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from tests.concurrency import run_in_parallel
 from tests.factories import make_org, make_user
-from tests.quizzes.conftest import BANK, form_for
+from tests.support.concurrency import run_in_parallel
+from tests.support.quiz_bank import BANK, form_for
 from training.accounts.models import Role, User
 from training.audit.models import AuditEntry
 from training.errors import Conflict, DomainError, NotAllowed
