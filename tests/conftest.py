@@ -1,55 +1,23 @@
-"""Fixtures: a fresh app and database per test, factories, signed-in clients, and PostgreSQL scratch
-databases for the tests that must run on the production database."""
+"""Fixtures: a fresh app and database per test, factories, signed-in clients, PostgreSQL scratch databases for
+the tests that must run on the production database, and the live server and phone of the browser tests. The
+building blocks live in tests/support/."""
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from flask.testing import FlaskClient
-from sqlalchemy.engine import make_url
 
-import training.models  # noqa: F401  (every mapper registered before test modules import models)
 from tests import factories
-from training.app import create_app
-from training.config import TestingConfig
-from training.extensions import db
-
-
-class FreshContextClient(FlaskClient):
-    """Each request runs in its own application context, as in production: `g` (and Flask-Login's cached
-    user) and the database session are not shared with the test body or with other requests."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-def make_test_app(config=TestingConfig, **overrides):
-    """An app for tests. Without an explicit database it gets its own SQLite file (not ":memory:": every
-    request and the test body get their own connection, as in production)."""
-    if "SQLALCHEMY_DATABASE_URI" not in overrides:
-        overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tempfile.mkdtemp(prefix='szn-test-')}/test.sqlite3"
-    # files a test stores (the course kit, case attachments) never land in the real instance folder
-    files = tempfile.mkdtemp(prefix="szn-files-")
-    overrides.setdefault("MATERIALS_ROOT", f"{files}/materials")
-    overrides.setdefault("CASE_ATTACHMENTS_ROOT", f"{files}/case-attachments")
-    app = create_app(config, **overrides)
-    app.test_client_class = FreshContextClient
-    return app
+from tests.support import app as support_app
+from tests.support import browser as support_browser
+from tests.support.app import app_with_tables
+from tests.support.postgres import scratch_postgres_database
 
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite3'}")
-    with app.app_context():
-        db.create_all()
+    with app_with_tables(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite3'}", drop_tables=True) as app:
         yield app
-        db.session.remove()
-        db.drop_all()
 
 
 @pytest.fixture
@@ -71,47 +39,12 @@ def org(app):
 @pytest.fixture
 def login(client):
     def sign_in(user, password: str = factories.PASSWORD):
-        response = client.post("/auth/login", data={"email": user.email, "password": password})
-        assert response.status_code in (302, 303, 204), response.get_data(as_text=True)[:500]
-        return response
+        return support_app.sign_in(client, user, password)
 
     return sign_in
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------------
-
-def _postgres_base_url() -> str | None:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        if os.environ.get("REQUIRE_POSTGRES"):
-            pytest.fail("REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not")
-        pytest.skip("TEST_DATABASE_URL не задан: тест PostgreSQL пропущен (в CI он обязателен)")
-    return url
-
-
-@contextlib.contextmanager
-def scratch_postgres_database() -> Iterator[str]:
-    """Create a scratch PostgreSQL database, give its URL, drop it afterwards (skips when PostgreSQL is absent,
-    unless REQUIRE_POSTGRES is set)."""
-    import psycopg
-
-    base = _postgres_base_url()
-    name = f"szn_test_{uuid.uuid4().hex[:12]}"
-    admin_url = make_url(base).set(drivername="postgresql")
-    conninfo = admin_url.render_as_string(hide_password=False)
-    try:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        if os.environ.get("REQUIRE_POSTGRES"):
-            raise
-        pytest.skip(f"PostgreSQL недоступен: {exc}")
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
@@ -122,12 +55,8 @@ def pg_url() -> Iterator[str]:
 
 @pytest.fixture
 def pg_app(pg_url):
-    app = make_test_app(SQLALCHEMY_DATABASE_URI=pg_url)
-    with app.app_context():
-        db.create_all()
+    with app_with_tables(SQLALCHEMY_DATABASE_URI=pg_url) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -137,3 +66,30 @@ def any_db_url(request, tmp_path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
     else:
         yield request.getfixturevalue("pg_url")
+
+
+# --- browser ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser(request):
+    """Debian's Chromium, one for the whole run (skipped without it unless REQUIRE_BROWSER is set)."""
+    return support_browser.shared_browser(request.config)
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    with support_browser.live_test_app(tmp_path) as app:
+        yield app
+
+
+@pytest.fixture
+def live_server(live_app):
+    with support_browser.LiveServer(live_app) as server:
+        yield server
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A phone's browser on the live server; the test fails if its console shows an error."""
+    with support_browser.phone_page(browser, live_server) as page:
+        yield page

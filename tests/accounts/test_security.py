@@ -1,7 +1,7 @@
 import pytest
 
-from tests.conftest import make_test_app
 from tests.factories import PASSWORD, make_user
+from tests.support.app import make_test_app
 from training.app import create_app
 from training.config import ProductionConfig
 from training.extensions import db

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tests.factories import PASSWORD, make_course, make_org, make_user
+from tests.factories import make_course, make_org, make_user
+from tests.support.browser import LAPTOP, signed_in_page
 from training.accounts.models import Role
 from training.extensions import db
 
@@ -16,18 +17,6 @@ BANK = """$CATEGORY: Блок/Понятия
 
 ::Ложь::Клиентоцентричность касается только сотрудников фронт-офиса.{F}
 """
-
-
-def _page(browser, live_server, user, phone=True):
-    context = browser.new_context(viewport={"width": 360, "height": 740} if phone else {"width": 1280, "height": 800},
-                                  base_url=live_server.url, locale="ru-RU")
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url("**/")
-    return page
 
 
 def test_enrolment_to_course_complete_through_the_ui(browser, live_server, live_app):
@@ -45,7 +34,7 @@ def test_enrolment_to_course_complete_through_the_ui(browser, live_server, live_
     db.session.commit()
 
     # HR creates a cohort with the teacher and enrols the learner
-    hr_page = _page(browser, live_server, hr, phone=False)
+    _, hr_page = signed_in_page(browser, live_server, hr, viewport=LAPTOP)
     hr_page.goto("/learn/cohorts")
     hr_page.get_by_label("Название группы").fill("Пилотная группа")
     hr_page.get_by_label("Преподаватели").select_option(label="Учителева Ольга Павловна")
@@ -56,8 +45,8 @@ def test_enrolment_to_course_complete_through_the_ui(browser, live_server, live_
     hr_page.get_by_role("button", name="Записать выбранных").click()
     hr_page.get_by_text("Записано: 1").wait_for()
 
-    learner_page = _page(browser, live_server, learner)
-    teacher_page = _page(browser, live_server, teacher)
+    _, learner_page = signed_in_page(browser, live_server, learner)
+    _, teacher_page = signed_in_page(browser, live_server, teacher)
     for number in (1, 2):
         learner_page.goto(f"/learn/block/{number}")
         learner_page.get_by_role("button", name="Изучено").click()

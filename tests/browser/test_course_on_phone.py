@@ -1,20 +1,12 @@
 import pytest
 
-from tests.browser.conftest import has_horizontal_scroll
-from tests.factories import PASSWORD, make_cohort, make_org, make_user
+from tests.factories import make_cohort, make_org, make_user
+from tests.support.browser import has_horizontal_scroll, sign_in
 from training.accounts.models import Role
 from training.courses.models import CaseSubmission, TeacherQuestion
 from training.extensions import db
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, user):
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url("**/")
 
 
 def test_learner_reads_a_block_and_takes_the_stage_steps_on_a_phone(phone, live_app):
@@ -30,7 +22,7 @@ def test_learner_reads_a_block_and_takes_the_stage_steps_on_a_phone(phone, live_
     learner = make_user(department=org.front_a, full_name="Телефонова Анна Сергеевна")
     make_cohort(course, org.service, teachers=[teacher], learners=[learner])
 
-    _sign_in(phone, learner)
+    sign_in(phone, learner)
     phone.get_by_role("link", name="Дальше: блок 1. Клиентоцентричность СЗН").click()
     phone.wait_for_url("**/learn/block/1")
     assert phone.get_by_role("heading", name="Главные выводы").is_visible()
@@ -57,7 +49,7 @@ def test_learner_reads_a_block_and_takes_the_stage_steps_on_a_phone(phone, live_
 
     # the teacher accepts the case from their phone; the learner sees it accepted
     phone.context.clear_cookies()
-    _sign_in(phone, teacher)
+    sign_in(phone, teacher)
     phone.goto("/learn/teach")
     phone.get_by_role("link", name="Блок 1: Телефонова Анна Сергеевна").click()
     for criterion in phone.locator("fieldset.criterion-levels").all():  # the top level of every criterion
@@ -67,6 +59,6 @@ def test_learner_reads_a_block_and_takes_the_stage_steps_on_a_phone(phone, live_
     phone.get_by_role("button", name="Сохранить оценку").click()
     phone.get_by_text("Оценка сохранена").wait_for()
     phone.context.clear_cookies()
-    _sign_in(phone, learner)
+    sign_in(phone, learner)
     phone.goto("/learn/block/1/case")
     assert phone.get_by_text("кейс принят").is_visible()

@@ -2,9 +2,8 @@
 rating that respects the 30-day rule and the anonymity threshold; the main pages pass axe and fit 360 px."""
 import pytest
 
-from tests.browser.conftest import PHONE, has_horizontal_scroll
-from tests.browser.test_accessibility import _violations
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import make_org, make_user
+from tests.support.browser import axe_violations, has_horizontal_scroll, new_page, sign_in
 from training.accounts.models import Role
 from training.extensions import db
 from training.gamification.committee import services as committee
@@ -18,18 +17,8 @@ from training.gamification.stress import services as stress
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, user):
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url("**/")
-
-
 def _second_phone(browser, live_server):
-    context = browser.new_context(viewport=PHONE, locale="ru-RU", base_url=live_server.url, is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
+    context, page = new_page(browser, live_server, is_mobile=True, has_touch=True)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return context, page, errors
@@ -59,12 +48,12 @@ def test_a_quest_runs_with_two_instructors_scoring_and_the_leaderboard_updating(
 
     # the leaderboard, as on the hall's screen, polls by itself
     board_context, board, board_errors = _second_phone(browser, live_server)
-    _sign_in(board, viewer)
+    sign_in(board, viewer)
     board.goto(f"/team/quests/{quest.id}/board")
     assert _board_order(board) == ["Альфа:1=", "Бета:1="]  # 0:0 is a tie, shown as a tie
     assert not has_horizontal_scroll(board)
 
-    _sign_in(phone, first)
+    sign_in(phone, first)
     phone.goto(f"/team/quests/{quest.id}")
     phone.get_by_role("link", name="1. Встреча клиента").click()
     phone.wait_for_url(f"**/points/{cp1.id}")
@@ -80,7 +69,7 @@ def test_a_quest_runs_with_two_instructors_scoring_and_the_leaderboard_updating(
     assert _board_order(board) == ["Бета:1", "Альфа:2"]
 
     second_context, second_phone, second_errors = _second_phone(browser, live_server)
-    _sign_in(second_phone, second)
+    sign_in(second_phone, second)
     second_phone.goto(f"/team/quests/{quest.id}/points/{cp2.id}")
     alpha_card = second_phone.locator(f"#team-{alpha.id}")
     alpha_card.get_by_label("Баллы (0–10)").fill("7")
@@ -120,7 +109,7 @@ def test_a_peer_rating_respects_the_30_day_rule_and_the_anonymity_threshold(phon
     vera = make_user(department=org.front_a, full_name="Волкова Вера Викторовна")
     gleb = make_user(department=org.back_a, full_name="Глебов Глеб Геннадьевич")
 
-    _sign_in(phone, anna)
+    sign_in(phone, anna)
     phone.goto("/team/ratings")
     assert phone.locator(".rating-name").inner_text() == boris.full_name  # own department first
     assert not has_horizontal_scroll(phone)
@@ -145,7 +134,7 @@ def test_a_peer_rating_respects_the_30_day_rule_and_the_anonymity_threshold(phon
 
     # Борисов sees nothing until three different colleagues rated him, and never who rated
     boris_context, boris_phone, errors = _second_phone(browser, live_server)
-    _sign_in(boris_phone, boris)
+    sign_in(boris_phone, boris)
     boris_phone.goto("/team/ratings/me")
     assert boris_phone.get_by_text("появятся, когда вас оценят не меньше 3").is_visible()
     assert boris_phone.locator("table strong").count() == 0
@@ -193,15 +182,14 @@ def test_engagement_pages_fit_a_phone_and_pass_axe(browser, live_server, live_ap
     }
     failures = []
     for who, paths in pages.items():
-        context = browser.new_context(viewport=PHONE, base_url=live_server.url, bypass_csp=True, locale="ru-RU")
-        page = context.new_page()
+        context, page = new_page(browser, live_server, bypass_csp=True)
         if who is not None:
-            _sign_in(page, who)
+            sign_in(page, who)
         for path in paths:
             response = page.goto(path)
             assert response.status == 200, path
             if has_horizontal_scroll(page):
                 failures.append(f"{path}: horizontal scroll at 360 px")
-            failures += [f"{path}: {v}" for v in _violations(page)]
+            failures += [f"{path}: {v}" for v in axe_violations(page)]
         context.close()
     assert not failures, "\n".join(failures)

@@ -4,9 +4,8 @@ import re
 
 import pytest
 
-from tests.browser.conftest import has_horizontal_scroll
-from tests.browser.test_accessibility import _violations
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import make_org, make_user
+from tests.support.browser import LAPTOP, axe_violations, has_horizontal_scroll, new_page, sign_in
 from training.accounts.models import Role
 from training.extensions import db
 from training.quizzes import bank, live, services
@@ -17,14 +16,6 @@ BANK = """::Впечатление::Первое впечатление о сл�
 
 ::CES::Что измеряет индекс CES? {=Усилия клиента ~Лояльность клиента ~Скорость ответа}
 """
-
-
-def _sign_in(page, user):
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url("**/")
 
 
 def test_a_participant_plays_a_live_quiz_on_a_phone(phone, browser, live_server, live_app):
@@ -39,16 +30,14 @@ def test_a_participant_plays_a_live_quiz_on_a_phone(phone, browser, live_server,
     db.session.commit()
     code, session_id = session.code, session.id
 
-    laptop_context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU",
-                                         base_url=live_server.url)
-    laptop = laptop_context.new_page()
+    laptop_context, laptop = new_page(browser, live_server, viewport=LAPTOP)
     laptop.on("dialog", lambda dialog: dialog.accept())
-    _sign_in(laptop, host)
+    sign_in(laptop, host)
     laptop.goto(f"/quizzes/live/{session_id}/host")
     assert code in laptop.locator(".live-code").inner_text()
 
     # the participant types the code and picks a team
-    _sign_in(phone, player)
+    sign_in(phone, player)
     phone.goto("/quizzes/live")
     phone.get_by_label("Код игры с экрана ведущего").fill(code)
     phone.get_by_role("button", name="Войти в игру").click()
@@ -64,7 +53,7 @@ def test_a_participant_plays_a_live_quiz_on_a_phone(phone, browser, live_server,
     phone.get_by_role("heading", name="Вопрос 1 из 2").wait_for(timeout=10000)
     assert re.search(r"\d:\d\d", phone.locator(".live-timer-value").inner_text())
     assert not has_horizontal_scroll(phone)
-    assert _violations(phone) == []
+    assert axe_violations(phone) == []
     phone.get_by_label("Верно", exact=True).check()
     phone.get_by_role("button", name="Отправить ответ").click()
     phone.get_by_text("Ответ принят").wait_for()

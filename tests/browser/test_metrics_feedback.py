@@ -2,24 +2,12 @@
 centre's «Пульс»."""
 import pytest
 
-from tests.browser.conftest import PHONE, has_horizontal_scroll
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import make_org, make_user
+from tests.support.browser import axe_violations, has_horizontal_scroll, new_page, sign_in, signed_in_page
 from training.accounts.models import Role
 from training.extensions import db
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(browser, live_server, user):
-    context = browser.new_context(viewport=PHONE, locale="ru-RU", base_url=live_server.url, is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url("**/")
-    return context, page
 
 
 def test_client_feedback_follow_up_and_centre_pulse_on_a_phone(phone, browser, live_server, live_app):
@@ -57,7 +45,7 @@ def test_client_feedback_follow_up_and_centre_pulse_on_a_phone(phone, browser, l
     assert phone.get_by_role("heading", name="Спасибо за отзыв!").is_visible()
 
     # the manager sees the task on the home page and follows it up
-    context, page = _sign_in(browser, live_server, manager)
+    context, page = signed_in_page(browser, live_server, manager, is_mobile=True, has_touch=True)
     assert page.get_by_role("heading", name="Низкие оценки клиентов").is_visible()
     page.get_by_role("link", name="Разобрать").click()
     page.get_by_role("link", name="Задача №").first.click()
@@ -72,7 +60,7 @@ def test_client_feedback_follow_up_and_centre_pulse_on_a_phone(phone, browser, l
     context.close()
 
     # HR opens the centre's dashboard
-    context, page = _sign_in(browser, live_server, hr)
+    context, page = signed_in_page(browser, live_server, hr, is_mobile=True, has_touch=True)
     page.goto(f"/metrics/pulse/centre/{org.centre_a.id}")
     assert page.get_by_role("heading", name=f"Пульс клиентоцентричности: {org.centre_a.name}").is_visible()
     assert page.get_by_role("img", name="Индекс клиентоцентричности").is_visible()
@@ -83,7 +71,6 @@ def test_client_feedback_follow_up_and_centre_pulse_on_a_phone(phone, browser, l
 
 
 def test_metrics_pages_have_no_serious_accessibility_violations(browser, live_server, live_app):
-    from tests.browser.test_accessibility import _violations
     from training.metrics.feedback import aspects as services
     from training.metrics.feedback import services as feedback
     from training.metrics.operations import iqs
@@ -105,18 +92,13 @@ def test_metrics_pages_have_no_serious_accessibility_violations(browser, live_se
     users = {"employee": employee, "hr": hr}
     failures = []
     for who, paths in pages.items():
-        context = browser.new_context(viewport=PHONE, base_url=live_server.url, bypass_csp=True, locale="ru-RU")
-        page = context.new_page()
+        context, page = new_page(browser, live_server, bypass_csp=True)
         if who:
-            page.goto("/auth/login")
-            page.get_by_label("Электронная почта").fill(users[who].email)
-            page.get_by_label("Пароль").fill(PASSWORD)
-            page.get_by_role("button", name="Войти").click()
-            page.wait_for_url("**/")
+            sign_in(page, users[who])
         for path in paths:
             response = page.goto(path)
             assert response.status == 200, path
             assert not has_horizontal_scroll(page), path
-            failures += [f"{path}: {v}" for v in _violations(page)]
+            failures += [f"{path}: {v}" for v in axe_violations(page)]
         context.close()
     assert not failures, "\n".join(failures)

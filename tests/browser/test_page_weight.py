@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PHONE, has_horizontal_scroll
-from tests.browser.test_accessibility import _violations
 from tests.certificates.helpers import complete
-from tests.factories import PASSWORD, make_cohort, make_org, make_user
+from tests.factories import make_cohort, make_org, make_user
+from tests.support.browser import axe_violations, has_horizontal_scroll, signed_in_page
 from training.accounts.models import Role
 from training.extensions import db
 
@@ -32,14 +31,6 @@ def _transferred(context, page, path: str) -> tuple[int, dict[str, int]]:
     cdp.detach()
     by_url = {url: sizes.get(rid, 0) for rid, (kind, url) in kinds.items() if kind != "Image"}
     return sum(by_url.values()), by_url
-
-
-def _sign_in(page, user) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url("**/")
 
 
 def test_phone_pages_stay_under_100_kb_and_pass_axe(browser, live_server, live_app):
@@ -87,10 +78,7 @@ def test_phone_pages_stay_under_100_kb_and_pass_axe(browser, live_server, live_a
     also_accessible = [f"/quizzes/attempts/{finished.id}/result", "/certificates/",
                        f"/certificates/verify/{certificates[0].verification_code}", "/materials/"]
 
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="ru-RU", is_mobile=True,
-                                  has_touch=True, bypass_csp=True)
-    page = context.new_page()
-    _sign_in(page, learner)
+    context, page = signed_in_page(browser, live_server, learner, is_mobile=True, has_touch=True, bypass_csp=True)
     heavy, failures = [], []
     for path, what in light.items():
         total, by_url = _transferred(context, page, path)
@@ -99,12 +87,12 @@ def test_phone_pages_stay_under_100_kb_and_pass_axe(browser, live_server, live_a
             biggest = sorted(by_url.items(), key=lambda kv: -kv[1])[:5]
             heavy.append(f"{what} ({path}): {total / 1024:.1f} KB — {biggest}")
         assert not has_horizontal_scroll(page), what
-        failures += [f"{path}: {v}" for v in _violations(page)]
+        failures += [f"{path}: {v}" for v in axe_violations(page)]
     for path in also_accessible:
         response = page.goto(path)
         assert response.status == 200, path
         assert not has_horizontal_scroll(page), path
-        failures += [f"{path}: {v}" for v in _violations(page)]
+        failures += [f"{path}: {v}" for v in axe_violations(page)]
     context.close()
     assert not heavy, "pages over 100 KB:\n" + "\n".join(heavy)
     assert not failures, "\n".join(failures)

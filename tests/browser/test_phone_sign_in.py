@@ -1,7 +1,7 @@
 import pytest
 
-from tests.browser.conftest import has_horizontal_scroll
 from tests.factories import PASSWORD, make_org, make_user
+from tests.support.browser import has_horizontal_scroll, sign_in, submit_sign_in
 from training.accounts.models import Role
 
 pytestmark = pytest.mark.browser
@@ -13,9 +13,7 @@ def test_staff_member_signs_in_on_a_phone_and_sees_home_without_horizontal_scrol
     phone.goto("/")
     assert "/auth/login" in phone.url
     assert not has_horizontal_scroll(phone)
-    phone.get_by_label("Электронная почта").fill(user.email)
-    phone.get_by_label("Пароль").fill(PASSWORD)
-    phone.get_by_role("button", name="Войти").click()
+    submit_sign_in(phone, user.email, PASSWORD)
     phone.wait_for_url("**/")
     assert phone.get_by_role("heading", name="Здравствуйте, Анна!").is_visible()
     assert not has_horizontal_scroll(phone)
@@ -38,11 +36,7 @@ def test_first_sign_in_with_one_time_password_on_a_phone(phone, live_app):
     user = make_user(department=org.front_a, full_name="Новенькая Ольга Игоревна")
     otp = issue_one_time_password(user)
     db.session.commit()
-    phone.goto("/auth/login")
-    phone.get_by_label("Электронная почта").fill(user.email)
-    phone.get_by_label("Пароль").fill(otp)
-    phone.get_by_role("button", name="Войти").click()
-    phone.wait_for_url("**/auth/first-password")
+    sign_in(phone, user, otp, lands_on="**/auth/first-password")
     phone.get_by_label("Новый пароль").fill("Moi-novyi-parol-1")
     phone.get_by_label("Повторите пароль").fill("Moi-novyi-parol-1")
     phone.get_by_role("button", name="Сохранить пароль").click()

@@ -2,8 +2,8 @@
 second vote with the same code is refused."""
 import pytest
 
-from tests.browser.conftest import has_horizontal_scroll
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import make_org, make_user
+from tests.support.browser import axe_violations, has_horizontal_scroll, sign_in
 from training.accounts.models import Role
 from training.db import utcnow
 from training.extensions import db
@@ -12,14 +12,6 @@ from training.gamification.contests.models import ClientVote, ColleagueVote
 from training.gamification.recognition import services as recognition
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, user):
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url("**/")
 
 
 def test_colleague_votes_and_changes_the_vote_on_a_phone(phone, live_app):
@@ -31,7 +23,7 @@ def test_colleague_votes_and_changes_the_vote_on_a_phone(phone, live_app):
     contest = services.open_contest(manager, centre=org.centre_a)
     db.session.commit()
 
-    _sign_in(phone, anna)
+    sign_in(phone, anna)
     phone.goto("/recognition/")
     assert not has_horizontal_scroll(phone)
     phone.get_by_role("link", name="Голосовать").click()
@@ -81,7 +73,6 @@ def test_client_votes_from_the_qr_link_and_the_same_code_is_refused_the_second_t
 
 
 def test_recognition_pages_have_no_serious_accessibility_violations(phone, live_app):
-    from tests.browser.test_accessibility import _violations
 
     org = make_org()
     manager = make_user(Role.MANAGER, department=org.front_a, full_name="Руководова Ольга Петровна")
@@ -94,18 +85,18 @@ def test_recognition_pages_have_no_serious_accessibility_violations(phone, live_
     db.session.commit()
     link = f"/v/{anna.id}/{codes.sheet_signature(anna.id)}"
     phone.goto(link)
-    problems = [f"{link}: {v}" for v in _violations(phone)]
-    _sign_in(phone, anna)
+    problems = [f"{link}: {v}" for v in axe_violations(phone)]
+    sign_in(phone, anna)
     for path in ("/recognition/", f"/recognition/contests/{closed.id}", "/recognition/contests", "/recognition/thanks",
                  "/recognition/thanks/new", "/recognition/board", "/recognition/points", "/recognition/badges",
                  f"/recognition/people/{anna.id}", "/recognition/window"):
         phone.goto(path)
         assert not has_horizontal_scroll(phone), path
-        problems += [f"{path}: {v}" for v in _violations(phone)]
+        problems += [f"{path}: {v}" for v in axe_violations(phone)]
     phone.context.clear_cookies()
-    _sign_in(phone, make_user(Role.HR, service=org.service))
+    sign_in(phone, make_user(Role.HR, service=org.service))
     for path in ("/recognition/flags", "/recognition/contests/new", f"/recognition/contests/{closed.id}"):
         phone.goto(path)
         assert not has_horizontal_scroll(phone), path
-        problems += [f"{path}: {v}" for v in _violations(phone)]
+        problems += [f"{path}: {v}" for v in axe_violations(phone)]
     assert not problems, "\n".join(problems)

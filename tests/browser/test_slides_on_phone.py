@@ -2,20 +2,11 @@
 screen, and no serious accessibility violations on the deck or the lesson with its diagrams."""
 import pytest
 
-from tests.browser.conftest import PHONE, has_horizontal_scroll
-from tests.browser.test_accessibility import _violations
-from tests.factories import PASSWORD, make_cohort, make_org, make_user
+from tests.factories import make_cohort, make_org, make_user
+from tests.support.browser import axe_violations, has_horizontal_scroll, sign_in, signed_in_page
 from training.extensions import db
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, user):
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url("**/")
 
 
 @pytest.fixture
@@ -33,7 +24,7 @@ def learner(live_app):
 
 
 def test_a_learner_leafs_through_the_slides_and_sees_a_diagram_on_a_phone(phone, learner):
-    _sign_in(phone, learner)
+    sign_in(phone, learner)
     phone.goto("/learn/block/5")
     diagram = phone.locator("#diagram-shkaly-ces-csi-nps svg")
     diagram.scroll_into_view_if_needed()
@@ -75,16 +66,14 @@ def test_a_learner_leafs_through_the_slides_and_sees_a_diagram_on_a_phone(phone,
 
 
 def test_slides_and_the_lesson_with_diagrams_have_no_serious_accessibility_violations(browser, live_server, learner):
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, bypass_csp=True, locale="ru-RU")
-    page = context.new_page()
-    _sign_in(page, learner)
+    context, page = signed_in_page(browser, live_server, learner, bypass_csp=True)
     failures = []
     for path in ("/learn/block/5/slides", "/learn/block/5", "/learn/block/3", "/learn/calculator", "/learn/glossary",
                  "/learn/about", "/learn/block/5/case", "/learn/block/5/discuss?topic=1"):
         assert page.goto(path).status == 200, path
-        failures += [f"{path}: {v}" for v in _violations(page)]
+        failures += [f"{path}: {v}" for v in axe_violations(page)]
     page.goto("/learn/block/5/slides#slide-6")
     page.locator(".deck-counter", has_text="Слайд 6 из 14").wait_for()
-    failures += [f"slide 6: {v}" for v in _violations(page)]
+    failures += [f"slide 6: {v}" for v in axe_violations(page)]
     context.close()
     assert not failures, "\n".join(failures)

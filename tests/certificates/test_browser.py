@@ -2,20 +2,12 @@
 opens the verification page, and a revocation shows there."""
 import pytest
 
-from tests.browser.conftest import has_horizontal_scroll
 from tests.certificates.helpers import enrol_completed, pdf_page_image, pdf_text, qr_codes_in
-from tests.factories import PASSWORD, make_course, make_org, make_user
+from tests.factories import make_course, make_org, make_user
+from tests.support.browser import has_horizontal_scroll, sign_in, signed_in_page
 from training.accounts.models import Role
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, user):
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url("**/")
 
 
 def test_hr_issues_learner_downloads_on_a_phone_and_the_qr_code_verifies(browser, live_server, phone, tmp_path):
@@ -27,16 +19,14 @@ def test_hr_issues_learner_downloads_on_a_phone_and_the_qr_code_verifies(browser
     cohort = enrol_completed(course, org.service, [learner, colleague])
     cohort_id = cohort.id
 
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU", base_url=live_server.url)
-    hr_page = desk.new_page()
-    _sign_in(hr_page, hr)
+    desk, hr_page = signed_in_page(browser, live_server, hr, viewport={"width": 1280, "height": 900})
     hr_page.goto("/certificates/due")
     hr_page.get_by_label("Группа").select_option(str(cohort_id))
     hr_page.get_by_text("Ожидают сертификата: 2").wait_for()
     hr_page.get_by_role("button", name="Выдать всем (2)").click()
     hr_page.get_by_text("Выдано сертификатов: 2.").wait_for()
 
-    _sign_in(phone, learner)
+    sign_in(phone, learner)
     phone.get_by_role("link", name="Сертификаты").first.click()
     phone.wait_for_url("**/certificates/")
     assert phone.get_by_role("heading", name="Мои сертификаты и дипломы").is_visible()

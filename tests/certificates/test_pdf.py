@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.certificates.helpers import pdf_page_image, pdf_text, qr_codes_in
-from tests.conftest import make_test_app
 from tests.factories import make_org, make_user
+from tests.support.app import make_test_app
 from training.certificates import pdf as pdf_module
 from training.certificates import services
 from training.extensions import db

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import event
 
 from tests.certificates.helpers import make_learners
-from tests.conftest import make_test_app
 from tests.factories import make_org
+from tests.support.app import make_test_app
 from training.certificates import services
 from training.extensions import db
 

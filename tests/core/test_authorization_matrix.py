@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.access_tables import ACCESS, MODULES
 from tests.core.access import PUBLIC, ROLES, SIGNED_IN
 from tests.factories import make_user
+from tests.support.access_tables import ACCESS, MODULES
 from training.accounts.models import Role
 
 

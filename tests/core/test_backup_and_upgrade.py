@@ -8,8 +8,8 @@ from alembic import command
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from tests.conftest import make_test_app
 from tests.factories import PASSWORD, make_org, make_user
+from tests.support.app import make_test_app
 from training.extensions import db
 
 

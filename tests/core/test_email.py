@@ -4,8 +4,8 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import make_test_app
 from tests.factories import make_org, make_user
+from tests.support.app import make_test_app
 from training.extensions import db
 from training.notifications.services import notify, send_pending_emails
 

@@ -9,7 +9,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import CheckConstraint, inspect
 
-from tests.conftest import make_test_app
+from tests.support.app import make_test_app
 from training.extensions import db
 
 

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.concurrency import run_in_parallel
 from tests.factories import PASSWORD, make_org, make_user
+from tests.support.concurrency import run_in_parallel
 from training.accounts.models import Role, User
 from training.audit.models import AuditEntry
 from training.db import utcnow

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
-from tests.concurrency import run_in_parallel
 from tests.factories import make_org, make_user
+from tests.support.concurrency import run_in_parallel
 from training.accounts.models import Role
 from training.audit.models import AuditEntry
 from training.db import utcnow

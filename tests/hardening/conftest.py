@@ -1,64 +1,20 @@
 """Fixtures of the hardening tests: the populated world (built once per run) and apps working on copies of it."""
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_test_app
-from tests.hardening.world import World, build_world, url_for_rule
-from training.extensions import db, limiter
+from tests.hardening.world import World, WorldApp, build_world, open_quiz_attempt, url_for_rule
+from training.extensions import limiter
 
 # everyone whose pages the walks visit: anonymous visitors, one person per role, and «the colleague»
 PEOPLE = [None, "employee", "teacher", "manager", "hr", "admin", "colleague"]
 
 
-def _open_quiz_attempt(ctx, arguments) -> dict:
-    """The colleague's quiz attempt of tests/quizzes/access.py is finished; an open one shows the answer form,
-    so the walk learns the fields of quizzes.save and the fuzzing can post answers."""
-    from training.quizzes import services
-    from training.quizzes.models import Quiz
-
-    attempt = services.start_attempt(db.session.get(Quiz, arguments["quiz_id"]), ctx["colleague"])
-    return {"attempt_id": attempt.id}
-
-
 @pytest.fixture(scope="session")
 def world(tmp_path_factory) -> World:
-    return build_world(tmp_path_factory.mktemp("world"), extra=_open_quiz_attempt)
-
-
-class WorldApp:
-    """An app on a private copy of the world; :meth:`reset` brings the database back to the world's state."""
-
-    _numbers = itertools.count(1)
-
-    def __init__(self, world: World, directory: Path, **overrides):
-        self.world = world
-        self.path = directory / f"copy-{next(self._numbers)}.sqlite3"
-        world.copy_to(self.path)
-        self.app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{self.path}", **world.config, **overrides)
-
-    def reset(self) -> None:
-        with self.app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-            limiter.reset()
-        self.world.copy_to(self.path)
-
-    def client(self, who: str | None = None):
-        from tests.hardening.world import sign_in
-
-        client = self.app.test_client()
-        sign_in(client, self.world, who)
-        return client
-
-    def close(self) -> None:
-        with self.app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    return build_world(tmp_path_factory.mktemp("world"), extra=open_quiz_attempt)
 
 
 @pytest.fixture

@@ -17,7 +17,9 @@ failed sign-in. Runs are deterministic (``derandomize=True``) and bounded (EXAMP
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -28,12 +30,11 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter, PathConverter
 from werkzeug.test import encode_multipart
 
-from tests.conftest import make_test_app
 from tests.core.access import PUBLIC
 from tests.hardening import hostile
-from tests.hardening.conftest import WorldApp
 from tests.hardening.pages import Field, Form, forms_in
-from tests.hardening.world import ACCESS, actor_for, changed_tables, snapshot, table_names, url_for_rule
+from tests.hardening.world import ACCESS, WorldApp, actor_for, changed_tables, snapshot, table_names, url_for_rule
+from tests.support.app import make_test_app
 from training.extensions import limiter
 
 # a few examples per endpoint keep the run short in CI and the same on every run; HARDENING_EXAMPLES=50 explores
@@ -166,6 +167,41 @@ def path_overrides(draw, rule):
     return overrides
 
 
+# --- what a person meets ---------------------------------------------------------------------------------------
+
+# The answers the app gives (training/web.py redirect_to, training/security.py, training/errors.py): a page or a
+# document, the htmx redirect (204 with HX-Redirect), the redirect after a write (303), the way to the sign-in page
+# (302, or 401 with HX-Redirect for htmx), and the refusals, each with its reason.
+ACCEPTED = {200, 204, 302, 303}
+REFUSED = {400, 401, 403, 404, 409, 413, 422}
+SIGN_IN_PAGES = ("/auth/login", "/auth/first-password")
+RUSSIAN_HEADING = re.compile(r"<h1[^>]*>[^<]*[А-Яа-яЁё]")
+
+
+def answer_problem(method: str, status: int, headers, body: str, as_htmx: bool) -> str | None:
+    """What is wrong with an answer as a person meets it, beyond the status being below 500; None: nothing."""
+    if status not in ACCEPTED | REFUSED:
+        return "not an answer the app gives"
+    if status == 303 and (as_htmx or not headers.get("Location")):
+        return "303 answers a plain request, with a Location (htmx gets 204 and HX-Redirect)"
+    if status == 204 and not as_htmx:
+        return "204 answers htmx requests only"
+    if status == 204 and method != "GET" and not headers.get("HX-Redirect"):
+        return "a write answered with 204 must say where to go (HX-Redirect)"
+    if status in (302, 401):
+        target = headers.get("HX-Redirect" if status == 401 else "Location", "")
+        if (status == 401) != as_htmx or not target.startswith(SIGN_IN_PAGES):
+            return "302 (plain) and 401 (htmx) only send a person to sign in"
+    if status in REFUSED - {401} and not as_htmx:
+        kind = headers.get("Content-Type", "")
+        if "json" in kind:
+            if "error" not in json.loads(body):
+                return "a refusal in JSON without its error"
+        elif not RUSSIAN_HEADING.search(body):
+            return "a refusal without a page in Russian saying what happened"
+    return None
+
+
 # --- running ---------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -241,6 +277,8 @@ def _run(fuzz_app, world, endpoint: str, method: str, strategy, *, query: bool =
         body = response.get_data().decode(errors="replace")
         response.close()
         assert status < 500, f"{what}: {status}\n{body[-800:]}"
+        problem = answer_problem(method, status, response.headers, body, as_htmx)
+        assert problem is None, f"{what}: {status}: {problem}\n{body[-800:]}"
         after = snapshot(fuzz_app.path, tables)
         if 400 <= status < 500:
             changes = {t: c for t, c in changed_tables(state["before"], after).items()

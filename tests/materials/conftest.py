@@ -1,8 +1,7 @@
 """The materials app stores its files in a temporary folder, never in the real instance folder."""
 import pytest
 
-from tests.conftest import make_test_app
-from training.extensions import db
+from tests.support.app import app_with_tables
 
 
 @pytest.fixture
@@ -12,9 +11,5 @@ def materials_root(tmp_path):
 
 @pytest.fixture
 def app(materials_root):
-    app = make_test_app(MATERIALS_ROOT=str(materials_root))
-    with app.app_context():
-        db.create_all()
+    with app_with_tables(MATERIALS_ROOT=str(materials_root), drop_tables=True) as app:
         yield app
-        db.session.remove()
-        db.drop_all()

@@ -11,8 +11,9 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 from tests.materials.samples import EXE, PDF_V1, PDF_V2, ooxml
+from tests.support.app import sign_in
 from training.accounts.models import Role
 from training.audit.models import AuditEntry
 from training.extensions import db
@@ -34,13 +35,12 @@ def people(org):
 @pytest.fixture
 def client_as(app):
     """A separate signed-in browser for each person."""
-    def sign_in(user):
+    def signed_in(user):
         client = app.test_client()
-        response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code in (302, 303, 204)
+        sign_in(client, user)
         return client
 
-    return sign_in
+    return signed_in
 
 
 @pytest.fixture

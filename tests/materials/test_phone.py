@@ -2,9 +2,8 @@
 scroll."""
 import pytest
 
-from tests.browser.conftest import LiveServer, browser, has_horizontal_scroll, phone  # noqa: F401 (fixtures)
-from tests.conftest import make_test_app
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import make_org, make_user
+from tests.support.browser import has_horizontal_scroll, live_test_app, sign_in
 from training.accounts.models import Role
 from training.extensions import db
 from training.materials import services
@@ -17,30 +16,11 @@ LONG_NAME = "Методические_рекомендации_по_формир
 
 @pytest.fixture
 def live_app(tmp_path):
-    app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'browser.sqlite3'}",
-                        WTF_CSRF_ENABLED=True, MATERIALS_ROOT=str(tmp_path / "materials"))
-    with app.app_context():
-        db.create_all()
+    with live_test_app(tmp_path, MATERIALS_ROOT=str(tmp_path / "materials")) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
-@pytest.fixture
-def live_server(live_app):
-    with LiveServer(live_app) as server:
-        yield server
-
-
-def sign_in(page, user):
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url("**/")
-
-
-def test_teacher_uploads_a_material_from_a_phone(phone, live_app, tmp_path):  # noqa: F811
+def test_teacher_uploads_a_material_from_a_phone(phone, live_app, tmp_path):
     org = make_org()
     teacher = make_user(Role.TEACHER, department=org.front_a, full_name="Учителева Анна Петровна")
     services.ensure_default_categories()
@@ -70,7 +50,7 @@ def test_teacher_uploads_a_material_from_a_phone(phone, live_app, tmp_path):  # 
     assert not has_horizontal_scroll(phone)
 
 
-def test_live_search_on_a_phone(phone, live_app):  # noqa: F811
+def test_live_search_on_a_phone(phone, live_app):
     org = make_org()
     teacher = make_user(Role.TEACHER, department=org.front_a)
     employee = make_user(Role.EMPLOYEE, department=org.front_a)

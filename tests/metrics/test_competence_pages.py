@@ -8,10 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import insert
 
-from tests.conftest import make_test_app
 from tests.factories import make_org, make_user
 from tests.metrics.helpers import seed_reference
 from tests.metrics.test_competence_scores import count_queries, rate_by_clients, score, this_month
+from tests.support.app import make_test_app
 from training.accounts.models import Role, User
 from training.competence import ranking
 from training.competence import services as competence

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser, has_horizontal_scroll, live_app, live_server, phone  # noqa: F401
-from tests.browser.test_accessibility import _violations
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import make_org, make_user
 from tests.metrics.helpers import seed_reference
 from tests.metrics.test_competence_scores import rate_by_clients, this_month
+from tests.support.browser import axe_violations, has_horizontal_scroll, sign_in
 from training.accounts.models import Role
 from training.competence import services as competence
 from training.extensions import db
@@ -18,15 +17,7 @@ from training.metrics.operations import iqs
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, user):
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url("**/")
-
-
-def test_hr_ranks_staff_and_an_employee_reads_their_breakdown_on_a_phone(phone, live_app):  # noqa: F811
+def test_hr_ranks_staff_and_an_employee_reads_their_breakdown_on_a_phone(phone, live_app):
     org = make_org()
     seed_reference()
     hr = make_user(Role.HR, service=org.service, full_name="Кадрова Наталья Викторовна")
@@ -42,14 +33,14 @@ def test_hr_ranks_staff_and_an_employee_reads_their_breakdown_on_a_phone(phone, 
     competence.recompute_month(this_month())
     db.session.commit()
 
-    _sign_in(phone, hr)
+    sign_in(phone, hr)
     phone.goto("/metrics/competence/ranking")
     rows = phone.locator("#ranking-table tbody tr")
     assert rows.count() == 3
     assert rows.first.inner_text().startswith("1")
     assert "Образцова Анна Сергеевна" in rows.first.inner_text()
     assert not has_horizontal_scroll(phone)
-    assert _violations(phone) == []
+    assert axe_violations(phone) == []
     phone.get_by_label("Показатель").select_option("politeness")
     phone.get_by_label("ЦЗН").select_option(str(org.centre_a.id))
     phone.get_by_role("button", name="Показать").click()
@@ -63,9 +54,9 @@ def test_hr_ranks_staff_and_an_employee_reads_their_breakdown_on_a_phone(phone, 
     assert not has_horizontal_scroll(phone)
 
     phone.context.clear_cookies()  # signed out
-    _sign_in(phone, boris)
+    sign_in(phone, boris)
     phone.goto("/metrics/competence/me")
     assert "Борисов Борис Борисович" in phone.locator("h1").inner_text()
     assert "Образцова" not in phone.content()
     assert not has_horizontal_scroll(phone)
-    assert _violations(phone) == []
+    assert axe_violations(phone) == []

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.conftest import make_test_app
 from tests.factories import make_org, make_user
 from tests.metrics.helpers import at, seed_reference
+from tests.support.app import make_test_app
 from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db

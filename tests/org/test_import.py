@@ -6,8 +6,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from tests.conftest import make_test_app
 from tests.factories import make_org, make_user
+from tests.support.app import make_test_app
 from training.accounts.models import Role, User
 from training.accounts.staff.importer import TEMPLATE_HEADER, import_staff
 from training.audit.models import AuditEntry

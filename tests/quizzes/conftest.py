@@ -1,135 +1,26 @@
-"""Fixtures for the quizzes domain: a course with a small bank of every question type, a learner and a teacher."""
+"""Fixtures for the quizzes domain: a course with a small bank of every question type (tests/support/quiz_bank.py),
+a learner and a teacher."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 import pytest
-from werkzeug.datastructures import MultiDict
 
-from tests.factories import make_cohort, make_course, make_user
-from training.accounts.models import Role
-from training.extensions import db
-from training.quizzes import bank, services
-
-# One question of every type; the answers a test needs are spelled out in RIGHT below.
-BANK = """$CATEGORY: Блок 01/Метрики
-
-::CES::Что измеряет индекс CES? {
-=Усилия клиента для решения задачи#Верно: Customer Effort Score.
-~Лояльность клиента#Это NPS.
-~Удовлетворённость#Это CSI.
-####CES — индекс усилий клиента.
-}
-
-::Группы KPI::Какие из групп показателей относятся к клиентским? {
-~%50%Показатели опыта клиента#Да.
-~%50%Показатели качества обслуживания#Да.
-~%-100%Показатели закупок#Нет, это внутренний процесс.
-}
-
-::Первое впечатление::Первое впечатление складывается за 40 секунд.{T#Нет, именно за 40 секунд.#Верно.}
-
-$CATEGORY: Блок 01/Расчёты
-
-::FCR::Из 200 обращений 150 решены с первого раза. Каков FCR, %? {#
-=75:0.5#Верно: 150 / 200.
-=%50%0.75:0.005#Это доля, а нужен процент.
-~#Разделите 150 на 200.
-}
-
-::Оператор::Служба занятости — не поставщик, а ... опыта клиента. {=оператор#Верно. =%50%организатор#Почти.}
-
-::Соответствие::Сопоставьте метрику и её смысл. {
-=NPS -> готовность рекомендовать
-=CES -> усилия клиента
-=CSI -> удовлетворённость
-}
-
-::Эссе::Опишите, как вы начинаете личный приём. {####Критерии: приветствие, имя, цель визита.}
-
-::Справка::[markdown]Дальше — вопросы о **метриках**.
-"""
-
-# The form fields that earn full marks, by question name (positions are looked up in the slot's shown order).
-RIGHT = {
-    "CES": {"choice_texts": ["Усилия клиента для решения задачи"]},
-    "Группы KPI": {"choice_texts": ["Показатели опыта клиента", "Показатели качества обслуживания"]},
-    "Первое впечатление": {"answer": "true"},
-    "FCR": {"answer": "75"},
-    "Оператор": {"answer": "Оператор"},
-    "Соответствие": {"matches": {"NPS": "готовность рекомендовать", "CES": "усилия клиента",
-                                 "CSI": "удовлетворённость"}},
-    "Эссе": {"answer": "Здороваюсь, представляюсь и спрашиваю о цели визита."},
-    "Справка": {},
-}
-
-
-def form_for(slot, right: bool = True) -> MultiDict:
-    """The form a learner would send for this slot: the right answer, or a wrong one."""
-    version = slot.version
-    name = version.question.name
-    spec = RIGHT[name]
-    order = slot.answer_order or {}
-    data = MultiDict()
-    if version.type == "multichoice":
-        texts = spec["choice_texts"] if right else [a["text"] for a in version.answers if a["fraction"] <= 0][:1]
-        for text in texts:
-            index = next(i for i, a in enumerate(version.answers) if a["text"] == text)
-            data.add("answer", str(order["answers"].index(index)))
-    elif version.type == "matching":
-        for shown, pair_index in enumerate(order["stems"]):
-            stem = version.pairs[pair_index]["question"]
-            wanted = spec["matches"][stem] if right else next(c for c in order["choices"] if c != spec["matches"][stem])
-            data.add(f"match-{shown}", str(order["choices"].index(wanted)))
-    elif version.type == "truefalse":
-        data.add("answer", spec["answer"] if right else "false")
-    elif "answer" in spec:
-        data.add("answer", spec["answer"] if right else "42")
-    return data
-
-
-@dataclass
-class World:
-    org: object
-    course: object
-    block: object
-    cohort: object
-    learner: object
-    other_learner: object
-    teacher: object
+from tests.support.quiz_bank import bank_quiz
+from tests.support.world import QuizWorld, quiz_world
 
 
 @pytest.fixture
-def world(app, org) -> World:
-    course = make_course(blocks=2)
-    learner = make_user(department=org.front_a, full_name="Ученикова Анна Петровна")
-    other = make_user(department=org.front_a, full_name="Соседов Пётр Ильич")
-    teacher = make_user(Role.TEACHER, department=org.front_a, full_name="Учителева Ольга Николаевна")
-    cohort = make_cohort(course, org.service, teachers=[teacher], learners=[learner, other])
-    return World(org, course, course.blocks[0], cohort, learner, other, teacher)
+def world(app, org) -> QuizWorld:
+    return quiz_world(org)
 
 
 @pytest.fixture
 def quiz(world):
     """The block's quiz over BANK, every question in each attempt (in bank order), no shuffling."""
-
-    bank.import_gift_bank(world.block, BANK)
-    quiz = bank.ensure_block_quiz(world.block)
-    quiz.questions_per_attempt = 0
-    quiz.is_answers_shuffled = False
-    db.session.commit()
-    return quiz
+    return bank_quiz(world.block)
 
 
 @pytest.fixture
 def rng():
     return random.Random(20261126)
-
-
-def answer_all(attempt, *, right: bool = True, skip: tuple[str, ...] = ()) -> None:
-
-    for slot in attempt.slots:
-        if slot.version.type == "description" or slot.version.question.name in skip:
-            continue
-        services.save_response(attempt, slot.slot_no, form_for(slot, right))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from tests.factories import make_user
-from tests.quizzes.conftest import BANK, answer_all, form_for
+from tests.support.quiz_bank import BANK, answer_all, form_for
 from training import jobs
 from training.courses.services import block_state
 from training.db import utcnow

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_course
-from tests.quizzes.conftest import BANK
+from tests.support.quiz_bank import BANK
 from training.extensions import db
 from training.quizzes import bank
 from training.quizzes.cli import quiz_cli

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from tests.concurrency import run_in_parallel
 from tests.factories import make_cohort, make_course, make_org, make_user
+from tests.support.concurrency import run_in_parallel
 from training.accounts.models import User
 from training.errors import DomainError
 from training.extensions import db

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from tests.concurrency import run_in_parallel
 from tests.factories import make_org, make_user
-from tests.quizzes.conftest import BANK, form_for
+from tests.support.concurrency import run_in_parallel
+from tests.support.quiz_bank import BANK, form_for
 from training.accounts.models import Role, User
 from training.audit.models import AuditEntry
 from training.errors import Conflict, DomainError, NotAllowed
@@ -426,7 +426,8 @@ def test_the_host_runs_a_game_through_the_pages(app, world, quiz, client, login)
     login(world.learner)
     joined = client.get(f"/quizzes/live?code={session.code}")
     assert joined.status_code == 303 and joined.headers["Location"].endswith(f"/quizzes/live/{session.id}")
-    assert client.get("/quizzes/live?code=000000").status_code in (303, 404)
+    unknown = client.get(f"/quizzes/live?code={'000000' if session.code != '000000' else '111111'}")
+    assert unknown.status_code == 404 and "Игра с таким кодом не найдена" in unknown.get_data(as_text=True)
     assert client.get(f"/quizzes/live/{session.id}/host").status_code == 404
     assert client.post(f"/quizzes/live/{session.id}/finish").status_code == 404
     refused = client.post(f"/quizzes/live/{session.id}/buzz", data={"position": "1"})

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.browser.conftest import browser, has_horizontal_scroll, live_app, live_server, phone  # noqa: F401
-from tests.factories import PASSWORD, make_cohort, make_course, make_org, make_user
+from tests.factories import make_cohort, make_course, make_org, make_user
+from tests.support.browser import has_horizontal_scroll, sign_in
 from training.courses.models import Stage
 from training.courses.services import complete_stage, enrolment_of
 from training.extensions import db
@@ -57,7 +57,7 @@ def _answer(page, text: str) -> None:
         raise AssertionError(f"unexpected question: {text}")
 
 
-def test_learner_passes_a_block_quiz_on_a_phone(phone, live_app):  # noqa: F811
+def test_learner_passes_a_block_quiz_on_a_phone(phone, live_app):
 
     org = make_org()
     course = make_course(blocks=2)
@@ -73,11 +73,7 @@ def test_learner_passes_a_block_quiz_on_a_phone(phone, live_app):  # noqa: F811
         complete_stage(enrolment, block, Stage.CASE)
     db.session.commit()
 
-    phone.goto("/auth/login")
-    phone.get_by_label("Электронная почта").fill(learner.email)
-    phone.get_by_label("Пароль").fill(PASSWORD)
-    phone.get_by_role("button", name="Войти").click()
-    phone.wait_for_url("**/")
+    sign_in(phone, learner)
     phone.goto(f"/quizzes/block/{block.id}")
     assert phone.get_by_role("heading", name="Тест по блоку 1").is_visible()
     phone.get_by_role("button", name="Начать тест").click()

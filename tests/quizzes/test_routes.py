@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_cohort, make_course, make_user
-from tests.quizzes.conftest import BANK, form_for
+from tests.support.quiz_bank import BANK, form_for
 from training.accounts.models import Role
 from training.courses.models import Stage
 from training.courses.services import block_state, complete_stage, enrolment_of

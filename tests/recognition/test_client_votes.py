@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
-from tests.recognition.conftest import MID_MARCH
+from tests.support.world import MID_MARCH
 from training.db import utcnow
 from training.errors import Conflict
 from training.extensions import db

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.concurrency import run_in_parallel
-from tests.conftest import make_test_app
 from tests.factories import make_org, make_user
+from tests.support.app import make_test_app
+from tests.support.concurrency import run_in_parallel
 from training.accounts.models import Role, User
 from training.db import utcnow
 from training.errors import Conflict

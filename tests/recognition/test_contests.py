@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.recognition.conftest import MID_MARCH
+from tests.support.world import MID_MARCH
 from training.audit.models import AuditEntry
 from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db

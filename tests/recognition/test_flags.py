@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.recognition.conftest import MID_MARCH
+from tests.support.world import MID_MARCH
 from training.audit.models import AuditEntry
 from training.extensions import db
 from training.gamification.contests import codes, flags, services

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from tests.recognition.conftest import MID_MARCH
+from tests.support.world import MID_MARCH
 from training import signals
 from training.accounts import models as accounts_models
 from training.errors import DomainError
