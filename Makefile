@@ -37,6 +37,7 @@ browser:
 	fi
 
 run: install
+	$(BIN)/flask static build
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed reference
 	$(BIN)/flask seed course
@@ -44,6 +45,7 @@ run: install
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: install-test lint
+	$(BIN)/flask static build
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Static analysis is part of the test command: ruff clean, bandit without medium or high findings.
