@@ -355,7 +355,7 @@ def report(results: list[tuple[str, dict]]) -> None:
         goal = GOALS.get(name)
         ratios = [data["rps"] / references[ref] for ref in (HELLO, SIGNED_IN, TOP50)]
         flag = "" if goal is None else (" ok" if ratios[0] >= goal else f" <{goal:.0%} of hello")
-        p95 = " ok" if data["p95"] < 150_000 else " >150"
+        p95 = " n/a" if not data["requests"] else " ok" if data["p95"] < 150_000 else " >150"
         print(f"{name:<36} {data['rps']:>7.0f} {ratios[0]:>7.1%} {ratios[1]:>8.1%} {ratios[2]:>8.1%} "
               f"{data['p50'] / 1000:>7.1f} {data['p95'] / 1000:>7.1f}{p95:<5} {data['p99'] / 1000:>7.1f} "
               f"{data['errors']:>7} {data['load']:>5.1f} {'/'.join(f'{r:.0f}' for r in data['rss']):>15}{flag}")
