@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/federal_data.py \\
         --database-url postgresql://postgres@127.0.0.1:5432/postgres --database federal_bench  # PostgreSQL
     .venv/bin/python benchmarks/federal_data.py --sqlite /tmp/small.sqlite3 --scale 0.1       # a tenth, quickly
+    .venv/bin/python benchmarks/federal_data.py --target postgresql://postgres@127.0.0.1:5432/federal_bench  # URL
 
 The schema comes from ``db.create_all()`` (what the migrations produce; tests/core checks they agree), the
 reference data from ``seeds.reference`` and the course with its question banks from ``seeds/course`` exactly as
@@ -945,6 +946,13 @@ def database_size(url: str) -> str:
 
 def target_url(args) -> str:
     """The database to fill: a SQLite file, or a (re)created PostgreSQL database next to the server URL."""
+    if args.target:  # the URL load.py takes: sqlite:////path, or postgresql://…/name (created beside «postgres»)
+        target = make_url(args.target)
+        if target.get_backend_name() == "sqlite":
+            args.sqlite = target.database
+        else:
+            args.database_url = target.set(database="postgres").render_as_string(hide_password=False)
+            args.database = target.database
     if args.database_url:
         import psycopg
 
@@ -955,6 +963,7 @@ def target_url(args) -> str:
             conn.execute(f'CREATE DATABASE "{name}"')
         return base.set(database=name).render_as_string(hide_password=False)
     path = Path(args.sqlite).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob(path.name + "*"):
         old.unlink()
     return f"sqlite:///{path}"
@@ -965,6 +974,8 @@ def main() -> None:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--sqlite", help="SQLite file to (re)create")
     where.add_argument("--database-url", help="PostgreSQL server URL; the database --database is (re)created")
+    where.add_argument("--target", help="the database URL as load.py takes it (sqlite:////path or "
+                                        "postgresql://…/name), (re)created")
     parser.add_argument("--database", default="federal_bench", help="PostgreSQL database name (dropped first)")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the federal volumes (0.1: a tenth)")
     parser.add_argument("--seed", type=int, default=2026)

@@ -1,11 +1,16 @@
 """Load test at federal scale: the app under gunicorn against a database from benchmarks/federal_data.py, seven
-pages at 32 concurrent users, and a bare Flask «hello world» under the same gunicorn settings as the ceiling.
+pages at 32 concurrent users, and three references under the same gunicorn settings: a bare Flask «hello world»
+(the server's ceiling), a bare signed-in page and the same with one indexed top-50 query and a 50-row template
+(the realistic ceilings for a page that does anything, against the same database: benchmarks/ref_base.py).
+Every page is reported as a ratio to each of the three, measured in the same run.
 
+    make bench                                       # installs .[bench] and wrk, generates --scale 0.1, runs this
     .venv/bin/python benchmarks/load.py --database-url sqlite:////tmp/fedbench/federal.sqlite3
     .venv/bin/python benchmarks/load.py --database-url postgresql://postgres@127.0.0.1:5432/federal_bench
 
 Run benchmarks/federal_recompute.py on the database first (rankings and dashboards read stored scores and
-snapshots). Needs Debian's ``wrk`` (``apt-get install -y wrk``).
+snapshots). Needs the ``bench`` extra (``pip install -e '.[bench]'``) and Debian's ``wrk`` (``apt-get install -y
+wrk``); ``make bench`` installs both.
 
 * gunicorn: ``-w 2 --threads 4`` (gthread) for every target: one process per core (Python holds the GIL), four
   threads each so a worker keeps its core busy while a request waits on the database; 8 requests in progress,
@@ -17,8 +22,8 @@ snapshots). Needs Debian's ``wrk`` (``apt-get install -y wrk``).
   and their cookie and CSRF token go to the wrk Lua script, which rotates the 32 users' requests over the
   connections.
 * each page: a 5 s warm-up, then ``--duration`` seconds measured; throughput, p50/p95/p99 latency, errors
-  (connection errors, timeouts and HTTP ≥ 400); throughput as a ratio to the ceiling; RSS of each gunicorn
-  worker after the run.
+  (connection errors, timeouts and HTTP ≥ 400); throughput as a ratio to each reference; RSS of each gunicorn
+  worker after the run. The references' 32 users sign in through the reference's own (unmeasured) sign-in URL.
 """
 from __future__ import annotations
 
@@ -39,9 +44,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import psutil  # noqa: E402  (the bench extra: fail now, not after the first reference)
 import requests  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from benchmarks import ref_base  # noqa: E402
 from benchmarks.federal_data import BENCH_PASSWORD  # noqa: E402
 
 USERS = 32
@@ -106,8 +113,6 @@ class Server:
         raise RuntimeError(f"gunicorn did not start, see {self.log.name}")
 
     def workers_rss(self) -> list[float]:
-        import psutil
-
         return [child.memory_info().rss / 2**20 for child in psutil.Process(self.proc.pid).children()]
 
     def stop(self) -> None:
@@ -268,6 +273,37 @@ def scenarios(base: str, fx: dict) -> dict[str, list[str]]:
 
 
 GOALS = {"lesson page": 0.5, "region staff ranking (top 50)": 0.3, "centre dashboard («Пульс»)": 0.3}
+HELLO, SIGNED_IN, TOP50 = "hello world (ceiling)", "signed-in page (reference)", "top-50 page (reference)"
+REFERENCES = ((HELLO, "hello_app:app"), (SIGNED_IN, "ref_signed_in_app:app"), (TOP50, "ref_top50_app:app"))
+
+
+def reference_lines(base: str) -> list[str]:
+    """32 users of the reference table, one per region, each signed in; their GET / with the session cookie."""
+    lines = []
+    for user_id in range(1, USERS + 1):
+        session = requests.Session()
+        answer = session.post(f"{base}/sign-in/{user_id}", headers={"User-Agent": AGENT})
+        if answer.status_code != 204:
+            raise RuntimeError(f"reference sign-in of {user_id} failed: {answer.status_code}")
+        lines.append(line("GET", "/", {"User-Agent": AGENT, "Cookie": cookie_header(session)}))
+    return lines
+
+
+def measure_reference(name: str, module: str, database_url: str, duration: int) -> dict:
+    server = Server(module, {"DATABASE_URL": database_url, "SECRET_KEY": SECRET})
+    try:
+        server.wait()
+        lines = [line("GET", "/", {"User-Agent": AGENT})] if name == HELLO else reference_lines(server.base)
+        print(f"  {name}: first request {check_first(server.base, lines)}", flush=True)
+        wrk(server.base, lines, 5)
+        load = os.getloadavg()[0]
+        data = wrk(server.base, lines, duration)
+        data["rss"] = server.workers_rss()
+        data["load"] = load
+        print(f"    {data['rps']:.0f} req/s, p95 {data['p95'] / 1000:.1f} ms, errors {data['errors']}", flush=True)
+        return data
+    finally:
+        server.stop()
 
 
 def check_first(base: str, lines: list[str]) -> str:
@@ -284,20 +320,12 @@ def check_first(base: str, lines: list[str]) -> str:
 
 
 def run(database_url: str, duration: int, only: list[str] | None) -> None:
-    import psutil
-
     print(f"load test: {database_url.split('@')[-1]}, {USERS} users, gunicorn {' '.join(GUNICORN)}, "
           f"{duration} s per page; nproc {os.cpu_count()}, load average {os.getloadavg()}")
+    ref_base.prepare(database_url)
     results: list[tuple[str, dict]] = []
-    hello = Server("hello_app:app", {})
-    try:
-        hello.wait()
-        wrk(hello.base, [line("GET", "/", {"User-Agent": AGENT})], 5)
-        ceiling = wrk(hello.base, [line("GET", "/", {"User-Agent": AGENT})], duration)
-        ceiling["rss"] = hello.workers_rss()
-        results.append(("hello world (ceiling)", ceiling))
-    finally:
-        hello.stop()
+    for name, module in REFERENCES:
+        results.append((name, measure_reference(name, module, database_url, duration)))
     fx = fixture(database_url)
     app = Server("load_app:app", {"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "TRAINING_CONFIG": "production"})
     try:
@@ -316,17 +344,21 @@ def run(database_url: str, duration: int, only: list[str] | None) -> None:
             print(f"    {data['rps']:.0f} req/s, p95 {data['p95'] / 1000:.0f} ms, errors {data['errors']}", flush=True)
     finally:
         app.stop()
-    base_rps = results[0][1]["rps"]
-    print(f"\n{'page':<36} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7} "
-          f"{'worker RSS MiB':>15}")
+    report(results)
+
+
+def report(results: list[tuple[str, dict]]) -> None:
+    references = {name: data["rps"] for name, data in results if name in (HELLO, SIGNED_IN, TOP50)}
+    print(f"\n{'page':<36} {'req/s':>7} {'/hello':>7} {'/signed':>8} {'/top-50':>8} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'p99 ms':>7} {'errors':>7} {'load':>5} {'worker RSS MiB':>15}")
     for name, data in results:
         goal = GOALS.get(name)
-        ratio = data["rps"] / base_rps
-        flag = "" if goal is None else (" ok" if ratio >= goal else f" <{goal:.0%}")
-        p95 = " ok" if data["p95"] < 150_000 else " >150"
-        print(f"{name:<36} {data['rps']:>7.0f} {ratio:>6.1%} {data['p50'] / 1000:>7.1f} {data['p95'] / 1000:>7.1f}"
-              f"{p95:<5} {data['p99'] / 1000:>7.1f} {data['errors']:>7} "
-              f"{'/'.join(f'{r:.0f}' for r in data['rss']):>15}{flag}")
+        ratios = [data["rps"] / references[ref] for ref in (HELLO, SIGNED_IN, TOP50)]
+        flag = "" if goal is None else (" ok" if ratios[0] >= goal else f" <{goal:.0%} of hello")
+        p95 = " n/a" if not data["requests"] else " ok" if data["p95"] < 150_000 else " >150"
+        print(f"{name:<36} {data['rps']:>7.0f} {ratios[0]:>7.1%} {ratios[1]:>8.1%} {ratios[2]:>8.1%} "
+              f"{data['p50'] / 1000:>7.1f} {data['p95'] / 1000:>7.1f}{p95:<5} {data['p99'] / 1000:>7.1f} "
+              f"{data['errors']:>7} {data['load']:>5.1f} {'/'.join(f'{r:.0f}' for r in data['rss']):>15}{flag}")
     print(f"load average after the run: {os.getloadavg()}; memory available "
           f"{psutil.virtual_memory().available / 2**30:.1f} GiB")
 

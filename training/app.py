@@ -1,5 +1,5 @@
 """The application factory: configuration → database URL → secret → extensions → templates → blueprints →
-CLI → listeners → error handlers → security hooks.
+CLI → listeners → error handlers → security hooks → static files.
 
 Every domain is imported here, at module level: this module is the top of the house (docs/ARCHITECTURE.md),
 and the import contracts in pyproject.toml keep everything else below it."""
@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
 from jinja2 import StrictUndefined
 
 import training.models  # noqa: F401  (every table registered on the metadata)
-from training import templating
+from training import static_files, templating
 from training.accounts import jobs as accounts_jobs
 from training.accounts import routes as accounts_routes
 from training.accounts.cli import accounts_cli
@@ -69,7 +69,7 @@ from training.quizzes import listeners as quizzes_listeners
 from training.quizzes import live_routes as quizzes_live_routes  # noqa: F401  (views of the quizzes blueprint)
 from training.quizzes import routes as quizzes_routes
 from training.quizzes.cli import quiz_cli
-from training.security import register_security
+from training.security import register_security, security_headers
 from training.web import BoundedIntegerConverter
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
@@ -104,7 +104,8 @@ BLUEPRINTS = (
 # Periodic work registers itself with @periodic_job when its module is imported; `flask jobs run-due` runs it
 PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jobs, contests_jobs, quests_jobs,
                  stress_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
-COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli)
+COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli,
+            static_files.static_cli)
 # Each listening domain declares its receivers in its listeners.py; they are connected here, once
 LISTENERS = (courses_listeners, quizzes_listeners, certificates_listeners, quests_listeners, recognition_listeners,
              feedback_listeners, centre_index_listeners, competence_listeners)
@@ -127,6 +128,7 @@ def create_app(config: type[Config] | Config | None = None, **overrides) -> Flas
     connect_listeners()
     register_error_handlers(app)
     register_security(app)
+    configure_static(app)
     return app
 
 
@@ -156,31 +158,23 @@ def configure_secret_key(app: Flask) -> None:
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or development_secret_key(app.instance_path)
 
 
-def _static_file_as_body(response):
-    if request.endpoint == "static" and response.status_code == 200 and response.direct_passthrough:
-        response.direct_passthrough = False
-        opened_file = response.response
-        response.set_data(response.get_data())
-        if hasattr(opened_file, "close"):
-            opened_file.close()
-    return response
-
-
 def configure_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
-    compress.init_app(app)
-    # after_request hooks run in reverse order: this one runs before Flask-Compress's and turns a static file
-    # into an ordinary body, so htmx and the stylesheet go out gzipped too (53 + 28 KB → about 18 + 6 KB)
-    app.after_request(_static_file_as_body)
+    compress.init_app(app)  # pages (HTML, fragments, JSON); static files never reach Flask (configure_static)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Войдите, чтобы открыть эту страницу."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+
+
+def configure_static(app: Flask) -> None:
+    """Hashed names, precompressed copies and a year-long cache, served by WhiteNoise before Flask is reached."""
+    static_files.init_app(app, security_headers=lambda: security_headers(app))
 
 
 def configure_templates(app: Flask) -> None:

@@ -45,11 +45,15 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@szn.local")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # used in links printed on paper (QR codes)
     TEMPLATES_STRICT = False
-    # gzip pages and static files for phones on slow links (in production the proxy may serve static files)
+    # gzip pages (HTML, fragments, JSON) for phones on slow links; static files are WhiteNoise's (static_files.py)
     COMPRESS_ALGORITHM = ["gzip"]
     COMPRESS_LEVEL = 6
     COMPRESS_MIN_SIZE = 500
     COMPRESS_STREAMS = False
+    # static files with hashed names and their brotli/gzip copies: built here (default: instance/static), from
+    # STATIC_SOURCE_DIR (default: training/static)
+    STATIC_BUILD_DIR = os.environ.get("STATIC_BUILD_DIR")
+    STATIC_SOURCE_DIR: str | None = None
     # metrics: client feedback and follow-ups of low scores (docs/metrics.md, part 6)
     FEEDBACK_RATE_LIMIT_PER_ADDRESS = os.environ.get("FEEDBACK_RATE_LIMIT_PER_ADDRESS", "30 per 10 minutes;300 per day")
     FEEDBACK_RATE_LIMIT_PER_DEVICE = os.environ.get("FEEDBACK_RATE_LIMIT_PER_DEVICE", "3 per hour;10 per day")

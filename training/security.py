@@ -41,6 +41,20 @@ def unauthorized():
     return redirect(target)
 
 
+def security_headers(app: Flask) -> dict[str, str]:
+    """What every answer carries: pages here, static files through WhiteNoise (training/static_files.py)."""
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    return headers
+
+
 def register_security(app: Flask) -> None:
     @app.before_request
     def force_password_change():
@@ -55,14 +69,9 @@ def register_security(app: Flask) -> None:
         return None
 
     @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    def add_security_headers(response):
+        for name, value in security_headers(app).items():
+            response.headers.setdefault(name, value)
         if current_user.is_authenticated and request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
