@@ -95,6 +95,16 @@ def test_a_wrong_or_expired_code_is_refused(client, staff):
     assert _count() == 0
 
 
+def test_a_code_with_letters_no_code_has_is_refused_with_the_message(client, staff):
+    """«ЖУК123» (Cyrillic letters without a Latin look-alike) once reached compare_digest and returned a 500."""
+    client.get(_link(staff.anna))
+    for code in ("ЖУК123", "ёжик42", "Щ" * 6):
+        response = client.post(_link(staff.anna), data={"code": code})
+        assert response.status_code == 422
+        assert "Код не подходит" in response.get_data(as_text=True)
+    assert _count() == 0
+
+
 def test_signed_in_staff_cannot_vote_as_a_client(client, login, staff):
     login(staff.boris)
     page = client.get(_link(staff.anna))

@@ -54,6 +54,8 @@ def client_code(employee_id: int, window: int) -> str:
 
 
 def normalise_code(code: str | None) -> str:
+    """Upper case, Cyrillic look-alikes as Latin, spaces and dashes dropped. A letter no code has (say «Ж») stays,
+    so the code simply does not match."""
     cleaned = (code or "").upper().translate(_LOOKALIKES)
     return "".join(ch for ch in cleaned if ch.isalnum())
 
@@ -61,7 +63,7 @@ def normalise_code(code: str | None) -> str:
 def match_code(employee_id: int, code: str | None, now: datetime) -> int | None:
     """The window the code belongs to (current or previous), or None when it is not valid now."""
     given = normalise_code(code)
-    if len(given) != CODE_LENGTH:
+    if len(given) != CODE_LENGTH or not given.isascii():  # compare_digest refuses non-ASCII strings
         return None
     current = window_index(now)
     for window in (current, current - 1):
