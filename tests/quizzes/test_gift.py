@@ -1233,7 +1233,10 @@ def test_export_keeps_what_only_empty_answers_can_carry():
             "Вопрос «B»: вопрос без категории после вопросов с категорией: в GIFT так нельзя",
         ),
         (
-            [GiftQuestion(type="shortanswer", name="S", text="s", answers=[GiftAnswer("a->b", 1.0, "")])],
+            # one answer at 100 % is written as «{a->b}» (no «=»: Moodle reads a short answer); with a second
+            # answer the «=» marks make it a matching question
+            [GiftQuestion(type="shortanswer", name="S", text="s",
+                          answers=[GiftAnswer("a->b", 1.0, ""), GiftAnswer("c", 0.5, "")])],
             "Вопрос «S»: «->» в ответе или отзыве на короткий ответ GIFT прочтёт как соответствие",
         ),
         (

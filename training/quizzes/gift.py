@@ -1484,7 +1484,7 @@ def _check_exportable(question: GiftQuestion) -> None:
                 raise _export_error(question, f"число {value!r} нельзя записать в GIFT")
     if question.type == "description" and question.general_feedback:
         raise _export_error(question, "у описания не бывает общего отзыва")
-    if question.type == "shortanswer":
+    if question.type == "shortanswer" and not _is_arrow_answer(question):
         for answer in question.answers:
             if "->" in answer.text or "->" in answer.feedback:
                 raise _export_error(
@@ -1546,6 +1546,13 @@ def _write_question(question: GiftQuestion) -> str:
             out += "#" + right
         return out + general + "}\n"
 
+    if question.type == "shortanswer" and _is_arrow_answer(question):
+        # «{->}»: with no «=» in the block Moodle reads a short answer whose text before the first «=» is the right
+        # answer; with an «=» it would read a matching question. So the one answer is written without its «=».
+        answer = question.answers[0]
+        feedback = "#" + _write_inner(answer.feedback, fmt) if answer.feedback else ""
+        return head + "{" + _write_inner(answer.text, fmt) + feedback + (general and " " + general) + "}\n"
+
     lines = [head + "{"]
     if question.type == "multichoice":
         lines.extend(_multichoice_lines(question))
@@ -1568,6 +1575,12 @@ def _write_question(question: GiftQuestion) -> str:
         lines.append("\t" + general)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _is_arrow_answer(question: GiftQuestion) -> bool:
+    """A short answer GIFT can only write back without «=»: one answer at 100 % containing «->»."""
+    return (len(question.answers) == 1 and question.answers[0].fraction == 1 and "->" in question.answers[0].text
+            and "->" not in question.answers[0].feedback and "=" not in question.answers[0].text)
 
 
 def _multichoice_lines(question: GiftQuestion) -> list[str]:
