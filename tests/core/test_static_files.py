@@ -9,7 +9,7 @@ import shutil
 import brotli
 import pytest
 
-from tests.conftest import make_test_app
+from tests.support.app import make_test_app
 from training.static_files import IMMUTABLE
 
 LINKED = {"css/app.css", "js/htmx.min.js", "js/app.js"}

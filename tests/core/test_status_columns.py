@@ -9,7 +9,7 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tests import factories
-from tests.conftest import make_test_app
+from tests.support.app import make_test_app
 from training.accounts.models import Role, UserRole
 from training.extensions import db
 from training.gamification.contests.models import ColleagueVote, Contest
