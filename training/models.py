@@ -6,6 +6,7 @@ import training.courses.models  # noqa: F401
 import training.gamification.committee.models  # noqa: F401
 import training.gamification.contests.models  # noqa: F401
 import training.gamification.library.models  # noqa: F401
+import training.gamification.pulse.models  # noqa: F401
 import training.gamification.quests.models  # noqa: F401
 import training.gamification.ratings.models  # noqa: F401
 import training.gamification.recognition.models  # noqa: F401
