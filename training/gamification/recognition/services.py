@@ -112,6 +112,8 @@ def give_thanks(giver: User, recipient: User, text: str, now: datetime | None = 
         raise DomainError("Напишите, за что спасибо.")
     if len(text) > THANKS_MAX:
         raise DomainError(f"Не длиннее {THANKS_MAX} символов.")
+    # the giver's row is locked until the request commits, so parallel posts count one after another
+    db.session.execute(select(User.id).where(User.id == giver.id).with_for_update())
     sent_today = db.session.scalar(select(func.count()).select_from(ThanksNote).where(
         ThanksNote.giver_id == giver.id, ThanksNote.created_at >= now - timedelta(days=1))) or 0
     if sent_today >= THANKS_PER_DAY:
