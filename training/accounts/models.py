@@ -33,6 +33,10 @@ class Role(LabelledEnum):
     TEACHING = enum.nonmember(frozenset({"teacher", "hr", "admin"}))
     # organise team events: quests, live games
     ORGANISERS = enum.nonmember(frozenset({"teacher", "manager", "hr", "admin"}))
+    # follow a cohort's progress: its teachers, managers of its learners' centres, HR, administrators
+    COHORT_VIEWERS = enum.nonmember(frozenset({"teacher", "manager", "hr", "admin"}))
+    # confirm what a trained employee does after the course (aftercare): the head of their centre, administrators
+    CENTRE_HEADS = enum.nonmember(frozenset({"manager", "admin"}))
 
 
 class UserRole(db.Model):
@@ -111,10 +115,6 @@ class User(UserMixin, db.Model):
     @property
     def role_labels(self) -> list[str]:
         return [Role(r).label for r in Role if r in self.roles]
-
-    @property
-    def is_staff_manager(self) -> bool:
-        return self.has_role(Role.HR, Role.ADMIN, Role.MANAGER)
 
     @property
     def first_name(self) -> str:
