@@ -57,6 +57,10 @@ def redirect_to(endpoint_or_url: str, **values: Any):
 def is_safe_next(target: str | None) -> bool:
     if not target:
         return False
+    # Browsers read «\» as «/» and drop TAB/CR/LF inside URLs, so «/\evil.example» or «/\t/evil.example» would
+    # leave the site: a path with a backslash or any control character is not a local path.
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
 
