@@ -78,6 +78,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None]
+    # the bell's badge, kept on write (notifications/models.py): no count query on every page
+    unread_notifications: Mapped[int] = mapped_column(default=0)
     # lower-cased «ФИО email табельный» for search: SQLite's lower() does not fold Cyrillic
     search_text: Mapped[str] = mapped_column(String(500), default="")
 
@@ -89,7 +91,8 @@ class User(UserMixin, db.Model):
     def __init__(self, **kwargs):
         # Column defaults apply only at INSERT; services read these before the first flush.
         for name, value in (("session_version", 1), ("must_change_password", True), ("is_active", True),
-                            ("is_public_consent", False), ("position", "")):
+                            ("is_public_consent", False), ("position", ""),
+                            ("unread_notifications", 0)):
             kwargs.setdefault(name, value)
         super().__init__(**kwargs)
 
