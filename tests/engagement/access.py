@@ -106,6 +106,10 @@ def url_arguments(ctx):
     pulse.ensure_questions([{"code": "team_help", "topic": "team", "text": "Коллеги помогают со сложным случаем."}])
     survey = pulse.create_survey(hr, org.service.id, title="Пульс команды",
                                  question_ids=[q.id for q in pulse.question_bank()], schedule="monthly")
+    from training.gamification.pulse.models import PulseProposal
+
+    db.session.add(PulseProposal(id="proposal-world-1", regional_service_id=org.service.id, centre_id=org.centre_a.id,
+                                 round_id=survey.rounds[0].id, text="Поставить кулер в зоне отдыха", reply=""))
     db.session.commit()
     return {"pulse_survey_id": survey.id, "pulse_round_id": survey.rounds[0].id, "rating_aspect_id": aspect.id, "quest_id": quest.id, "quest_team_id": team.id,
             "quest_checkpoint_id": checkpoint.id, "stress_month": month.month, "stress_measure_id": measure.id,

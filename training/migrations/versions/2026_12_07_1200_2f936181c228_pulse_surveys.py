@@ -2,7 +2,7 @@
 workspace proposals (new tables only)
 
 Revision ID: 2f936181c228
-Revises: f32d30840af9
+Revises: 5b7d0e2a9c41
 Create Date: 2026-12-07 12:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2f936181c228'
-down_revision = 'f32d30840af9'
+down_revision = '5b7d0e2a9c41'
 branch_labels = None
 depends_on = None
 
