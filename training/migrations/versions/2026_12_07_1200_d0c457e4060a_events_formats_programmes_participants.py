@@ -2,7 +2,7 @@
 participants (registration, waiting list, attendance), feedback and outcomes. New tables only: nothing to migrate.
 
 Revision ID: d0c457e4060a
-Revises: f32d30840af9
+Revises: 5b7d0e2a9c41
 Create Date: 2026-12-07 12:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd0c457e4060a'
-down_revision = 'f32d30840af9'
+down_revision = '5b7d0e2a9c41'
 branch_labels = None
 depends_on = None
 
