@@ -12,7 +12,7 @@ from tests.factories import make_cohort, make_course, make_user
 from tests.support.quiz_bank import BANK, form_for
 from training.accounts.models import Role
 from training.courses.models import Stage
-from training.courses.services import block_state, complete_stage, enrolment_of
+from training.courses.services import block_state, complete_stage, enrolment_of, submit_case
 from training.db import utcnow
 from training.extensions import db
 from training.notifications.models import Notification
@@ -278,6 +278,16 @@ def test_result_page_says_what_is_still_missing(world, quiz, client, login):
     html = _pass_through_pages(client, quiz)
     assert "Осталось изучить урок" in html and "Осталось выполнить практический кейс" in html
     assert "✓ Тест сдан" in html
+
+
+def test_result_page_says_the_case_is_in_review_while_the_teacher_has_not_graded_it(app, world, quiz, client, login):
+    db.session.scalar(select(Question).where(Question.name == "Эссе")).is_hidden = True
+    submit_case(enrolment_of(world.learner, world.block.course), world.block, "Мой разбор ситуации клиента. " * 3)
+    db.session.commit()
+    login(world.learner)
+    html = _pass_through_pages(client, quiz)
+    assert "Практический кейс на проверке у преподавателя" in html
+    assert "Осталось выполнить практический кейс" not in html
 
 
 def test_the_last_block_completes_the_course_on_the_result_page(app, org, client, login):
