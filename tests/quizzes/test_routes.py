@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from tests.factories import make_cohort, make_course, make_user
 from tests.support.quiz_bank import BANK, form_for
@@ -130,6 +131,25 @@ def test_practice_review_after_submit_shows_right_answers_and_feedback(world, qu
     client.post(f"/quizzes/attempts/{attempt.id}/submit")
     html = client.get(f"/quizzes/attempts/{attempt.id}/result").get_data(as_text=True)
     assert "Разбор ответов" in html and "Верный ответ" in html and "Разделите 150 на 200" in html
+
+
+def test_review_feedback_sits_next_to_its_option_in_the_order_the_learner_saw_them(world, quiz, client, login):
+    services.apply_preset(quiz, "practice")
+    db.session.commit()
+    login(world.learner)
+    attempt = _start(client, quiz)
+    slot = next(s for s in attempt.slots if s.version.question.name == "Группы KPI")
+    shown = [slot.version.answers[i]["text"] for i in slot.answer_order["answers"]]
+    client.post(f"/quizzes/attempts/{attempt.id}/save", headers=HX,
+                data=MultiDict([("slot", str(slot.slot_no)), *[("answer", str(n)) for n in range(len(shown))]]))
+    client.post(f"/quizzes/attempts/{attempt.id}/submit")
+    html = client.get(f"/quizzes/attempts/{attempt.id}/result").get_data(as_text=True)
+    feedback = {"Показатели опыта клиента": "Да.", "Показатели качества обслуживания": "Да.",
+                "Показатели закупок": "Нет, это внутренний процесс."}
+    items = re.findall(r"<li[^>]*>(.*?)</li>", html.split("Какие из групп показателей")[1], re.S)[:3]
+    assert [next(text for text in shown if text in item) for item in items] == shown
+    for item, text in zip(items, shown, strict=True):
+        assert feedback[text] in item
 
 
 # --- saving, finishing ----------------------------------------------------------------------------------------
