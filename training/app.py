@@ -27,7 +27,7 @@ from training.competence import jobs as competence_jobs
 from training.competence import listeners as competence_listeners
 from training.competence import routes as competence_routes
 from training.competence.cli import metrics_cli
-from training.config import Config, config_from_env, development_secret_key
+from training.config import Config, config_from_env, development_secret_key, rate_limit_storage_warning, worker_count
 from training.courses import aftercare as courses_aftercare
 from training.courses import aftercare_routes as courses_aftercare_routes  # noqa: F401  (views of the courses blueprint)
 from training.courses import extras_routes as courses_extras_routes  # noqa: F401  (views of the courses blueprint)
@@ -118,6 +118,7 @@ def create_app(config: type[Config] | Config | None = None, **overrides) -> Flas
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_database_url(app)
     configure_secret_key(app)
+    configure_rate_limit_storage(app)
     configure_extensions(app)
     configure_templates(app)
     app.url_map.converters["int"] = BoundedIntegerConverter  # before the blueprints add their rules
@@ -151,6 +152,15 @@ def configure_database_url(app: Flask) -> None:
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def configure_rate_limit_storage(app: Flask) -> None:
+    """Production refuses several workers on memory:// rate limits; any other use of memory:// outside tests is
+    logged loudly and reported by /healthz (RATELIMIT_STORAGE_WARNING)."""
+    warning = rate_limit_storage_warning(app.config, worker_count())
+    app.config["RATELIMIT_STORAGE_WARNING"] = warning
+    if warning:
+        app.logger.warning("WARNING: %s", warning)
 
 
 def configure_secret_key(app: Flask) -> None:

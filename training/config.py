@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -81,6 +83,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # several workers counting rate limits in their own memory let N times the limit through: refuse to start
+    RATELIMIT_SHARED_STORAGE_REQUIRED = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -95,6 +99,44 @@ class ProductionConfig(Config):
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL is not set: production runs on PostgreSQL.")
         self.SECRET_KEY = key
+
+
+def worker_count(argv: list[str] | None = None, environ: dict | None = None) -> int:
+    """How many gunicorn workers serve this app, as far as the process can tell: ``-w``/``--workers`` on
+    gunicorn's command line, GUNICORN_CMD_ARGS, or WEB_CONCURRENCY (gunicorn's default); 1 when unknown."""
+    argv = sys.argv if argv is None else argv
+    environ = os.environ if environ is None else environ
+    args = list(argv[1:]) if argv and "gunicorn" in os.path.basename(argv[0]) else []
+    args += shlex.split(environ.get("GUNICORN_CMD_ARGS", ""))
+    count: int | None = None
+    for index, arg in enumerate(args):
+        value = None
+        if arg in ("-w", "--workers") and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--workers="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-w") and len(arg) > 2:
+            value = arg[2:]
+        if value is not None and value.isdecimal():
+            count = int(value)
+    if count is None and environ.get("WEB_CONCURRENCY", "").isdecimal():
+        count = int(environ["WEB_CONCURRENCY"])
+    return count or 1
+
+
+def rate_limit_storage_warning(config, workers: int) -> str | None:
+    """None when rate-limit counters are shared by every worker; otherwise what is wrong, for the log and
+    /healthz. Raises RuntimeError for a production config with several workers on ``memory://``."""
+    uri = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if config.get("TESTING") or not config.get("RATELIMIT_ENABLED", True) or not uri.startswith("memory://"):
+        return None
+    if workers > 1 and config.get("RATELIMIT_SHARED_STORAGE_REQUIRED"):
+        raise RuntimeError(
+            f"RATELIMIT_STORAGE_URI is memory:// with {workers} workers: each worker would count alone and let "
+            f"{workers} times every limit through. Set RATELIMIT_STORAGE_URI=redis://… (shared by every worker)."
+        )
+    return (f"rate limits are counted in memory (memory://) by each of {workers} worker(s): counters are not "
+            "shared between workers and reset on restart; set RATELIMIT_STORAGE_URI=redis://…")
 
 
 def development_secret_key(instance_path: str) -> str:

@@ -29,6 +29,7 @@ from reportlab.platypus import Paragraph
 
 from training.certificates.models import Certificate, KindTemplate
 from training.certificates.services import local_date
+from training.pdf import paragraph_text
 from training.templating import ru_date
 
 LAYOUT_VERSION = 2  # bump when the drawing changes: every cached file gets a new key
@@ -121,17 +122,13 @@ def _style(name: str, font: str, size: float, *, leading: float | None = None, a
                           textColor=color)
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _paragraph(canvas: Canvas, text: str, style: ParagraphStyle, x: float, top: float, width: float,
                max_height: float | None = None) -> float:
     """Draw wrapped text whose top edge is at ``top``; shrinks the font until it fits. Returns the height."""
     size = style.fontSize
     while True:
         current = ParagraphStyle(style.name, parent=style, fontSize=size, leading=size * 1.2)
-        para = Paragraph(_escape(text), current)
+        para = Paragraph(paragraph_text(text), current)
         _, height = para.wrap(width, PAGE_HEIGHT)
         if max_height is None or height <= max_height or size <= 8:
             para.drawOn(canvas, x, top - height)
