@@ -69,6 +69,14 @@ def recognition_badges() -> int:
     return ensure_badge_catalogue()
 
 
+@step("форматы мероприятий (раздел 5.4)")
+def event_formats() -> int:
+    from training.gamification.events.services import seed_formats
+
+    path = Path(__file__).parent / "engagement" / "event_formats.yaml"
+    return seed_formats(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
 @step("категории материалов курса")
 def material_categories() -> int:
     from training.materials.services import ensure_default_categories

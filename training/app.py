@@ -41,6 +41,8 @@ from training.gamification.committee import routes as committee_routes
 from training.gamification.contests import client_routes as client_vote_routes
 from training.gamification.contests import jobs as contests_jobs
 from training.gamification.contests import routes as contests_routes
+from training.gamification.events import jobs as events_jobs
+from training.gamification.events import routes as events_routes
 from training.gamification.library import routes as library_routes
 from training.gamification.pulse import jobs as pulse_jobs
 from training.gamification.pulse import routes as pulse_routes
@@ -96,6 +98,7 @@ BLUEPRINTS = (
     (stress_routes.bp, "/team"),
     (library_routes.bp, "/team"),
     (committee_routes.bp, "/team"),
+    (events_routes.bp, "/team"),
     (pulse_routes.bp, "/team"),
     (dashboards_routes.bp, "/metrics"),
     (feedback_routes.bp, "/metrics"),
@@ -106,7 +109,7 @@ BLUEPRINTS = (
 )
 # Periodic work registers itself with @periodic_job when its module is imported; `flask jobs run-due` runs it
 PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jobs, contests_jobs, quests_jobs,
-                 stress_jobs, pulse_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
+                 stress_jobs, events_jobs, pulse_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
 COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli,
             static_files.static_cli)
 # Each listening domain declares its receivers in its listeners.py; they are connected here, once

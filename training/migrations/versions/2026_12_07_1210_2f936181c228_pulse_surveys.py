@@ -2,8 +2,8 @@
 workspace proposals (new tables only)
 
 Revision ID: 2f936181c228
-Revises: 5b7d0e2a9c41
-Create Date: 2026-12-07 12:00:00
+Revises: d0c457e4060a
+Create Date: 2026-12-07 12:10:00
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2f936181c228'
-down_revision = '5b7d0e2a9c41'
+down_revision = 'd0c457e4060a'
 branch_labels = None
 depends_on = None
 
