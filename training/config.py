@@ -29,8 +29,11 @@ class Config:
     # Flask-Limiter: memory by default; RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 for several workers
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"
-    LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per minute;30 per hour"
+    LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"  # every sign-in POST from one address
+    # failed sign-ins of one account from one address (accounts/lockout.py): 5 free, then 1, 2, 4 … ≤ 60 minutes
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_DELAY_SECONDS = 60
+    LOGIN_DELAY_MAX_SECONDS = 3600
     # argon2id parameters (argon2-cffi defaults: t=3, m=64 MiB, p=4)
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
