@@ -15,7 +15,6 @@ from training.metrics.centre_index import services as index_services
 from training.metrics.centre_index import weights as services
 from training.metrics.centre_index.forms import WeightSetForm
 from training.metrics.centre_index.models import IndexWeightSet
-from training.metrics.centre_index.services import refresh_after_commit
 from training.web import redirect_to, render_view, role_required, withdraw_and_return
 
 
@@ -48,7 +47,6 @@ def weights():
             error = exc.message
         else:
             db.session.commit()
-            refresh_after_commit()
             flash("Набор весов опубликован.", "success")
             return redirect_to(url_for("centre_index.weights", service_id=service.id))
     status = 422 if form.is_submitted() and (error or form.errors) else 200
@@ -64,12 +62,3 @@ def weight_withdraw(weight_set_id: int):
     return withdraw_and_return(
         db.get_or_404(IndexWeightSet, weight_set_id),
         lambda actor, row: index_services.withdraw_weight_set(actor, row, today=local_today()), "centre_index.weights")
-
-
-@bp.after_app_request
-def _refresh_bumped_snapshots(response):
-    """A request that brought new data (a client's answer, an IQS check, an import) recomputes the centre, department
-    and employee figures it made stale, right after its commit."""
-    if response.status_code < 400:
-        refresh_after_commit()
-    return response
