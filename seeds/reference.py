@@ -5,6 +5,9 @@ data as domains add them (client groups, touchpoints, …). Each step is get-or-
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+
+import yaml
 
 STEPS: list[tuple[str, Callable[[], int]]] = []
 
@@ -64,6 +67,14 @@ def recognition_badges() -> int:
     from training.gamification.recognition.services import ensure_badge_catalogue
 
     return ensure_badge_catalogue()
+
+
+@step("форматы мероприятий (раздел 5.4)")
+def event_formats() -> int:
+    from training.gamification.events.services import seed_formats
+
+    path = Path(__file__).parent / "engagement" / "event_formats.yaml"
+    return seed_formats(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 @step("категории материалов курса")

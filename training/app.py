@@ -28,7 +28,7 @@ from training.competence import listeners as competence_listeners
 from training.competence import routes as competence_routes
 from training.competence import tasks as competence_tasks
 from training.competence.cli import metrics_cli
-from training.config import Config, config_from_env, development_secret_key
+from training.config import Config, config_from_env, development_secret_key, rate_limit_storage_warning, worker_count
 from training.courses import aftercare as courses_aftercare
 from training.courses import aftercare_routes as courses_aftercare_routes  # noqa: F401  (views of the courses blueprint)
 from training.courses import extras_routes as courses_extras_routes  # noqa: F401  (views of the courses blueprint)
@@ -42,6 +42,8 @@ from training.gamification.committee import routes as committee_routes
 from training.gamification.contests import client_routes as client_vote_routes
 from training.gamification.contests import jobs as contests_jobs
 from training.gamification.contests import routes as contests_routes
+from training.gamification.events import jobs as events_jobs
+from training.gamification.events import routes as events_routes
 from training.gamification.library import routes as library_routes
 from training.gamification.quests import jobs as quests_jobs
 from training.gamification.quests import listeners as quests_listeners
@@ -96,6 +98,7 @@ BLUEPRINTS = (
     (stress_routes.bp, "/team"),
     (library_routes.bp, "/team"),
     (committee_routes.bp, "/team"),
+    (events_routes.bp, "/team"),
     (dashboards_routes.bp, "/metrics"),
     (feedback_routes.bp, "/metrics"),
     (operations_routes.bp, "/metrics"),
@@ -105,7 +108,7 @@ BLUEPRINTS = (
 )
 # Periodic work registers itself with @periodic_job when its module is imported; `flask jobs run-due` runs it
 PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jobs, contests_jobs, quests_jobs,
-                 stress_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
+                 stress_jobs, events_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
 COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli,
             static_files.static_cli)
 # Background tasks register themselves with @tasks.task when their module is imported; the worker runs them
@@ -122,6 +125,7 @@ def create_app(config: type[Config] | Config | None = None, **overrides) -> Flas
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_database_url(app)
     configure_secret_key(app)
+    configure_rate_limit_storage(app)
     configure_extensions(app)
     configure_templates(app)
     app.url_map.converters["int"] = BoundedIntegerConverter  # before the blueprints add their rules
@@ -156,6 +160,15 @@ def configure_database_url(app: Flask) -> None:
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def configure_rate_limit_storage(app: Flask) -> None:
+    """Production refuses several workers on memory:// rate limits; any other use of memory:// outside tests is
+    logged loudly and reported by /healthz (RATELIMIT_STORAGE_WARNING)."""
+    warning = rate_limit_storage_warning(app.config, worker_count())
+    app.config["RATELIMIT_STORAGE_WARNING"] = warning
+    if warning:
+        app.logger.warning("WARNING: %s", warning)
 
 
 def configure_secret_key(app: Flask) -> None:

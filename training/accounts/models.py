@@ -33,6 +33,10 @@ class Role(LabelledEnum):
     TEACHING = enum.nonmember(frozenset({"teacher", "hr", "admin"}))
     # organise team events: quests, live games
     ORGANISERS = enum.nonmember(frozenset({"teacher", "manager", "hr", "admin"}))
+    # follow a cohort's progress: its teachers, managers of its learners' centres, HR, administrators
+    COHORT_VIEWERS = enum.nonmember(frozenset({"teacher", "manager", "hr", "admin"}))
+    # confirm what a trained employee does after the course (aftercare): the head of their centre, administrators
+    CENTRE_HEADS = enum.nonmember(frozenset({"manager", "admin"}))
 
 
 class UserRole(db.Model):
@@ -74,6 +78,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None]
+    # the bell's badge, kept on write (notifications/models.py): no count query on every page
+    unread_notifications: Mapped[int] = mapped_column(default=0)
     # lower-cased «ФИО email табельный» for search: SQLite's lower() does not fold Cyrillic
     search_text: Mapped[str] = mapped_column(String(500), default="")
 
@@ -85,7 +91,8 @@ class User(UserMixin, db.Model):
     def __init__(self, **kwargs):
         # Column defaults apply only at INSERT; services read these before the first flush.
         for name, value in (("session_version", 1), ("must_change_password", True), ("is_active", True),
-                            ("is_public_consent", False), ("position", "")):
+                            ("is_public_consent", False), ("position", ""),
+                            ("unread_notifications", 0)):
             kwargs.setdefault(name, value)
         super().__init__(**kwargs)
 
@@ -111,10 +118,6 @@ class User(UserMixin, db.Model):
     @property
     def role_labels(self) -> list[str]:
         return [Role(r).label for r in Role if r in self.roles]
-
-    @property
-    def is_staff_manager(self) -> bool:
-        return self.has_role(Role.HR, Role.ADMIN, Role.MANAGER)
 
     @property
     def first_name(self) -> str:

@@ -1,39 +1,40 @@
 from flask import current_app, flash, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from training.accounts import bp, services
+from training.accounts import bp, lockout, services
 from training.accounts.forms import ChangePasswordForm, ConsentForm, NewPasswordForm, SignInForm
 from training.errors import DomainError
 from training.extensions import db, limiter
 from training.web import is_safe_next, redirect_to, render_view
 
 
-def _account_key() -> str:
-    return "account:" + request.form.get("email", "").strip().lower()
-
-
 def _login_limit_per_address() -> str:
     return current_app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"]
 
 
-def _login_limit_per_account() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit_per_address, methods=["POST"])
-@limiter.limit(_login_limit_per_account, key_func=_account_key, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect_to("home.index")
     form = SignInForm()
     error = None
     if form.validate_on_submit():
+        pair = lockout.Pair(form.email.data or "", get_remote_address() or "")
+        wait = lockout.seconds_locked(pair)
+        if wait:  # this account from this address waits; the same account elsewhere does not
+            response = render_view("accounts/login.html", "login_form", status=429, form=form,
+                                   error=lockout.wait_message(wait))
+            response.headers["Retry-After"] = str(wait)
+            return response
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as exc:
+            lockout.record_failure(pair)
             error = exc.message
         else:
+            lockout.record_success(pair)
             login_user(user, remember=form.remember.data)
             db.session.commit()
             if user.must_change_password:

@@ -1,7 +1,27 @@
-"""Who may see and manage whom: people, centres, regional services and their objects."""
+"""Who may see, supervise and administer which person, centre, regional service and object — asked here, once.
+
+The rule: an administrator reaches everything, HR their regional service, a centre manager their centre; a
+person always sees their own record. Every object that belongs somewhere has a ``Place`` (regional service,
+centre, department; a person also themselves), found by ``place_of``. Three questions are asked of a place:
+
+- ``can_view``       see it (and its figures): the reach above, plus oneself; ``members=`` lets the people of
+                     the place see it too (a centre's contests, a service's published cases);
+- ``can_supervise``  act on it as a supervisor (review a conversation, award, follow up): the reach above, never
+                     oneself;
+- ``can_administer`` change how it is set up (staff, weights, certificates, committees): administrators, HR of
+                     its service; HR never administers an administrator.
+
+Lists filter in the database with the same rules: ``viewable_condition``, ``supervisable_condition`` and
+``administrable_condition`` take the columns that hold the place of the rows and give a WHERE condition.
+tests/accounts/test_scopes.py holds the table of every role × question × kind of object × position.
+"""
 from __future__ import annotations
 
-from sqlalchemy import select
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User, UserRole
@@ -9,66 +29,160 @@ from training.extensions import db
 from training.org.models import Centre, Department, RegionalService
 
 
+class Level(enum.StrEnum):
+    """How far belonging to a place reaches: the people of its centre, or of its whole regional service."""
+    CENTRE = "centre"
+    SERVICE = "service"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something belongs. ``person_id`` is set for a person (their own record is always theirs)."""
+    service_id: int | None = None
+    centre_id: int | None = None
+    department_id: int | None = None
+    person_id: int | None = None
+
+
+def place_of(obj: Any) -> Place:
+    """The place of a person, a department, a centre, a regional service or any object that carries
+    ``regional_service_id`` / ``centre_id`` / ``department_id`` (the service found through ``centre`` when the
+    object names only a centre)."""
+    if isinstance(obj, Place):
+        return obj
+    if isinstance(obj, User):
+        return Place(obj.regional_service_id, obj.centre_id, obj.department_id, person_id=obj.id)
+    if isinstance(obj, RegionalService):
+        return Place(obj.id)
+    if isinstance(obj, Centre):
+        return Place(obj.regional_service_id, obj.id)
+    if isinstance(obj, Department):
+        return Place(obj.centre.regional_service_id if obj.centre else None, obj.centre_id, obj.id)
+    centre_id = getattr(obj, "centre_id", None)
+    service_id = getattr(obj, "regional_service_id", None)
+    if service_id is None and centre_id is not None:
+        service_id = obj.centre.regional_service_id
+    return Place(service_id, centre_id, getattr(obj, "department_id", None))
+
+
+# --- the reach of a supervisor ------------------------------------------------------------------------------------
+
 def is_supervisor(user: User) -> bool:
-    return user.has_role(Role.ADMIN, Role.HR, Role.MANAGER)
+    return user.has_role(*Role.SUPERVISORS)
 
 
-def can_view_service(viewer: User, service: RegionalService) -> bool:
+def _reaches(viewer: User, place: Place) -> bool:
+    """Administrators everything, HR their regional service, a manager their centre."""
     if viewer.has_role(Role.ADMIN):
         return True
-    return bool(viewer.has_role(Role.HR) and viewer.regional_service_id == service.id)
+    if (viewer.has_role(Role.HR) and viewer.regional_service_id is not None
+            and viewer.regional_service_id == place.service_id):
+        return True
+    return bool(viewer.has_role(Role.MANAGER) and viewer.centre_id is not None
+                and viewer.centre_id == place.centre_id)
 
 
-def can_view_centre(viewer: User, centre: Centre) -> bool:
+def _belongs(viewer: User, place: Place, level: Level | None) -> bool:
+    if level is Level.SERVICE:
+        return viewer.regional_service_id is not None and viewer.regional_service_id == place.service_id
+    if level is Level.CENTRE:
+        return viewer.centre_id is not None and viewer.centre_id == place.centre_id
+    return False
+
+
+def can_view(viewer: User, obj: Any, *, members: Level | None = None) -> bool:
+    """See a person, centre, service or object: one's own record, the supervisor's reach, and — with
+    ``members`` — the people of its centre or service."""
+    place = place_of(obj)
+    return viewer.id == place.person_id or _reaches(viewer, place) or _belongs(viewer, place, members)
+
+
+def can_supervise(viewer: User, obj: Any) -> bool:
+    """Act as a supervisor on it (review a conversation, manage a contest, follow up a client): managers their
+    centre, HR their service, administrators all; never oneself."""
+    place = place_of(obj)
+    return viewer.id != place.person_id and _reaches(viewer, place)
+
+
+def can_administer(viewer: User, obj: Any) -> bool:
+    """Set it up (people, weights, certificates, committees, aspects): HR within their regional service,
+    administrators everywhere. HR never administers an administrator (no privilege escalation through HR)."""
     if viewer.has_role(Role.ADMIN):
         return True
-    if viewer.has_role(Role.HR) and viewer.regional_service_id == centre.regional_service_id:
-        return True
-    return bool(viewer.has_role(Role.MANAGER) and viewer.centre_id == centre.id)
+    if isinstance(obj, User) and obj.has_role(Role.ADMIN):
+        return False
+    place = place_of(obj)
+    return bool(viewer.has_role(Role.HR) and viewer.regional_service_id is not None
+                and viewer.regional_service_id == place.service_id)
 
 
-def can_view_department(viewer: User, department: Department) -> bool:
-    return can_view_centre(viewer, department.centre)
+def can_administer_service(viewer: User, service_id: int | None) -> bool:
+    return can_administer(viewer, Place(service_id))
 
 
-def can_view_employee(viewer: User, user: User) -> bool:
-    """A person's own figures, or a supervisor's within their scope."""
-    if viewer.id == user.id or viewer.has_role(Role.ADMIN):
-        return True
-    if (viewer.has_role(Role.HR) and viewer.regional_service_id
-            and viewer.regional_service_id == user.regional_service_id):
-        return True
-    return bool(viewer.has_role(Role.MANAGER) and viewer.centre_id and viewer.centre_id == user.centre_id)
+# the older names of the same question, kept for their many callers
+can_view_service = can_view_centre = can_view_department = can_view_employee = can_view
 
 
-def can_supervise(viewer: User, employee: User) -> bool:
-    """Review an employee's conversation (IQS): managers their centre, HR their service, admins all; never
-    oneself."""
-    return viewer.id != employee.id and is_supervisor(viewer) and can_view_employee(viewer, employee)
+# --- the same rules as SQL conditions, for lists ------------------------------------------------------------------
 
+def viewable_condition(viewer: User, *, service=None, centre=None, person=None,
+                       members: Level | None = None) -> ColumnElement[bool]:
+    """WHERE condition for rows the viewer may see (``can_view``), given the columns holding the rows' regional
+    service, centre and (for people) person. A column not given is a place the rows do not name."""
+    if viewer.has_role(Role.ADMIN):
+        return true()
+    conditions = _reach_conditions(viewer, service, centre)
+    if person is not None:
+        conditions.append(person == viewer.id)
+    if members is Level.SERVICE and service is not None and viewer.regional_service_id is not None:
+        conditions.append(service == viewer.regional_service_id)
+    if members is Level.CENTRE and centre is not None and viewer.centre_id is not None:
+        conditions.append(centre == viewer.centre_id)
+    return or_(*conditions) if conditions else false()
+
+
+def supervisable_condition(viewer: User, *, service=None, centre=None, person=None) -> ColumnElement[bool]:
+    """WHERE condition for rows the viewer may supervise (``can_supervise``)."""
+    if viewer.has_role(Role.ADMIN):
+        reach = true()
+    else:
+        conditions = _reach_conditions(viewer, service, centre)
+        reach = or_(*conditions) if conditions else false()
+    return reach if person is None else (reach & (person != viewer.id))
+
+
+def administrable_condition(viewer: User, *, service) -> ColumnElement[bool]:
+    """WHERE condition for rows of the regional services the viewer administers (``can_administer``)."""
+    if viewer.has_role(Role.ADMIN):
+        return true()
+    if viewer.has_role(Role.HR) and viewer.regional_service_id is not None:
+        return service == viewer.regional_service_id
+    return false()
+
+
+def _reach_conditions(viewer: User, service, centre) -> list:
+    conditions = []
+    if viewer.has_role(Role.HR) and viewer.regional_service_id is not None and service is not None:
+        conditions.append(service == viewer.regional_service_id)
+    if viewer.has_role(Role.MANAGER) and viewer.centre_id is not None and centre is not None:
+        conditions.append(centre == viewer.centre_id)
+    return conditions
+
+
+# --- lists ---------------------------------------------------------------------------------------------------------
 
 def visible_centres(viewer: User, *, with_departments: bool = False) -> list[Centre]:
-    query = select(Centre).order_by(Centre.name)
+    query = (select(Centre).where(viewable_condition(viewer, service=Centre.regional_service_id, centre=Centre.id))
+             .order_by(Centre.name))
     if with_departments:  # pages listing every centre's departments: one query, not one per centre
         query = query.options(selectinload(Centre.departments))
-    if viewer.has_role(Role.ADMIN):
-        pass
-    elif viewer.has_role(Role.HR) and viewer.regional_service_id:
-        query = query.where(Centre.regional_service_id == viewer.regional_service_id)
-    elif viewer.has_role(Role.MANAGER) and viewer.centre_id:
-        query = query.where(Centre.id == viewer.centre_id)
-    else:
-        return []
     return list(db.session.scalars(query))
 
 
 def visible_services(viewer: User) -> list[RegionalService]:
-    query = select(RegionalService).order_by(RegionalService.name)
-    if viewer.has_role(Role.ADMIN):
-        return list(db.session.scalars(query))
-    if viewer.has_role(Role.HR) and viewer.regional_service_id:
-        return list(db.session.scalars(query.where(RegionalService.id == viewer.regional_service_id)))
-    return []
+    return list(db.session.scalars(select(RegionalService).where(viewable_condition(viewer, service=RegionalService.id))
+                                   .order_by(RegionalService.name)))
 
 
 def staff_with_role(role: Role, *, centre_id: int | None = None, service_id: int | None = None) -> list[User]:

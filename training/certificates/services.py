@@ -372,10 +372,16 @@ def can_manage_service(user: User, service_id: int | None) -> bool:
 def due_enrolments(actor: User, *, cohort_id: int | None = None, centre_id: int | None = None,
                    department_id: int | None = None) -> Select:
     """Completed enrolments without a course certificate, in the actor's scope (HR: their service)."""
+    return (completed_enrolments(actor, cohort_id=cohort_id, centre_id=centre_id, department_id=department_id)
+            .where(~exists().where(Certificate.enrolment_id == Enrolment.id)))
+
+
+def completed_enrolments(actor: User, *, cohort_id: int | None = None, centre_id: int | None = None,
+                         department_id: int | None = None) -> Select:
+    """Enrolments that completed the course, with or without a certificate, in the actor's scope."""
     query = (select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
              .join(User, User.id == Enrolment.user_id)
-             .where(Enrolment.completed_at.is_not(None),
-                    ~exists().where(Certificate.enrolment_id == Enrolment.id))
+             .where(Enrolment.completed_at.is_not(None))
              .options(joinedload(Enrolment.user), joinedload(Enrolment.cohort))
              .order_by(User.full_name, Enrolment.id))
     if not actor.has_role(Role.ADMIN):

@@ -14,6 +14,8 @@ class BadgeSpec:
     is_manual: bool = False
     points: int = 0
     sort_order: int = 100
+    hr_only: bool = False  # granted by hand by HR (or the administrator) only, never by a centre manager
+    requires: str | None = None  # the code of a badge the person must already hold
 
 
 BADGES: tuple[BadgeSpec, ...] = (
@@ -34,7 +36,7 @@ BADGES: tuple[BadgeSpec, ...] = (
     BadgeSpec("magister", "Магистр клиентоцентричности",
               "Высший статус: мастер, который учит других и представляет ЦЗН.",
               "Присваивается кадровой службой мастеру клиентоцентричности.",
-              is_title=True, is_manual=True, points=200, sort_order=50),
+              is_title=True, is_manual=True, points=200, sort_order=50, hr_only=True, requires="master"),
     BadgeSpec("mentor", "Наставник",
               "Помогает коллегам осваивать клиентоцентричный подход.",
               "Присваивается руководителем или кадровой службой.", is_manual=True, points=30, sort_order=60),

@@ -58,6 +58,11 @@ class StressItem(db.Model):
     month_row: Mapped[StressMonth] = relationship(back_populates="items")
     centre: Mapped[Centre | None] = relationship()
 
+    @property
+    def regional_service_id(self) -> int:
+        """The service whose board holds the post: where it belongs (accounts.scopes.place_of)."""
+        return self.month_row.regional_service_id
+
 
 class StressVote(db.Model):
     """A «+1»: ``voter_hash`` = HMAC-SHA256(month key, user id); the month key needs the app's SECRET_KEY and
