@@ -174,6 +174,8 @@ def after_commit(name: str, *args: Any) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the outer transaction may still roll back
+        return
     due = session.info.pop("tasks_after_commit", None)
     if not due:
         return
@@ -185,9 +187,10 @@ def _after_commit(session: Session) -> None:
     # stale marks wait for `flask jobs run-due`, as they would for a worker that is down
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop("tasks_after_commit", None)
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    if not previous_transaction.nested:  # a savepoint rolled back keeps what the outer transaction asked for
+        session.info.pop("tasks_after_commit", None)
 
 
 def _enqueue_committed(response):

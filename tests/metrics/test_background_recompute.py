@@ -160,7 +160,8 @@ def test_a_rolled_back_fact_queues_nothing(queue_app):
     org, _, _, link = _world()
     feedback.submit_feedback(link, recommend=5)
     db.session.rollback()
-    assert queued(queue_app) == 0
+    h = tasks.queue_of(queue_app).huey
+    assert queued(queue_app) == 0, ([t.name for t in h.pending()], [(t.name, t.args) for t in h.scheduled()])
     feedback.submit_feedback(link, recommend=5)
     db.session.commit()  # outside a request (an import, a job): queued at the commit
     assert queued(queue_app) == 2
@@ -172,3 +173,20 @@ def test_the_embedded_queue_is_a_file_next_to_the_database(tmp_path):
         huey = tasks.queue_of(app).huey
         assert huey.storage.filename == str(tmp_path / "training-tasks.sqlite3")
         assert {REFRESH_CENTRE, REFRESH_SCORES} <= set(tasks.queue_of(app).wrappers)
+
+
+def test_a_savepoint_inside_the_transaction_neither_queues_early_nor_forgets(queue_app):
+    """Snapshots are created under savepoints (a parallel arrival may have made them): releasing or rolling back
+    a savepoint is not the end of the fact's transaction."""
+    org, _, _, link = _world()
+    feedback.submit_feedback(link, recommend=5)
+    with db.session.begin_nested():
+        pass
+    assert queued(queue_app) == 0  # the savepoint's release queued nothing
+    try:
+        with db.session.begin_nested():
+            raise RuntimeError("a savepoint rolled back")
+    except RuntimeError:
+        pass
+    db.session.commit()
+    assert queued(queue_app) == 2  # the commit queued the centre's figures and the scores
