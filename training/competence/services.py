@@ -47,6 +47,13 @@ from training.competence.weights import Weights, _sets_by_service, weights_for
 from training.courses.models import Block, BlockProgress, CaseStatus, CaseSubmission, Enrolment, PracticalCase
 from training.db import utcnow
 from training.extensions import db
+from training.gamification.events.models import (
+    Event,
+    EventParticipant,
+    EventStatus,
+    ParticipantRole,
+    ParticipantStatus,
+)
 from training.gamification.library.models import CaseKind, LibraryCase
 from training.gamification.library.models import CaseStatus as LibraryCaseStatus
 from training.gamification.quests.models import Quest, QuestStatus, QuestTeamMember
@@ -301,6 +308,25 @@ def _read_evidence(month: Period, groups: set[Group] | None) -> dict[str, Any]:
         select(Enrolment.user_id, literal("blocks"), func.count()).select_from(Enrolment)
         .join(BlockProgress, BlockProgress.enrolment_id == Enrolment.id).join(User, User.id == Enrolment.user_id)
         .where(population, in_window(BlockProgress.completed_at)).group_by(Enrolment.user_id),
+    ]
+    attendee = EventParticipant.__table__.alias("attendee")
+    actions += [
+        select(EventParticipant.user_id, literal("events_attended"), func.count(distinct(EventParticipant.event_id)))
+        .join(Event, Event.id == EventParticipant.event_id).join(User, User.id == EventParticipant.user_id)
+        .where(population, Event.status != EventStatus.CANCELLED, in_window(EventParticipant.attended_at))
+        .group_by(EventParticipant.user_id),
+        select(EventParticipant.user_id, literal("events_hosted"), func.count(distinct(EventParticipant.event_id)))
+        .join(Event, Event.id == EventParticipant.event_id).join(User, User.id == EventParticipant.user_id)
+        .where(population, Event.status == EventStatus.HELD, in_window(Event.held_at),
+               EventParticipant.role.in_((ParticipantRole.SPEAKER, ParticipantRole.MODERATOR)),
+               EventParticipant.status == ParticipantStatus.REGISTERED)
+        .group_by(EventParticipant.user_id),
+        select(Event.organiser_id, literal("events_organised"), func.count())
+        .join(User, User.id == Event.organiser_id)
+        .where(population, Event.status == EventStatus.HELD, in_window(Event.held_at),
+               select(attendee.c.id).where(attendee.c.event_id == Event.id, attendee.c.attended_at.is_not(None),
+                                           attendee.c.user_id != Event.organiser_id).exists())
+        .group_by(Event.organiser_id),
     ]
     data["actions"] = db.session.execute(union_all(*actions)).all()
     course_done = union_all(

@@ -518,7 +518,7 @@ def set_outcome_status(actor: User, outcome: EventOutcome, status: str) -> None:
 
 
 def finish_event(actor: User, event: Event, *, summary: str = "", now: datetime | None = None) -> None:
-    """«Мероприятие проведено»: organiser, speakers and moderators are credited once."""
+    """«Мероприятие проведено»: speakers and moderators are credited, and the organiser when colleagues came."""
     now = now or utcnow()
     if not can_manage(actor, event):
         raise NotAllowed("Завершить мероприятие может организатор.")
@@ -529,7 +529,8 @@ def finish_event(actor: User, event: Event, *, summary: str = "", now: datetime 
     if not moved.rowcount:
         raise DomainError("Мероприятие уже завершено или отменено.")
     db.session.refresh(event)
-    event_participation.send(event.organiser, event_id=event.id, role="organised", title=event.title)
+    if any(p.user_id != event.organiser_id for p in attended(event)):  # colleagues came: the organiser is credited
+        event_participation.send(event.organiser, event_id=event.id, role="organised", title=event.title)
     for participant in event.participants:
         if participant.role in HOST_ROLES and participant.status == ParticipantStatus.REGISTERED:
             event_participation.send(participant.user, event_id=event.id, role="spoke", title=event.title)

@@ -70,6 +70,9 @@ POINTS = {
     "quest_ranks": (50, 30, 20),   # quest:<id> — 1st, 2nd, 3rd place; later places get quest_participation
     "quest_participation": 10,
     "peer_rating_given": 2,     # peer-rating:<rated id>:<YYYY-MM>
+    "event_attended": 5,        # event:<event id>:attended — checked in or marked by the organiser
+    "event_spoke": 15,          # event:<event id>:spoke — speaker or moderator of a held event
+    "event_organised": 20,      # event:<event id>:organised — the organiser of a held event colleagues came to
 }
 
 THANKS_GIVEN_FOR_BADGE = 10
