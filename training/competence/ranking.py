@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, false, func, select, true
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
-from training.accounts.models import Role, User
+from training.accounts import scopes
+from training.accounts.models import User
 from training.competence.framework import (
     ACTION_SOURCES,
     ACTION_TITLES,
@@ -47,20 +48,9 @@ def metric_attr(metric: str) -> str:
 
 # --- scope and filters ------------------------------------------------------------------------------------------
 
-def can_rank(viewer: User) -> bool:
-    return bool(viewer.has_role(Role.ADMIN) or (viewer.has_role(Role.HR) and viewer.regional_service_id)
-                or (viewer.has_role(Role.MANAGER) and viewer.centre_id))
-
-
 def scope_condition(viewer: User, model=CompetenceScore):
     """Rows the viewer may rank: all (admin), their service (HR), their centre (manager), none otherwise."""
-    if viewer.has_role(Role.ADMIN):
-        return true()
-    if viewer.has_role(Role.HR) and viewer.regional_service_id:
-        return model.regional_service_id == viewer.regional_service_id
-    if viewer.has_role(Role.MANAGER) and viewer.centre_id:
-        return model.centre_id == viewer.centre_id
-    return false()
+    return scopes.supervisable_condition(viewer, service=model.regional_service_id, centre=model.centre_id)
 
 
 @dataclass
@@ -91,7 +81,8 @@ class Options:
 
 def options(viewer: User, filters: Filters) -> Options:
     """The choices of the filter form, limited to the viewer's scope (one query per list)."""
-    if viewer.has_role(Role.ADMIN):
+    reach = scopes.reach_of(viewer)
+    if reach is scopes.Reach.ALL:
         regions = list(db.session.scalars(select(Region).order_by(Region.name)))
         services = select(RegionalService).order_by(RegionalService.name)
         if filters.region_id:
@@ -102,14 +93,12 @@ def options(viewer: User, filters: Filters) -> Options:
             centres = centres.where(Centre.regional_service_id == filters.service_id)
         elif filters.region_id:
             centres = centres.where(Centre.regional_service_id.in_([s.id for s in services]))
-    elif viewer.has_role(Role.HR) and viewer.regional_service_id:
-        regions, services = [], []
-        centres = select(Centre).where(Centre.regional_service_id == viewer.regional_service_id).order_by(Centre.name)
-    elif viewer.has_role(Role.MANAGER) and viewer.centre_id:
-        regions, services = [], []
-        centres = select(Centre).where(Centre.id == viewer.centre_id)
-    else:
+    elif reach is scopes.Reach.NONE:
         return Options([], [], [], [])
+    else:  # HR: the centres of their service; a manager: their centre
+        regions, services = [], []
+        centres = select(Centre).where(scopes.viewable_condition(viewer, service=Centre.regional_service_id,
+                                                                 centre=Centre.id)).order_by(Centre.name)
     centres = list(db.session.scalars(centres))
     centre_id = filters.centre_id or (centres[0].id if len(centres) == 1 else None)
     departments = list(db.session.scalars(select(Department).where(Department.centre_id == centre_id)
