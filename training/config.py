@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,8 +29,11 @@ class Config:
     # Flask-Limiter: memory by default; RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 for several workers
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"
-    LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per minute;30 per hour"
+    LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"  # every sign-in POST from one address
+    # failed sign-ins of one account from one address (accounts/lockout.py): 5 free, then 1, 2, 4 … ≤ 60 minutes
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_DELAY_SECONDS = 60
+    LOGIN_DELAY_MAX_SECONDS = 3600
     # argon2id parameters (argon2-cffi defaults: t=3, m=64 MiB, p=4)
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
@@ -60,6 +65,14 @@ class Config:
     METRICS_FOLLOWUP_WORKING_DAYS = int(os.environ.get("METRICS_FOLLOWUP_WORKING_DAYS", "3"))
     METRICS_CONTACT_RETENTION_DAYS = int(os.environ.get("METRICS_CONTACT_RETENTION_DAYS", "30"))
     METRICS_HOLIDAYS: tuple[str, ...] = tuple(d for d in os.environ.get("METRICS_HOLIDAYS", "").split(",") if d)
+    # background tasks (training/tasks.py): Redis in production (TASKS_QUEUE_URL or REDIS_URL), otherwise an SQLite
+    # file next to the database; recomputes triggered by facts wait this long so that facts arriving meanwhile share
+    # one run; the worker also runs `flask jobs run-due` every minute unless TASKS_RUN_DUE=0 (cron does it then)
+    TASKS_QUEUE_URL = os.environ.get("TASKS_QUEUE_URL") or os.environ.get("REDIS_URL", "")
+    TASKS_QUEUE_NAME = os.environ.get("TASKS_QUEUE_NAME", "training")
+    TASKS_COALESCE_SECONDS = float(os.environ.get("TASKS_COALESCE_SECONDS", "2"))
+    TASKS_RUN_DUE = _env_bool("TASKS_RUN_DUE", True)
+    TASKS_IMMEDIATE = False
 
 
 class DevelopmentConfig(Config):
@@ -78,9 +91,13 @@ class TestingConfig(Config):
     PASSWORD_HASH_MEMORY_COST = 1024
     TEMPLATES_STRICT = True
     SERVER_NAME = None
+    # behaviour tests see the figures right after the request; the queue's own tests run a real worker
+    TASKS_IMMEDIATE = True
 
 
 class ProductionConfig(Config):
+    # several workers counting rate limits in their own memory let N times the limit through: refuse to start
+    RATELIMIT_SHARED_STORAGE_REQUIRED = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -95,6 +112,44 @@ class ProductionConfig(Config):
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL is not set: production runs on PostgreSQL.")
         self.SECRET_KEY = key
+
+
+def worker_count(argv: list[str] | None = None, environ: dict | None = None) -> int:
+    """How many gunicorn workers serve this app, as far as the process can tell: ``-w``/``--workers`` on
+    gunicorn's command line, GUNICORN_CMD_ARGS, or WEB_CONCURRENCY (gunicorn's default); 1 when unknown."""
+    argv = sys.argv if argv is None else argv
+    environ = os.environ if environ is None else environ
+    args = list(argv[1:]) if argv and "gunicorn" in os.path.basename(argv[0]) else []
+    args += shlex.split(environ.get("GUNICORN_CMD_ARGS", ""))
+    count: int | None = None
+    for index, arg in enumerate(args):
+        value = None
+        if arg in ("-w", "--workers") and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--workers="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-w") and len(arg) > 2:
+            value = arg[2:]
+        if value is not None and value.isdecimal():
+            count = int(value)
+    if count is None and environ.get("WEB_CONCURRENCY", "").isdecimal():
+        count = int(environ["WEB_CONCURRENCY"])
+    return count or 1
+
+
+def rate_limit_storage_warning(config, workers: int) -> str | None:
+    """None when rate-limit counters are shared by every worker; otherwise what is wrong, for the log and
+    /healthz. Raises RuntimeError for a production config with several workers on ``memory://``."""
+    uri = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if config.get("TESTING") or not config.get("RATELIMIT_ENABLED", True) or not uri.startswith("memory://"):
+        return None
+    if workers > 1 and config.get("RATELIMIT_SHARED_STORAGE_REQUIRED"):
+        raise RuntimeError(
+            f"RATELIMIT_STORAGE_URI is memory:// with {workers} workers: each worker would count alone and let "
+            f"{workers} times every limit through. Set RATELIMIT_STORAGE_URI=redis://… (shared by every worker)."
+        )
+    return (f"rate limits are counted in memory (memory://) by each of {workers} worker(s): counters are not "
+            "shared between workers and reset on restart; set RATELIMIT_STORAGE_URI=redis://…")
 
 
 def development_secret_key(instance_path: str) -> str:

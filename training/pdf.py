@@ -5,6 +5,8 @@ squares from segno's matrix, so no image library is needed and the print stays s
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
 import segno
 from reportlab.pdfbase import pdfmetrics
@@ -14,6 +16,12 @@ from reportlab.pdfgen import canvas
 STATIC_FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
 SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
 REGULAR, BOLD = "MetricsSans", "MetricsSans-Bold"
+
+
+def paragraph_text(value: Any) -> str:
+    """Plain text for a reportlab ``Paragraph``, whose text is markup: names and any other data must go through
+    here, or `<img src="…">` embeds a file from the server's disk and an unbalanced `<` breaks the document."""
+    return escape(str(value))
 
 
 def _font_path(name: str) -> Path | None:

@@ -20,6 +20,8 @@ from training.web import download
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_FORMATS = ("csv", "xlsx")
+# A cell starting with one of these is read as a formula by Excel/LibreOffice (TAB, CR and LF are skipped first).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str 
 
 
 def _export_value(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value  # no formula injection when the export is opened in a spreadsheet
     if isinstance(value, (date, datetime)):
         return value.strftime("%d.%m.%Y")

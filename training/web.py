@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
 
 from flask import (
     abort,
@@ -18,10 +18,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
 
 from training.errors import DomainError
 from training.extensions import db, htmx
+
+T = TypeVar("T")
 
 
 def render_view(template: str, block: str | None = None, /, status: int = 200, **ctx: Any):
@@ -53,6 +56,10 @@ def redirect_to(endpoint_or_url: str, **values: Any):
 
 def is_safe_next(target: str | None) -> bool:
     if not target:
+        return False
+    # Browsers read «\» as «/» and drop TAB/CR/LF inside URLs, so «/\evil.example» or «/\t/evil.example» would
+    # leave the site: a path with a backslash or any control character is not a local path.
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
@@ -107,12 +114,109 @@ class BoundedIntegerConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
+                      "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=True))
+
+
+def ascii_file_name(name: str) -> str:
+    """A file name for clients that read only ``filename=``: Cyrillic transliterated («СЗН-52-…» → «SZN-52-…»),
+    anything else outside ASCII letters, digits, «.-_» replaced by «-»."""
+    out = []
+    for char in name:
+        low = char.lower()
+        if low in _TRANSLIT:
+            latin = _TRANSLIT[low]
+            out.append(latin.upper() if char != low else latin)
+        elif char.isascii() and (char.isalnum() or char in ".-_"):
+            out.append(char)
+        else:
+            out.append("-")
+    return "".join(out) or "file"
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """RFC 6266/5987: an ASCII name for old clients, the original (Russian) name for everyone else."""
+    kind = "inline" if inline else "attachment"
+    fallback = ascii_file_name(filename)
+    if fallback == filename:
+        return f'{kind}; filename="{filename}"'
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='!#$&+-.^_`|~')}"
+
+
 def download(data: bytes, mime: str, filename: str, *, inline: bool = False):
     """Bytes built by the app (an export, a PDF) as a file: an attachment, or ``inline`` to open in the browser."""
     response = make_response(data)
     response.headers["Content-Type"] = mime
-    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, inline=inline)
     return response
+
+
+def submit(form: Any, action: Callable[[], T], *, on_success: Callable[[T], Any], template: str,
+           partial: str | None = None, message: str | Callable[[T], str] | None = None,
+           context: Callable[[], dict[str, Any]] | None = None, on_error: Callable[[DomainError], str] | None = None,
+           conflict: str | None = None, **ctx: Any):
+    """Run a state-changing view: the one place that commits a request's writes.
+
+    On a submitted request (``form`` valid, or any POST when ``form`` is None) it calls ``action`` (the
+    service), commits once, flashes ``message`` (a string, or a function of the result) and answers
+    ``on_success(result)`` (usually a redirect). When a rule refuses (:class:`~training.errors.DomainError`) it
+    rolls back and renders ``template`` again (for htmx only its block ``partial``) with ``error`` — the rule's
+    message, or ``on_error(exc)`` — and status 422. A refusal for lack of rights (403) and HTTP errors (404) go
+    on to the error page. ``conflict`` is the message for an IntegrityError (a concurrent duplicate). A GET
+    renders the template; an invalid form renders it with 422. ``ctx`` goes to the template as it is;
+    ``context()`` is called only when the template is rendered (what only the page needs)."""
+    error = None
+    submitted = form.is_submitted() if form is not None else request.method == "POST"
+    if submitted and (form is None or form.validate()):
+        try:
+            result = action()
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status_code == 403:
+                raise
+            error = on_error(exc) if on_error else exc.message
+        except IntegrityError:
+            db.session.rollback()
+            if conflict is None:
+                raise
+            error = conflict
+        else:
+            _flash_success(message, result)
+            return on_success(result)
+    if form is not None:
+        ctx.setdefault("form", form)
+    if context is not None:
+        ctx.update(context())
+    return render_view(template, partial, status=422 if submitted else 200, error=error, **ctx)
+
+
+def _flash_success(message: Any, result: Any) -> None:
+    """``message``: a string, or a function of the result giving a string or a ``(text, category)`` pair."""
+    if callable(message):
+        message = message(result)
+    if message:
+        flash(*((message, "success") if isinstance(message, str) else message))
+
+
+def act(action: Callable[[], T], to: str, *, message: str | Callable[[T], str] | None = None,
+        then: Callable[[T], Any] | None = None, **values: Any):
+    """A button POST without a form: run ``action``, commit once, flash ``message`` (a string or a function of the
+    result) and answer ``then(result)``, or go to ``to`` (an endpoint with ``values``, or a URL). When a rule
+    refuses, roll back, flash its message and go to ``to``; a refusal for lack of rights (403) goes on to the
+    error page."""
+    try:
+        result = action()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status_code == 403:
+            raise
+        flash(exc.message, "error")
+        return redirect_to(to, **values)
+    _flash_success(message, result)
+    return then(result) if then is not None else redirect_to(to, **values)
 
 
 def try_rule(action: Callable[[], Any]) -> tuple[Any, str | None]:
@@ -127,21 +231,6 @@ def try_rule(action: Callable[[], Any]) -> tuple[Any, str | None]:
         if exc.status_code == 403:
             raise
         return None, exc.message
-
-
-def withdraw_and_return(row, withdraw: Callable[[Any, Any], None], page: str):
-    """Withdraw a future weight set (the index's or the competence scores': ``withdraw(actor, row)``) and go back
-    to its page, with the rule's message when it refused."""
-    service_id = row.regional_service_id
-    try:
-        withdraw(current_user, row)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash("Набор весов отозван.", "success")
-    return redirect_to(url_for(page, service_id=service_id))
 
 
 def public_url(endpoint: str, **values) -> str:

@@ -103,6 +103,16 @@ def test_every_bad_row_is_reported_by_line_and_column_in_russian(admin):
     assert count(User) == 1 and count(Centre) == 3
 
 
+def test_an_email_without_a_dot_in_the_domain_is_refused_and_nobody_gets_it_as_a_log_in(admin):
+    data = staff_file(row(), row(number="101", name="Петрова Анна Ивановна", email="name@example"))
+    with pytest.raises(ImportRejected) as error:
+        import_staff(admin, "staff.csv", data)
+    assert [str(p) for p in error.value.problems] == [
+        "Строка 3, столбец «E-mail (J)»: «name@example» — неверный адрес электронной почты: в домене нет точки "
+        "(например, name@szn.example.ru)."]
+    assert count(User) == 1
+
+
 def test_file_with_one_bad_row_leaves_the_database_byte_for_byte_unchanged(tmp_path):
     path = tmp_path / "db.sqlite3"
     app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")

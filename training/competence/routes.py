@@ -1,7 +1,7 @@
 """Competence pages (/metrics/competence): «из чего складывается», rankings with export, weights."""
 from __future__ import annotations
 
-from flask import abort, flash, request, url_for
+from flask import abort, request, url_for
 from flask_login import current_user, login_required
 
 from training.accounts import scopes as services
@@ -16,15 +16,7 @@ from training.extensions import db
 from training.measures.periods import MONTH, local_today, parse_period, period_of
 from training.measures.scales import COMPETENCE_BLOCKS, COMPETENCE_EVIDENCE
 from training.tabular import TABLE_FORMATS, table_download
-from training.web import page_args, redirect_to, render_view, role_required, withdraw_and_return
-
-
-@bp.after_app_request
-def _refresh_competence(response):
-    """Evidence committed by this request (a rating, a review, a quiz…) updates the person's score now."""
-    if response.status_code < 500:
-        competence.refresh_committed()
-    return response
+from training.web import act, page_args, redirect_to, render_view, role_required, submit
 
 
 def _month_arg():
@@ -109,33 +101,26 @@ def weights():
             flat = db.session.get(CompetenceWeightSet, in_force.set_id).weights
         for key in competence_weights.WEIGHT_KEYS:
             getattr(form, competence_weight_field(key)).data = round(float(flat.get(key, 0.0)) * 100, 1)
-    error = None
-    if form.validate_on_submit() and service is not None:
-        try:
-            competence_weights.publish_weight_set(
-                current_user, service, form.effective_from.data,
-                {key: getattr(form, competence_weight_field(key)).data for key in competence_weights.WEIGHT_KEYS},
-                form.label.data or "", today=today)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Набор весов оценки компетенций опубликован.", "success")
-            return redirect_to(url_for("competence.weights", service_id=service.id))
-    status = 422 if form.is_submitted() and (error or form.errors) else 200
-    return render_view("competence/weights.html", None, status=status, form=form, error=error,
-                       service=service, service_list=service_list, today=today,
-                       rows=competence_weights.weight_set_rows(service.id) if service else [],
-                       blocks=COMPETENCE_BLOCKS, block_titles=framework.BLOCK_TITLES,
-                       evidence=COMPETENCE_EVIDENCE, field_name=competence_weight_field,
-                       default=competence_weights.DEFAULT_WEIGHTS)
+
+    def publish():
+        if service is None:
+            raise DomainError("Выберите службу.")
+        return competence_weights.publish_weight_set(
+            current_user, service, form.effective_from.data,
+            {key: getattr(form, competence_weight_field(key)).data for key in competence_weights.WEIGHT_KEYS},
+            form.label.data or "", today=today)
+
+    return submit(form, publish, message="Набор весов оценки компетенций опубликован.",
+                  on_success=lambda _: redirect_to(url_for("competence.weights", service_id=service.id)),
+                  template="competence/weights.html", service=service, service_list=service_list, today=today,
+                  blocks=COMPETENCE_BLOCKS, block_titles=framework.BLOCK_TITLES, evidence=COMPETENCE_EVIDENCE,
+                  field_name=competence_weight_field, default=competence_weights.DEFAULT_WEIGHTS,
+                  context=lambda: {"rows": competence_weights.weight_set_rows(service.id) if service else []})
 
 
 @bp.post("/competence/weights/<int:competence_weight_set_id>/withdraw")
 @role_required(*Role.SERVICE_ADMINS)
 def weight_withdraw(competence_weight_set_id: int):
-    return withdraw_and_return(
-        db.get_or_404(CompetenceWeightSet, competence_weight_set_id),
-        lambda actor, row: competence_weights.withdraw_weight_set(actor, row, today=local_today()),
-        "competence.weights")
+    row = db.get_or_404(CompetenceWeightSet, competence_weight_set_id)
+    return act(lambda: competence_weights.withdraw_weight_set(current_user, row, today=local_today()),
+               "competence.weights", service_id=row.regional_service_id, message="Набор весов отозван.")

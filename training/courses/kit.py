@@ -32,6 +32,8 @@ from reportlab.platypus import (
 )
 from svglib import fonts as svg_fonts
 
+from training.pdf import paragraph_text
+
 FONTS_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 SANS, SANS_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 INK, MUTED, ACCENT, RULE = HexColor("#1f2a37"), HexColor("#4b5563"), HexColor("#0b5e5e"), HexColor("#9ca3af")
@@ -63,7 +65,7 @@ def style(size: float, *, bold: bool = False, colour=INK, leading: float | None 
 
 def text(value: str) -> str:
     """Plain text for a ReportLab paragraph (its markup is XML-like)."""
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return paragraph_text(value)
 
 
 def bullets(items: list[str], paragraph_style: ParagraphStyle) -> ListFlowable:

@@ -22,4 +22,7 @@ def healthz():
     except Exception as exc:  # any database failure makes the instance unhealthy
         current_app.logger.error("health check failed: %s", exc)
         return {"status": "error", "database": "unavailable"}, 503
-    return {"status": "ok", "database": db.engine.dialect.name}
+    answer = {"status": "ok", "database": db.engine.dialect.name}
+    if current_app.config.get("RATELIMIT_STORAGE_WARNING"):
+        answer["warnings"] = [current_app.config["RATELIMIT_STORAGE_WARNING"]]
+    return answer

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import abort, flash, render_template, request, send_file
+from flask import abort, render_template, request, send_file
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role
 from training.errors import ERROR_TITLES, DomainError
@@ -16,7 +15,7 @@ from training.materials.forms import CategoryForm, MaterialCreateForm, MaterialE
 from training.materials.models import Material, MaterialCategory, MaterialKind
 from training.materials.storage import UploadRejected
 from training.templating import NavItem, add_nav_item
-from training.web import page_args, redirect_to, render_view, role_required
+from training.web import page_args, redirect_to, render_view, role_required, submit
 
 add_nav_item(NavItem("materials.index", "Материалы", "book", on_phone=False, order=40))
 
@@ -107,24 +106,18 @@ def create():
     form.category_id.choices = [(c.id, c.name) for c in categories]
     if request.method == "GET" and request.args.get("category_id", type=int):
         form.category_id.data = request.args.get("category_id", type=int)
-    error = None
-    if form.validate_on_submit():
+
+    def create_material():
         filename, data = _read_upload(form.file.data) if form.kind.data == MaterialKind.FILE else (None, None)
-        try:
-            material = services.create_material(
-                current_user, category=db.session.get(MaterialCategory, form.category_id.data),
-                title=form.title.data, description=form.description.data or "", kind=form.kind.data,
-                note=form.note.data or "", filename=filename, data=data, url=form.url.data)
-        except DomainError as exc:
-            db.session.rollback()
-            error = _show_rejection(form, form.kind.data, exc)
-        else:
-            db.session.commit()
-            flash("Материал добавлен в хранилище.", "success")
-            return redirect_to("materials.detail", material_id=material.id)
-    status = 422 if form.is_submitted() else 200
-    return render_view("materials/create.html", None, status=status, form=form, error=error,
-                       categories=categories, **_upload_context())
+        return services.create_material(
+            current_user, category=db.session.get(MaterialCategory, form.category_id.data),
+            title=form.title.data, description=form.description.data or "", kind=form.kind.data,
+            note=form.note.data or "", filename=filename, data=data, url=form.url.data)
+
+    return submit(form, create_material, message="Материал добавлен в хранилище.",
+                  on_success=lambda material: redirect_to("materials.detail", material_id=material.id),
+                  on_error=lambda exc: _show_rejection(form, form.kind.data, exc),
+                  template="materials/create.html", categories=categories, **_upload_context())
 
 
 @bp.route("/<int:material_id>/versions/new", methods=["GET", "POST"])
@@ -132,26 +125,18 @@ def create():
 def add_version(material_id: int):
     material = db.get_or_404(Material, material_id)
     form = VersionForm(material_kind=material.kind)
-    error = None
-    if form.validate_on_submit():
+
+    def add_version():
         filename, data = _read_upload(form.file.data) if not material.is_link else (None, None)
-        try:
-            version = services.add_version(current_user, material, note=form.note.data, filename=filename,
-                                           data=data, url=form.url.data)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            error = _show_rejection(form, material.kind, exc)
-        except IntegrityError:
-            db.session.rollback()
-            error = ("Одновременно с вами кто-то добавил версию этого материала. "
-                     "Обновите страницу и повторите.")
-        else:
-            flash(f"Версия {version.number} добавлена. Прежние версии остаются доступны.", "success")
-            return redirect_to("materials.detail", material_id=material.id)
-    status = 422 if form.is_submitted() else 200
-    return render_view("materials/add_version.html", None, status=status, form=form, error=error,
-                       material=material, **_upload_context())
+        return services.add_version(current_user, material, note=form.note.data, filename=filename, data=data,
+                                    url=form.url.data)
+
+    return submit(form, add_version,
+                  message=lambda version: f"Версия {version.number} добавлена. Прежние версии остаются доступны.",
+                  on_success=lambda version: redirect_to("materials.detail", material_id=material.id),
+                  on_error=lambda exc: _show_rejection(form, material.kind, exc),
+                  conflict="Одновременно с вами кто-то добавил версию этого материала. Обновите страницу и повторите.",
+                  template="materials/add_version.html", material=material, **_upload_context())
 
 
 @bp.route("/<int:material_id>/edit", methods=["GET", "POST"])
@@ -160,43 +145,24 @@ def edit(material_id: int):
     material = db.get_or_404(Material, material_id)
     form = MaterialEditForm(obj=material)
     form.category_id.choices = [(c.id, c.name) for c in services.categories()]
-    error = None
-    if form.validate_on_submit():
-        try:
-            changed = services.update_material(
-                current_user, material, category=db.session.get(MaterialCategory, form.category_id.data),
-                title=form.title.data, description=form.description.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Изменения сохранены и записаны в журнал." if changed else "Ничего не изменилось.",
-                  "success" if changed else "info")
-            return redirect_to("materials.detail", material_id=material.id)
-    status = 422 if form.is_submitted() else 200
-    return render_view("materials/edit.html", None, status=status, form=form, error=error, material=material)
+    return submit(form, lambda: services.update_material(
+                      current_user, material, category=db.session.get(MaterialCategory, form.category_id.data),
+                      title=form.title.data, description=form.description.data or ""),
+                  message=_saved("Изменения сохранены и записаны в журнал."),
+                  on_success=lambda _: redirect_to("materials.detail", material_id=material.id),
+                  template="materials/edit.html", material=material)
 
 
 @bp.route("/categories", methods=["GET", "POST"])
 @role_required(*Role.TEACHING)
 def categories():
     form = CategoryForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.create_category(current_user, form.name.data, form.description.data or "",
-                                     position=form.position.data)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash(f"Категория «{form.name.data.strip()}» создана.", "success")
-            return redirect_to("materials.categories")
-    status = 422 if form.is_submitted() else 200
-    return render_view("materials/categories.html", None, status=status, form=form, error=error,
-                       categories=services.categories(), counts=services.category_counts())
+    return submit(form, lambda: services.create_category(current_user, form.name.data, form.description.data or "",
+                                                         position=form.position.data),
+                  message=lambda _: f"Категория «{form.name.data.strip()}» создана.",
+                  on_success=lambda _: redirect_to("materials.categories"),
+                  template="materials/categories.html",
+                  context=lambda: {"categories": services.categories(), "counts": services.category_counts()})
 
 
 @bp.route("/categories/<int:material_category_id>/edit", methods=["GET", "POST"])
@@ -204,20 +170,13 @@ def categories():
 def category_edit(material_category_id: int):
     category = db.get_or_404(MaterialCategory, material_category_id)
     form = CategoryForm(obj=category)
-    error = None
-    if form.validate_on_submit():
-        try:
-            changed = services.update_category(
-                current_user, category, name=form.name.data, description=form.description.data or "",
-                position=form.position.data if form.position.data is not None else category.position)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Категория сохранена." if changed else "Ничего не изменилось.",
-                  "success" if changed else "info")
-            return redirect_to("materials.categories")
-    status = 422 if form.is_submitted() else 200
-    return render_view("materials/category_edit.html", None, status=status, form=form, error=error,
-                       category=category)
+    return submit(form, lambda: services.update_category(
+                      current_user, category, name=form.name.data, description=form.description.data or "",
+                      position=form.position.data if form.position.data is not None else category.position),
+                  message=_saved("Категория сохранена."), on_success=lambda _: redirect_to("materials.categories"),
+                  template="materials/category_edit.html", category=category)
+
+
+def _saved(text: str):
+    """The flash after an edit: ``text``, or «Ничего не изменилось.» when the service changed nothing."""
+    return lambda changed: (text, "success") if changed else ("Ничего не изменилось.", "info")

@@ -156,9 +156,14 @@ def parse_staff_file(filename: str, data: bytes) -> list[StaffRow]:
         email = normalise_email(text("email"))
         if email:
             try:
-                email = validate_email(email, check_deliverability=False, globally_deliverable=False).normalized.lower()
+                checked = validate_email(email, check_deliverability=False, globally_deliverable=False)
             except EmailNotValidError:
                 problem("email", f"«{email}» — неверный адрес электронной почты.")
+            else:
+                if "." not in checked.ascii_domain:  # «name@example» is no address mail can reach
+                    problem("email", f"«{email}» — неверный адрес электронной почты: в домене нет точки "
+                                     "(например, name@szn.example.ru).")
+                email = checked.normalized.lower()
 
         hire_date: date | None = None
         if text("hire_date"):

@@ -1,7 +1,7 @@
 """The index's dated weights (/metrics/weights), set by HR of the service."""
 from __future__ import annotations
 
-from flask import flash, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from training.accounts import scopes
@@ -15,8 +15,7 @@ from training.metrics.centre_index import services as index_services
 from training.metrics.centre_index import weights as services
 from training.metrics.centre_index.forms import WeightSetForm
 from training.metrics.centre_index.models import IndexWeightSet
-from training.metrics.centre_index.services import refresh_after_commit
-from training.web import redirect_to, render_view, role_required, withdraw_and_return
+from training.web import act, redirect_to, role_required, submit
 
 
 @bp.route("/weights", methods=["GET", "POST"])
@@ -37,39 +36,26 @@ def weights():
         in_force = services.weights_in_force_for(selected, today) if selected else None
         for key in GROUPS:
             getattr(form, f"w_{key}").data = round((in_force or {}).get(key, 0.2) * 100, 1)
-    error = None
-    if form.validate_on_submit() and service is not None:
-        try:
-            index_services.publish_weight_set(current_user, service, form.effective_from.data,
-                                        {key: getattr(form, f"w_{key}").data for key in GROUPS},
-                                        form.label.data or "", today=today)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            refresh_after_commit()
-            flash("Набор весов опубликован.", "success")
-            return redirect_to(url_for("centre_index.weights", service_id=service.id))
-    status = 422 if form.is_submitted() and (error or form.errors) else 200
-    rows = services.weight_set_rows(service.id) if service else []
-    return render_view("metrics/centre_index/weights.html", None, status=status, form=form, error=error,
-                       service=service, service_list=service_list, rows=rows, groups=GROUPS, today=today,
-                       default=services.DEFAULT_GROUP_WEIGHTS)
+
+    def publish():
+        if service is None:
+            raise DomainError("Выберите службу.")
+        return index_services.publish_weight_set(current_user, service, form.effective_from.data,
+                                                 {key: getattr(form, f"w_{key}").data for key in GROUPS},
+                                                 form.label.data or "", today=today)
+
+    def published(_):
+        return redirect_to(url_for("centre_index.weights", service_id=service.id))
+
+    return submit(form, publish, message="Набор весов опубликован.", on_success=published,
+                  template="metrics/centre_index/weights.html", service=service, service_list=service_list,
+                  groups=GROUPS, today=today, default=services.DEFAULT_GROUP_WEIGHTS,
+                  context=lambda: {"rows": services.weight_set_rows(service.id) if service else []})
 
 
 @bp.post("/weights/<int:weight_set_id>/withdraw")
 @role_required(*Role.SERVICE_ADMINS)
 def weight_withdraw(weight_set_id: int):
-    return withdraw_and_return(
-        db.get_or_404(IndexWeightSet, weight_set_id),
-        lambda actor, row: index_services.withdraw_weight_set(actor, row, today=local_today()), "centre_index.weights")
-
-
-@bp.after_app_request
-def _refresh_bumped_snapshots(response):
-    """A request that brought new data (a client's answer, an IQS check, an import) recomputes the centre, department
-    and employee figures it made stale, right after its commit."""
-    if response.status_code < 400:
-        refresh_after_commit()
-    return response
+    row = db.get_or_404(IndexWeightSet, weight_set_id)
+    return act(lambda: index_services.withdraw_weight_set(current_user, row, today=local_today()),
+               "centre_index.weights", service_id=row.regional_service_id, message="Набор весов отозван.")

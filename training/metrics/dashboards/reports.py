@@ -26,7 +26,7 @@ from training.metrics.dashboards.presenters import FIGURES, fmt_figure
 from training.metrics.feedback.models import FollowUpStatus, FollowUpTask
 from training.notifications.services import notify
 from training.org.models import Centre, RegionalService
-from training.pdf import register_fonts
+from training.pdf import paragraph_text, register_fonts
 from training.tabular import xlsx_bytes
 from training.templating import DISPLAY_TZ, fmt_number
 from training.web import path_for
@@ -127,13 +127,13 @@ def weekly_pdf(kind: str, scope_id: int, period: Period) -> bytes:
     h2 = ParagraphStyle("h2", fontName=bold, fontSize=12, leading=15, spaceBefore=10, spaceAfter=4)
     body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=12)
     story = [Paragraph("Еженедельный отчёт о клиентском опыте", h1),
-             Paragraph(f"{title} · неделя {period.label}", body),
+             Paragraph(paragraph_text(f"{title} · неделя {period.label}"), body),
              Paragraph("Индекс клиентоцентричности 0–100 по пяти группам (глава 4 методики); рядом с каждым "
                        "показателем — n, число ответов или обращений. Индекс публикуется при покрытии весов ≥ 60 % "
                        "и не менее трёх групп.", body)]
     for row in rows:
         s = row.snapshot
-        story.append(Paragraph(row.name, h2))
+        story.append(Paragraph(paragraph_text(row.name), h2))
         index = fmt_number(s.index_value) if s and s.is_published else "недостаточно данных"
         prev = fmt_number(row.previous.index_value) if row.previous and row.previous.is_published else "—"
         data = [["Показатель", "Значение", "n"],
@@ -152,7 +152,8 @@ def weekly_pdf(kind: str, scope_id: int, period: Period) -> bytes:
                      f"{figures.get('feedback_n', 0)} / {figures.get('low_n', 0)}", ""])
         data.append(["Задачи по низким оценкам: открыто / закрыто / просрочено",
                      f"{row.followups['opened']} / {row.followups['resolved']} / {row.followups['overdue']}", ""])
-        grid = Table([[Paragraph(str(c), body) for c in r] for r in data], colWidths=[95 * mm, 45 * mm, 35 * mm])
+        grid = Table([[Paragraph(paragraph_text(c), body) for c in r] for r in data],
+                     colWidths=[95 * mm, 45 * mm, 35 * mm])
         grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                   ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.93, 0.97)),
                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
