@@ -6,6 +6,7 @@ from training.accounts import bp, lockout, services
 from training.accounts.forms import ChangePasswordForm, ConsentForm, NewPasswordForm, SignInForm
 from training.errors import DomainError
 from training.extensions import db, limiter
+from training.forms import EmptyForm
 from training.web import is_safe_next, redirect_to, render_view
 
 
@@ -35,6 +36,7 @@ def login():
             error = exc.message
         else:
             lockout.record_success(pair)
+            services.start_session(user, request.headers.get("User-Agent"))
             login_user(user, remember=form.remember.data)
             db.session.commit()
             if user.must_change_password:
@@ -48,6 +50,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_session(current_user, current_user.session_token)
+    db.session.commit()
     logout_user()
     flash("Вы вышли из системы.", "info")
     return redirect_to("accounts.login")
@@ -67,8 +71,10 @@ def first_password():
         except DomainError as exc:
             error = exc.message
         else:
+            user = current_user._get_current_object()
+            services.start_session(user, request.headers.get("User-Agent"))  # every other session ended
             db.session.commit()
-            login_user(current_user._get_current_object())  # the session version changed
+            login_user(user)  # the session version changed
             flash("Пароль установлен. Добро пожаловать!", "success")
             return redirect_to("home.index")
     status = 422 if form.is_submitted() else 200
@@ -86,8 +92,10 @@ def change_password():
         except DomainError as exc:
             error = exc.message
         else:
+            user = current_user._get_current_object()
+            services.start_session(user, request.headers.get("User-Agent"))  # every other session ended
             db.session.commit()
-            login_user(current_user._get_current_object())
+            login_user(user)
             flash("Пароль изменён. На других устройствах потребуется войти заново.", "success")
             return redirect_to("accounts.profile")
     status = 422 if form.is_submitted() else 200
@@ -105,3 +113,38 @@ def profile():
         flash("Настройки сохранены.", "success")
         return redirect_to("accounts.profile")
     return render_view("accounts/profile.html", None, form=form)
+
+
+@bp.get("/sessions")
+@login_required
+def sessions():
+    return _render_sessions()
+
+
+def _render_sessions(status: int = 200, error: str | None = None):
+    current = services.token_hash(current_user.session_token) if current_user.session_token else None
+    return render_view("accounts/sessions.html", None, status=status, error=error, current=current,
+                       sessions=services.active_sessions(current_user), form=EmptyForm())
+
+
+@bp.post("/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    try:
+        services.end_other_session(current_user, session_id, current_user.session_token)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_sessions(status=422, error=exc.message)
+    db.session.commit()
+    flash("Сеанс завершён: на том устройстве потребуется войти заново.", "success")
+    return redirect_to("accounts.sessions")
+
+
+@bp.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    ended = services.end_other_sessions(current_user, current_user.session_token)
+    db.session.commit()
+    flash(f"Завершено сеансов: {ended}. Это устройство остаётся в системе." if ended
+          else "Других сеансов нет.", "success")
+    return redirect_to("accounts.sessions")
