@@ -1,5 +1,5 @@
 """The application factory: configuration → database URL → secret → extensions → templates → blueprints →
-CLI → listeners → error handlers → security hooks → static files.
+CLI → listeners → task queue → error handlers → security hooks → static files.
 
 Every domain is imported here, at module level: this module is the top of the house (docs/ARCHITECTURE.md),
 and the import contracts in pyproject.toml keep everything else below it."""
@@ -12,7 +12,7 @@ from flask import Flask
 from jinja2 import StrictUndefined
 
 import training.models  # noqa: F401  (every table registered on the metadata)
-from training import static_files, templating
+from training import static_files, tasks, templating
 from training.accounts import jobs as accounts_jobs
 from training.accounts import routes as accounts_routes
 from training.accounts.cli import accounts_cli
@@ -26,6 +26,7 @@ from training.certificates.cli import certificates_cli
 from training.competence import jobs as competence_jobs
 from training.competence import listeners as competence_listeners
 from training.competence import routes as competence_routes
+from training.competence import tasks as competence_tasks
 from training.competence.cli import metrics_cli
 from training.config import Config, config_from_env, development_secret_key, rate_limit_storage_warning, worker_count
 from training.courses import aftercare as courses_aftercare
@@ -57,6 +58,7 @@ from training.jobs import jobs_cli
 from training.materials import routes as materials_routes
 from training.metrics.centre_index import listeners as centre_index_listeners
 from training.metrics.centre_index import routes as centre_index_routes
+from training.metrics.centre_index import tasks as centre_index_tasks
 from training.metrics.dashboards import jobs as dashboards_jobs
 from training.metrics.dashboards import routes as dashboards_routes
 from training.metrics.feedback import client_routes as client_feedback_routes
@@ -109,6 +111,8 @@ PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jo
                  stress_jobs, events_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
 COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli,
             static_files.static_cli)
+# Background tasks register themselves with @tasks.task when their module is imported; the worker runs them
+TASK_MODULES = (centre_index_tasks, competence_tasks)
 # Each listening domain declares its receivers in its listeners.py; they are connected here, once
 LISTENERS = (courses_listeners, quizzes_listeners, certificates_listeners, quests_listeners, recognition_listeners,
              feedback_listeners, centre_index_listeners, competence_listeners)
@@ -130,6 +134,7 @@ def create_app(config: type[Config] | Config | None = None, **overrides) -> Flas
     for command in COMMANDS:
         app.cli.add_command(command)
     connect_listeners()
+    tasks.init_app(app)  # the queue of TASK_MODULES' tasks; enqueues after the request's commit
     register_error_handlers(app)
     register_security(app)
     configure_static(app)
