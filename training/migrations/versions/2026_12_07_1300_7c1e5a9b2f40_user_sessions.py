@@ -2,7 +2,7 @@
 cookie; a person sees and ends their other sessions
 
 Revision ID: 7c1e5a9b2f40
-Revises: 2f936181c228
+Revises: d0c457e4060a
 Create Date: 2026-12-07 13:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c1e5a9b2f40'
-down_revision = '2f936181c228'
+down_revision = 'd0c457e4060a'
 branch_labels = None
 depends_on = None
 
