@@ -17,6 +17,7 @@ from training.accounts import jobs as accounts_jobs
 from training.accounts import routes as accounts_routes
 from training.accounts.cli import accounts_cli
 from training.accounts.staff import routes as staff_routes
+from training.accounts.staff.cli import org_cli
 from training.admin import routes as admin_routes
 from training.backup import backup_command
 from training.certificates import jobs as certificates_jobs
@@ -108,7 +109,7 @@ BLUEPRINTS = (
 PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jobs, contests_jobs, quests_jobs,
                  stress_jobs, events_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
 COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli,
-            static_files.static_cli)
+            static_files.static_cli, org_cli)
 # Each listening domain declares its receivers in its listeners.py; they are connected here, once
 LISTENERS = (courses_listeners, quizzes_listeners, certificates_listeners, quests_listeners, recognition_listeners,
              feedback_listeners, centre_index_listeners, competence_listeners)
