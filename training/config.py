@@ -66,6 +66,14 @@ class Config:
     METRICS_FOLLOWUP_WORKING_DAYS = int(os.environ.get("METRICS_FOLLOWUP_WORKING_DAYS", "3"))
     METRICS_CONTACT_RETENTION_DAYS = int(os.environ.get("METRICS_CONTACT_RETENTION_DAYS", "30"))
     METRICS_HOLIDAYS: tuple[str, ...] = tuple(d for d in os.environ.get("METRICS_HOLIDAYS", "").split(",") if d)
+    # background tasks (training/tasks.py): Redis in production (TASKS_QUEUE_URL or REDIS_URL), otherwise an SQLite
+    # file next to the database; recomputes triggered by facts wait this long so that facts arriving meanwhile share
+    # one run; the worker also runs `flask jobs run-due` every minute unless TASKS_RUN_DUE=0 (cron does it then)
+    TASKS_QUEUE_URL = os.environ.get("TASKS_QUEUE_URL") or os.environ.get("REDIS_URL", "")
+    TASKS_QUEUE_NAME = os.environ.get("TASKS_QUEUE_NAME", "training")
+    TASKS_COALESCE_SECONDS = float(os.environ.get("TASKS_COALESCE_SECONDS", "2"))
+    TASKS_RUN_DUE = _env_bool("TASKS_RUN_DUE", True)
+    TASKS_IMMEDIATE = False
 
 
 class DevelopmentConfig(Config):
@@ -84,6 +92,8 @@ class TestingConfig(Config):
     PASSWORD_HASH_MEMORY_COST = 1024
     TEMPLATES_STRICT = True
     SERVER_NAME = None
+    # behaviour tests see the figures right after the request; the queue's own tests run a real worker
+    TASKS_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

@@ -18,7 +18,7 @@ def on_peer_scores(rater, rated=None, scores=None, at=None, **_):
 
 
 def on_peer_rating(rater, rated_id=None, **_):
-    mark_stale([rated_id], now=False)
+    mark_stale([rated_id])
 
 
 def on_client_feedback(feedback, employee_id=None, **_):
