@@ -2,8 +2,8 @@
 workspace proposals (new tables only)
 
 Revision ID: 2f936181c228
-Revises: d0c457e4060a
-Create Date: 2026-12-07 12:10:00
+Revises: 7c1e5a9b2f40
+Create Date: 2026-12-07 13:10:00
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2f936181c228'
-down_revision = 'd0c457e4060a'
+down_revision = '7c1e5a9b2f40'
 branch_labels = None
 depends_on = None
 
