@@ -241,3 +241,13 @@ def test_hr_is_told_before_issuing_that_no_signatory_is_set(client, login, world
     client.post("/certificates/settings", data={"signatory_name": "А. В. Директорова",
                                                 "signatory_position": "Руководитель управления занятости"})
     assert "Подписант не указан" not in client.get("/certificates/due").get_data(as_text=True)
+
+
+def test_a_diploma_notification_nests_quotes_the_russian_way(world):
+    holder = world.learners[0]
+    services.issue_document("employee_of_month", holder, title="Сотрудник месяца — ноябрь", issued_by=None,
+                            source_key="contest:1:winner")
+    db.session.commit()
+    text = db.session.scalar(select(Notification.text).where(Notification.user_id == holder.id))
+    assert text.startswith("Вам выдан документ «Диплом „Сотрудник месяца“» №")
+    assert "««" not in text and "»»" not in text

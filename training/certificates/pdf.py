@@ -30,7 +30,7 @@ from reportlab.platypus import Paragraph
 from training.certificates.models import Certificate, KindTemplate
 from training.certificates.services import local_date
 from training.pdf import paragraph_text
-from training.templating import ru_date
+from training.templating import quoted, ru_date
 
 LAYOUT_VERSION = 2  # bump when the drawing changes: every cached file gets a new key
 FONTS_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
@@ -198,7 +198,7 @@ def render(data: PageData) -> bytes:
     if data.template == KindTemplate.COURSE:
         _centered(canvas, data.lead or "успешно завершил(а) обучение по курсу", "CertSerif", 14, top - 4)
         top -= 14
-        top -= _paragraph(canvas, f"«{data.title}»", _style("title", "CertSerif-Bold", 18), body_x, top,
+        top -= _paragraph(canvas, quoted(data.title), _style("title", "CertSerif-Bold", 18), body_x, top,
                           body_width, max_height=48) + 8
         module_style = _style("module", "CertSans", 10.5, align=TA_LEFT)
         for module in data.modules[:4]:
@@ -209,7 +209,7 @@ def render(data: PageData) -> bytes:
     else:
         _centered(canvas, data.lead or "награждается за", "CertSerif", 14, top - 4)
         top -= 14
-        top -= _paragraph(canvas, f"«{data.title}»", _style("title", "CertSerif-Bold", 24), body_x, top,
+        top -= _paragraph(canvas, quoted(data.title), _style("title", "CertSerif-Bold", 24), body_x, top,
                           body_width, max_height=64) + 10
         if data.subtitle:
             top -= _paragraph(canvas, data.subtitle, _style("subtitle", "CertSerif", 13), body_x, top, body_width,

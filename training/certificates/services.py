@@ -35,7 +35,7 @@ from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.notifications.services import notify
 from training.org.models import RegionalService
-from training.templating import DISPLAY_TZ, ru_date
+from training.templating import DISPLAY_TZ, quoted, ru_date
 from training.web import path_for
 
 CODE_BYTES = 16  # 128 random bits per verification / badge code (22 URL-safe characters)
@@ -294,7 +294,7 @@ def _create(kind: CertificateKind, specs: list[IssueSpec], actor: User | None, *
                      summary=f"Выдан документ № {certificate.number}: {certificate.holder_name}"
                      + ("" if actor is not None else " (автоматически)"))
         notify(certificate.holder, "certificates.issued",
-               f"Вам выдан документ «{kind.name}» № {certificate.number}. Его можно скачать в PDF.",
+               f"Вам выдан документ {quoted(kind.name)} № {certificate.number}. Его можно скачать в PDF.",
                detail_path(certificate_id=certificate.id))
     return created
 

@@ -201,6 +201,10 @@ def create():
     form = _event_form(formdata=request.form if request.method == "POST" else None, fmt=fmt)
     error = None
     if request.method == "POST" and form.validate():
+        today = _local(utcnow()).date()
+        if not today - timedelta(days=1) <= form.day.data <= today + timedelta(days=3 * 366):
+            return render_view("gamification/events/form.html", None, status=422, form=form, fmt=fmt,
+                               error="Дата — от сегодняшнего дня и не дальше трёх лет вперёд.")
         starts_at = datetime.combine(form.day.data, form.time.data, DISPLAY_TZ).astimezone(UTC)
         programme = db.session.get(EventProgramme, form.programme_id.data) if form.programme_id.data else None
         event, error = try_rule(lambda: events.schedule_event(

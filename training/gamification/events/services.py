@@ -35,6 +35,7 @@ from training.gamification.events.models import (
 from training.notifications.services import notify
 from training.org.models import Centre, Department
 from training.signals import event_participation
+from training.templating import quoted
 from training.web import path_for
 
 CHECKIN_PURPOSE = "event-checkin"
@@ -267,7 +268,7 @@ def schedule_event(actor: User, fmt: EventFormat, *, title: str, starts_at: date
             raise DomainError("Спикеры и модераторы — сотрудники вашей службы занятости.")
         db.session.add(EventParticipant(event_id=event.id, user_id=user.id, role=role,
                                         status=ParticipantStatus.REGISTERED))
-        notify(user, "event-role", f"Вы — {role.label} мероприятия «{event.title}» ({fmt.name}).",
+        notify(user, "event-role", f"Вы — {role.label} мероприятия {quoted(event.title)} ({fmt.name}).",
                path_for("events.detail", event_id=event.id))
     db.session.flush()
     audit.record(actor, "event.schedule", "event", event.id,
@@ -295,7 +296,7 @@ def cancel_event(actor: User, event: Event) -> None:
     db.session.refresh(event)
     for participant in event.participants:
         if participant.status != ParticipantStatus.CANCELLED:
-            notify(participant.user, "event-cancelled", f"Мероприятие «{event.title}» отменено.",
+            notify(participant.user, "event-cancelled", f"Мероприятие {quoted(event.title)} отменено.",
                    path_for("events.detail", event_id=event.id))
     audit.record(actor, "event.cancel", "event", event.id, summary=f"Отменено мероприятие «{event.title}»")
 
@@ -367,7 +368,7 @@ def _promote(event: Event) -> None:
             return
         first.status = ParticipantStatus.REGISTERED
         event.registered_count += 1
-        notify(first.user, "event-seat", f"Освободилось место: вы записаны на «{event.title}».",
+        notify(first.user, "event-seat", f"Освободилось место: вы записаны на {quoted(event.title)}.",
                path_for("events.detail", event_id=event.id))
 
 
@@ -499,7 +500,7 @@ def add_outcome(actor: User, event: Event, *, kind: str, text: str, owner: User 
     db.session.add(outcome)
     db.session.flush()
     if owner is not None and owner.id != actor.id:
-        notify(owner, "event-outcome", f"Вы ответственный: {text[:200]} (итог мероприятия «{event.title}»).",
+        notify(owner, "event-outcome", f"Вы ответственный: {text[:200]} (итог мероприятия {quoted(event.title)}).",
                path_for("events.detail", event_id=event.id))
     audit.record(actor, "event_outcome.create", "event_outcome", outcome.id,
                  after={"kind": kind.value, "owner_id": outcome.owner_id,
@@ -535,7 +536,7 @@ def finish_event(actor: User, event: Event, *, summary: str = "", now: datetime 
         if participant.role in HOST_ROLES and participant.status == ParticipantStatus.REGISTERED:
             event_participation.send(participant.user, event_id=event.id, role="spoke", title=event.title)
     for participant in attended(event):
-        notify(participant.user, "event-feedback", f"Как прошло «{event.title}»? Два вопроса — полминуты.",
+        notify(participant.user, "event-feedback", f"Как прошло {quoted(event.title)}? Два вопроса — полминуты.",
                path_for("events.detail", event_id=event.id),
                dedupe_key=f"event-feedback:{event.id}:{participant.user_id}")
     audit.record(actor, "event.finish", "event", event.id, summary=f"Проведено мероприятие «{event.title}»")

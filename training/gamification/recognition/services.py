@@ -24,6 +24,7 @@ from training.gamification.recognition.models import Badge, PointEntry, ThanksNo
 from training.notifications.services import notify
 from training.org.models import Centre
 from training.signals import thanks_given
+from training.templating import quoted
 from training.web import path_for
 
 THANKS_MAX = 500
@@ -223,7 +224,7 @@ def award_badge(user: User, code: str, *, reason: str = "", actor: User | None =
         return None
     if badge.points:
         award_points(user, badge.points, f"badge:{badge.code}", f"Знак отличия «{badge.name}»")
-    notify(user, "recognition.badge", f"Вам присвоен знак отличия «{badge.name}».",
+    notify(user, "recognition.badge", f"Вам присвоен знак отличия {quoted(badge.name)}.",
            path_for("recognition.person", user_id=user.id), dedupe_key=f"recognition-badge:{user.id}:{badge.code}")
     return link
 
