@@ -1,7 +1,7 @@
 """stored competence ranks with their keyset indexes, partial indexes of stale rows, discovery marks
 
 Revision ID: a3f9c2d41b7e
-Revises: 7c1e5a9b2f40
+Revises: 2f936181c228
 Create Date: 2026-12-07 14:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a3f9c2d41b7e'
-down_revision = '7c1e5a9b2f40'
+down_revision = '2f936181c228'
 branch_labels = None
 depends_on = None
 
