@@ -84,8 +84,9 @@ def run(database_url: str, queue_url: str, centres: int, workers: int) -> None:
         env = dict(os.environ, FLASK_APP="training.app", DATABASE_URL=database_url, TASKS_QUEUE_URL=queue_url,
                    TASKS_QUEUE_NAME=name, TASKS_RUN_DUE="0", PYTHONPATH=str(ROOT))
         started = time.perf_counter()
-        worker = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "jobs", "worker", "--workers",
-                                   str(workers), "--no-periodic"], env=env, cwd=ROOT,
+        command = [str(Path(sys.executable).parent / "flask"), "jobs", "worker", "--workers", str(workers),
+                   "--no-periodic"]
+        worker = subprocess.Popen(command, env=env, cwd=ROOT,  # noqa: S603 - our own command line
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         process = psutil.Process(worker.pid)
         samples: list[float] = []
