@@ -17,6 +17,7 @@ from training.accounts import jobs as accounts_jobs
 from training.accounts import routes as accounts_routes
 from training.accounts.cli import accounts_cli
 from training.accounts.staff import routes as staff_routes
+from training.accounts.staff.cli import org_cli
 from training.admin import routes as admin_routes
 from training.backup import backup_command
 from training.certificates import jobs as certificates_jobs
@@ -115,7 +116,7 @@ BLUEPRINTS = (
 PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jobs, contests_jobs, quests_jobs,
                  stress_jobs, events_jobs, pulse_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
 COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli,
-            static_files.static_cli)
+            static_files.static_cli, org_cli)
 # Background tasks register themselves with @tasks.task when their module is imported; the worker runs them
 TASK_MODULES = (centre_index_tasks, competence_tasks)
 # Each listening domain declares its receivers in its listeners.py; they are connected here, once
