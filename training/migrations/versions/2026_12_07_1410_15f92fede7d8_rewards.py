@@ -2,8 +2,8 @@
 (recognition_user_badges.source, empty for existing rows, which keep their one award)
 
 Revision ID: 15f92fede7d8
-Revises: 2f936181c228
-Create Date: 2026-12-07 13:20:00
+Revises: a3f9c2d41b7e
+Create Date: 2026-12-07 14:10:00
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '15f92fede7d8'
-down_revision = '2f936181c228'
+down_revision = 'a3f9c2d41b7e'
 branch_labels = None
 depends_on = None
 
