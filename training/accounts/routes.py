@@ -3,9 +3,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from training.accounts import bp, services
 from training.accounts.forms import ChangePasswordForm, ConsentForm, NewPasswordForm, SignInForm
-from training.errors import DomainError
-from training.extensions import db, limiter
-from training.web import is_safe_next, redirect_to, render_view
+from training.extensions import limiter
+from training.web import is_safe_next, redirect_to, submit
 
 
 def _account_key() -> str:
@@ -27,21 +26,16 @@ def login():
     if current_user.is_authenticated:
         return redirect_to("home.index")
     form = SignInForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            login_user(user, remember=form.remember.data)
-            db.session.commit()
-            if user.must_change_password:
-                return redirect_to("accounts.first_password")
-            target = request.args.get("next")
-            return redirect_to(target if is_safe_next(target) else url_for("home.index"))
-    status = 422 if (form.is_submitted() and (error or form.errors)) else 200
-    return render_view("accounts/login.html", "login_form", status=status, form=form, error=error)
+
+    def signed_in(user):
+        login_user(user, remember=form.remember.data)
+        if user.must_change_password:
+            return redirect_to("accounts.first_password")
+        target = request.args.get("next")
+        return redirect_to(target if is_safe_next(target) else url_for("home.index"))
+
+    return submit(form, lambda: services.authenticate(form.email.data, form.password.data), on_success=signed_in,
+                  template="accounts/login.html", partial="login_form")
 
 
 @bp.post("/logout")
@@ -59,38 +53,27 @@ def first_password():
     if not current_user.must_change_password:
         return redirect_to("home.index")
     form = NewPasswordForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, None, form.new_password.data)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # the session version changed
-            flash("Пароль установлен. Добро пожаловать!", "success")
-            return redirect_to("home.index")
-    status = 422 if form.is_submitted() else 200
-    return render_view("accounts/first_password.html", None, status=status, form=form, error=error)
+    return submit(form, lambda: services.change_password(current_user, None, form.new_password.data),
+                  message="Пароль установлен. Добро пожаловать!", on_success=_signed_in_again("home.index"),
+                  template="accounts/first_password.html")
+
+
+def _signed_in_again(endpoint: str):
+    """After a password change: this device stays signed in (the session version changed), the others are out."""
+    def answer(_):
+        login_user(current_user._get_current_object())
+        return redirect_to(endpoint)
+    return answer
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())
-            flash("Пароль изменён. На других устройствах потребуется войти заново.", "success")
-            return redirect_to("accounts.profile")
-    status = 422 if form.is_submitted() else 200
-    return render_view("accounts/change_password.html", None, status=status, form=form, error=error)
+    return submit(form, lambda: services.change_password(current_user, form.current_password.data,
+                                                         form.new_password.data),
+                  message="Пароль изменён. На других устройствах потребуется войти заново.",
+                  on_success=_signed_in_again("accounts.profile"), template="accounts/change_password.html")
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -98,9 +81,6 @@ def change_password():
 def profile():
     # formdata is explicit: an unticked box sends nothing, which WTForms would otherwise read as "no form".
     form = ConsentForm(formdata=request.form if request.method == "POST" else None, obj=current_user)
-    if form.validate_on_submit():
-        services.set_public_consent(current_user, form.is_public_consent.data)
-        db.session.commit()
-        flash("Настройки сохранены.", "success")
-        return redirect_to("accounts.profile")
-    return render_view("accounts/profile.html", None, form=form)
+    return submit(form, lambda: services.set_public_consent(current_user, form.is_public_consent.data),
+                  message="Настройки сохранены.", on_success=lambda _: redirect_to("accounts.profile"),
+                  template="accounts/profile.html")

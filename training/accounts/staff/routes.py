@@ -8,11 +8,10 @@ from training.accounts.forms import StaffEditForm
 from training.accounts.models import Role, User
 from training.accounts.staff import bp, importer, services
 from training.accounts.staff.forms import StaffImportForm
-from training.errors import DomainError
 from training.extensions import db
 from training.org import services as org_services
-from training.tabular import ImportRejected, table_download
-from training.web import page_args, redirect_to, render_view, role_required
+from training.tabular import table_download
+from training.web import page_args, redirect_to, render_view, role_required, submit
 
 
 @bp.get("/")
@@ -66,49 +65,32 @@ def edit(user_id: int):
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
         form.department_id.data = user.department_id or 0
-    error = None
-    if form.validate_on_submit():
-        try:
-            accounts.update_staff_member(current_user, user, position=form.position.data,
-                                         department_id=form.department_id.data or None,
-                                         roles=set(form.roles.data), is_active=form.is_active.data)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            return redirect_to("staff.detail", user_id=user.id)
-    status = 422 if form.is_submitted() else 200
-    return render_view("accounts/staff/edit.html", None, status=status, form=form, person=user, error=error)
+    return submit(form, lambda: accounts.update_staff_member(
+                      current_user, user, position=form.position.data, department_id=form.department_id.data or None,
+                      roles=set(form.roles.data), is_active=form.is_active.data),
+                  on_success=lambda _: redirect_to("staff.detail", user_id=user.id),
+                  template="accounts/staff/edit.html", person=user)
 
 
 @bp.post("/staff/<int:user_id>/reset-password")
 @role_required(*Role.SERVICE_ADMINS)
 def reset_password(user_id: int):
     user = _visible_user_or_404(user_id)
-    password = accounts.reset_password(current_user, user)
-    db.session.commit()
-    return render_view("accounts/staff/detail.html", "one_time_password", person=user, one_time_password=password,
-                       can_manage=True)
+    return submit(None, lambda: accounts.reset_password(current_user, user),
+                  on_success=lambda password: render_view("accounts/staff/detail.html", "one_time_password",
+                                                          person=user, one_time_password=password, can_manage=True),
+                  page=lambda error, status: abort(status, error))
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def import_staff():
     form = StaffImportForm()
-    result = problems = error = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            result = importer.import_staff(current_user, upload.filename, upload.read())
-        except ImportRejected as exc:
-            db.session.rollback()
-            error, problems = exc.message, exc.problems
-        else:
-            db.session.commit()
-    status = 422 if (form.is_submitted() and (problems or form.errors)) else 200
-    return render_view("accounts/staff/import.html", None, status=status, form=form, result=result, problems=problems,
-                       error=error, columns=importer.COLUMNS)
+    ctx = {"columns": importer.COLUMNS, "result": None, "problems": None}
+    return submit(form, lambda: importer.import_staff(current_user, form.file.data.filename, form.file.data.read()),
+                  on_success=lambda result: render_view("accounts/staff/import.html", None, form=form, error=None,
+                                                         **{**ctx, "result": result}),
+                  template="accounts/staff/import.html", **ctx)
 
 
 @bp.get("/import/template.<fmt>")
