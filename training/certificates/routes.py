@@ -20,6 +20,7 @@ from training.org import services as org_services
 from training.org.models import RegionalService
 from training.tabular import TABLE_FORMATS, table_download
 from training.templating import NavItem, add_home_panel, add_nav_item
+from training.web import download as download_file
 from training.web import page_args, public, redirect_to, render_view, role_required, submit
 
 DEFAULT_PUBLIC_LIMIT = "30 per minute;300 per hour"
@@ -76,8 +77,7 @@ def detail(certificate_id: int):
 def download(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     pdf = cached_pdf(certificate, services.verification_url(certificate))
-    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{certificate.number}.pdf")
+    response = download_file(pdf, "application/pdf", f"{certificate.number}.pdf")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -114,7 +114,11 @@ def due():
 
     def page() -> dict:
         centres = scopes.visible_centres(current_user)
-        return {"total": db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0,
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+        return {"total": total,
+                "completed": total or db.session.scalar(select(func.count()).select_from(
+                    services.completed_enrolments(current_user, **scope).order_by(None).subquery())) or 0,
+                "signatory_name": services.signatory_for(current_user.regional_service_id)[0],
                 "rows": list(db.session.scalars(query.limit(300)).unique()),
                 "cohorts": list(db.session.scalars(course_services.visible_cohorts(current_user))),
                 "centres": centres,

@@ -14,8 +14,9 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from training.accounts import scopes
 from training.accounts.models import Role, User
-from training.accounts.services import visible_staff
+from training.accounts.scopes import visible_staff
 from training.audit import services as audit
 from training.courses import attachments
 from training.courses.models import (
@@ -108,8 +109,8 @@ def update_cohort(actor: User, cohort: Cohort, *, name: str, is_sequential: bool
 
 
 def can_manage_cohort(user: User, cohort: Cohort) -> bool:
-    return user.has_role(Role.ADMIN) or (user.has_role(Role.HR)
-                                         and user.regional_service_id == cohort.regional_service_id)
+    """HR of the cohort's service, administrators."""
+    return scopes.can_administer(user, cohort)
 
 
 def can_teach_cohort(user: User, cohort: Cohort) -> bool:
@@ -122,11 +123,9 @@ def can_teach_cohort(user: User, cohort: Cohort) -> bool:
 
 def visible_cohorts(user: User) -> Select:
     query = select(Cohort).order_by(Cohort.start_date.desc(), Cohort.id.desc())
-    if user.has_role(Role.ADMIN):
-        return query
-    if user.has_role(Role.HR):
-        return query.where(Cohort.regional_service_id == user.regional_service_id)
-    if user.has_role(Role.MANAGER):
+    if user.has_role(*Role.SERVICE_ADMINS):
+        return query.where(scopes.administrable_condition(user, service=Cohort.regional_service_id))
+    if user.has_role(Role.MANAGER):  # the cohorts their centre's people learn in
         return query.where(Cohort.id.in_(select(Enrolment.cohort_id).join(User, User.id == Enrolment.user_id)
                                          .where(User.centre_id == user.centre_id)))
     return query.where(Cohort.id.in_(select(CohortTeacher.cohort_id).where(CohortTeacher.user_id == user.id)))
@@ -286,6 +285,11 @@ class BlockState:
     block: Block
     row: BlockProgress | None
     is_open: bool
+    case_status: CaseStatus | None = None  # the latest answer's status (on the pages that need it)
+
+    @property
+    def case_in_review(self) -> bool:
+        return not self.case_accepted and self.case_status == CaseStatus.SUBMITTED
 
     @property
     def lesson_done(self) -> bool:
@@ -368,7 +372,10 @@ def block_state(user: User, block: Block) -> BlockState | None:
         return None
     row = db.session.scalar(select(BlockProgress).where(BlockProgress.enrolment_id == enrolment.id,
                                                         BlockProgress.block_id == block.id))
-    return BlockState(block, row, is_block_open(enrolment, block))
+    case_status = db.session.scalar(select(CaseSubmission.status).where(
+        CaseSubmission.enrolment_id == enrolment.id, CaseSubmission.block_id == block.id)
+        .order_by(CaseSubmission.attempt_no.desc()).limit(1))
+    return BlockState(block, row, is_block_open(enrolment, block), case_status)
 
 
 # --- stage 2: questions to the teacher and discussion ------------------------------------------------------
@@ -538,12 +545,13 @@ class CaseNotAcceptable(DomainError):
 
 def check_acceptable(case: PracticalCase, criteria_points: dict[str, int] | None) -> None:
     """A case is accepted only at or above the pass mark, with every must-pass criterion at its minimum, so two
-    teachers (or one teacher twice) accept the same answers. A rubric with must-pass criteria needs every criterion
-    rated."""
+    teachers (or one teacher twice) accept the same answers. A case with a rubric is accepted only with every
+    criterion rated: there is no override below the mark (the teacher returns the case with a comment instead)."""
     must_pass = [c for c in case.rubric if c.get("min_points")]
     if criteria_points is None:
-        if must_pass:
-            raise CaseNotAcceptable("Чтобы принять кейс, оцените каждый критерий.")
+        if case.rubric:
+            raise CaseNotAcceptable(f"Чтобы принять кейс, оцените каждый критерий: зачёт — от {case.pass_points} "
+                                    f"из {case.max_points} {plural(case.max_points, 'балла', 'баллов', 'баллов')}.")
         return
     missing = [c["criterion"] for c in case.rubric if c["criterion"] not in criteria_points]
     if missing:

@@ -5,7 +5,7 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import User
@@ -34,8 +34,8 @@ def notify(user, kind: str, text: str, url: str = "", *, dedupe_key: str | None 
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    """Read with the person (a counter kept on write, notifications/models.py), not counted per page."""
+    return max(0, user.unread_notifications or 0)
 
 
 def recent(user, limit: int = 50) -> list[Notification]:
@@ -46,6 +46,9 @@ def recent(user, limit: int = 50) -> list[Notification]:
 def mark_all_read(user) -> int:
     result = db.session.execute(update(Notification).where(Notification.user_id == user.id,
                                                            Notification.read_at.is_(None)).values(read_at=utcnow()))
+    if result.rowcount:  # relative, so a notification written meanwhile by another request keeps its count
+        db.session.execute(update(User).where(User.id == user.id)
+                           .values(unread_notifications=User.unread_notifications - result.rowcount))
     return result.rowcount
 
 

@@ -1,4 +1,4 @@
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -8,10 +8,11 @@ from training.accounts.forms import StaffEditForm
 from training.accounts.models import Role, User
 from training.accounts.staff import bp, importer, services
 from training.accounts.staff.forms import StaffImportForm
+from training.errors import DomainError
 from training.extensions import db
 from training.org import services as org_services
-from training.tabular import table_download
-from training.web import page_args, redirect_to, render_view, role_required, submit
+from training.tabular import ImportRejected, table_download
+from training.web import page_args, redirect_to, render_view, role_required
 
 
 @bp.get("/")
@@ -28,7 +29,7 @@ def structure():
 def index():
     args = request.args
     query = services.search_staff(
-        accounts.visible_staff(current_user), q=args.get("q", ""), centre_id=args.get("centre_id", type=int),
+        scopes.visible_staff(current_user), q=args.get("q", ""), centre_id=args.get("centre_id", type=int),
         department_id=args.get("department_id", type=int), role=args.get("role") or None,
         active=args.get("active", "1")).options(selectinload(User.centre), selectinload(User.department))
     page, per_page = page_args()
@@ -39,7 +40,7 @@ def index():
 
 def _visible_user_or_404(user_id: int) -> User:
     user = db.get_or_404(User, user_id)
-    if not accounts.can_view(current_user, user):
+    if not scopes.can_view(current_user, user):
         abort(404)  # a person outside one's scope does not exist for the viewer
     return user
 
@@ -49,14 +50,14 @@ def _visible_user_or_404(user_id: int) -> User:
 def detail(user_id: int):
     user = _visible_user_or_404(user_id)
     return render_view("accounts/staff/detail.html", None, person=user,
-                       can_manage=accounts.can_manage(current_user, user))
+                       can_manage=scopes.can_administer(current_user, user))
 
 
 @bp.route("/staff/<int:user_id>/edit", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def edit(user_id: int):
     user = _visible_user_or_404(user_id)
-    if not accounts.can_manage(current_user, user):
+    if not scopes.can_administer(current_user, user):
         abort(403)
     form = StaffEditForm(obj=user)
     form.department_id.choices = [(0, "— без подразделения —")] + [
@@ -65,32 +66,51 @@ def edit(user_id: int):
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
         form.department_id.data = user.department_id or 0
-    return submit(form, lambda: accounts.update_staff_member(
-                      current_user, user, position=form.position.data, department_id=form.department_id.data or None,
-                      roles=set(form.roles.data), is_active=form.is_active.data),
-                  on_success=lambda _: redirect_to("staff.detail", user_id=user.id),
-                  template="accounts/staff/edit.html", person=user)
+    error = None
+    if form.validate_on_submit():
+        try:
+            accounts.update_staff_member(current_user, user, position=form.position.data,
+                                         department_id=form.department_id.data or None,
+                                         roles=set(form.roles.data), is_active=form.is_active.data)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            return redirect_to("staff.detail", user_id=user.id)
+    status = 422 if form.is_submitted() else 200
+    return render_view("accounts/staff/edit.html", None, status=status, form=form, person=user, error=error)
 
 
 @bp.post("/staff/<int:user_id>/reset-password")
 @role_required(*Role.SERVICE_ADMINS)
 def reset_password(user_id: int):
     user = _visible_user_or_404(user_id)
-    return submit(None, lambda: accounts.reset_password(current_user, user),
-                  on_success=lambda password: render_view("accounts/staff/detail.html", "one_time_password",
-                                                          person=user, one_time_password=password, can_manage=True),
-                  page=lambda error, status: abort(status, error))
+    password = accounts.reset_password(current_user, user)
+    db.session.commit()
+    return render_view("accounts/staff/detail.html", "one_time_password", person=user, one_time_password=password,
+                       can_manage=True)
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def import_staff():
     form = StaffImportForm()
-    ctx = {"columns": importer.COLUMNS, "result": None, "problems": None}
-    return submit(form, lambda: importer.import_staff(current_user, form.file.data.filename, form.file.data.read()),
-                  on_success=lambda result: render_view("accounts/staff/import.html", None, form=form, error=None,
-                                                         **{**ctx, "result": result}),
-                  template="accounts/staff/import.html", **ctx)
+    result = problems = error = None
+    omitted = 0
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = importer.import_staff(current_user, upload.filename, upload.read(),
+                                           max_rows=current_app.config["STAFF_IMPORT_MAX_ROWS"])
+        except ImportRejected as exc:
+            db.session.rollback()
+            error, problems, omitted = exc.message, exc.problems, exc.omitted
+        else:
+            db.session.commit()
+    status = 422 if (form.is_submitted() and (problems or form.errors)) else 200
+    return render_view("accounts/staff/import.html", None, status=status, form=form, result=result, problems=problems,
+                       omitted=omitted, error=error, columns=importer.COLUMNS)
 
 
 @bp.get("/import/template.<fmt>")

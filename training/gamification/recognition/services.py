@@ -10,20 +10,20 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from training.accounts import scopes
 from training.accounts.models import NO_CONSENT_LABEL, Role, User
-from training.accounts.services import can_view
 from training.audit import services as audit
 from training.certificates.services import issue_document
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.gamification.contests.models import Award, AwardKind
-from training.gamification.contests.services import can_manage_centre
 from training.gamification.recognition.catalogue import BADGES, BADGES_BY_CODE
 from training.gamification.recognition.models import Badge, PointEntry, ThanksNote, UserBadge
 from training.notifications.services import notify
 from training.org.models import Centre
 from training.signals import thanks_given
+from training.templating import quoted
 from training.web import path_for
 
 THANKS_MAX = 500
@@ -41,14 +41,22 @@ THANKS_PER_DAY = 10
 
 def can_view_person(viewer: User, person: User) -> bool:
     """The awards page: the person, staff of the same centre, managers and HR in scope."""
-
-    if can_view(viewer, person):
-        return True
-    return viewer.centre_id is not None and viewer.centre_id == person.centre_id
+    return scopes.can_view(viewer, person, members=scopes.Level.CENTRE)
 
 
 def can_award_badges(viewer: User, person: User) -> bool:
-    return viewer.id != person.id and person.centre is not None and can_manage_centre(viewer, person.centre)
+    """The manager of the person's centre, HR of their service, administrators; never oneself."""
+    return person.centre_id is not None and scopes.can_supervise(viewer, person)
+
+
+def may_grant(actor: User, badge: Badge) -> bool:
+    """Whether the actor's role may give this badge by hand (scope is ``can_award_badges``): «Магистр» is HR's."""
+    spec = BADGES_BY_CODE.get(badge.code)
+    return badge.is_manual and (spec is None or not spec.hr_only or actor.has_role(Role.HR, Role.ADMIN))
+
+
+def grantable_badges(actor: User) -> list[Badge]:
+    return [b for b in catalogue() if may_grant(actor, b)]
 
 
 # --- contests ---------------------------------------------------------------------------------------------
@@ -85,16 +93,14 @@ def title_holders(centre: Centre) -> list[tuple[User, Badge]]:
 # --- «Спасибо» --------------------------------------------------------------------------------------------
 
 def can_thank(giver: User, recipient: User) -> bool:
-    if giver.id == recipient.id or not recipient.is_active:
-        return False
-    if giver.has_role(Role.ADMIN):
-        return True
-    return giver.regional_service_id is not None and giver.regional_service_id == recipient.regional_service_id
+    """An active colleague of one's regional service (administrators: anyone), never oneself."""
+    return (giver.id != recipient.id and recipient.is_active
+            and scopes.can_view(giver, recipient, members=scopes.Level.SERVICE))
 
 
 def thank_candidates(giver: User) -> list[User]:
     query = select(User).where(User.is_active, User.id != giver.id).order_by(User.full_name)
-    if giver.centre_id and not giver.has_role(Role.HR, Role.ADMIN):
+    if giver.centre_id and not giver.has_role(*Role.SERVICE_ADMINS):
         query = query.where(User.centre_id == giver.centre_id)
     elif giver.regional_service_id:
         query = query.where(User.regional_service_id == giver.regional_service_id)
@@ -112,12 +118,14 @@ def give_thanks(giver: User, recipient: User, text: str, now: datetime | None = 
         raise DomainError("Напишите, за что спасибо.")
     if len(text) > THANKS_MAX:
         raise DomainError(f"Не длиннее {THANKS_MAX} символов.")
+    # the giver's row is locked until the request commits, so parallel posts count one after another
+    db.session.execute(select(User.id).where(User.id == giver.id).with_for_update())
     sent_today = db.session.scalar(select(func.count()).select_from(ThanksNote).where(
         ThanksNote.giver_id == giver.id, ThanksNote.created_at >= now - timedelta(days=1))) or 0
     if sent_today >= THANKS_PER_DAY:
         raise DomainError(f"Не больше {THANKS_PER_DAY} «Спасибо» в сутки. Продолжите завтра.")
     note = ThanksNote(giver_id=giver.id, recipient_id=recipient.id, regional_service_id=recipient.regional_service_id,
-                      text=text, is_from_manager=giver.has_role(Role.MANAGER, Role.HR, Role.ADMIN), created_at=now)
+                      text=text, is_from_manager=giver.has_role(*Role.SUPERVISORS), created_at=now)
     db.session.add(note)
     db.session.flush()
     notify(recipient, "recognition.thanks", f"{giver.full_name} говорит вам «Спасибо»: {text[:120]}",
@@ -147,17 +155,16 @@ def showcase(viewer: User) -> Select:
     query = (select(ThanksNote).join(User, User.id == ThanksNote.recipient_id)
              .where(User.is_public_consent, User.is_active).options(*_NOTE_PEOPLE)
              .order_by(ThanksNote.created_at.desc(), ThanksNote.id.desc()))
-    if not viewer.has_role(Role.ADMIN):
-        query = query.where(ThanksNote.regional_service_id == viewer.regional_service_id)
-    return query
+    return query.where(scopes.viewable_condition(viewer, service=ThanksNote.regional_service_id,
+                                                 members=scopes.Level.SERVICE))
 
 
 def showcase_awards(viewer: User, limit: int = 6) -> list[Award]:
     query = (select(Award).join(User, User.id == Award.user_id).join(Centre, Centre.id == Award.centre_id)
              .where(User.is_public_consent, Award.kind == AwardKind.TITLE)
+             .where(scopes.viewable_condition(viewer, service=Centre.regional_service_id,
+                                              members=scopes.Level.SERVICE))
              .order_by(Award.period.desc(), Award.id.desc()).limit(limit))
-    if not viewer.has_role(Role.ADMIN):
-        query = query.where(Centre.regional_service_id == viewer.regional_service_id)
     return list(db.session.scalars(query))
 
 
@@ -211,7 +218,7 @@ def award_badge(user: User, code: str, *, reason: str = "", actor: User | None =
         return None
     if badge.points:
         award_points(user, badge.points, f"badge:{badge.code}", f"Знак отличия «{badge.name}»")
-    notify(user, "recognition.badge", f"Вам присвоен знак отличия «{badge.name}».",
+    notify(user, "recognition.badge", f"Вам присвоен знак отличия {quoted(badge.name)}.",
            path_for("recognition.person", user_id=user.id), dedupe_key=f"recognition-badge:{user.id}:{badge.code}")
     return link
 
@@ -221,6 +228,13 @@ def award_badge_by_hand(actor: User, person: User, badge: Badge, reason: str) ->
         raise NotAllowed("Присвоить знак отличия может руководитель центра или кадровая служба.")
     if not badge.is_manual:
         raise DomainError("Этот знак присваивается автоматически.")
+    if not may_grant(actor, badge):
+        raise NotAllowed(f"«{badge.name}» присваивает кадровая служба.")
+    spec = BADGES_BY_CODE.get(badge.code)
+    if spec is not None and spec.requires and not db.session.scalar(
+            select(UserBadge.id).join(Badge).where(UserBadge.user_id == person.id, Badge.code == spec.requires)):
+        raise DomainError(f"«{badge.name}» присваивается только обладателю знака "
+                          f"«{BADGES_BY_CODE[spec.requires].name}».")
     link = award_badge(person, badge.code, reason=reason, actor=actor)
     if link is None:
         raise DomainError(f"У сотрудника уже есть знак «{badge.name}».")

@@ -2,7 +2,8 @@
 
 Data arrival (client feedback, an operational import, an IQS check, new weights) calls :func:`bump`, which
 increments ``data_version`` of the affected snapshots in the same transaction as the data. After the commit
-the caller (or the periodic job, or ``flask metrics recompute``) calls :func:`refresh_stale`, which computes
+the background worker (metrics/centre_index/tasks.py; or the periodic job, or ``flask metrics recompute``) calls
+:func:`refresh_stale`, which computes
 each stale snapshot from the data and writes it only if no newer computation has been stored meanwhile
 (``computed_version < version seen``). Dashboards read snapshots and never compute from raw data."""
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from flask import g, has_request_context
 from sqlalchemy import (
     Column,
     Date,
@@ -39,12 +39,13 @@ from training.measures import formulas
 from training.measures.formulas import MetricValueError
 from training.measures.periods import KINDS, MONTH, WEEK, Period, local_today, period_of, periods_touching
 from training.measures.scales import ANCHORS, GROUPS, INDEX_INDICATORS, centre_index, normalise, weights_in_force
-from training.metrics.centre_index.models import IndexSnapshot, ScopeKind
+from training.metrics.centre_index.models import DiscoveryMark, IndexSnapshot, ScopeKind
 from training.metrics.centre_index.weights import weight_sets
 from training.metrics.feedback.aspects import aspect_indicator
 from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, Touchpoint
 from training.metrics.operations.models import IqsAssessment, OperationalReport
 from training.org.models import Centre, Department
+from training.tasks import after_commit
 
 ORGANISATION, SERVICE, CENTRE = ScopeKind.ORGANISATION, ScopeKind.SERVICE, ScopeKind.CENTRE
 DEPARTMENT, EMPLOYEE = ScopeKind.DEPARTMENT, ScopeKind.EMPLOYEE
@@ -70,15 +71,20 @@ def scopes_of(*, service_id: int | None, centre_id: int | None = None, departmen
     return scopes
 
 
+#: the background task (metrics/centre_index/tasks.py) that recomputes one centre's stale figures
+REFRESH_CENTRE = "metrics.refresh-centre"
+
+
 def bump(scopes: Iterable[tuple[str, int]], days: Iterable[date]) -> None:
     """Mark the snapshots of ``scopes`` for the weeks and months containing ``days`` as stale (creating
-    them when missing). Atomic increments: concurrent arrivals never lose a bump."""
+    them when missing), and queue the recompute of the centre's figures for after the commit (coalesced per
+    centre: training/tasks.py). Atomic increments: concurrent arrivals never lose a bump."""
     periods = {period_of(kind, day) for day in set(days) for kind in KINDS}
     for kind, scope_id in set(scopes):
         for period in sorted(periods):
             _bump_one(kind, scope_id, period)
-            if kind in REQUEST_SCOPES and has_request_context():
-                g.setdefault("snapshots_bumped", set()).add((kind, scope_id, period.kind, period.start))
+        if kind == CENTRE and periods:
+            after_commit(REFRESH_CENTRE, scope_id)
 
 
 def _bump_one(kind: str, scope_id: int, period: Period) -> None:
@@ -115,30 +121,34 @@ def mark_service_stale_from(service_id: int, since: date) -> int:
 
 # --- recomputing ---------------------------------------------------------------------------------------------
 
-#: Scopes a request recomputes itself right after its commit (:func:`refresh_bumped`). A service's and the
+#: Scopes whose figures the centre's background task recomputes (:data:`REFRESH_CENTRE`). A service's and the
 #: organisation's snapshots aggregate every answer of a region or of the country (~170,000 a month at federal
-#: scale): recomputing them inside each client's request made every answer pay for the whole country, so they are
-#: left to the every-minute job (``metrics.refresh-snapshots``) — docs/PERFORMANCE.md, «Federal scale».
-REQUEST_SCOPES = (CENTRE, DEPARTMENT, EMPLOYEE)
+#: scale), so they are left to the every-minute job (``metrics.refresh-snapshots``) — docs/PERFORMANCE.md,
+#: «Federal scale».
+CENTRE_SCOPES = (CENTRE, DEPARTMENT, EMPLOYEE)
 
 
-def refresh_bumped() -> int:
-    """After a request's commit: recompute the centre, department and employee snapshots this request bumped,
-    found by their key (no scan for stale rows). Returns how many were written."""
-    keys = g.pop("snapshots_bumped", None) if has_request_context() else None
-    written = 0
-    for kind, scope_id, period_kind, start in sorted(keys or ()):
-        snapshot_id = db.session.scalar(select(IndexSnapshot.id).where(
-            IndexSnapshot.scope_kind == kind, IndexSnapshot.scope_id == scope_id,
-            IndexSnapshot.period_kind == period_kind, IndexSnapshot.period_start == start))
-        if snapshot_id is not None:
-            written += recompute(snapshot_id)
-            db.session.commit()
-    return written
+def _of_centre(centre_id: int):
+    """Condition on IndexSnapshot: the centre's own snapshots, its departments' and its staff's."""
+    return or_(
+        and_(IndexSnapshot.scope_kind == CENTRE, IndexSnapshot.scope_id == centre_id),
+        and_(IndexSnapshot.scope_kind == DEPARTMENT,
+             IndexSnapshot.scope_id.in_(select(Department.id).where(Department.centre_id == centre_id))),
+        and_(IndexSnapshot.scope_kind == EMPLOYEE,
+             IndexSnapshot.scope_id.in_(select(User.id).where(User.centre_id == centre_id))))
 
 
-def refresh_stale(limit: int | None = None) -> int:
-    """Recompute stale snapshots, committing after each. Returns how many were written.
+def is_pending(centre_id: int | None) -> bool:
+    """Whether some figure of the centre waits for its recompute («обновляется» on its pages)."""
+    if not centre_id:
+        return False
+    return db.session.scalar(select(exists().where(
+        _of_centre(centre_id), IndexSnapshot.computed_version < IndexSnapshot.data_version))) or False
+
+
+def refresh_stale(limit: int | None = None, *, centre_id: int | None = None) -> int:
+    """Recompute stale snapshots (all, or those of one centre: :func:`_of_centre`), committing after each.
+    Returns how many were written.
 
     Set-based reading: the stale snapshots are grouped by scope kind and period, and each group's data (answers,
     aspect marks, IQS, operational reports, the scopes' services) are read with one grouped query per source for
@@ -149,6 +159,8 @@ def refresh_stale(limit: int | None = None) -> int:
                    IndexSnapshot.period_start, IndexSnapshot.period_end, IndexSnapshot.data_version) \
         .where(IndexSnapshot.computed_version < IndexSnapshot.data_version) \
         .order_by(IndexSnapshot.period_start.desc(), IndexSnapshot.id)
+    if centre_id is not None:
+        query = query.where(_of_centre(centre_id))
     if limit:
         query = query.limit(limit)
     groups: dict[tuple[str, Period], list[tuple[int, int, int]]] = defaultdict(list)
@@ -291,43 +303,68 @@ def recompute(snapshot_id: int) -> int:
     return _store(snapshot_id, version, compute(kind, scope_id, Period(period_kind, start, end)))
 
 
-def discover(today: date | None = None) -> int:
-    """Create (as stale) the snapshot of every scope and period that has data: the batch's starting point.
+def discover(today: date | None = None, *, full: bool = False) -> int:
+    """Create (as stale) the snapshot of every scope and period that has data and none yet: the batch's starting
+    point. A repair scan: normally every arrival creates its snapshots, so this finds few or none.
 
-    Normally every arrival creates its snapshots, so this repair scan finds few or none: the database finds them
-    (client answers and IQS checks joined to their days' periods, anti-joined with the existing snapshots by
-    their unique key) and only the missing (scope, period) pairs come back to Python (docs/PERFORMANCE.md)."""
+    From a high-water mark (:class:`DiscoveryMark`): only the answers, IQS checks and operational reports added
+    since the last discovery are read (``full`` reads everything again, as ``flask metrics recompute --all``). The
+    database finds the missing pairs (the new rows joined to their days' periods, anti-joined with the existing
+    snapshots by their unique key); only those come back to Python (docs/PERFORMANCE.md). A row whose transaction
+    commits after a discovery passed its id is left to its own arrival, which bumped its snapshots."""
     today = today or local_today()
     before = db.session.scalar(select(func.count()).select_from(IndexSnapshot)) or 0
+    marks = {} if full else dict(db.session.execute(select(DiscoveryMark.source, DiscoveryMark.last_id)).all())
+    sources = (("client_feedback", ClientFeedback, ClientFeedback.local_date),
+               ("iqs_assessments", IqsAssessment, IqsAssessment.conversation_date))
+    highs = {name: db.session.scalar(select(func.max(model.id))) or 0
+             for name, model in (*((n, m) for n, m, _ in sources), ("operational_reports", OperationalReport))}
     missing: set[tuple[str, int, Period]] = set()
-    sources = ((ClientFeedback, ClientFeedback.local_date), (IqsAssessment, IqsAssessment.conversation_date))
-    days = sorted({day for model, day_column in sources
-                   for day in db.session.scalars(select(day_column).distinct()) if day <= today})
+    days = sorted({day for name, model, day_column in sources
+                   for day in db.session.scalars(select(day_column).distinct().where(
+                       model.id > marks.get(name, 0), model.id <= highs[name])) if day <= today})
     if days:
         periods_table = _periods_of_days(days)
-        for model, day_column in sources:
-            for kind in SCOPE_KINDS:
-                missing.update(_missing_snapshots(model, day_column, kind, periods_table))
+        for name, model, day_column in sources:
+            if highs[name] > marks.get(name, 0):
+                for kind in SCOPE_KINDS:
+                    missing.update(_missing_snapshots(model, day_column, kind, periods_table,
+                                                      (marks.get(name, 0), highs[name])))
         periods_table.drop(db.session.connection())
     pairs: dict[tuple[str, int], set[date]] = defaultdict(set)
-    for report in db.session.scalars(select(OperationalReport)):
+    for report in db.session.scalars(select(OperationalReport).where(
+            OperationalReport.id > marks.get("operational_reports", 0),
+            OperationalReport.id <= highs["operational_reports"])):
         report_days = [p.start for kind in KINDS for p in periods_touching(kind, report.period_start,
                                                                               report.period_end)]
         for scope in scopes_of(service_id=report.regional_service_id, centre_id=report.centre_id):
             pairs[scope].update(report_days)
+    existing = set()
+    if pairs:
+        existing = {tuple(row) for row in db.session.execute(
+            select(IndexSnapshot.scope_kind, IndexSnapshot.scope_id, IndexSnapshot.period_kind,
+                   IndexSnapshot.period_start)
+            .where(IndexSnapshot.scope_kind.in_((ORGANISATION, SERVICE, CENTRE))))}
     for (kind, scope_id), report_days in pairs.items():
         for day in report_days:
             if day <= today:
                 missing.update((kind, scope_id, period_of(period_kind, day)) for period_kind in KINDS)
-    existing = {tuple(row) for row in db.session.execute(
-        select(IndexSnapshot.scope_kind, IndexSnapshot.scope_id, IndexSnapshot.period_kind, IndexSnapshot.period_start)
-        .where(IndexSnapshot.scope_kind.in_((ORGANISATION, SERVICE, CENTRE))))}
     for kind, scope_id, period in sorted(missing, key=lambda m: (m[0], m[1], m[2].kind, m[2].start)):
         if (kind, scope_id, period.kind, period.start) not in existing:
             _bump_one(kind, scope_id, period)
             existing.add((kind, scope_id, period.kind, period.start))
+    for name, high in highs.items():
+        _set_mark(name, high)
     db.session.flush()
     return (db.session.scalar(select(func.count()).select_from(IndexSnapshot)) or 0) - before
+
+
+def _set_mark(source: str, last_id: int) -> None:
+    mark = db.session.get(DiscoveryMark, source)
+    if mark is None:
+        db.session.add(DiscoveryMark(source=source, last_id=last_id))
+    elif mark.last_id != last_id:
+        mark.last_id = last_id
 
 
 def _periods_of_days(days: list[date]):
@@ -345,15 +382,18 @@ def _periods_of_days(days: list[date]):
     return table
 
 
-def _missing_snapshots(model, day_column, kind: str, periods_table) -> list[tuple[str, int, Period]]:
-    """(kind, scope, period) pairs with data of ``model`` and no snapshot yet, found by the database."""
+def _missing_snapshots(model, day_column, kind: str, periods_table, ids: tuple[int, int]
+                       ) -> list[tuple[str, int, Period]]:
+    """(kind, scope, period) pairs with data of ``model`` (rows with ``ids[0] < id <= ids[1]``) and no snapshot
+    yet, found by the database."""
 
     column = _scope_column(model, kind)
     scope = column if column is not None else literal(0)
     d = periods_table.c
     known = exists().where(IndexSnapshot.scope_kind == kind, IndexSnapshot.scope_id == scope,
                            IndexSnapshot.period_kind == d.period_kind, IndexSnapshot.period_start == d.period_start)
-    conditions = [~known] + ([column.is_not(None)] if column is not None else [])
+    conditions = [~known, model.id > ids[0], model.id <= ids[1]] + ([column.is_not(None)] if column is not None
+                                                                     else [])
     query = (select(scope, d.period_kind, d.period_start, d.period_end).distinct()
              .select_from(model).join(periods_table, and_(d.day == day_column)).where(*conditions))
     return [(kind, int(scope_id), Period(period_kind, start, end))
@@ -712,5 +752,5 @@ def snapshots_for_scopes(kind: str, scope_ids: list[int], period: Period) -> dic
         IndexSnapshot.period_kind == period.kind, IndexSnapshot.period_start == period.start))}
 
 
-__all__ = ["bump", "scopes_of", "refresh_stale", "refresh_bumped", "recompute", "compute", "discover", "snapshot",
+__all__ = ["bump", "scopes_of", "refresh_stale", "is_pending", "recompute", "compute", "discover", "snapshot",
            "series", "snapshots_for_scopes", "mark_service_stale_from", "mark_all_stale", "WEEK", "MONTH"]
