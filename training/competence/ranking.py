@@ -15,10 +15,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, false, func, select, true
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
-from training.accounts.models import Role, User
+from training.accounts import scopes
+from training.accounts.models import User
 from training.competence.framework import (
     ACTION_SOURCES,
     ACTION_TITLES,
@@ -51,20 +52,9 @@ def metric_attr(metric: str) -> str:
 
 # --- scope and filters ------------------------------------------------------------------------------------------
 
-def can_rank(viewer: User) -> bool:
-    return bool(viewer.has_role(Role.ADMIN) or (viewer.has_role(Role.HR) and viewer.regional_service_id)
-                or (viewer.has_role(Role.MANAGER) and viewer.centre_id))
-
-
 def scope_condition(viewer: User, model=CompetenceScore):
     """Rows the viewer may rank: all (admin), their service (HR), their centre (manager), none otherwise."""
-    if viewer.has_role(Role.ADMIN):
-        return true()
-    if viewer.has_role(Role.HR) and viewer.regional_service_id:
-        return model.regional_service_id == viewer.regional_service_id
-    if viewer.has_role(Role.MANAGER) and viewer.centre_id:
-        return model.centre_id == viewer.centre_id
-    return false()
+    return scopes.supervisable_condition(viewer, service=model.regional_service_id, centre=model.centre_id)
 
 
 @dataclass
@@ -95,7 +85,8 @@ class Options:
 
 def options(viewer: User, filters: Filters) -> Options:
     """The choices of the filter form, limited to the viewer's scope (one query per list)."""
-    if viewer.has_role(Role.ADMIN):
+    reach = scopes.reach_of(viewer)
+    if reach is scopes.Reach.ALL:
         regions = list(db.session.scalars(select(Region).order_by(Region.name)))
         services = select(RegionalService).order_by(RegionalService.name)
         if filters.region_id:
@@ -106,14 +97,12 @@ def options(viewer: User, filters: Filters) -> Options:
             centres = centres.where(Centre.regional_service_id == filters.service_id)
         elif filters.region_id:
             centres = centres.where(Centre.regional_service_id.in_([s.id for s in services]))
-    elif viewer.has_role(Role.HR) and viewer.regional_service_id:
-        regions, services = [], []
-        centres = select(Centre).where(Centre.regional_service_id == viewer.regional_service_id).order_by(Centre.name)
-    elif viewer.has_role(Role.MANAGER) and viewer.centre_id:
-        regions, services = [], []
-        centres = select(Centre).where(Centre.id == viewer.centre_id)
-    else:
+    elif reach is scopes.Reach.NONE:
         return Options([], [], [], [])
+    else:  # HR: the centres of their service; a manager: their centre
+        regions, services = [], []
+        centres = select(Centre).where(scopes.viewable_condition(viewer, service=Centre.regional_service_id,
+                                                                 centre=Centre.id)).order_by(Centre.name)
     centres = list(db.session.scalars(centres))
     centre_id = filters.centre_id or (centres[0].id if len(centres) == 1 else None)
     departments = list(db.session.scalars(select(Department).where(Department.centre_id == centre_id)
@@ -272,11 +261,12 @@ def stored_level(viewer: User, filters: Filters) -> tuple[str, int | None] | Non
         return "centre", filters.centre_id
     if filters.service_id:
         return "service", filters.service_id
-    if viewer.has_role(Role.ADMIN):
+    reach = scopes.reach_of(viewer)
+    if reach is scopes.Reach.ALL:
         return "all", None
-    if viewer.has_role(Role.HR) and viewer.regional_service_id:
+    if reach is scopes.Reach.SERVICE:
         return "service", viewer.regional_service_id
-    if viewer.has_role(Role.MANAGER) and viewer.centre_id:
+    if reach is scopes.Reach.CENTRE:
         return "centre", viewer.centre_id
     return None
 
@@ -308,8 +298,8 @@ def _stored_statements(level: str, filters: tuple[str, ...], viewer_column: str 
 
 
 def _stored_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page | None:
-    level = stored_level(viewer, filters)
-    if level is None or not can_rank(viewer):
+    level, reach = stored_level(viewer, filters), scopes.reach_of(viewer)
+    if level is None or reach is scopes.Reach.NONE:
         return None
     given = {"regional_service_id": filters.service_id, "centre_id": filters.centre_id,
              "department_id": filters.department_id}
@@ -317,9 +307,9 @@ def _stored_page(viewer: User, filters: Filters, page: int, per_page: int) -> Pa
     if level[0] != "all":
         values[_LEVEL_COLUMN[level[0]]] = level[1]
     viewer_column = None
-    if not viewer.has_role(Role.ADMIN):
-        viewer_column = "regional_service_id" if viewer.has_role(Role.HR) else "centre_id"
-        values["viewer_scope"] = viewer.regional_service_id if viewer.has_role(Role.HR) else viewer.centre_id
+    if reach is not scopes.Reach.ALL:  # HR: their service; a manager: their centre
+        viewer_column = "regional_service_id" if reach is scopes.Reach.SERVICE else "centre_id"
+        values["viewer_scope"] = viewer.regional_service_id if reach is scopes.Reach.SERVICE else viewer.centre_id
     count, details = _stored_statements(level[0], tuple(sorted(set(values) - {"viewer_scope"})), viewer_column,
                                         bool(filters.top))
     values.update(month=filters.month.start, previous=filters.month.previous().start)
