@@ -1,5 +1,9 @@
 """The client's one-minute feedback page, reached from a QR code; no account, nothing personal stored.
 
+An answer needs proof of a visit: a one-time visit code (the specialist's window screen shows it; its QR link
+carries it), one feedback per code; staff — signed in, or on a browser a staff member has signed in on — are
+refused like at the client vote, so nobody rates themselves as a client.
+
 Floods are throttled twice: per network address (Flask-Limiter, memory or Redis — never the database) and per
 device, by a random cookie that only the rate limiter reads. Neither the address nor the cookie is stored with
 the answers."""
@@ -12,10 +16,11 @@ from flask_limiter.util import get_remote_address
 
 from training.errors import DomainError
 from training.extensions import db, limiter
+from training.gamification.contests import services as visits
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback.aspects import aspects_for
 from training.metrics.feedback.forms import FeedbackForm
-from training.web import public, redirect_to, render_view
+from training.web import is_staff_device, public, redirect_to, render_view
 
 feedback_bp = Blueprint("client_feedback", __name__)
 DEVICE_COOKIE = "fb_device"
@@ -56,10 +61,17 @@ def form(token: str):
         abort(404)
     aspects = aspects_for(link.centre.regional_service_id)
     form_ = FeedbackForm()
+    if request.method == "GET" and request.args.get("k"):
+        form_.code.data = request.args["k"][:12]
     error = None
-    if form_.validate_on_submit():
+    is_staff = is_staff_device()
+    if is_staff:
+        error = ("Вы вошли как сотрудник (или входили с этого устройства). Отзыв «как клиент» оставляют только "
+                 "клиенты со своих телефонов.")
+    elif form_.validate_on_submit():
         marks = {a.code: request.form.get(f"aspect-{a.code}") for a in aspects}
         try:
+            visits.use_code_for_feedback(feedback.visit_code_holders(link), form_.code.data)
             feedback.submit_feedback(link, ces=form_.ces.data, expectations=form_.expectations.data,
                                      recommend=form_.recommend.data, aspects=marks, comment=form_.comment.data,
                                      contact_requested=form_.contact_requested.data,
@@ -72,6 +84,8 @@ def form(token: str):
             db.session.commit()
             return redirect_to("client_feedback.thanks")
     status = 422 if form_.is_submitted() and (error or form_.errors) else 200
+    if is_staff and request.method == "POST":
+        status = 403
     specialist = link.employee.public_name if link.employee else None
     response = render_view("metrics/feedback/form.html", None, status=status, form=form_, link=link,
                            aspects=aspects, error=error, specialist=specialist,
