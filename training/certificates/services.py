@@ -35,7 +35,7 @@ from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.notifications.services import notify
 from training.org.models import RegionalService
-from training.templating import DISPLAY_TZ, quoted, ru_date
+from training.templating import DISPLAY_TZ, gendered, quoted, ru_date
 from training.web import path_for
 
 CODE_BYTES = 16  # 128 random bits per verification / badge code (22 URL-safe characters)
@@ -399,7 +399,8 @@ def issue_course_certificates(actor: User | None, enrolments: list[Enrolment]) -
     """Issue course certificates to completed enrolments (HR one by one or in bulk, or automatically)."""
     for enrolment in enrolments:
         if enrolment.completed_at is None:
-            raise DomainError(f"{enrolment.user.full_name} ещё не завершил(а) курс.")
+            raise DomainError(gendered(f"{enrolment.user.full_name} ещё не завершил(а) курс.",
+                                       enrolment.user.full_name))
         if actor is not None and not can_manage_service(actor, enrolment.cohort.regional_service_id):
             raise NotAllowed("Выдавать сертификаты может кадровая служба СЗН слушателя.")
     created, skipped = issue_many("course", [course_spec(e) for e in enrolments], actor)
