@@ -349,6 +349,23 @@ def issue_document(kind_code: str, holder: User, *, title: str, subtitle: str = 
 
 # --- course certificates ------------------------------------------------------------------------------------
 
+def source_label(source_key: str) -> str:
+    """Where a document came from, in words (the key is for idempotency, not for people): «enrolment:2» →
+    «прохождение курса», «recognition:contest:1:colleagues» → «конкурс «Сотрудник месяца» № 1»."""
+    parts = source_key.split(":")
+    if parts[0] == "enrolment":
+        return "прохождение курса"
+    if parts[:2] == ["recognition", "contest"] and len(parts) > 2:
+        return f"конкурс {quoted('Сотрудник месяца')} № {parts[2]}"
+    if parts[:2] == ["recognition", "quest"] and len(parts) > 2:
+        return f"квест № {parts[2]}"
+    if parts[:2] == ["metrics", "master"]:
+        return "звание «Мастер клиентоцентричности» по оценке компетенций"
+    if parts[0] == "reissue":
+        return "замена прежнего документа"
+    return "выдан кадровой службой"
+
+
 def course_source_key(enrolment: Enrolment) -> str:
     return f"enrolment:{enrolment.id}"
 

@@ -29,7 +29,8 @@ def _competence_weight_label(key: str) -> str:
         return BLOCK_TITLES[parts[1]]
     if parts[0] == "competence":
         return COMPETENCES[parts[1]][1]
-    return f"{COMPETENCES[parts[1]][1]}: {EVIDENCE_TITLES[parts[2]].lower()}"
+    evidence = EVIDENCE_TITLES[parts[2]]
+    return f"{COMPETENCES[parts[1]][1]}: {evidence[:1].lower()}{evidence[1:]}"  # «(IQS)» stays in capitals
 
 
 def _add_competence_weight_fields() -> None:
