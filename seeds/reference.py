@@ -82,3 +82,11 @@ def material_categories() -> int:
     from training.materials.services import ensure_default_categories
 
     return len(ensure_default_categories())
+
+
+@step("банк вопросов пульс-опросов")
+def pulse_questions() -> int:
+    from training.gamification.pulse.services import ensure_questions
+
+    path = Path(__file__).parent / "engagement" / "pulse_questions.yaml"
+    return ensure_questions(yaml.safe_load(path.read_text(encoding="utf-8")))

@@ -17,6 +17,7 @@ from training.accounts import jobs as accounts_jobs
 from training.accounts import routes as accounts_routes
 from training.accounts.cli import accounts_cli
 from training.accounts.staff import routes as staff_routes
+from training.accounts.staff.cli import org_cli
 from training.admin import routes as admin_routes
 from training.backup import backup_command
 from training.certificates import jobs as certificates_jobs
@@ -45,6 +46,8 @@ from training.gamification.contests import routes as contests_routes
 from training.gamification.events import jobs as events_jobs
 from training.gamification.events import routes as events_routes
 from training.gamification.library import routes as library_routes
+from training.gamification.pulse import jobs as pulse_jobs
+from training.gamification.pulse import routes as pulse_routes
 from training.gamification.quests import jobs as quests_jobs
 from training.gamification.quests import listeners as quests_listeners
 from training.gamification.quests import routes as quests_routes
@@ -99,6 +102,7 @@ BLUEPRINTS = (
     (library_routes.bp, "/team"),
     (committee_routes.bp, "/team"),
     (events_routes.bp, "/team"),
+    (pulse_routes.bp, "/team"),
     (dashboards_routes.bp, "/metrics"),
     (feedback_routes.bp, "/metrics"),
     (operations_routes.bp, "/metrics"),
@@ -108,9 +112,9 @@ BLUEPRINTS = (
 )
 # Periodic work registers itself with @periodic_job when its module is imported; `flask jobs run-due` runs it
 PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jobs, contests_jobs, quests_jobs,
-                 stress_jobs, events_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
+                 stress_jobs, events_jobs, pulse_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
 COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli,
-            static_files.static_cli)
+            static_files.static_cli, org_cli)
 # Background tasks register themselves with @tasks.task when their module is imported; the worker runs them
 TASK_MODULES = (centre_index_tasks, competence_tasks)
 # Each listening domain declares its receivers in its listeners.py; they are connected here, once

@@ -45,6 +45,7 @@ class Config:
     PEER_RATING_MIN_RATERS = 3
     STRESS_PUBLIC_RATE_LIMIT = "5 per hour;20 per day"  # clients' «Стресс месяца» posts, per address
     ITEMS_PER_PAGE = 50
+    STAFF_IMPORT_MAX_ROWS = 20_000  # per file uploaded on /org/import; larger files: `flask org import` (no cap)
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@szn.local")

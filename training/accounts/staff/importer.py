@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from training.accounts import scopes
 from training.accounts.models import Role, User, normalise_email
 from training.accounts.services import issue_one_time_password, user_snapshot
 from training.audit import services as audit
@@ -109,9 +110,17 @@ def _map_header(header: list[str]) -> tuple[dict[str, int], list[Problem]]:
     return index, problems
 
 
-def parse_staff_file(filename: str, data: bytes) -> list[StaffRow]:
-    """Validate the whole file; raise :class:`ImportRejected` with every problem, or return clean rows."""
-    table = read_table(filename, data)
+# Files uploaded through the site hold at most this many staff rows (STAFF_IMPORT_MAX_ROWS); a larger file is
+# refused at once, before any validation, and goes through `flask org import` on the server (no limit).
+MAX_ROWS = 20_000
+LARGE_FILE_HINT = ("Разделите файл на части или попросите администратора загрузить его на сервере командой "
+                   "«flask org import».")
+
+
+def parse_staff_file(filename: str, data: bytes, max_rows: int | None = MAX_ROWS) -> list[StaffRow]:
+    """Validate the whole file; raise :class:`ImportRejected` with the problems (the first
+    tabular.MAX_PROBLEMS_SHOWN, the rest counted), or return clean rows."""
+    table = read_table(filename, data, max_rows=max_rows, too_many_hint=LARGE_FILE_HINT)
     index, problems = _map_header(table.header)
     if problems:
         raise ImportRejected(problems)
@@ -245,7 +254,7 @@ def _check_against_database(actor: User, rows: list[StaffRow]) -> None:
             problems.append(Problem(row.line, "Код региона", f"СЗН «{row.service}» относится к региону "
                                                              f"{service.region.code}."))
         if not actor.has_role(Role.ADMIN):
-            if service is None or service.id != actor.regional_service_id:
+            if service is None or not scopes.can_administer(actor, service):
                 problems.append(Problem(row.line, "СЗН", "вы можете загружать сотрудников только своей СЗН."))
             if Role.ADMIN in row.roles:
                 problems.append(Problem(row.line, "Роли", "роль «администратор» может назначить только "
@@ -257,14 +266,14 @@ def _check_against_database(actor: User, rows: list[StaffRow]) -> None:
         if service is not None:
             existing = db.session.scalar(select(User).where(User.regional_service_id == service.id,
                                                             User.personnel_number == row.personnel_number))
-            if existing is not None and existing.has_role(Role.ADMIN) and not actor.has_role(Role.ADMIN):
+            if existing is not None and existing.has_role(Role.ADMIN) and not scopes.can_administer(actor, existing):
                 problems.append(Problem(row.line, "Табельный номер", "данные администратора может менять только "
                                                                       "администратор."))
     if problems:
         raise ImportRejected(problems)
 
 
-def import_staff(actor: User, filename: str, data: bytes) -> ImportResult:
+def import_staff(actor: User, filename: str, data: bytes, max_rows: int | None = MAX_ROWS) -> ImportResult:
     """Validate and apply a staff file. Raises :class:`ImportRejected` and changes nothing on any error.
 
     The same file uploaded twice at once (two tabs, two workers) races on the unique keys of people, centres and
@@ -273,15 +282,15 @@ def import_staff(actor: User, filename: str, data: bytes) -> ImportResult:
     for attempt in range(3):
         try:
             with db.session.begin_nested():
-                return _apply_staff_file(actor, filename, data)
+                return _apply_staff_file(actor, filename, data, max_rows)
         except IntegrityError:
             if attempt == 2:
                 raise Conflict("Этот файл сейчас загружается ещё раз: дождитесь окончания и повторите.") from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _apply_staff_file(actor: User, filename: str, data: bytes) -> ImportResult:
-    rows = parse_staff_file(filename, data)
+def _apply_staff_file(actor: User, filename: str, data: bytes, max_rows: int | None) -> ImportResult:
+    rows = parse_staff_file(filename, data, max_rows)
     _check_against_database(actor, rows)
     result = ImportResult()
     regions: dict[str, Region] = {r.code: r for r in db.session.scalars(select(Region))}

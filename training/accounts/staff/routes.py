@@ -1,4 +1,4 @@
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -29,7 +29,7 @@ def structure():
 def index():
     args = request.args
     query = services.search_staff(
-        accounts.visible_staff(current_user), q=args.get("q", ""), centre_id=args.get("centre_id", type=int),
+        scopes.visible_staff(current_user), q=args.get("q", ""), centre_id=args.get("centre_id", type=int),
         department_id=args.get("department_id", type=int), role=args.get("role") or None,
         active=args.get("active", "1")).options(selectinload(User.centre), selectinload(User.department))
     page, per_page = page_args()
@@ -40,7 +40,7 @@ def index():
 
 def _visible_user_or_404(user_id: int) -> User:
     user = db.get_or_404(User, user_id)
-    if not accounts.can_view(current_user, user):
+    if not scopes.can_view(current_user, user):
         abort(404)  # a person outside one's scope does not exist for the viewer
     return user
 
@@ -50,14 +50,14 @@ def _visible_user_or_404(user_id: int) -> User:
 def detail(user_id: int):
     user = _visible_user_or_404(user_id)
     return render_view("accounts/staff/detail.html", None, person=user,
-                       can_manage=accounts.can_manage(current_user, user))
+                       can_manage=scopes.can_administer(current_user, user))
 
 
 @bp.route("/staff/<int:user_id>/edit", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def edit(user_id: int):
     user = _visible_user_or_404(user_id)
-    if not accounts.can_manage(current_user, user):
+    if not scopes.can_administer(current_user, user):
         abort(403)
     form = StaffEditForm(obj=user)
     form.department_id.choices = [(0, "— без подразделения —")] + [
@@ -97,18 +97,20 @@ def reset_password(user_id: int):
 def import_staff():
     form = StaffImportForm()
     result = problems = error = None
+    omitted = 0
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            result = importer.import_staff(current_user, upload.filename, upload.read())
+            result = importer.import_staff(current_user, upload.filename, upload.read(),
+                                           max_rows=current_app.config["STAFF_IMPORT_MAX_ROWS"])
         except ImportRejected as exc:
             db.session.rollback()
-            error, problems = exc.message, exc.problems
+            error, problems, omitted = exc.message, exc.problems, exc.omitted
         else:
             db.session.commit()
     status = 422 if (form.is_submitted() and (problems or form.errors)) else 200
     return render_view("accounts/staff/import.html", None, status=status, form=form, result=result, problems=problems,
-                       error=error, columns=importer.COLUMNS)
+                       omitted=omitted, error=error, columns=importer.COLUMNS)
 
 
 @bp.get("/import/template.<fmt>")

@@ -156,7 +156,7 @@ class EventParticipant(db.Model):
     attendance_method: Mapped[AttendanceMethod | None] = mapped_column(
         enum_type(AttendanceMethod, column="attendance_method", length=20))
     event: Mapped[Event] = relationship(back_populates="participants")
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class EventFeedback(db.Model):
@@ -203,4 +203,4 @@ class EventOutcome(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]
     event: Mapped[Event] = relationship(back_populates="outcomes")
-    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], lazy="joined")

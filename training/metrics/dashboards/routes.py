@@ -12,6 +12,7 @@ from training import templating
 from training.accounts import scopes as services
 from training.accounts.models import Role, User
 from training.extensions import db
+from training.gamification.pulse import services as staff_pulse
 from training.measures.periods import KINDS, MONTH, WEEK, last_periods, local_today, parse_period
 from training.measures.scales import GROUPS
 from training.metrics.centre_index import snapshots
@@ -45,11 +46,12 @@ def _figure(figure, key):
 @bp.get("/")
 @login_required
 def index():
-    if current_user.has_role(Role.ADMIN):
+    reach = services.reach_of(current_user)
+    if reach is services.Reach.ALL:
         return redirect_to("dashboards.pulse_organisation")
-    if current_user.has_role(Role.HR) and current_user.regional_service_id:
+    if reach is services.Reach.SERVICE:
         return redirect_to("dashboards.pulse_service", service_id=current_user.regional_service_id)
-    if current_user.has_role(Role.MANAGER) and current_user.centre_id:
+    if reach is services.Reach.CENTRE:
         return redirect_to("dashboards.pulse_centre", centre_id=current_user.centre_id)
     return redirect_to("dashboards.pulse_me")
 
@@ -66,6 +68,11 @@ def _pulse(kind: str, scope_id: int, title: str, *, subtitle: str = "", children
     snap = snapshots.snapshot(kind, scope_id, period)
     rows = snapshots.series(kind, scope_id, last_periods(period.kind, 12, today=period.end))
     figures = (snap.figures or {}) if snap else {}
+    staff_enps = None  # the staff eNPS of a pulse survey round opened in the period, next to the clients' NPS
+    if kind == snapshots.CENTRE and centre is not None:
+        staff_enps = staff_pulse.staff_enps_for_centre(centre, period)
+    elif kind == snapshots.SERVICE:
+        staff_enps = staff_pulse.staff_enps_for_service(scope_id, period)
     child_rows = []
     if children:
         found = snapshots.snapshots_for_scopes(child_kind, [c.id for c, _ in children], period)
@@ -76,7 +83,8 @@ def _pulse(kind: str, scope_id: int, title: str, *, subtitle: str = "", children
         cards=presenters.client_cards(figures),
         index_trend=presenters.trend("Индекс по периодам", presenters.index_series(rows)),
         nps_trend=presenters.trend("NPS по периодам", presenters.figure_series(rows, "nps"), -100, 100),
-        trend_rows=rows, child_rows=child_rows, crumbs=crumbs, employee=employee, centre=centre,
+        trend_rows=rows, child_rows=child_rows, staff_enps=staff_enps,
+        shows_staff_enps=kind in (snapshots.CENTRE, snapshots.SERVICE), crumbs=crumbs, employee=employee, centre=centre,
         previous=period.previous(), next=period.next() if period.next().start <= local_today() else None,
         aspect_names=aspects.aspect_names(), groups=GROUPS)
     return render_view("metrics/dashboards/pulse.html", "pulse_body", **context)
