@@ -71,6 +71,12 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(DISPLAY_TZ)
 
 
+def _carry() -> dict:
+    """The programme a new event is being added to travels from the catalogue to the form (?programme=)."""
+    programme_id = int_or(request.args.get("programme"))
+    return {"programme": programme_id} if programme_id > 0 else {}
+
+
 def _week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -112,7 +118,7 @@ def index():
 @bp.get("/events/formats")
 @login_required
 def formats():
-    return render_view("gamification/events/formats.html", None,
+    return render_view("gamification/events/formats.html", None, carry=_carry(),
                        formats=events.formats(include_inactive=events.can_edit_formats(current_user)),
                        can_organise=events.can_organise(current_user),
                        can_edit=events.can_edit_formats(current_user))
@@ -124,7 +130,7 @@ def format_detail(event_format_id: int):
     fmt = db.get_or_404(EventFormat, event_format_id)
     if not fmt.is_active and not events.can_edit_formats(current_user):
         abort(404)
-    return render_view("gamification/events/format.html", None, fmt=fmt,
+    return render_view("gamification/events/format.html", None, fmt=fmt, carry=_carry(),
                        can_organise=events.can_organise(current_user),
                        can_edit=events.can_edit_formats(current_user))
 
@@ -212,7 +218,7 @@ def create():
     error = None
     if request.method == "POST" and form.validate():
         starts_at, refusal = _starts_at(form, lambda message: render_view(
-            "gamification/events/form.html", None, status=422, form=form, fmt=fmt, error=message))
+            "gamification/events/form.html", None, status=422, form=form, fmt=fmt, error=message, carry=_carry()))
         if refusal is not None:
             return refusal
         programme = db.session.get(EventProgramme, form.programme_id.data) if form.programme_id.data else None
@@ -228,7 +234,7 @@ def create():
             flash("Мероприятие назначено. Коллеги увидят его в календаре.", "success")
             return redirect_to("events.detail", event_id=event.id)
     return render_view("gamification/events/form.html", None, status=422 if request.method == "POST" else 200,
-                       form=form, fmt=fmt, error=error)
+                       form=form, fmt=fmt, error=error, carry=_carry())
 
 
 def _starts_at(form, fmt_error_page):
