@@ -1,8 +1,8 @@
 """onboarding: plans for newcomers, their checklist, the private log of meetings and the check-ins (new tables)
 
 Revision ID: 16182e8bf2ba
-Revises: 15f92fede7d8
-Create Date: 2026-12-07 14:20:00
+Revises: a4d2c8e61b57
+Create Date: 2026-12-07 14:30:00
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '16182e8bf2ba'
-down_revision = '15f92fede7d8'
+down_revision = 'a4d2c8e61b57'
 branch_labels = None
 depends_on = None
 
