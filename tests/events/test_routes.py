@@ -164,3 +164,15 @@ def test_adding_to_a_programme_carries_it_from_the_catalogue_to_the_form(client,
     assert f"/team/events/formats/{_cafe().id}?programme={programme.id}" in catalogue
     form = client.get(f"/team/events/new?format={_cafe().id}&programme={programme.id}").get_data(as_text=True)
     assert f'<option selected value="{programme.id}">' in form or f'value="{programme.id}" selected' in form
+
+
+def test_the_organiser_sees_the_run_sheet_against_the_event_clock(client, staff, org):
+    starts = (utcnow() + timedelta(days=2)).astimezone(DISPLAY_TZ).replace(hour=10, minute=0, second=0, microsecond=0)
+    event = _event(staff, org, starts_at=starts)
+    sign_in(client, staff["manager"])
+    page = client.get(f"/team/events/{event.id}").get_data(as_text=True)
+    # Кафе знаний: 10 + 15 + 25 + 20 + 5 minutes from 10:00
+    assert [f"<strong>{t}</strong>" in page for t in ("10:00", "10:10", "10:25", "10:50", "11:10")] == [True] * 5
+    client.post("/auth/logout")
+    sign_in(client, staff["anna"])
+    assert "Сценарий по времени" not in client.get(f"/team/events/{event.id}").get_data(as_text=True)

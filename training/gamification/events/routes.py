@@ -266,7 +266,9 @@ def _detail(event: Event, *, status: int = 200, error: str | None = None, feedba
         staff = db.session.execute(select(User.id, User.full_name).where(
             User.is_active, User.regional_service_id == event.regional_service_id).order_by(User.full_name))
         form.owner_id.choices = [(0, "—")] + [(uid, name) for uid, name in staff]
-        ctx.update(outcome_form=form, finish_form=FinishForm(),
+        run_sheet = [{**step, "at": _local(step["at"]).strftime("%H:%M") if step["at"] else None}
+                     for step in events.timed_run_sheet(event)]
+        ctx.update(outcome_form=form, finish_form=FinishForm(), run_sheet=run_sheet,
                    feedback_summary=events.feedback_summary([event.id]))
     return render_view("gamification/events/detail.html", None, status=status, **ctx)
 
