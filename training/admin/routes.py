@@ -6,7 +6,10 @@ from training.accounts.models import Role
 from training.admin import bp
 from training.audit import services
 from training.extensions import db
+from training.templating import NavItem, add_nav_item
 from training.web import page_args, render_view, role_required
+
+add_nav_item(NavItem("admin.audit_log", "Журнал", "log", roles=(Role.ADMIN,), on_phone=False, order=90))
 
 
 def _date_arg(name: str) -> date | None:
