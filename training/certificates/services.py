@@ -74,11 +74,17 @@ DEFAULT_KINDS: list[dict[str, Any]] = [
      "lead": "удостоен(а) почётного звания",
      "template": KindTemplate.TITLE, "prefix": "ДПЛ", "validity_years": None, "is_open_badge": False,
      "description": "Присвоено почётное звание, например «Мастер клиентоцентричности»."},
+    {"code": "gramota", "name": "Почётная грамота", "heading": "Почётная грамота", "lead": "награждается",
+     "template": KindTemplate.AWARD, "prefix": "ГРМ", "validity_years": None, "is_open_badge": False,
+     "description": "Грамота за вклад в работу с клиентами; текст пишет кадровая служба."},
+    {"code": "thanks_letter", "name": "Благодарственное письмо", "heading": "Благодарственное письмо",
+     "lead": "выражается благодарность", "template": KindTemplate.AWARD, "prefix": "БЛП", "validity_years": None,
+     "is_open_badge": False, "description": "Благодарность от службы занятости; текст пишет кадровая служба."},
 ]
 
 
 def ensure_kinds() -> int:
-    """Get-or-create the four standard kinds (the reference seed step). Returns how many were created."""
+    """Get-or-create the standard kinds (the reference seed step). Returns how many were created."""
     have = set(db.session.scalars(select(CertificateKind.code)))
     created = 0
     if len(have) < len(DEFAULT_KINDS):

@@ -36,6 +36,7 @@ from training.gamification.events.models import (
     EventProgramme,
     EventStatus,
     OutcomeStatus,
+    ParticipantRole,
 )
 from training.org.models import Centre, Department
 from training.templating import DISPLAY_TZ, add_home_panel
@@ -68,6 +69,12 @@ def _managed_event_or_403(event_id: int) -> Event:
 
 def _local(value: datetime) -> datetime:
     return value.astimezone(DISPLAY_TZ)
+
+
+def _carry() -> dict:
+    """The programme a new event is being added to travels from the catalogue to the form (?programme=)."""
+    programme_id = int_or(request.args.get("programme"))
+    return {"programme": programme_id} if programme_id > 0 else {}
 
 
 def _week_start(day: date) -> date:
@@ -111,7 +118,7 @@ def index():
 @bp.get("/events/formats")
 @login_required
 def formats():
-    return render_view("gamification/events/formats.html", None,
+    return render_view("gamification/events/formats.html", None, carry=_carry(),
                        formats=events.formats(include_inactive=events.can_edit_formats(current_user)),
                        can_organise=events.can_organise(current_user),
                        can_edit=events.can_edit_formats(current_user))
@@ -123,7 +130,7 @@ def format_detail(event_format_id: int):
     fmt = db.get_or_404(EventFormat, event_format_id)
     if not fmt.is_active and not events.can_edit_formats(current_user):
         abort(404)
-    return render_view("gamification/events/format.html", None, fmt=fmt,
+    return render_view("gamification/events/format.html", None, fmt=fmt, carry=_carry(),
                        can_organise=events.can_organise(current_user),
                        can_edit=events.can_edit_formats(current_user))
 
@@ -211,7 +218,7 @@ def create():
     error = None
     if request.method == "POST" and form.validate():
         starts_at, refusal = _starts_at(form, lambda message: render_view(
-            "gamification/events/form.html", None, status=422, form=form, fmt=fmt, error=message))
+            "gamification/events/form.html", None, status=422, form=form, fmt=fmt, error=message, carry=_carry()))
         if refusal is not None:
             return refusal
         programme = db.session.get(EventProgramme, form.programme_id.data) if form.programme_id.data else None
@@ -227,7 +234,7 @@ def create():
             flash("Мероприятие назначено. Коллеги увидят его в календаре.", "success")
             return redirect_to("events.detail", event_id=event.id)
     return render_view("gamification/events/form.html", None, status=422 if request.method == "POST" else 200,
-                       form=form, fmt=fmt, error=error)
+                       form=form, fmt=fmt, error=error, carry=_carry())
 
 
 def _starts_at(form, fmt_error_page):
@@ -281,7 +288,8 @@ def _detail(event: Event, *, status: int = 200, error: str | None = None, feedba
            "feedback": events.feedback_of(event, current_user), "now": utcnow(),
            "checkin_open": events.checkin_open(event),
            "feedback_form": feedback_form or FeedbackForm(), "seated": events.seated(event),
-           "waitlisted": events.waitlisted(event), "attended": events.attended(event)}
+           "waitlisted": events.waitlisted(event), "attended": events.attended(event),
+           "roles": [(r.value, r.label) for r in ParticipantRole]}
     if manage:
         form = outcome_form or OutcomeForm()
         staff = db.session.execute(select(User.id, User.full_name).where(
@@ -346,6 +354,16 @@ def feed(token: str):
     return response
 
 
+@bp.get("/events/open/<int:centre_id>")
+@public
+@limiter.limit(FEED_RATE_LIMIT)
+def open_events(centre_id: int):
+    """For clients: the centre's open days and exhibitions (no account; nothing about anyone)."""
+    centre = db.get_or_404(Centre, centre_id)
+    return render_view("gamification/events/open.html", None, centre=centre,
+                       events=events.open_to_clients(centre))
+
+
 # --- attendance --------------------------------------------------------------------------------------------------
 
 @bp.get("/events/<int:event_id>/screen")
@@ -388,6 +406,21 @@ def attendance(event_id: int):
         return _detail(event, status=422, error=error)
     db.session.commit()
     return redirect_to("events.detail", event_id=event.id)
+
+
+@bp.post("/events/<int:event_id>/role")
+@login_required
+def participant_role(event_id: int):
+    event = _managed_event_or_403(event_id)
+    participant = db.session.get(EventParticipant, int_or(request.form.get("participant_id")) or 0)
+    role = request.form.get("role")
+    if participant is None or participant.event_id != event.id or role not in {r.value for r in ParticipantRole}:
+        return _detail(event, status=422, error="Выберите участника и роль из списка.")
+    _, error = try_rule(lambda: events.set_role(current_user, event, participant, role))
+    if error:
+        return _detail(event, status=422, error=error)
+    db.session.commit()
+    return redirect_to(url_for("events.detail", event_id=event.id) + "#organiser")
 
 
 # --- feedback, outcomes, the end ------------------------------------------------------------------------------
