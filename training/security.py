@@ -20,14 +20,15 @@ CONTENT_SECURITY_POLICY = (
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    """The signed-in person with their roles in one statement: what every page needs of them (the scope ids
-    and the unread notification count are columns of the row). Nothing loads them again in the request."""
+    """The signed-in person with their roles and centre in one statement: what every page needs of them (the
+    scope ids and the unread notification count are columns of the row). Nothing loads them again in the
+    request."""
     try:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except ValueError:
         return None
-    user = db.session.execute(select(User).options(joinedload(User.role_links)).where(User.id == user_id)
-                              ).unique().scalar_one_or_none()
+    user = db.session.execute(select(User).options(joinedload(User.role_links), joinedload(User.centre))
+                              .where(User.id == user_id)).unique().scalar_one_or_none()
     if user is None or not user.is_active or user.session_version != version:
         return None
     return user

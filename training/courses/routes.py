@@ -61,9 +61,9 @@ def block(number: int):
     block, enrolment = learning_context(number)
     state = None
     if enrolment is not None:
-        if services.is_block_open(enrolment, block):
-            services.open_lesson(enrolment, block)  # the first opening is recorded once
-        state = services.block_state(current_user, block)
+        state = services.state_in_block(enrolment, block)
+        if state.is_open:
+            services.open_lesson(enrolment, block, state.row)  # the first opening is recorded once
     # render before committing: a commit expires every loaded row and the template would load them all again
     response = render_view("courses/lesson.html", None, block=block, enrolment=enrolment, state=state)
     db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from training.accounts import models as recognition
 from training.accounts.models import Role, User
@@ -35,7 +35,7 @@ def _period_label(period: str) -> str:
 
 
 def _contest_or_404(contest_id: int) -> Contest:
-    contest = db.get_or_404(Contest, contest_id)
+    contest = db.get_or_404(Contest, contest_id, options=[joinedload(Contest.centre)])
     if not services.can_view_contest(current_user, contest):
         abort(404)
     return contest
@@ -145,19 +145,21 @@ def detail(contest_id: int):
 def vote(contest_id: int):
     contest = _contest_or_404(contest_id)
     form = VoteForm()
-    form.nominee_id.choices = [("", "")] + [(u.id, u.full_name) for u in services.candidates(contest, current_user)]
+    people = services.candidates(contest, current_user)
+    form.nominee_id.choices = [("", "")] + [(u.id, u.full_name) for u in people]
     if not form.validate_on_submit():
         return _render_contest(contest, form, status=422)
-    had_vote = services.my_vote(contest, current_user) is not None
+    had_vote = services.my_vote(contest, current_user)
     try:
-        services.cast_vote(current_user, contest, db.session.get(User, form.nominee_id.data), form.reason.data or "")
+        services.cast_vote(current_user, contest, next((u for u in people if u.id == form.nominee_id.data), None),
+                           form.reason.data or "", current=had_vote)
     except DomainError as exc:
         db.session.rollback()
         return _render_contest(contest, form, error=exc.message, status=exc.status_code)
     db.session.commit()
-    flash("Голос изменён. Изменить его можно до закрытия конкурса." if had_vote else
+    flash("Голос изменён. Изменить его можно до закрытия конкурса." if had_vote is not None else
           "Голос учтён. Изменить его можно до закрытия конкурса.", "success")
-    return redirect_to("contests.detail", contest_id=contest.id)
+    return redirect_to("contests.detail", contest_id=contest_id)
 
 
 @bp.post("/contests/<int:contest_id>/close")
