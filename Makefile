@@ -1,4 +1,5 @@
-# Клиентоцентричность СЗН — the two commands of the README: `make run` and `make test`.
+# Клиентоцентричность СЗН — the two commands of the README: `make run` (web server and background worker) and
+# `make test`.
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -67,7 +68,9 @@ run: install
 	$(BIN)/flask seed reference
 	$(BIN)/flask seed course
 	$(BIN)/flask seed demo --if-empty
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	@# the background worker (recomputes after new data, periodic jobs) runs beside the web server and stops with it
+	$(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: install-test lint
 	$(BIN)/flask static build

@@ -5,6 +5,9 @@ data as domains add them (client groups, touchpoints, …). Each step is get-or-
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+
+import yaml
 
 STEPS: list[tuple[str, Callable[[], int]]] = []
 
@@ -66,8 +69,24 @@ def recognition_badges() -> int:
     return ensure_badge_catalogue()
 
 
+@step("форматы мероприятий (раздел 5.4)")
+def event_formats() -> int:
+    from training.gamification.events.services import seed_formats
+
+    path = Path(__file__).parent / "engagement" / "event_formats.yaml"
+    return seed_formats(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
 @step("категории материалов курса")
 def material_categories() -> int:
     from training.materials.services import ensure_default_categories
 
     return len(ensure_default_categories())
+
+
+@step("банк вопросов пульс-опросов")
+def pulse_questions() -> int:
+    from training.gamification.pulse.services import ensure_questions
+
+    path = Path(__file__).parent / "engagement" / "pulse_questions.yaml"
+    return ensure_questions(yaml.safe_load(path.read_text(encoding="utf-8")))

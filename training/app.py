@@ -1,5 +1,5 @@
 """The application factory: configuration → database URL → secret → extensions → templates → blueprints →
-CLI → listeners → error handlers → security hooks → static files.
+CLI → listeners → task queue → error handlers → security hooks → static files.
 
 Every domain is imported here, at module level: this module is the top of the house (docs/ARCHITECTURE.md),
 and the import contracts in pyproject.toml keep everything else below it."""
@@ -12,11 +12,12 @@ from flask import Flask
 from jinja2 import StrictUndefined
 
 import training.models  # noqa: F401  (every table registered on the metadata)
-from training import static_files, templating
+from training import static_files, tasks, templating
 from training.accounts import jobs as accounts_jobs
 from training.accounts import routes as accounts_routes
 from training.accounts.cli import accounts_cli
 from training.accounts.staff import routes as staff_routes
+from training.accounts.staff.cli import org_cli
 from training.admin import routes as admin_routes
 from training.backup import backup_command
 from training.certificates import jobs as certificates_jobs
@@ -26,6 +27,7 @@ from training.certificates.cli import certificates_cli
 from training.competence import jobs as competence_jobs
 from training.competence import listeners as competence_listeners
 from training.competence import routes as competence_routes
+from training.competence import tasks as competence_tasks
 from training.competence.cli import metrics_cli
 from training.config import Config, config_from_env, development_secret_key, rate_limit_storage_warning, worker_count
 from training.courses import aftercare as courses_aftercare
@@ -41,7 +43,11 @@ from training.gamification.committee import routes as committee_routes
 from training.gamification.contests import client_routes as client_vote_routes
 from training.gamification.contests import jobs as contests_jobs
 from training.gamification.contests import routes as contests_routes
+from training.gamification.events import jobs as events_jobs
+from training.gamification.events import routes as events_routes
 from training.gamification.library import routes as library_routes
+from training.gamification.pulse import jobs as pulse_jobs
+from training.gamification.pulse import routes as pulse_routes
 from training.gamification.quests import jobs as quests_jobs
 from training.gamification.quests import listeners as quests_listeners
 from training.gamification.quests import routes as quests_routes
@@ -55,6 +61,7 @@ from training.jobs import jobs_cli
 from training.materials import routes as materials_routes
 from training.metrics.centre_index import listeners as centre_index_listeners
 from training.metrics.centre_index import routes as centre_index_routes
+from training.metrics.centre_index import tasks as centre_index_tasks
 from training.metrics.dashboards import jobs as dashboards_jobs
 from training.metrics.dashboards import routes as dashboards_routes
 from training.metrics.feedback import client_routes as client_feedback_routes
@@ -94,6 +101,8 @@ BLUEPRINTS = (
     (stress_routes.bp, "/team"),
     (library_routes.bp, "/team"),
     (committee_routes.bp, "/team"),
+    (events_routes.bp, "/team"),
+    (pulse_routes.bp, "/team"),
     (dashboards_routes.bp, "/metrics"),
     (feedback_routes.bp, "/metrics"),
     (operations_routes.bp, "/metrics"),
@@ -103,9 +112,11 @@ BLUEPRINTS = (
 )
 # Periodic work registers itself with @periodic_job when its module is imported; `flask jobs run-due` runs it
 PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jobs, contests_jobs, quests_jobs,
-                 stress_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
+                 stress_jobs, events_jobs, pulse_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
 COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli,
-            static_files.static_cli)
+            static_files.static_cli, org_cli)
+# Background tasks register themselves with @tasks.task when their module is imported; the worker runs them
+TASK_MODULES = (centre_index_tasks, competence_tasks)
 # Each listening domain declares its receivers in its listeners.py; they are connected here, once
 LISTENERS = (courses_listeners, quizzes_listeners, certificates_listeners, quests_listeners, recognition_listeners,
              feedback_listeners, centre_index_listeners, competence_listeners)
@@ -127,6 +138,7 @@ def create_app(config: type[Config] | Config | None = None, **overrides) -> Flas
     for command in COMMANDS:
         app.cli.add_command(command)
     connect_listeners()
+    tasks.init_app(app)  # the queue of TASK_MODULES' tasks; enqueues after the request's commit
     register_error_handlers(app)
     register_security(app)
     configure_static(app)

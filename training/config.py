@@ -29,8 +29,11 @@ class Config:
     # Flask-Limiter: memory by default; RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 for several workers
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"
-    LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per minute;30 per hour"
+    LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"  # every sign-in POST from one address
+    # failed sign-ins of one account from one address (accounts/lockout.py): 5 free, then 1, 2, 4 … ≤ 60 minutes
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_DELAY_SECONDS = 60
+    LOGIN_DELAY_MAX_SECONDS = 3600
     # argon2id parameters (argon2-cffi defaults: t=3, m=64 MiB, p=4)
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
@@ -42,6 +45,7 @@ class Config:
     PEER_RATING_MIN_RATERS = 3
     STRESS_PUBLIC_RATE_LIMIT = "5 per hour;20 per day"  # clients' «Стресс месяца» posts, per address
     ITEMS_PER_PAGE = 50
+    STAFF_IMPORT_MAX_ROWS = 20_000  # per file uploaded on /org/import; larger files: `flask org import` (no cap)
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@szn.local")
@@ -62,6 +66,14 @@ class Config:
     METRICS_FOLLOWUP_WORKING_DAYS = int(os.environ.get("METRICS_FOLLOWUP_WORKING_DAYS", "3"))
     METRICS_CONTACT_RETENTION_DAYS = int(os.environ.get("METRICS_CONTACT_RETENTION_DAYS", "30"))
     METRICS_HOLIDAYS: tuple[str, ...] = tuple(d for d in os.environ.get("METRICS_HOLIDAYS", "").split(",") if d)
+    # background tasks (training/tasks.py): Redis in production (TASKS_QUEUE_URL or REDIS_URL), otherwise an SQLite
+    # file next to the database; recomputes triggered by facts wait this long so that facts arriving meanwhile share
+    # one run; the worker also runs `flask jobs run-due` every minute unless TASKS_RUN_DUE=0 (cron does it then)
+    TASKS_QUEUE_URL = os.environ.get("TASKS_QUEUE_URL") or os.environ.get("REDIS_URL", "")
+    TASKS_QUEUE_NAME = os.environ.get("TASKS_QUEUE_NAME", "training")
+    TASKS_COALESCE_SECONDS = float(os.environ.get("TASKS_COALESCE_SECONDS", "2"))
+    TASKS_RUN_DUE = _env_bool("TASKS_RUN_DUE", True)
+    TASKS_IMMEDIATE = False
 
 
 class DevelopmentConfig(Config):
@@ -80,6 +92,8 @@ class TestingConfig(Config):
     PASSWORD_HASH_MEMORY_COST = 1024
     TEMPLATES_STRICT = True
     SERVER_NAME = None
+    # behaviour tests see the figures right after the request; the queue's own tests run a real worker
+    TASKS_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

@@ -5,7 +5,9 @@ import training.certificates.models  # noqa: F401
 import training.courses.models  # noqa: F401
 import training.gamification.committee.models  # noqa: F401
 import training.gamification.contests.models  # noqa: F401
+import training.gamification.events.models  # noqa: F401
 import training.gamification.library.models  # noqa: F401
+import training.gamification.pulse.models  # noqa: F401
 import training.gamification.quests.models  # noqa: F401
 import training.gamification.ratings.models  # noqa: F401
 import training.gamification.recognition.models  # noqa: F401

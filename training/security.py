@@ -6,7 +6,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from training.accounts.models import User
+from training.accounts.models import User, UserSession
+from training.accounts.services import token_hash
 from training.extensions import db, htmx, login_manager
 
 # Endpoints a user who must still choose a password may open.
@@ -22,15 +23,22 @@ CONTENT_SECURITY_POLICY = (
 def load_user(session_id: str):
     """The signed-in person with their roles and centre in one statement: what every page needs of them (the
     scope ids and the unread notification count are columns of the row). Nothing loads them again in the
-    request."""
-    try:
-        user_id, version = (int(part) for part in session_id.split(":", 1))
-    except ValueError:
+    request.
+
+    The id is «user:version:token» (User.get_id); the token must name a session record that was not ended
+    (logout, «завершить сеанс», password change), so a copied session or remember-me cookie dies with it."""
+    parts = session_id.split(":")
+    if len(parts) != 3 or not all(p.isdecimal() and len(p) <= 18 for p in parts[:2]) or not parts[2]:
         return None
-    user = db.session.execute(select(User).options(joinedload(User.role_links), joinedload(User.centre))
-                              .where(User.id == user_id)).unique().scalar_one_or_none()
+    user_id, version, token = int(parts[0]), int(parts[1]), parts[2]
+    user = db.session.execute(
+        select(User).options(joinedload(User.role_links), joinedload(User.centre))
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))
+    ).unique().scalar_one_or_none()
     if user is None or not user.is_active or user.session_version != version:
         return None
+    user.session_token = token
     return user
 
 

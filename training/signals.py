@@ -26,6 +26,10 @@ library_case_published = _signals.signal("library-case-published")
 quest_finished = _signals.signal("quest-finished")
 # sender: the rater (User); kwargs: rated_id — a colleague's peer rating was recorded
 peer_rating_given = _signals.signal("peer-rating-given")
+# sender: the User credited; kwargs: event_id, role ("attended" | "spoke" | "organised"), title (the event's) — a
+# person attended an event (checked in or marked by the organiser), spoke or moderated at one, or organised one
+# that was held (gamification/events). Sent once per (person, event, role)
+event_participation = _signals.signal("event-participation")
 # --- engagement (training/engagement) ---
 # sender: the StressMeasure; a corrective measure of «Стресс месяца» was marked done (sent once per measure)
 stress_measure_resolved = _signals.signal("stress-measure-resolved")

@@ -35,14 +35,31 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+# An error page lists at most this many problems (5,000 bad rows made a 7 MB page); the rest are counted.
+MAX_PROBLEMS_SHOWN = 100
+
+
 class ImportRejected(DomainError):
-    """The file was not imported; ``problems`` lists every error found, by line and column."""
+    """The file was not imported; ``problems`` lists the first errors found, by line and column (at most
+    ``limit``), ``omitted`` counts the others."""
 
     status_code = 422
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.line, p.column or ""))
-        super().__init__(f"Файл не загружен: найдено ошибок — {len(self.problems)}. Ничего не изменено.")
+    def __init__(self, problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN):
+        ordered = sorted(problems, key=lambda p: (p.line, p.column or ""))
+        self.problems = ordered[:limit]
+        self.omitted = len(ordered) - len(self.problems)
+        message = f"Файл не загружен: найдено ошибок — {len(ordered)}. Ничего не изменено."
+        if self.omitted:
+            message += (f" Показаны первые {len(self.problems)}, ещё {self.omitted} не показаны: исправьте эти "
+                        "и загрузите файл снова.")
+        super().__init__(message)
+
+
+def _too_many_rows(line: int, max_rows: int, hint: str) -> ImportRejected:
+    limit = f"{max_rows:,}".replace(",", "\u00a0")
+    return ImportRejected([Problem(line, None, f"в файле больше {limit} строк — это предел загрузки через сайт. "
+                                               + hint)])
 
 
 @dataclass
@@ -51,12 +68,15 @@ class Table:
     rows: list[tuple[int, list[Any]]]  # (line number, cells)
 
 
-def read_table(filename: str, data: bytes) -> Table:
+def read_table(filename: str, data: bytes, max_rows: int | None = None,
+               too_many_hint: str = "Разделите файл на части.") -> Table:
+    """The header and the non-empty rows; with ``max_rows``, a file with more data rows is refused as soon as
+    the reader gets there (an XLSX is streamed, never loaded whole), its message ending with ``too_many_hint``."""
     name = (filename or "").lower()
     if name.endswith(".xlsx") or data[:2] == b"PK":
-        return _read_xlsx(data)
+        return _read_xlsx(data, max_rows, too_many_hint)
     if name.endswith((".csv", ".txt")) or not name:
-        return _read_csv(data)
+        return _read_csv(data, max_rows, too_many_hint)
     raise ImportRejected([Problem(1, None, "поддерживаются только файлы CSV и XLSX.")])
 
 
@@ -72,7 +92,7 @@ def _decode(data: bytes) -> str:
         raise ImportRejected([Problem(1, None, "файл не в кодировке UTF-8 или Windows-1251.")]) from exc
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, max_rows: int | None = None, hint: str = "") -> Table:
     text = _decode(data)
     if not text.strip():
         raise ImportRejected([Problem(1, None, "файл пуст.")])
@@ -89,6 +109,8 @@ def _read_csv(data: bytes) -> Table:
                 continue
             if not any(c.strip() for c in cells):
                 continue
+            if max_rows is not None and len(rows) >= max_rows:
+                raise _too_many_rows(line, max_rows, hint)
             rows.append((line, cells))
     except csv.Error as exc:  # a cell beyond the csv module's limit, e.g. an unclosed quote swallowing the file
         raise ImportRejected([Problem(reader.line_num or 1, None, "строка слишком длинная или повреждена "
@@ -96,7 +118,7 @@ def _read_csv(data: bytes) -> Table:
     return Table(header or [], rows)
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, max_rows: int | None = None, hint: str = "") -> Table:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -112,6 +134,9 @@ def _read_xlsx(data: bytes) -> Table:
             continue
         if not any(str(c).strip() for c in cells):
             continue
+        if max_rows is not None and len(rows) >= max_rows:
+            workbook.close()
+            raise _too_many_rows(index, max_rows, hint)
         rows.append((index, cells))
     workbook.close()
     return Table(header or [], rows)

@@ -25,6 +25,11 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
+def quoted(text: str) -> str:
+    """A name in Russian quotes, with quotes inside it turned into „лапки“: «Диплом „Сотрудник месяца“»."""
+    return "«" + text.replace("«", "„").replace("»", "“") + "»"
+
+
 def ru_date(value: date | datetime | None) -> str:
     if value is None:
         return "—"
@@ -98,7 +103,7 @@ def phone_nav_items() -> list[NavItem]:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime, short_date=short_date,
+    app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime, short_date=short_date, quoted=quoted,
                                  dict_without_page=lambda d: {k: v for k, v in d.items() if k != "page"})
     app.jinja_env.globals.update(plural=plural, nav_items=nav_items, home_panels=home_panels,
                                  phone_nav_items=phone_nav_items,

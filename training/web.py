@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import (
     abort,
@@ -114,11 +114,41 @@ class BoundedIntegerConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
+                      "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=True))
+
+
+def ascii_file_name(name: str) -> str:
+    """A file name for clients that read only ``filename=``: Cyrillic transliterated («СЗН-52-…» → «SZN-52-…»),
+    anything else outside ASCII letters, digits, «.-_» replaced by «-»."""
+    out = []
+    for char in name:
+        low = char.lower()
+        if low in _TRANSLIT:
+            latin = _TRANSLIT[low]
+            out.append(latin.upper() if char != low else latin)
+        elif char.isascii() and (char.isalnum() or char in ".-_"):
+            out.append(char)
+        else:
+            out.append("-")
+    return "".join(out) or "file"
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """RFC 6266/5987: an ASCII name for old clients, the original (Russian) name for everyone else."""
+    kind = "inline" if inline else "attachment"
+    fallback = ascii_file_name(filename)
+    if fallback == filename:
+        return f'{kind}; filename="{filename}"'
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='!#$&+-.^_`|~')}"
+
+
 def download(data: bytes, mime: str, filename: str, *, inline: bool = False):
     """Bytes built by the app (an export, a PDF) as a file: an attachment, or ``inline`` to open in the browser."""
     response = make_response(data)
     response.headers["Content-Type"] = mime
-    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, inline=inline)
     return response
 
 

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import PASSWORD, make_user
+from training.accounts import lockout
 from training.accounts.models import Role, User
 from training.accounts.services import issue_one_time_password
 from training.db import utcnow
@@ -109,16 +110,41 @@ def test_change_password_requires_the_current_one(client, org, login):
     assert "Текущий пароль указан неверно" in response.get_data(as_text=True)
 
 
-def test_sign_in_is_rate_limited_per_account(client, org):
+def _attempt(app, email: str, password: str, address: str):
+    return app.test_client().post("/auth/login", data={"email": email, "password": password},
+                                  environ_base={"REMOTE_ADDR": address})
+
+
+def test_failed_sign_ins_close_the_account_from_that_address_with_a_growing_delay(app, org):
+    """Issue 15, finding 7: five wrong passwords, then the pair (account, address) waits 1, 2, 4 … minutes."""
     user = make_user(department=org.front_a)
-    statuses = [client.post("/auth/login", data={"email": user.email, "password": f"wrong-{i}"}).status_code
-                for i in range(6)]
-    assert statuses[:5] == [422] * 5
-    assert statuses[5] == 429
-    # even the right password waits now: guessing is throttled per account, not only per address
-    assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
-    page = client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).get_data(as_text=True)
-    assert "Слишком много запросов" in page
+    statuses = [_attempt(app, user.email, f"wrong-{i}-password", "203.0.113.7").status_code for i in range(6)]
+    assert statuses == [422] * 5 + [429]
+    refused = _attempt(app, user.email, PASSWORD, "203.0.113.7")  # the right password waits here too
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    assert "Повторите через 1 мин." in refused.get_data(as_text=True)
+    with app.app_context():
+        assert [lockout.delay_after(n) for n in (4, 5, 6, 7, 50)] == [0, 60, 120, 240, 3600]
+
+
+def test_a_correct_password_from_another_address_passes_while_an_attack_is_throttled(app, org):
+    """Issue 15, finding 7: wrong passwords for the administrator from one address locked the administrator out
+    everywhere; now only that address waits."""
+    admin = make_user(Role.ADMIN, department=org.front_a)
+    for i in range(8):
+        _attempt(app, admin.email, f"guess-{i}-password", "198.51.100.9")
+    assert _attempt(app, admin.email, PASSWORD, "198.51.100.9").status_code == 429
+    own_desk = _attempt(app, admin.email, PASSWORD, "192.0.2.10")
+    assert own_desk.status_code == 303
+
+
+def test_a_successful_sign_in_clears_the_failures_of_its_address(app, org):
+    user = make_user(department=org.front_a)
+    for i in range(4):
+        assert _attempt(app, user.email, f"wrong-{i}-password", "203.0.113.8").status_code == 422
+    assert _attempt(app, user.email, PASSWORD, "203.0.113.8").status_code == 303
+    statuses = [_attempt(app, user.email, f"again-{i}-password", "203.0.113.8").status_code for i in range(5)]
+    assert statuses == [422] * 5
 
 
 def test_sign_in_is_rate_limited_per_address(app, org):

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from tests.certificates.helpers import enrol_completed, make_learners
 from tests.factories import make_cohort, make_course, make_user
+from tests.support.app import sign_in
 from training.accounts.models import Role
 from training.audit.models import AuditEntry
 from training.certificates import services
@@ -221,3 +222,32 @@ def test_bulk_issue_of_a_thousand_takes_seconds(world, org):
     assert len(created) == 1000
     assert len({c.number for c in created}) == 1000 and len({c.verification_code for c in created}) == 1000
     assert elapsed < 10, f"bulk issue of 1000 took {elapsed:.1f} s"
+
+
+def test_with_nobody_finished_the_due_page_says_so_not_that_everyone_has_a_certificate(app, client, login, world):
+    other_client = app.test_client()
+    sign_in(other_client, world.other_hr)  # nobody of their service has finished the course
+    page = other_client.get("/certificates/due").get_data(as_text=True)
+    assert "Пока никто не завершил курс" in page and "уже получили сертификаты" not in page
+    login(world.hr)
+    client.post("/certificates/due", data={"action": "all"})
+    page = client.get("/certificates/due").get_data(as_text=True)
+    assert "Все, кто завершил курс, уже получили сертификаты" in page
+
+
+def test_hr_is_told_before_issuing_that_no_signatory_is_set(client, login, world):
+    login(world.hr)
+    assert "Подписант не указан" in client.get("/certificates/due").get_data(as_text=True)
+    client.post("/certificates/settings", data={"signatory_name": "А. В. Директорова",
+                                                "signatory_position": "Руководитель управления занятости"})
+    assert "Подписант не указан" not in client.get("/certificates/due").get_data(as_text=True)
+
+
+def test_a_diploma_notification_nests_quotes_the_russian_way(world):
+    holder = world.learners[0]
+    services.issue_document("employee_of_month", holder, title="Сотрудник месяца — ноябрь", issued_by=None,
+                            source_key="contest:1:winner")
+    db.session.commit()
+    text = db.session.scalar(select(Notification.text).where(Notification.user_id == holder.id))
+    assert text.startswith("Вам выдан документ «Диплом „Сотрудник месяца“» №")
+    assert "««" not in text and "»»" not in text

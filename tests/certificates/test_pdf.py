@@ -116,3 +116,18 @@ def test_only_the_holder_and_their_hr_can_download(client, login, world, issued,
     client.post("/auth/logout")
     login(world.hr)
     assert client.get(url).status_code == 200
+
+
+def test_without_a_signatory_no_empty_signature_line_is_printed(client, login, world, issued):
+    login(world.learners[0])
+    text = " ".join(pdf_text(client.get(f"/certificates/{issued[0].id}/pdf").data).split())
+    assert "Руководитель" not in text and "Дата выдачи" in text
+
+
+def test_the_download_keeps_the_series_in_the_ascii_file_name(client, login, world, issued):
+    login(world.learners[0])
+    number = issued[0].number
+    assert number.startswith("СЗН-")
+    disposition = client.get(f"/certificates/{issued[0].id}/pdf").headers["Content-Disposition"]
+    assert f'filename="SZN-{number[4:]}.pdf"' in disposition
+    assert "filename*=UTF-8''%D0%A1%D0%97%D0%9D-" in disposition

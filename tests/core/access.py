@@ -21,6 +21,9 @@ ACCESS: dict[str, object] = {
     "accounts.first_password": SIGNED_IN,
     "accounts.change_password": SIGNED_IN,
     "accounts.profile": SIGNED_IN,
+    "accounts.sessions": SIGNED_IN,
+    "accounts.end_session": SIGNED_IN,
+    "accounts.end_other_sessions": SIGNED_IN,
     "staff.structure": STAFF_VIEWERS,
     "staff.index": STAFF_VIEWERS,
     "staff.detail": STAFF_VIEWERS,
@@ -33,4 +36,4 @@ ACCESS: dict[str, object] = {
 
 
 def url_arguments(ctx) -> dict[str, object]:
-    return {"filename": "css/app.css", "user_id": ctx["colleague"].id, "fmt": "csv"}
+    return {"filename": "css/app.css", "user_id": ctx["colleague"].id, "fmt": "csv", "session_id": 999_999}

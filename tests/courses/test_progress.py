@@ -12,6 +12,8 @@ from training.extensions import db
 from training.notifications.models import Notification
 from training.signals import quiz_passed
 
+FULL_MARKS = {"Анализ": 5, "Решение": 5}
+
 
 @pytest.fixture
 def setup(app, org):
@@ -26,7 +28,7 @@ def _finish_block(enrolment, block, teacher):
     services.complete_stage(enrolment, block, Stage.LESSON)
     quiz_passed.send(enrolment.user, block_id=block.id, attempt_id=1, percent=90.0)
     submission = services.submit_case(enrolment, block, "Мой ответ на кейс: " + "анализ ситуации " * 5)
-    services.grade_case(teacher, submission, accept=True, comment="Хорошо")
+    services.grade_case(teacher, submission, accept=True, comment="Хорошо", criteria_points=FULL_MARKS)
 
 
 def test_add_months_respects_calendar():
@@ -54,7 +56,7 @@ def test_a_block_completes_only_with_lesson_quiz_and_case(setup):
     services.grade_case(teacher, submission, accept=False, comment="Раскройте пункт 2")
     assert not services.block_state(learner, block).completed
     second = services.submit_case(enrolment, block, "Доработанный ответ " * 10)
-    services.grade_case(teacher, second, accept=True, comment="")
+    services.grade_case(teacher, second, accept=True, comment="", criteria_points=FULL_MARKS)
     state = services.block_state(learner, block)
     assert state.completed and enrolment.blocks_completed == 1
     kinds = set(db.session.scalars(select(Notification.kind).where(Notification.user_id == learner.id)))
@@ -164,3 +166,16 @@ def test_cohort_report_flags_behind_and_overdue(app, org):
     assert mid[slow.id].expected == 14 * 49 // 91
     late = {r.user.id: r.status for r in services.cohort_report(cohort, today=date(2026, 12, 2))}
     assert late == {fast.id: "просрочено", slow.id: "просрочено"}
+
+
+def test_a_case_below_the_pass_mark_or_unrated_is_not_accepted_and_the_block_stays_open(setup):
+    course, cohort, enrolment, teacher, learner = setup
+    block = course.blocks[0]
+    submission = services.submit_case(enrolment, block, "Ответ " * 20)
+    with pytest.raises(services.CaseNotAcceptable, match="4 из 10 баллов, а зачёт — от 6"):
+        services.grade_case(teacher, submission, accept=True, comment="Почти",
+                            criteria_points={"Анализ": 2, "Решение": 2})
+    with pytest.raises(services.CaseNotAcceptable, match="оцените каждый критерий: зачёт — от 6 из 10"):
+        services.grade_case(teacher, submission, accept=True, comment="Хорошо")
+    assert submission.status == CaseStatus.SUBMITTED
+    assert not services.block_state(learner, block).case_accepted

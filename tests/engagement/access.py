@@ -53,6 +53,15 @@ ACCESS = {
     "committee.index": SIGNED_IN,
     "committee.add": CONFIGURERS,
     "committee.remove": CONFIGURERS,
+    "pulse.index": SIGNED_IN,
+    "pulse.create": CONFIGURERS,
+    # every signed-in person of the service is asked (others get 404)
+    "pulse.answer": SIGNED_IN,
+    # HR and administrators; a centre manager sees only their centre's surveys (404 for a service-wide one)
+    "pulse.results": {Role.MANAGER, Role.HR, Role.ADMIN},
+    "pulse.stop": CONFIGURERS,
+    "pulse.proposals": SIGNED_IN,
+    "pulse.reply": {Role.MANAGER, Role.HR, Role.ADMIN},
 }
 
 
@@ -92,7 +101,16 @@ def url_arguments(ctx):
     case = library.submit_case(users[Role.EMPLOYEE], kind="case", title="Кейс", situation="Ситуация", action="Сделали",
                                result="Итог", client_group_id=None, touchpoint_id=None)
     library.moderate(hr, case, publish=True)
+    from training.gamification.pulse import services as pulse
+
+    pulse.ensure_questions([{"code": "team_help", "topic": "team", "text": "Коллеги помогают со сложным случаем."}])
+    survey = pulse.create_survey(hr, org.service.id, title="Пульс команды",
+                                 question_ids=[q.id for q in pulse.question_bank()], schedule="monthly")
+    from training.gamification.pulse.models import PulseProposal
+
+    db.session.add(PulseProposal(id="proposal-world-1", regional_service_id=org.service.id, centre_id=org.centre_a.id,
+                                 round_id=survey.rounds[0].id, text="Поставить кулер в зоне отдыха", reply=""))
     db.session.commit()
-    return {"rating_aspect_id": aspect.id, "quest_id": quest.id, "quest_team_id": team.id,
+    return {"pulse_survey_id": survey.id, "pulse_round_id": survey.rounds[0].id, "rating_aspect_id": aspect.id, "quest_id": quest.id, "quest_team_id": team.id,
             "quest_checkpoint_id": checkpoint.id, "stress_month": month.month, "stress_measure_id": measure.id,
             "centre_id": org.centre_a.id, "library_case_id": case.id, "committee_member_id": removable.id}

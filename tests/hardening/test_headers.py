@@ -12,6 +12,7 @@ import pytest
 from limits import parse_many
 
 from tests.hardening.pages import forms_in, inline_code
+from tests.hardening.world import PASSWORD
 from tests.support.app import make_test_app
 from training.extensions import db, limiter
 
@@ -186,18 +187,19 @@ def _assert_limited(statuses: list[int], allowed: int, what: str) -> None:
     assert statuses[allowed] == 429, f"{what}: request {allowed + 1} was not refused: {statuses}"
 
 
-def test_sign_in_is_rate_limited_per_account_and_per_address(world_app, world):
-    from training.accounts.routes import _login_limit_per_account, _login_limit_per_address
+def test_sign_in_is_rate_limited_per_account_and_address_and_per_address(world_app, world):
+    from training.accounts.routes import _login_limit_per_address
 
     app = world_app.app
-    per_account = _allowed(app, _login_limit_per_account)
-    statuses = _flood(app.test_client(), "/auth/login", per_account,
+    free = app.config["LOGIN_FREE_FAILURES"]
+    statuses = _flood(app.test_client(), "/auth/login", free,
                       data={"email": world.emails["employee"], "password": "wrong-password-123"})
-    _assert_limited(statuses, per_account, "sign-in per account")
-    # the right password does not get through a locked account either
-    right = app.test_client().post("/auth/login", data={"email": world.emails["employee"],
-                                                        "password": "correct-horse-battery-42"})
-    assert right.status_code == 429
+    _assert_limited(statuses, free, "sign-in per account and address")
+    # the right password waits from this address, and passes from another one
+    right = {"email": world.emails["employee"], "password": PASSWORD}
+    assert app.test_client().post("/auth/login", data=right).status_code == 429
+    elsewhere = app.test_client().post("/auth/login", data=right, environ_base={"REMOTE_ADDR": "192.0.2.44"})
+    assert elsewhere.status_code == 303
     limiter.reset()
     per_address = _allowed(app, _login_limit_per_address)
     statuses = _flood(app.test_client(), "/auth/login", per_address,

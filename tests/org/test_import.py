@@ -103,6 +103,16 @@ def test_every_bad_row_is_reported_by_line_and_column_in_russian(admin):
     assert count(User) == 1 and count(Centre) == 3
 
 
+def test_an_email_without_a_dot_in_the_domain_is_refused_and_nobody_gets_it_as_a_log_in(admin):
+    data = staff_file(row(), row(number="101", name="Петрова Анна Ивановна", email="name@example"))
+    with pytest.raises(ImportRejected) as error:
+        import_staff(admin, "staff.csv", data)
+    assert [str(p) for p in error.value.problems] == [
+        "Строка 3, столбец «E-mail (J)»: «name@example» — неверный адрес электронной почты: в домене нет точки "
+        "(например, name@szn.example.ru)."]
+    assert count(User) == 1
+
+
 def test_file_with_one_bad_row_leaves_the_database_byte_for_byte_unchanged(tmp_path):
     path = tmp_path / "db.sqlite3"
     app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
@@ -221,3 +231,74 @@ def test_department_kind_is_guessed_from_name(admin):
     result = import_staff(admin, "s.csv", staff_file(row(department="Отдел приёма граждан")))
     assert result.created[0][0].department.kind == "front_office"
     assert db.session.scalar(select(func.count()).select_from(Department)) == 4
+
+
+# --- issue 15, finding 11: bounds ----------------------------------------------------------------------------
+
+def _people(n: int, bad: bool = False) -> bytes:
+    return staff_file(*(row(number=str(1000 + i), email=f"p{i}@szn.example.ru",
+                            name="плохое имя" if bad else "Иванова Мария Петровна") for i in range(n)))
+
+
+def test_a_file_above_the_row_cap_is_refused_at_once_and_changes_nothing(admin):
+    before = count(User)
+    with pytest.raises(ImportRejected) as refused:
+        import_staff(admin, "staff.csv", _people(31), max_rows=30)
+    problem = refused.value.problems[0]
+    assert problem.line == 32 and "больше 30 строк" in problem.message and "flask org import" in problem.message
+    assert count(User) == before
+
+
+def test_an_xlsx_above_the_row_cap_is_refused(admin):
+    workbook = Workbook()
+    workbook.active.append(TEMPLATE_HEADER)
+    for i in range(31):
+        workbook.active.append(row(number=str(1000 + i), email=f"x{i}@szn.example.ru"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(ImportRejected) as refused:
+        import_staff(admin, "staff.xlsx", buffer.getvalue(), max_rows=30)
+    assert "больше 30 строк" in refused.value.problems[0].message
+
+
+def test_the_upload_page_refuses_a_file_above_the_configured_cap(tmp_path, org):
+    app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'db.sqlite3'}", STAFF_IMPORT_MAX_ROWS=30)
+    with app.app_context():
+        db.create_all()
+        hr = make_user(Role.HR, service=make_org().service)
+        client = app.test_client()
+        client.post("/auth/login", data={"email": hr.email, "password": "correct-horse-battery-42"})
+        response = client.post("/org/import", data={"file": (io.BytesIO(_people(31)), "staff.csv")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 422
+        assert "больше 30 строк" in response.get_data(as_text=True)
+        db.session.remove()
+        db.drop_all()
+
+
+def test_an_error_page_lists_the_first_hundred_problems_and_counts_the_rest(client, login, admin):
+    login(admin)
+    response = client.post("/org/import", data={"file": (io.BytesIO(_people(250, bad=True)), "staff.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "найдено ошибок — 250" in page and page.count("<li>Строка") == 100
+    assert "и ещё 150 ошибок" in page
+
+
+def test_flask_org_import_loads_a_file_above_the_cap(app, admin, tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(_people(40))
+    app.config["STAFF_IMPORT_MAX_ROWS"] = 30
+    result = app.test_cli_runner().invoke(args=["org", "import", str(path), "--as", admin.email])
+    assert result.exit_code == 0, result.output
+    assert "Добавлено: 40" in result.output
+    assert count(User) == 41 and (tmp_path / "big-passwords.csv").read_bytes().count(b"\r\n") == 41
+
+
+def test_flask_org_import_refuses_someone_who_is_not_an_administrator(app, org, tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(_people(2))
+    employee = make_user(department=org.front_a)
+    result = app.test_cli_runner().invoke(args=["org", "import", str(path), "--as", employee.email])
+    assert result.exit_code != 0 and "нет активного администратора" in result.output

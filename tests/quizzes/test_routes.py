@@ -7,12 +7,13 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from tests.factories import make_cohort, make_course, make_user
 from tests.support.quiz_bank import BANK, form_for
 from training.accounts.models import Role
 from training.courses.models import Stage
-from training.courses.services import block_state, complete_stage, enrolment_of
+from training.courses.services import block_state, complete_stage, enrolment_of, submit_case
 from training.db import utcnow
 from training.extensions import db
 from training.notifications.models import Notification
@@ -130,6 +131,25 @@ def test_practice_review_after_submit_shows_right_answers_and_feedback(world, qu
     client.post(f"/quizzes/attempts/{attempt.id}/submit")
     html = client.get(f"/quizzes/attempts/{attempt.id}/result").get_data(as_text=True)
     assert "Разбор ответов" in html and "Верный ответ" in html and "Разделите 150 на 200" in html
+
+
+def test_review_feedback_sits_next_to_its_option_in_the_order_the_learner_saw_them(world, quiz, client, login):
+    services.apply_preset(quiz, "practice")
+    db.session.commit()
+    login(world.learner)
+    attempt = _start(client, quiz)
+    slot = next(s for s in attempt.slots if s.version.question.name == "Группы KPI")
+    shown = [slot.version.answers[i]["text"] for i in slot.answer_order["answers"]]
+    client.post(f"/quizzes/attempts/{attempt.id}/save", headers=HX,
+                data=MultiDict([("slot", str(slot.slot_no)), *[("answer", str(n)) for n in range(len(shown))]]))
+    client.post(f"/quizzes/attempts/{attempt.id}/submit")
+    html = client.get(f"/quizzes/attempts/{attempt.id}/result").get_data(as_text=True)
+    feedback = {"Показатели опыта клиента": "Да.", "Показатели качества обслуживания": "Да.",
+                "Показатели закупок": "Нет, это внутренний процесс."}
+    items = re.findall(r"<li[^>]*>(.*?)</li>", html.split("Какие из групп показателей")[1], re.S)[:3]
+    assert [next(text for text in shown if text in item) for item in items] == shown
+    for item, text in zip(items, shown, strict=True):
+        assert feedback[text] in item
 
 
 # --- saving, finishing ----------------------------------------------------------------------------------------
@@ -278,6 +298,16 @@ def test_result_page_says_what_is_still_missing(world, quiz, client, login):
     html = _pass_through_pages(client, quiz)
     assert "Осталось изучить урок" in html and "Осталось выполнить практический кейс" in html
     assert "✓ Тест сдан" in html
+
+
+def test_result_page_says_the_case_is_in_review_while_the_teacher_has_not_graded_it(app, world, quiz, client, login):
+    db.session.scalar(select(Question).where(Question.name == "Эссе")).is_hidden = True
+    submit_case(enrolment_of(world.learner, world.block.course), world.block, "Мой разбор ситуации клиента. " * 3)
+    db.session.commit()
+    login(world.learner)
+    html = _pass_through_pages(client, quiz)
+    assert "Практический кейс на проверке у преподавателя" in html
+    assert "Осталось выполнить практический кейс" not in html
 
 
 def test_the_last_block_completes_the_course_on_the_result_page(app, org, client, login):

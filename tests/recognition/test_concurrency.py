@@ -1,4 +1,5 @@
-"""On PostgreSQL, with real threads and separate connections: 50 identical votes at once leave one."""
+"""On PostgreSQL, with real threads and separate connections: 50 identical votes at once leave one; 20 thank-yous
+at once leave the daily ten."""
 from __future__ import annotations
 
 import pytest
@@ -13,7 +14,9 @@ from training.errors import Conflict
 from training.extensions import db
 from training.gamification.contests import codes, services
 from training.gamification.contests.models import Award, ClientVote, ColleagueVote, Contest
-from training.gamification.recognition.models import PointEntry
+from training.gamification.recognition import services as recognition
+from training.gamification.recognition.models import PointEntry, ThanksNote
+from training.notifications.models import Notification
 
 pytestmark = pytest.mark.postgres
 
@@ -90,3 +93,23 @@ def test_fifty_parallel_closes_award_once(wide_pg_app):
     assert db.session.scalar(select(func.count()).select_from(Award)) == 2  # the title and the colleagues' track
     assert db.session.scalar(select(func.count()).select_from(PointEntry).where(
         PointEntry.source == f"contest:{contest_id}:title")) == 1
+
+
+def test_twenty_parallel_thank_yous_leave_exactly_the_daily_ten(wide_pg_app):
+    """Issue 15, finding 5: the cap was counted before the insert, so 20 parallel posts left 17 notes."""
+    org = make_org()
+    giver = make_user(department=org.front_a, full_name="Благодарова Галина")
+    colleagues = [make_user(department=org.front_a, full_name=f"Коллегова {i}") for i in range(20)]
+    giver_id, colleague_ids = giver.id, [c.id for c in colleagues]
+
+    def thank(i: int):
+        return recognition.give_thanks(db.session.get(User, giver_id), db.session.get(User, colleague_ids[i]),
+                                       "Спасибо за помощь с отчётом")
+
+    results = run_in_parallel(wide_pg_app, 20, thank, timeout=60)
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 10
+    assert {str(r) for r in refused} == {"Не больше 10 «Спасибо» в сутки. Продолжите завтра."}
+    assert db.session.scalar(select(func.count()).select_from(ThanksNote)) == 10
+    assert db.session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.kind == "recognition.thanks")) == 10

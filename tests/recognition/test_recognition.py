@@ -267,3 +267,29 @@ def test_font_lookup_finds_a_cyrillic_font(app):
     from training.gamification.contests.pdf import find_font
 
     assert find_font() is not None and find_font().name == "DejaVuSans.ttf"
+
+
+def test_only_hr_and_the_administrator_grant_the_magister_title_and_only_to_a_master(client, login, staff):
+    """Issue 15, finding 2: a centre manager could grant «Магистр клиентоцентричности» (+200 points) to anyone."""
+    services.ensure_badge_catalogue()
+    db.session.commit()
+    magister = db.session.scalar(select(Badge).where(Badge.code == "magister"))
+    login(staff.manager)
+    page = client.get(f"/recognition/people/{staff.anna.id}").get_data(as_text=True)
+    assert "Магистр клиентоцентричности</option>" not in page  # the manager is not offered it
+    refused = client.post(f"/recognition/people/{staff.anna.id}/badges",
+                          data={"badge_id": magister.id, "reason": "Учит коллег"})
+    assert refused.status_code == 403
+    assert "«Магистр клиентоцентричности» присваивает кадровая служба" in refused.get_data(as_text=True)
+    client.post("/auth/logout")
+    login(staff.hr)
+    not_master = client.post(f"/recognition/people/{staff.anna.id}/badges",
+                             data={"badge_id": magister.id, "reason": "Учит коллег"})
+    assert not_master.status_code == 400
+    assert "только обладателю знака «Мастер клиентоцентричности»" in not_master.get_data(as_text=True)
+    services.award_badge(staff.anna, "master")
+    db.session.commit()
+    ok = client.post(f"/recognition/people/{staff.anna.id}/badges", data={"badge_id": magister.id,
+                                                                          "reason": "Учит коллег"})
+    assert ok.status_code == 303
+    assert _points(staff.anna, "badge:magister") == 200

@@ -136,3 +136,29 @@ def axe_violations(page: Page) -> list[str]:
     }""")
     return [f"{v['impact']}: {v['id']} — {v['help']} at {v['nodes']}" for v in result
             if v["impact"] in ("serious", "critical")]
+
+
+BROKEN_WORDS_JS = """(selector) => {
+    const broken = [];
+    for (const root of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const re = /\\d+(?:[,.]\\d+)?[ \\u00a0]%|[^\\s\\u2010-\\u2014-]+/g;  // a hyphen or a dash is a fair place to break
+            let match;
+            while ((match = re.exec(node.data)) !== null) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+                if (tops.size > 1) { broken.push(match[0]); }
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+def broken_words(page: Page, selector: str) -> list[str]:
+    """Words (and «10 %»: a number with its unit) inside ``selector`` that the browser broke across lines; a break
+    after a hyphen or a dash («Фронт-|офис») is fair."""
+    return page.evaluate(BROKEN_WORDS_JS, selector)

@@ -96,9 +96,13 @@ class User(UserMixin, db.Model):
             kwargs.setdefault(name, value)
         super().__init__(**kwargs)
 
-    # Flask-Login: the id carries the session version, so changing the password signs out other sessions.
+    # Flask-Login: the id carries the session version (a password change signs out every other session) and the
+    # token of this sign-in's server-side record (UserSession), so logging out or ending a session from another
+    # device makes both the session cookie and the remember-me cookie worthless.
+    session_token = None  # str: set at sign-in and by the user loader, never stored in this table
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.session_token or ''}"
 
     @property
     def roles(self) -> set[Role]:
@@ -131,6 +135,20 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class UserSession(db.Model):
+    """One sign-in of a person on one device, until logout, ending it from another device, or a password
+    change. Only a hash of the token in the cookie is kept; no address and no activity times (a «last seen»
+    next to an anonymous post's time would tell who wrote it)."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
 
 
 def search_key(*parts: str | None) -> str:

@@ -1,12 +1,15 @@
 """Sign-in, passwords, consent and staff scope: the rules of the accounts domain."""
 from __future__ import annotations
 
+import hashlib
+import re
+import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 
-from training.accounts.models import Role, User, normalise_email
+from training.accounts.models import Role, User, UserSession, normalise_email
 from training.accounts.passwords import (
     generate_one_time_password,
     hash_password,
@@ -63,7 +66,77 @@ def change_password(user: User, current_password: str | None, new_password: str)
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
     user.one_time_password_expires_at = None
+    end_all_sessions(user)
+
+
+# --- sessions ----------------------------------------------------------------------------------------------
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+_BROWSERS = (("Edg/", "Edge"), ("YaBrowser", "Яндекс Браузер"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+             ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+            ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+def describe_device(user_agent: str | None) -> str:
+    """«Chrome, Android» from a User-Agent header: enough for a person to recognise their device."""
+    agent = user_agent or ""
+    browser = next((name for mark, name in _BROWSERS if mark in agent), None)
+    system = next((name for mark, name in _SYSTEMS if mark in agent), None)
+    found = ", ".join(p for p in (browser, system) if p)
+    return found or re.sub(r"[^\w ./-]", "", agent)[:60] or "неизвестное устройство"
+
+
+def start_session(user: User, user_agent: str | None = None) -> str:
+    """A new server-side session record for this sign-in; returns its token (the cookie's part)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=token_hash(token),
+                               device=describe_device(user_agent)[:120], created_at=utcnow()))
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def end_session(user: User, token: str | None) -> None:
+    """Logout: this session's record is revoked, so a copied session or remember-me cookie no longer works."""
+    if token:
+        db.session.execute(update(UserSession).where(UserSession.user_id == user.id,
+                                                     UserSession.token_hash == token_hash(token),
+                                                     UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+
+
+def end_other_session(user: User, session_id: int, current_token: str | None) -> None:
+    record = db.session.get(UserSession, session_id)
+    if record is None or record.user_id != user.id or record.revoked_at is not None:
+        raise DomainError("Этот сеанс уже завершён.")
+    if current_token and record.token_hash == token_hash(current_token):
+        raise DomainError("Это текущий сеанс: чтобы завершить его, нажмите «Выйти».")
+    record.revoked_at = utcnow()
+
+
+def end_other_sessions(user: User, current_token: str | None) -> int:
+    query = update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+    if current_token:
+        query = query.where(UserSession.token_hash != token_hash(current_token))
+    return db.session.execute(query.values(revoked_at=utcnow())).rowcount
+
+
+def end_all_sessions(user: User) -> None:
+    """Password change, reset or deactivation: every device signs in again (the version in the cookie changes
+    too, so even a session begun before the records existed ends)."""
     user.session_version += 1
+    if user.id is not None:
+        db.session.execute(update(UserSession).where(UserSession.user_id == user.id,
+                                                     UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+
+
+def active_sessions(user: User) -> list[UserSession]:
+    return list(db.session.scalars(select(UserSession).where(UserSession.user_id == user.id,
+                                                             UserSession.revoked_at.is_(None))
+                                   .order_by(UserSession.created_at.desc(), UserSession.id.desc())))
 
 
 def issue_one_time_password(user: User) -> str:
@@ -72,7 +145,7 @@ def issue_one_time_password(user: User) -> str:
     user.password_hash = hash_password(password)
     user.must_change_password = True
     user.one_time_password_expires_at = utcnow() + timedelta(days=current_app.config["ONE_TIME_PASSWORD_DAYS"])
-    user.session_version += 1
+    end_all_sessions(user)
     return password
 
 
@@ -167,7 +240,7 @@ def update_staff_member(actor: User, user: User, *, position: str, department_id
     user.set_roles(roles)
     if user.is_active != is_active:
         user.is_active = is_active
-        user.session_version += 1
+        end_all_sessions(user)
     old, new = audit.changed_fields(before, user_snapshot(user))
     if new:
         audit.record(actor, "user.update", "user", user.id, before=old, after=new,

@@ -30,9 +30,9 @@ from reportlab.platypus import Paragraph
 from training.certificates.models import Certificate, KindTemplate
 from training.certificates.services import local_date
 from training.pdf import paragraph_text
-from training.templating import ru_date
+from training.templating import quoted, ru_date
 
-LAYOUT_VERSION = 1  # bump when the drawing changes: every cached file gets a new key
+LAYOUT_VERSION = 2  # bump when the drawing changes: every cached file gets a new key
 FONTS_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 FONTS = {"CertSerif": "DejaVuSerif.ttf", "CertSerif-Bold": "DejaVuSerif-Bold.ttf", "CertSans": "DejaVuSans.ttf"}
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
@@ -198,7 +198,7 @@ def render(data: PageData) -> bytes:
     if data.template == KindTemplate.COURSE:
         _centered(canvas, data.lead or "успешно завершил(а) обучение по курсу", "CertSerif", 14, top - 4)
         top -= 14
-        top -= _paragraph(canvas, f"«{data.title}»", _style("title", "CertSerif-Bold", 18), body_x, top,
+        top -= _paragraph(canvas, quoted(data.title), _style("title", "CertSerif-Bold", 18), body_x, top,
                           body_width, max_height=48) + 8
         module_style = _style("module", "CertSans", 10.5, align=TA_LEFT)
         for module in data.modules[:4]:
@@ -209,7 +209,7 @@ def render(data: PageData) -> bytes:
     else:
         _centered(canvas, data.lead or "награждается за", "CertSerif", 14, top - 4)
         top -= 14
-        top -= _paragraph(canvas, f"«{data.title}»", _style("title", "CertSerif-Bold", 24), body_x, top,
+        top -= _paragraph(canvas, quoted(data.title), _style("title", "CertSerif-Bold", 24), body_x, top,
                           body_width, max_height=64) + 10
         if data.subtitle:
             top -= _paragraph(canvas, data.subtitle, _style("subtitle", "CertSerif", 13), body_x, top, body_width,
@@ -219,15 +219,15 @@ def render(data: PageData) -> bytes:
 
     # signature (left), dates (left, below), QR (right)
     sign_x = 70
-    canvas.setStrokeColor(INK)
-    canvas.setLineWidth(0.6)
-    canvas.line(sign_x, 118, sign_x + 220, 118)
-    _paragraph(canvas, data.signatory_position or "Руководитель", _style("pos", "CertSans", 9.5, align=TA_LEFT,
-                                                                          color=MUTED),
-               sign_x, 160, 300, max_height=36)
-    canvas.setFont("CertSans", 11)
-    canvas.setFillColor(INK)
-    if data.signatory_name:
+    if data.signatory_name:  # without a signatory no empty line is printed (HR is warned before issuing)
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(0.6)
+        canvas.line(sign_x, 118, sign_x + 220, 118)
+        _paragraph(canvas, data.signatory_position or "Руководитель", _style("pos", "CertSans", 9.5, align=TA_LEFT,
+                                                                              color=MUTED),
+                   sign_x, 160, 300, max_height=36)
+        canvas.setFont("CertSans", 11)
+        canvas.setFillColor(INK)
         canvas.drawString(sign_x + 232, 122, data.signatory_name)
     canvas.setFont("CertSans", 9.5)
     canvas.setFillColor(MUTED)

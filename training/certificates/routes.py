@@ -20,6 +20,7 @@ from training.org import services as org_services
 from training.org.models import RegionalService
 from training.tabular import TABLE_FORMATS, table_download
 from training.templating import NavItem, add_home_panel, add_nav_item
+from training.web import download as download_file
 from training.web import page_args, public, redirect_to, render_view, role_required
 
 DEFAULT_PUBLIC_LIMIT = "30 per minute;300 per hour"
@@ -76,8 +77,7 @@ def detail(certificate_id: int):
 def download(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     pdf = cached_pdf(certificate, services.verification_url(certificate))
-    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{certificate.number}.pdf")
+    response = download_file(pdf, "application/pdf", f"{certificate.number}.pdf")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -119,15 +119,18 @@ def due():
                 flash(message, "success")
                 return redirect_to(url_for("certificates.due", **{k: v for k, v in scope.items() if v}))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    completed = total or db.session.scalar(select(func.count()).select_from(
+        services.completed_enrolments(current_user, **scope).order_by(None).subquery())) or 0
     rows = list(db.session.scalars(query.limit(300)).unique())
+    signatory_name, _ = services.signatory_for(current_user.regional_service_id)
     cohorts = list(db.session.scalars(course_services.visible_cohorts(current_user)))
     centres = scopes.visible_centres(current_user)
     departments = (org_services.departments_for_service(current_user.regional_service_id)
                    if not current_user.has_role(Role.ADMIN) else
                    [d for c in centres for d in c.departments])
     return render_view("certificates/due.html", "due_rows", status=422 if error else 200, form=form, rows=rows,
-                       total=total, scope=scope, cohorts=cohorts, centres=centres, departments=departments,
-                       error=error)
+                       total=total, completed=completed, scope=scope, cohorts=cohorts, centres=centres,
+                       departments=departments, error=error, signatory_name=signatory_name)
 
 
 @bp.route("/<int:certificate_id>/revoke", methods=["GET", "POST"])

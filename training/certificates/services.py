@@ -35,7 +35,7 @@ from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.notifications.services import notify
 from training.org.models import RegionalService
-from training.templating import DISPLAY_TZ, ru_date
+from training.templating import DISPLAY_TZ, quoted, ru_date
 from training.web import path_for
 
 CODE_BYTES = 16  # 128 random bits per verification / badge code (22 URL-safe characters)
@@ -294,7 +294,7 @@ def _create(kind: CertificateKind, specs: list[IssueSpec], actor: User | None, *
                      summary=f"Выдан документ № {certificate.number}: {certificate.holder_name}"
                      + ("" if actor is not None else " (автоматически)"))
         notify(certificate.holder, "certificates.issued",
-               f"Вам выдан документ «{kind.name}» № {certificate.number}. Его можно скачать в PDF.",
+               f"Вам выдан документ {quoted(kind.name)} № {certificate.number}. Его можно скачать в PDF.",
                detail_path(certificate_id=certificate.id))
     return created
 
@@ -372,10 +372,16 @@ def can_manage_service(user: User, service_id: int | None) -> bool:
 def due_enrolments(actor: User, *, cohort_id: int | None = None, centre_id: int | None = None,
                    department_id: int | None = None) -> Select:
     """Completed enrolments without a course certificate, in the actor's scope (HR: their service)."""
+    return (completed_enrolments(actor, cohort_id=cohort_id, centre_id=centre_id, department_id=department_id)
+            .where(~exists().where(Certificate.enrolment_id == Enrolment.id)))
+
+
+def completed_enrolments(actor: User, *, cohort_id: int | None = None, centre_id: int | None = None,
+                         department_id: int | None = None) -> Select:
+    """Enrolments that completed the course, with or without a certificate, in the actor's scope."""
     query = (select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
              .join(User, User.id == Enrolment.user_id)
-             .where(Enrolment.completed_at.is_not(None),
-                    ~exists().where(Certificate.enrolment_id == Enrolment.id))
+             .where(Enrolment.completed_at.is_not(None))
              .options(joinedload(Enrolment.user), joinedload(Enrolment.cohort))
              .order_by(User.full_name, Enrolment.id))
     if not actor.has_role(Role.ADMIN):

@@ -93,13 +93,16 @@ ACTION_TITLES = {
     "thanks": "«Спасибо» от разных коллег",
     "follow_ups": "Низкие оценки клиентов отработаны (задачи закрыты)",
     "blocks": "Блоки курса пройдены",
+    "events_attended": "Мероприятия вовлечения (участие, отмечено на месте)",
+    "events_hosted": "Выступления и модерация на мероприятиях",
+    "events_organised": "Мероприятия проведены (организатор, пришли коллеги)",
 }
 
 
 ACTION_SOURCES: dict[str, tuple[str, ...]] = {
-    "initiative": ("stress_measures", "library_lifehacks"),
-    "knowledge_sharing": ("library_cases", "mentoring"),
-    "development": ("blocks",),
+    "initiative": ("stress_measures", "library_lifehacks", "events_organised"),
+    "knowledge_sharing": ("library_cases", "mentoring", "events_hosted"),
+    "development": ("blocks", "events_attended"),
     "teamwork": ("quests", "thanks"),
     "feedback": ("follow_ups",),
 }

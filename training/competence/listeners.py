@@ -18,7 +18,7 @@ def on_peer_scores(rater, rated=None, scores=None, at=None, **_):
 
 
 def on_peer_rating(rater, rated_id=None, **_):
-    mark_stale([rated_id], now=False)
+    mark_stale([rated_id])
 
 
 def on_client_feedback(feedback, employee_id=None, **_):
@@ -45,6 +45,10 @@ def on_follow_up(user, task=None, **_):
     mark_stale([getattr(task, "resolved_by_id", None) or getattr(user, "id", None)])
 
 
+def on_event(user, **_):
+    mark_stale([getattr(user, "id", None)])
+
+
 RECEIVERS = (
     (signals.quiz_passed, on_user), (signals.case_accepted, on_user), (signals.block_completed, on_user),
     (signals.course_completed, on_user), (signals.library_case_published, on_user),
@@ -52,5 +56,6 @@ RECEIVERS = (
     (signals.client_feedback_received, on_client_feedback), (signals.iqs_assessed, on_iqs),
     (signals.thanks_given, on_thanks), (signals.quest_finished, on_quest),
     (signals.stress_measure_resolved, on_stress), (signals.follow_up_resolved, on_follow_up),
+    (signals.event_participation, on_event),
 )
 

@@ -125,9 +125,9 @@ def record_peer_scores(rater: User, rated: User, scores: dict[str, int], at: dat
         db.session.execute(insert(PeerTopMark.__table__).on_conflict_do_nothing(index_elements=["token"]), marks)
     _upsert_evidence(evidence)
     day = local_date_of(moment)
-    mark_stale([rated.id], day, now=False)
+    mark_stale([rated.id], day)
     if any(row["rated_id"] == rater.id for row in evidence):
-        mark_stale([rater.id], day, now=False)
+        mark_stale([rater.id], day)
 
 
 def purge_peer_keys(today: date | None = None) -> int:

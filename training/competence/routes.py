@@ -19,14 +19,6 @@ from training.tabular import TABLE_FORMATS, table_download
 from training.web import act, page_args, redirect_to, render_view, role_required, submit
 
 
-@bp.after_app_request
-def _refresh_competence(response):
-    """Evidence committed by this request (a rating, a review, a quiz…) updates the person's score now."""
-    if response.status_code < 500:
-        competence.refresh_committed()
-    return response
-
-
 def _month_arg():
     return parse_period(MONTH, request.args.get("month"))
 

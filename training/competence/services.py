@@ -6,8 +6,8 @@ running system is in section 12. The maths comes from :mod:`training.measures.sc
 
 * **Stored, never computed on a page view.** One :class:`CompetenceScore` per employee and month (window: that
   month and the two before). Evidence arriving from any domain (signals below) bumps the person's row in the
-  same transaction; the request refreshes it after the commit, the every-minute job catches the rest, and
-  ``flask metrics recompute`` / the daily job recompute whole months.
+  same transaction and queues a background recompute (competence/tasks.py); the every-minute job catches the
+  rest, and ``flask metrics recompute`` / the daily job recompute whole months.
 * **Set-based.** :func:`compute_month` runs one GROUP BY query per kind of evidence for the whole population
   (or for the centres of a few people) and folds the results in Python; the number of queries does not depend
   on the number of staff.
@@ -26,9 +26,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from flask import current_app, g, has_app_context, has_request_context
-from sqlalchemy import and_, case, distinct, event, func, literal, or_, select, union_all, update
-from sqlalchemy.orm import Session
+from flask import current_app
+from sqlalchemy import and_, case, distinct, exists, func, literal, or_, select, union_all, update
 
 from training.accounts.models import User
 from training.certificates.models import Certificate, CertificateKind
@@ -48,6 +47,13 @@ from training.competence.weights import Weights, _sets_by_service, weights_for
 from training.courses.models import Block, BlockProgress, CaseStatus, CaseSubmission, Enrolment, PracticalCase
 from training.db import utcnow
 from training.extensions import db
+from training.gamification.events.models import (
+    Event,
+    EventParticipant,
+    EventStatus,
+    ParticipantRole,
+    ParticipantStatus,
+)
 from training.gamification.library.models import CaseKind, LibraryCase
 from training.gamification.library.models import CaseStatus as LibraryCaseStatus
 from training.gamification.quests.models import Quest, QuestStatus, QuestTeamMember
@@ -66,6 +72,7 @@ from training.measures.scales import (
 from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, FollowUpTask
 from training.metrics.operations.models import IqsAssessment, IqsCategory, IqsItem
 from training.quizzes.models import Attempt, AttemptState, Quiz
+from training.tasks import after_commit
 from training.templating import DISPLAY_TZ
 
 # --- the model as data (docs/metrics.md 4.2 and 12) ------------------------------------------------------------
@@ -141,12 +148,15 @@ def _insert():
 
 # --- marking stale and refreshing after the commit -------------------------------------------------------------
 
-def mark_stale(user_ids: Iterable[int | None], day: date | None = None, *, now: bool = True) -> int:
-    """Evidence arrived for these people on ``day``: bump their rows of every closing whose window holds the day
-    (creating them), in the caller's transaction. Atomic upserts: parallel arrivals never lose a bump.
+#: the background task (competence/tasks.py) that recomputes every stale score; one pending run covers everyone
+REFRESH_SCORES = "competence.refresh"
 
-    ``now``: recompute them right after the request commits; False leaves them to the every-minute job (peer
-    ratings: a swipe stays fast, and the rated person's figures do not move the instant a colleague rates)."""
+
+def mark_stale(user_ids: Iterable[int | None], day: date | None = None) -> int:
+    """Evidence arrived for these people on ``day``: bump their rows of every closing whose window holds the day
+    (creating them), in the caller's transaction, and queue the recompute for after the commit (the background
+    task :data:`REFRESH_SCORES`, coalesced: training/tasks.py). Atomic upserts: parallel arrivals never lose a
+    bump."""
     ids = sorted({uid for uid in user_ids if uid})
     if not ids:
         return 0
@@ -161,35 +171,15 @@ def mark_stale(user_ids: Iterable[int | None], day: date | None = None, *, now: 
                                       set_={"data_version": table.c.data_version + 1})
     db.session.execute(stmt, [{"user_id": uid, "period_start": m.start, "period_end": m.end, "data_version": 1,
                                "computed_version": 0} for uid in ids for m in months])
-    if now:
-        db.session.info.setdefault("competence_pending", set()).update(ids)
+    after_commit(REFRESH_SCORES)
     return len(ids) * len(months)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    pending = session.info.pop("competence_pending", None)
-    if pending and has_request_context():
-        g.competence_refresh = getattr(g, "competence_refresh", set()) | pending
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop("competence_pending", None)
-
-
-def refresh_committed() -> int:
-    """Called after a request: recompute the rows the request's committed evidence made stale."""
-    user_ids = getattr(g, "competence_refresh", None) if has_app_context() else None
-    if not user_ids:
-        return 0
-    g.competence_refresh = set()
-    try:
-        return refresh_stale(user_ids=user_ids)
-    except Exception:  # the evidence is safe; the every-minute job retries the figures
-        db.session.rollback()
-        current_app.logger.exception("metrics: competence refresh after commit failed")
-        return 0
+def is_pending(user_id: int, month: Period) -> bool:
+    """Whether the person's score of ``month`` waits for its recompute («обновляется»)."""
+    return db.session.scalar(select(exists().where(
+        CompetenceScore.user_id == user_id, CompetenceScore.period_start == month.start,
+        CompetenceScore.computed_version < CompetenceScore.data_version))) or False
 
 
 def refresh_stale(limit: int | None = None, user_ids: Iterable[int] | None = None) -> int:
@@ -318,6 +308,25 @@ def _read_evidence(month: Period, groups: set[Group] | None) -> dict[str, Any]:
         select(Enrolment.user_id, literal("blocks"), func.count()).select_from(Enrolment)
         .join(BlockProgress, BlockProgress.enrolment_id == Enrolment.id).join(User, User.id == Enrolment.user_id)
         .where(population, in_window(BlockProgress.completed_at)).group_by(Enrolment.user_id),
+    ]
+    attendee = EventParticipant.__table__.alias("attendee")
+    actions += [
+        select(EventParticipant.user_id, literal("events_attended"), func.count(distinct(EventParticipant.event_id)))
+        .join(Event, Event.id == EventParticipant.event_id).join(User, User.id == EventParticipant.user_id)
+        .where(population, Event.status != EventStatus.CANCELLED, in_window(EventParticipant.attended_at))
+        .group_by(EventParticipant.user_id),
+        select(EventParticipant.user_id, literal("events_hosted"), func.count(distinct(EventParticipant.event_id)))
+        .join(Event, Event.id == EventParticipant.event_id).join(User, User.id == EventParticipant.user_id)
+        .where(population, Event.status == EventStatus.HELD, in_window(Event.held_at),
+               EventParticipant.role.in_((ParticipantRole.SPEAKER, ParticipantRole.MODERATOR)),
+               EventParticipant.status == ParticipantStatus.REGISTERED)
+        .group_by(EventParticipant.user_id),
+        select(Event.organiser_id, literal("events_organised"), func.count())
+        .join(User, User.id == Event.organiser_id)
+        .where(population, Event.status == EventStatus.HELD, in_window(Event.held_at),
+               select(attendee.c.id).where(attendee.c.event_id == Event.id, attendee.c.attended_at.is_not(None),
+                                           attendee.c.user_id != Event.organiser_id).exists())
+        .group_by(Event.organiser_id),
     ]
     data["actions"] = db.session.execute(union_all(*actions)).all()
     course_done = union_all(

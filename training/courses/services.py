@@ -290,6 +290,11 @@ class BlockState:
     block: Block
     row: BlockProgress | None
     is_open: bool
+    case_status: CaseStatus | None = None  # the latest answer's status (on the pages that need it)
+
+    @property
+    def case_in_review(self) -> bool:
+        return not self.case_accepted and self.case_status == CaseStatus.SUBMITTED
 
     @property
     def lesson_done(self) -> bool:
@@ -382,7 +387,10 @@ def state_in_block(enrolment: Enrolment, block: Block) -> BlockState:
     """Where an enrolment stands in a block: its progress row, read once."""
     row = db.session.scalar(select(BlockProgress).where(BlockProgress.enrolment_id == enrolment.id,
                                                         BlockProgress.block_id == block.id))
-    return BlockState(block, row, is_block_open(enrolment, block))
+    case_status = db.session.scalar(select(CaseSubmission.status).where(
+        CaseSubmission.enrolment_id == enrolment.id, CaseSubmission.block_id == block.id)
+        .order_by(CaseSubmission.attempt_no.desc()).limit(1))
+    return BlockState(block, row, is_block_open(enrolment, block), case_status)
 
 
 # --- stage 2: questions to the teacher and discussion ------------------------------------------------------
@@ -552,12 +560,13 @@ class CaseNotAcceptable(DomainError):
 
 def check_acceptable(case: PracticalCase, criteria_points: dict[str, int] | None) -> None:
     """A case is accepted only at or above the pass mark, with every must-pass criterion at its minimum, so two
-    teachers (or one teacher twice) accept the same answers. A rubric with must-pass criteria needs every criterion
-    rated."""
+    teachers (or one teacher twice) accept the same answers. A case with a rubric is accepted only with every
+    criterion rated: there is no override below the mark (the teacher returns the case with a comment instead)."""
     must_pass = [c for c in case.rubric if c.get("min_points")]
     if criteria_points is None:
-        if must_pass:
-            raise CaseNotAcceptable("Чтобы принять кейс, оцените каждый критерий.")
+        if case.rubric:
+            raise CaseNotAcceptable(f"Чтобы принять кейс, оцените каждый критерий: зачёт — от {case.pass_points} "
+                                    f"из {case.max_points} {plural(case.max_points, 'балла', 'баллов', 'баллов')}.")
         return
     missing = [c["criterion"] for c in case.rubric if c["criterion"] not in criteria_points]
     if missing:

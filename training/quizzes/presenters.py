@@ -20,6 +20,7 @@ class Option:
     text: str
     is_selected: bool = False
     is_right: bool | None = None  # only in a review that shows right answers
+    feedback: str = ""  # only in a review that shows feedback: the text for this chosen option
 
 
 @dataclass
@@ -111,8 +112,14 @@ def review_view(slot: AttemptSlot, review: Review) -> QuestionView:
         view.right_answers = [with_files(text, version.id)
                               for text in grading.right_answer_text(version.type, version.data)]
     if review.feedback:
-        view.feedback = [with_files(text, version.id)
-                         for text in grading.feedback_for(version.type, version.data, slot.response)]
+        if version.type == QuestionType.MULTICHOICE:  # next to its option, in the order the learner saw them
+            shown = (slot.answer_order or {}).get("answers") or list(range(len(version.answers)))
+            for option, index in zip(view.options, shown, strict=True):
+                text = version.answers[index].get("feedback") if option.is_selected else ""
+                option.feedback = with_files(text, version.id) if text else ""
+        else:
+            view.feedback = [with_files(text, version.id)
+                             for text in grading.feedback_for(version.type, version.data, slot.response)]
         view.general_feedback = with_files(version.general_feedback, version.id)
         view.manual_comment = slot.manual_comment
     return view

@@ -109,9 +109,17 @@ def _map_header(header: list[str]) -> tuple[dict[str, int], list[Problem]]:
     return index, problems
 
 
-def parse_staff_file(filename: str, data: bytes) -> list[StaffRow]:
-    """Validate the whole file; raise :class:`ImportRejected` with every problem, or return clean rows."""
-    table = read_table(filename, data)
+# Files uploaded through the site hold at most this many staff rows (STAFF_IMPORT_MAX_ROWS); a larger file is
+# refused at once, before any validation, and goes through `flask org import` on the server (no limit).
+MAX_ROWS = 20_000
+LARGE_FILE_HINT = ("Разделите файл на части или попросите администратора загрузить его на сервере командой "
+                   "«flask org import».")
+
+
+def parse_staff_file(filename: str, data: bytes, max_rows: int | None = MAX_ROWS) -> list[StaffRow]:
+    """Validate the whole file; raise :class:`ImportRejected` with the problems (the first
+    tabular.MAX_PROBLEMS_SHOWN, the rest counted), or return clean rows."""
+    table = read_table(filename, data, max_rows=max_rows, too_many_hint=LARGE_FILE_HINT)
     index, problems = _map_header(table.header)
     if problems:
         raise ImportRejected(problems)
@@ -155,9 +163,14 @@ def parse_staff_file(filename: str, data: bytes) -> list[StaffRow]:
         email = normalise_email(text("email"))
         if email:
             try:
-                email = validate_email(email, check_deliverability=False, globally_deliverable=False).normalized.lower()
+                checked = validate_email(email, check_deliverability=False, globally_deliverable=False)
             except EmailNotValidError:
                 problem("email", f"«{email}» — неверный адрес электронной почты.")
+            else:
+                if "." not in checked.ascii_domain:  # «name@example» is no address mail can reach
+                    problem("email", f"«{email}» — неверный адрес электронной почты: в домене нет точки "
+                                     "(например, name@szn.example.ru).")
+                email = checked.normalized.lower()
 
         hire_date: date | None = None
         if text("hire_date"):
@@ -259,7 +272,7 @@ def _check_against_database(actor: User, rows: list[StaffRow]) -> None:
         raise ImportRejected(problems)
 
 
-def import_staff(actor: User, filename: str, data: bytes) -> ImportResult:
+def import_staff(actor: User, filename: str, data: bytes, max_rows: int | None = MAX_ROWS) -> ImportResult:
     """Validate and apply a staff file. Raises :class:`ImportRejected` and changes nothing on any error.
 
     The same file uploaded twice at once (two tabs, two workers) races on the unique keys of people, centres and
@@ -268,15 +281,15 @@ def import_staff(actor: User, filename: str, data: bytes) -> ImportResult:
     for attempt in range(3):
         try:
             with db.session.begin_nested():
-                return _apply_staff_file(actor, filename, data)
+                return _apply_staff_file(actor, filename, data, max_rows)
         except IntegrityError:
             if attempt == 2:
                 raise Conflict("Этот файл сейчас загружается ещё раз: дождитесь окончания и повторите.") from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _apply_staff_file(actor: User, filename: str, data: bytes) -> ImportResult:
-    rows = parse_staff_file(filename, data)
+def _apply_staff_file(actor: User, filename: str, data: bytes, max_rows: int | None) -> ImportResult:
+    rows = parse_staff_file(filename, data, max_rows)
     _check_against_database(actor, rows)
     result = ImportResult()
     regions: dict[str, Region] = {r.code: r for r in db.session.scalars(select(Region))}

@@ -1,4 +1,4 @@
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -97,18 +97,20 @@ def reset_password(user_id: int):
 def import_staff():
     form = StaffImportForm()
     result = problems = error = None
+    omitted = 0
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            result = importer.import_staff(current_user, upload.filename, upload.read())
+            result = importer.import_staff(current_user, upload.filename, upload.read(),
+                                           max_rows=current_app.config["STAFF_IMPORT_MAX_ROWS"])
         except ImportRejected as exc:
             db.session.rollback()
-            error, problems = exc.message, exc.problems
+            error, problems, omitted = exc.message, exc.problems, exc.omitted
         else:
             db.session.commit()
     status = 422 if (form.is_submitted() and (problems or form.errors)) else 200
     return render_view("accounts/staff/import.html", None, status=status, form=form, result=result, problems=problems,
-                       error=error, columns=importer.COLUMNS)
+                       omitted=omitted, error=error, columns=importer.COLUMNS)
 
 
 @bp.get("/import/template.<fmt>")

@@ -22,6 +22,7 @@ from training.gamification.library.models import (
 )
 from training.notifications.services import notify
 from training.signals import library_case_published
+from training.templating import quoted
 from training.web import path_for
 
 CLIENT_GROUPS = [
@@ -170,10 +171,12 @@ def moderate(actor: User, case: LibraryCase, *, publish: bool, comment: str = ""
                  summary=f"Библиотека: «{case.title}» {'опубликован' if publish else 'возвращён автору'}")
     url = path_for("library.detail", library_case_id=case.id)
     if publish:
-        notify(case.author, "library-published", f"Ваш кейс «{case.title}» опубликован в библиотеке. Спасибо!", url)
+        notify(case.author, "library-published",
+               f"Ваш кейс {quoted(case.title)} опубликован в библиотеке. Спасибо!", url)
         library_case_published.send(case.author, case_id=case.id)
     else:
-        notify(case.author, "library-returned", f"Кейс «{case.title}» возвращён на доработку: {comment[:200]}", url)
+        notify(case.author, "library-returned",
+               f"Кейс {quoted(case.title)} возвращён на доработку: {comment[:200]}", url)
 
 
 # --- reading, search and likes ---------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from training.org.models import Centre
 from training.quizzes.live import TeamSpec
 from training.quizzes.models import Quiz
 from training.signals import quest_finished
-from training.templating import DISPLAY_TZ
+from training.templating import DISPLAY_TZ, quoted
 from training.web import path_for
 
 # --- who may do what -----------------------------------------------------------------------------------------
@@ -389,7 +389,8 @@ def close_quest(actor: User, quest: Quest) -> list[dict]:
     for row in ranking:
         for uid in row["member_ids"]:
             user = db.session.get(User, uid)
-            notify(user, "quest-finished", f"Квест «{quest.title}» завершён: ваша команда «{row['name']}» — "
+            notify(user, "quest-finished",
+                   f"Квест {quoted(quest.title)} завершён: ваша команда {quoted(row['name'])} — "
                    f"{row['rank']}-е место, {row['points']} б.", url, dedupe_key=f"quest-finished:{quest.id}:{uid}")
     quest_finished.send(quest, team_member_ids_by_rank=by_rank)
     return ranking

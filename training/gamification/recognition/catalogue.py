@@ -14,6 +14,8 @@ class BadgeSpec:
     is_manual: bool = False
     points: int = 0
     sort_order: int = 100
+    hr_only: bool = False  # granted by hand by HR (or the administrator) only, never by a centre manager
+    requires: str | None = None  # the code of a badge the person must already hold
 
 
 BADGES: tuple[BadgeSpec, ...] = (
@@ -34,7 +36,7 @@ BADGES: tuple[BadgeSpec, ...] = (
     BadgeSpec("magister", "Магистр клиентоцентричности",
               "Высший статус: мастер, который учит других и представляет ЦЗН.",
               "Присваивается кадровой службой мастеру клиентоцентричности.",
-              is_title=True, is_manual=True, points=200, sort_order=50),
+              is_title=True, is_manual=True, points=200, sort_order=50, hr_only=True, requires="master"),
     BadgeSpec("mentor", "Наставник",
               "Помогает коллегам осваивать клиентоцентричный подход.",
               "Присваивается руководителем или кадровой службой.", is_manual=True, points=30, sort_order=60),
@@ -68,6 +70,9 @@ POINTS = {
     "quest_ranks": (50, 30, 20),   # quest:<id> — 1st, 2nd, 3rd place; later places get quest_participation
     "quest_participation": 10,
     "peer_rating_given": 2,     # peer-rating:<rated id>:<YYYY-MM>
+    "event_attended": 5,        # event:<event id>:attended — checked in or marked by the organiser
+    "event_spoke": 15,          # event:<event id>:spoke — speaker or moderator of a held event
+    "event_organised": 20,      # event:<event id>:organised — the organiser of a held event colleagues came to
 }
 
 THANKS_GIVEN_FOR_BADGE = 10

@@ -18,6 +18,7 @@ from training.signals import (
     case_accepted,
     contest_closed,
     course_completed,
+    event_participation,
     library_case_published,
     master_title_granted,
     peer_rating_given,
@@ -146,9 +147,23 @@ def on_master_title_granted(user, reason: str = "", actor=None, **_) -> bool:
     return True
 
 
+EVENT_REASONS = {"attended": "Участие в мероприятии", "spoke": "Выступление на мероприятии",
+                 "organised": "Проведено мероприятие"}
+
+
+def on_event_participation(user, event_id=None, role=None, title="", **_):
+    """One award per person, event and role (ledger source ``event:<id>:<role>``)."""
+    person = _user(user)
+    if person is None or event_id is None or role not in EVENT_REASONS:
+        return
+    services.award_points(person, POINTS[f"event_{role}"], f"event:{event_id}:{role}",
+                          f"{EVENT_REASONS[role]} «{title}»"[:300])
+
+
 RECEIVERS = ((quiz_passed, on_quiz_passed), (block_completed, on_block_completed),
              (course_completed, on_course_completed), (case_accepted, on_case_accepted),
              (thanks_given, on_thanks_given), (contest_closed, on_contest_closed),
              (library_case_published, on_library_case_published),
              (quest_finished, on_quest_finished), (peer_rating_given, on_peer_rating_given),
-             (master_title_granted, on_master_title_granted))
+             (master_title_granted, on_master_title_granted),
+             (event_participation, on_event_participation))

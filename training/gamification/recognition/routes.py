@@ -111,7 +111,7 @@ def _render_person(person: User, badge_form: BadgeForm | None = None, status: in
         badge_form = BadgeForm()
     if badge_form is not None:
         badge_form.badge_id.choices = [("", "— выберите —")] + [
-            (b.id, b.name) for b in services.catalogue() if b.is_manual]
+            (b.id, b.name) for b in services.grantable_badges(current_user)]
     return render_view(
         "gamification/recognition/person.html", None, status=status, person=person, is_self=is_self,
         awards=contests.person_awards(person), badges=services.badges_of(person),

@@ -24,6 +24,7 @@ from training.gamification.recognition.models import Badge, PointEntry, ThanksNo
 from training.notifications.services import notify
 from training.org.models import Centre
 from training.signals import thanks_given
+from training.templating import quoted
 from training.web import path_for
 
 THANKS_MAX = 500
@@ -49,6 +50,16 @@ def can_view_person(viewer: User, person: User) -> bool:
 
 def can_award_badges(viewer: User, person: User) -> bool:
     return viewer.id != person.id and person.centre is not None and can_manage_centre(viewer, person.centre)
+
+
+def may_grant(actor: User, badge: Badge) -> bool:
+    """Whether the actor's role may give this badge by hand (scope is ``can_award_badges``): «Магистр» is HR's."""
+    spec = BADGES_BY_CODE.get(badge.code)
+    return badge.is_manual and (spec is None or not spec.hr_only or actor.has_role(Role.HR, Role.ADMIN))
+
+
+def grantable_badges(actor: User) -> list[Badge]:
+    return [b for b in catalogue() if may_grant(actor, b)]
 
 
 # --- contests ---------------------------------------------------------------------------------------------
@@ -112,6 +123,8 @@ def give_thanks(giver: User, recipient: User, text: str, now: datetime | None = 
         raise DomainError("Напишите, за что спасибо.")
     if len(text) > THANKS_MAX:
         raise DomainError(f"Не длиннее {THANKS_MAX} символов.")
+    # the giver's row is locked until the request commits, so parallel posts count one after another
+    db.session.execute(select(User.id).where(User.id == giver.id).with_for_update())
     sent_today = db.session.scalar(select(func.count()).select_from(ThanksNote).where(
         ThanksNote.giver_id == giver.id, ThanksNote.created_at >= now - timedelta(days=1))) or 0
     if sent_today >= THANKS_PER_DAY:
@@ -211,7 +224,7 @@ def award_badge(user: User, code: str, *, reason: str = "", actor: User | None =
         return None
     if badge.points:
         award_points(user, badge.points, f"badge:{badge.code}", f"Знак отличия «{badge.name}»")
-    notify(user, "recognition.badge", f"Вам присвоен знак отличия «{badge.name}».",
+    notify(user, "recognition.badge", f"Вам присвоен знак отличия {quoted(badge.name)}.",
            path_for("recognition.person", user_id=user.id), dedupe_key=f"recognition-badge:{user.id}:{badge.code}")
     return link
 
@@ -221,6 +234,13 @@ def award_badge_by_hand(actor: User, person: User, badge: Badge, reason: str) ->
         raise NotAllowed("Присвоить знак отличия может руководитель центра или кадровая служба.")
     if not badge.is_manual:
         raise DomainError("Этот знак присваивается автоматически.")
+    if not may_grant(actor, badge):
+        raise NotAllowed(f"«{badge.name}» присваивает кадровая служба.")
+    spec = BADGES_BY_CODE.get(badge.code)
+    if spec is not None and spec.requires and not db.session.scalar(
+            select(UserBadge.id).join(Badge).where(UserBadge.user_id == person.id, Badge.code == spec.requires)):
+        raise DomainError(f"«{badge.name}» присваивается только обладателю знака "
+                          f"«{BADGES_BY_CODE[spec.requires].name}».")
     link = award_badge(person, badge.code, reason=reason, actor=actor)
     if link is None:
         raise DomainError(f"У сотрудника уже есть знак «{badge.name}».")

@@ -15,7 +15,6 @@ from training.metrics.centre_index import services as index_services
 from training.metrics.centre_index import weights as services
 from training.metrics.centre_index.forms import WeightSetForm
 from training.metrics.centre_index.models import IndexWeightSet
-from training.metrics.centre_index.services import refresh_after_commit
 from training.web import act, redirect_to, role_required, submit
 
 
@@ -46,7 +45,6 @@ def weights():
                                                  form.label.data or "", today=today)
 
     def published(_):
-        refresh_after_commit()
         return redirect_to(url_for("centre_index.weights", service_id=service.id))
 
     return submit(form, publish, message="Набор весов опубликован.", on_success=published,
@@ -61,12 +59,3 @@ def weight_withdraw(weight_set_id: int):
     row = db.get_or_404(IndexWeightSet, weight_set_id)
     return act(lambda: index_services.withdraw_weight_set(current_user, row, today=local_today()),
                "centre_index.weights", service_id=row.regional_service_id, message="Набор весов отозван.")
-
-
-@bp.after_app_request
-def _refresh_bumped_snapshots(response):
-    """A request that brought new data (a client's answer, an IQS check, an import) recomputes the centre, department
-    and employee figures it made stale, right after its commit."""
-    if response.status_code < 400:
-        refresh_after_commit()
-    return response

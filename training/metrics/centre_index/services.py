@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
-
 from training.accounts.models import User
 from training.audit import services as audit
 from training.errors import DomainError
@@ -56,13 +54,3 @@ def withdraw_weight_set(actor: User, row: IndexWeightSet, *, today: date) -> Non
     db.session.delete(row)
 
     snapshots.mark_service_stale_from(service.id, row.effective_from)
-
-
-def refresh_after_commit() -> None:
-    """Recompute the centre, department and employee snapshots the committed data made stale; services, the
-    organisation and anything left over are refreshed by the every-minute job."""
-    try:
-        snapshots.refresh_bumped()
-    except Exception:  # the data are safe; only the figures wait for the next run of the job
-        db.session.rollback()
-        current_app.logger.exception("metrics: refresh after commit failed")

@@ -2,7 +2,8 @@
 
 Data arrival (client feedback, an operational import, an IQS check, new weights) calls :func:`bump`, which
 increments ``data_version`` of the affected snapshots in the same transaction as the data. After the commit
-the caller (or the periodic job, or ``flask metrics recompute``) calls :func:`refresh_stale`, which computes
+the background worker (metrics/centre_index/tasks.py; or the periodic job, or ``flask metrics recompute``) calls
+:func:`refresh_stale`, which computes
 each stale snapshot from the data and writes it only if no newer computation has been stored meanwhile
 (``computed_version < version seen``). Dashboards read snapshots and never compute from raw data."""
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from flask import g, has_request_context
 from sqlalchemy import (
     Column,
     Date,
@@ -45,6 +45,7 @@ from training.metrics.feedback.aspects import aspect_indicator
 from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, Touchpoint
 from training.metrics.operations.models import IqsAssessment, OperationalReport
 from training.org.models import Centre, Department
+from training.tasks import after_commit
 
 ORGANISATION, SERVICE, CENTRE = ScopeKind.ORGANISATION, ScopeKind.SERVICE, ScopeKind.CENTRE
 DEPARTMENT, EMPLOYEE = ScopeKind.DEPARTMENT, ScopeKind.EMPLOYEE
@@ -70,15 +71,20 @@ def scopes_of(*, service_id: int | None, centre_id: int | None = None, departmen
     return scopes
 
 
+#: the background task (metrics/centre_index/tasks.py) that recomputes one centre's stale figures
+REFRESH_CENTRE = "metrics.refresh-centre"
+
+
 def bump(scopes: Iterable[tuple[str, int]], days: Iterable[date]) -> None:
     """Mark the snapshots of ``scopes`` for the weeks and months containing ``days`` as stale (creating
-    them when missing). Atomic increments: concurrent arrivals never lose a bump."""
+    them when missing), and queue the recompute of the centre's figures for after the commit (coalesced per
+    centre: training/tasks.py). Atomic increments: concurrent arrivals never lose a bump."""
     periods = {period_of(kind, day) for day in set(days) for kind in KINDS}
     for kind, scope_id in set(scopes):
         for period in sorted(periods):
             _bump_one(kind, scope_id, period)
-            if kind in REQUEST_SCOPES and has_request_context():
-                g.setdefault("snapshots_bumped", set()).add((kind, scope_id, period.kind, period.start))
+        if kind == CENTRE and periods:
+            after_commit(REFRESH_CENTRE, scope_id)
 
 
 def _bump_one(kind: str, scope_id: int, period: Period) -> None:
@@ -115,30 +121,34 @@ def mark_service_stale_from(service_id: int, since: date) -> int:
 
 # --- recomputing ---------------------------------------------------------------------------------------------
 
-#: Scopes a request recomputes itself right after its commit (:func:`refresh_bumped`). A service's and the
+#: Scopes whose figures the centre's background task recomputes (:data:`REFRESH_CENTRE`). A service's and the
 #: organisation's snapshots aggregate every answer of a region or of the country (~170,000 a month at federal
-#: scale): recomputing them inside each client's request made every answer pay for the whole country, so they are
-#: left to the every-minute job (``metrics.refresh-snapshots``) — docs/PERFORMANCE.md, «Federal scale».
-REQUEST_SCOPES = (CENTRE, DEPARTMENT, EMPLOYEE)
+#: scale), so they are left to the every-minute job (``metrics.refresh-snapshots``) — docs/PERFORMANCE.md,
+#: «Federal scale».
+CENTRE_SCOPES = (CENTRE, DEPARTMENT, EMPLOYEE)
 
 
-def refresh_bumped() -> int:
-    """After a request's commit: recompute the centre, department and employee snapshots this request bumped,
-    found by their key (no scan for stale rows). Returns how many were written."""
-    keys = g.pop("snapshots_bumped", None) if has_request_context() else None
-    written = 0
-    for kind, scope_id, period_kind, start in sorted(keys or ()):
-        snapshot_id = db.session.scalar(select(IndexSnapshot.id).where(
-            IndexSnapshot.scope_kind == kind, IndexSnapshot.scope_id == scope_id,
-            IndexSnapshot.period_kind == period_kind, IndexSnapshot.period_start == start))
-        if snapshot_id is not None:
-            written += recompute(snapshot_id)
-            db.session.commit()
-    return written
+def _of_centre(centre_id: int):
+    """Condition on IndexSnapshot: the centre's own snapshots, its departments' and its staff's."""
+    return or_(
+        and_(IndexSnapshot.scope_kind == CENTRE, IndexSnapshot.scope_id == centre_id),
+        and_(IndexSnapshot.scope_kind == DEPARTMENT,
+             IndexSnapshot.scope_id.in_(select(Department.id).where(Department.centre_id == centre_id))),
+        and_(IndexSnapshot.scope_kind == EMPLOYEE,
+             IndexSnapshot.scope_id.in_(select(User.id).where(User.centre_id == centre_id))))
 
 
-def refresh_stale(limit: int | None = None) -> int:
-    """Recompute stale snapshots, committing after each. Returns how many were written.
+def is_pending(centre_id: int | None) -> bool:
+    """Whether some figure of the centre waits for its recompute («обновляется» on its pages)."""
+    if not centre_id:
+        return False
+    return db.session.scalar(select(exists().where(
+        _of_centre(centre_id), IndexSnapshot.computed_version < IndexSnapshot.data_version))) or False
+
+
+def refresh_stale(limit: int | None = None, *, centre_id: int | None = None) -> int:
+    """Recompute stale snapshots (all, or those of one centre: :func:`_of_centre`), committing after each.
+    Returns how many were written.
 
     Set-based reading: the stale snapshots are grouped by scope kind and period, and each group's data (answers,
     aspect marks, IQS, operational reports, the scopes' services) are read with one grouped query per source for
@@ -149,6 +159,8 @@ def refresh_stale(limit: int | None = None) -> int:
                    IndexSnapshot.period_start, IndexSnapshot.period_end, IndexSnapshot.data_version) \
         .where(IndexSnapshot.computed_version < IndexSnapshot.data_version) \
         .order_by(IndexSnapshot.period_start.desc(), IndexSnapshot.id)
+    if centre_id is not None:
+        query = query.where(_of_centre(centre_id))
     if limit:
         query = query.limit(limit)
     groups: dict[tuple[str, Period], list[tuple[int, int, int]]] = defaultdict(list)
@@ -712,5 +724,5 @@ def snapshots_for_scopes(kind: str, scope_ids: list[int], period: Period) -> dic
         IndexSnapshot.period_kind == period.kind, IndexSnapshot.period_start == period.start))}
 
 
-__all__ = ["bump", "scopes_of", "refresh_stale", "refresh_bumped", "recompute", "compute", "discover", "snapshot",
+__all__ = ["bump", "scopes_of", "refresh_stale", "is_pending", "recompute", "compute", "discover", "snapshot",
            "series", "snapshots_for_scopes", "mark_service_stale_from", "mark_all_stale", "WEEK", "MONTH"]

@@ -13,6 +13,7 @@ from training import templating
 from training.accounts import scopes as services
 from training.accounts.models import Role, User
 from training.extensions import db
+from training.gamification.pulse import services as staff_pulse
 from training.measures.periods import KINDS, MONTH, WEEK, last_periods, local_today, parse_period
 from training.measures.scales import GROUPS
 from training.metrics.centre_index import snapshots
@@ -68,6 +69,11 @@ def _pulse(kind: str, scope_id: int, title: str, *, subtitle: str = "", children
     rows = snapshots.series(kind, scope_id, last_periods(period.kind, 12, today=period.end))
     snap = rows[-1][1]
     figures = (snap.figures or {}) if snap else {}
+    staff_enps = None  # the staff eNPS of a pulse survey round opened in the period, next to the clients' NPS
+    if kind == snapshots.CENTRE and centre is not None:
+        staff_enps = staff_pulse.staff_enps_for_centre(centre, period)
+    elif kind == snapshots.SERVICE:
+        staff_enps = staff_pulse.staff_enps_for_service(scope_id, period)
     child_rows = []
     if children:
         found = snapshots.snapshots_for_scopes(child_kind, [c.id for c, _ in children], period)
@@ -78,7 +84,8 @@ def _pulse(kind: str, scope_id: int, title: str, *, subtitle: str = "", children
         cards=presenters.client_cards(figures),
         index_trend=presenters.trend("Индекс по периодам", presenters.index_series(rows)),
         nps_trend=presenters.trend("NPS по периодам", presenters.figure_series(rows, "nps"), -100, 100),
-        trend_rows=rows, child_rows=child_rows, crumbs=crumbs, employee=employee, centre=centre,
+        trend_rows=rows, child_rows=child_rows, staff_enps=staff_enps,
+        shows_staff_enps=kind in (snapshots.CENTRE, snapshots.SERVICE), crumbs=crumbs, employee=employee, centre=centre,
         previous=period.previous(), next=period.next() if period.next().start <= local_today() else None,
         aspect_names=aspects.aspect_names(), groups=GROUPS)
     return render_view("metrics/dashboards/pulse.html", "pulse_body", **context)

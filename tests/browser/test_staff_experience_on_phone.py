@@ -1,0 +1,56 @@
+"""Staff experience on phones: a pulse survey answered by six colleagues shows the centre's eNPS, while four
+answers show nothing; pages fit 360 px."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.factories import make_org, make_user
+from tests.support.browser import has_horizontal_scroll, new_page, sign_in
+from training.accounts.models import Role
+from training.extensions import db
+from training.gamification.pulse import services as pulse
+
+pytestmark = pytest.mark.browser
+
+BANK = Path(__file__).resolve().parents[2] / "seeds" / "engagement" / "pulse_questions.yaml"
+
+
+def _answer_on_a_phone(browser, live_server, person, round_id: int, score: int) -> None:
+    context, page = new_page(browser, live_server, is_mobile=True, has_touch=True)
+    sign_in(page, person)
+    page.goto("/team/pulse")
+    page.get_by_role("link", name="Пульс декабря").click()
+    page.wait_for_url(f"**/team/pulse/rounds/{round_id}")
+    page.get_by_label(f"{score} из 10", exact=True).check()
+    page.get_by_role("button", name="Ответить анонимно").click()
+    page.get_by_text("Ответ записан анонимно").wait_for()
+    assert not has_horizontal_scroll(page)
+    context.close()
+
+
+def test_a_pulse_survey_shows_enps_from_six_answers_and_nothing_from_four(phone, browser, live_server, live_app):
+    org = make_org()
+    hr = make_user(Role.HR, service=org.service, full_name="Кадрова Наталья Викторовна")
+    staff = [make_user(department=org.front_a, full_name=f"Сотрудников{n} Иван Петрович") for n in range(6)]
+    pulse.ensure_questions(yaml.safe_load(BANK.read_text(encoding="utf-8")))
+    survey = pulse.create_survey(hr, org.service.id, title="Пульс декабря", question_ids=[],
+                                 schedule="once", centre_id=org.centre_a.id)
+    db.session.commit()
+    round_id = survey.rounds[0].id
+    scores = [10, 9, 3, 8, 10, 10]  # promoters 4, detractors 1 of 6 → 50
+    for person, score in zip(staff[:4], scores[:4], strict=True):
+        _answer_on_a_phone(browser, live_server, person, round_id, score)
+
+    sign_in(phone, hr)
+    phone.goto(f"/team/pulse/surveys/{survey.id}")
+    assert phone.locator(".respondents").inner_text() == "4"
+    assert phone.locator("td.enps").inner_text() == "скрыто"
+    assert not has_horizontal_scroll(phone)
+
+    for person, score in zip(staff[4:], scores[4:], strict=True):
+        _answer_on_a_phone(browser, live_server, person, round_id, score)
+    phone.reload()
+    assert phone.locator(".respondents").inner_text() == "6"
+    assert phone.locator("td.enps").inner_text() == "50"
+    assert not has_horizontal_scroll(phone)

@@ -1,0 +1,118 @@
+"""The events pages as a person uses them: refusals with a Russian message and nothing written, the calendar's
+htmx fragment, .ics files and the personal feed, check-in with a wrong code, who may schedule."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from tests.support.app import sign_in
+from training.db import utcnow
+from training.extensions import db
+from training.gamification.events import ics
+from training.gamification.events import services as events
+from training.gamification.events.models import Event, EventFormat
+from training.templating import DISPLAY_TZ
+
+
+def _cafe() -> EventFormat:
+    return db.session.scalar(select(EventFormat).where(EventFormat.code == "knowledge_cafe"))
+
+
+def _form(**changes) -> dict:
+    starts = (utcnow() + timedelta(days=3)).astimezone(DISPLAY_TZ)
+    data = {"title": "Кафе знаний", "day": starts.strftime("%Y-%m-%d"), "time": "10:00", "duration_minutes": "75",
+            "place": "Зал", "video_url": "", "centre_id": "0", "department_id": "0", "capacity": "",
+            "programme_id": "0", "description": ""}
+    data.update(changes)
+    return data
+
+
+def _event(staff, org, **kw) -> Event:
+    event = events.schedule_event(staff["manager"], _cafe(), title="Кафе знаний", duration_minutes=75, place="Зал",
+                                  starts_at=kw.pop("starts_at", utcnow() + timedelta(days=2)),
+                                  centre_id=org.centre_a.id, **kw)
+    db.session.commit()
+    return event
+
+
+def test_scheduling_without_a_place_or_link_is_refused_in_russian_and_writes_nothing(client, staff):
+    sign_in(client, staff["manager"])
+    response = client.post(f"/team/events/new?format={_cafe().id}", data=_form(place=""))
+    assert response.status_code == 422
+    assert "Укажите место или ссылку на видеовстречу." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+
+
+def test_a_date_years_away_is_refused(client, staff):
+    sign_in(client, staff["manager"])
+    response = client.post(f"/team/events/new?format={_cafe().id}", data=_form(day="0001-01-01"))
+    assert response.status_code == 422 and "не дальше трёх лет" in response.get_data(as_text=True)
+
+
+def test_the_manager_schedules_and_lands_on_the_event(client, staff, org):
+    sign_in(client, staff["manager"])
+    response = client.post(f"/team/events/new?format={_cafe().id}", data=_form(centre_id=str(org.centre_a.id),
+                                                                               capacity="12"))
+    assert response.status_code == 303
+    event = db.session.scalar(select(Event))
+    assert response.headers["Location"].endswith(f"/team/events/{event.id}")
+    assert (event.capacity, event.centre_id, event.starts_at.astimezone(DISPLAY_TZ).hour) == (12, org.centre_a.id, 10)
+
+
+def test_an_employee_schedules_only_when_hr_allows(client, staff, org):
+    sign_in(client, staff["anna"])
+    assert client.get(f"/team/events/new?format={_cafe().id}").status_code == 403
+    events.set_employees_may_organise(staff["hr"], org.service.id, True)
+    db.session.commit()
+    assert client.get(f"/team/events/new?format={_cafe().id}").status_code == 200
+
+
+def test_the_week_view_answers_htmx_with_the_calendar_only(client, staff, org):
+    event = _event(staff, org)
+    sign_in(client, staff["anna"])
+    week = event.starts_at.astimezone(DISPLAY_TZ).date().isoformat()
+    response = client.get(f"/team/events?view=week&week={week}", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body and 'id="calendar"' in body
+    assert "Кафе знаний" in body and "HX-Request" in response.headers["Vary"]
+
+
+def test_the_event_ics_and_the_personal_feed(client, staff, org):
+    event = _event(staff, org)
+    anna = staff["anna"]
+    events.register(anna, event)
+    db.session.commit()
+    sign_in(client, anna)
+    one = client.get(f"/team/events/{event.id}/event.ics")
+    assert one.mimetype == "text/calendar" and "SUMMARY:Кафе знаний" in one.get_data(as_text=True)
+    client.post("/auth/logout")
+    feed = client.get(f"/team/events/feed/{ics.feed_token(anna)}.ics")
+    assert feed.status_code == 200 and f"UID:event-{event.id}@" in feed.get_data(as_text=True)
+    assert client.get(f"/team/events/feed/{anna.id}-wrong.ics").status_code == 404
+
+
+def test_a_wrong_check_in_code_is_refused_with_a_message(client, staff, org):
+    event = _event(staff, org, starts_at=utcnow() + timedelta(minutes=10))
+    events.register(staff["anna"], event)
+    db.session.commit()
+    sign_in(client, staff["anna"])
+    response = client.post(f"/team/events/{event.id}/checkin", data={"code": "ЖЖЖЖЖЖ"})
+    assert response.status_code == 422 and "Код устарел или не подходит" in response.get_data(as_text=True)
+    assert events.participant_of(event, staff["anna"]).attended_at is None
+
+
+def test_hr_edits_a_format_in_the_catalogue(client, staff):
+    cafe = _cafe()
+    sign_in(client, staff["hr"])
+    response = client.post(f"/team/events/formats/{cafe.id}/edit", data={
+        "name": "Кафе знаний", "purpose": "Разговор за столами.", "group_size": "6–12", "duration_minutes": "60",
+        "timing": "", "roles": "Модератор", "run_sheet": "10 | Вопрос\n40 | Столы\n10 | Итоги",
+        "record_after": "Идеи", "is_active": "y"})
+    assert response.status_code == 303
+    page = client.get(f"/team/events/formats/{cafe.id}").get_data(as_text=True)
+    assert "Разговор за столами." in page and "40 мин" in page
+    bad = client.post(f"/team/events/formats/{cafe.id}/edit", data={
+        "name": "Кафе знаний", "purpose": "x", "duration_minutes": "60", "run_sheet": "сорок | Столы",
+        "is_active": "y"})
+    assert bad.status_code == 422 and "строка 1" in bad.get_data(as_text=True)

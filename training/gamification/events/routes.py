@@ -1,0 +1,486 @@
+"""Мероприятия (/team/events): the calendar (list and week), the catalogue of formats, scheduling, an event's page
+(registration, check-in, feedback, outcomes), the organiser's QR screen, .ics files and feeds, and the programmes
+(«Неделя клиентоцентричности»). Views stay thin: the rules are in services.py."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import segno
+from flask import abort, flash, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from training.accounts.models import Role, User
+from training.db import utcnow
+from training.extensions import db, limiter
+from training.forms import EmptyForm
+from training.gamification.events import bp, ics
+from training.gamification.events import services as events
+from training.gamification.events.forms import (
+    EventForm,
+    FeedbackForm,
+    FinishForm,
+    FormatForm,
+    OutcomeForm,
+    ProgrammeForm,
+    ProgrammeSummaryForm,
+    SettingsForm,
+)
+from training.gamification.events.models import (
+    Event,
+    EventFormat,
+    EventOutcome,
+    EventParticipant,
+    EventProgramme,
+    EventStatus,
+    OutcomeStatus,
+)
+from training.org.models import Centre, Department
+from training.templating import DISPLAY_TZ
+from training.web import download, int_or, public, public_url, redirect_to, render_view, role_required, try_rule
+
+FEED_RATE_LIMIT = "60 per hour"
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = db.get_or_404(Event, event_id)
+    if not events.can_view(current_user, event):
+        abort(404)
+    return event
+
+
+def _managed_event_or_403(event_id: int) -> Event:
+    event = _event_or_404(event_id)
+    if not events.can_manage(current_user, event):
+        abort(403)
+    return event
+
+
+def _local(value: datetime) -> datetime:
+    return value.astimezone(DISPLAY_TZ)
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+# --- the calendar ------------------------------------------------------------------------------------------------
+
+@bp.get("/events")
+@login_required
+def index():
+    today = _local(utcnow()).date()
+    view = "week" if request.args.get("view") == "week" else "list"
+    ctx = {"view": view, "can_organise": events.can_organise(current_user),
+           "can_configure": current_user.has_role(*Role.SERVICE_ADMINS),
+           "feed_url": public_url("events.feed", token=ics.feed_token(current_user)),
+           "programmes": events.programmes_for(current_user)[:3]}
+    if view == "week":
+        try:
+            start = _week_start(date.fromisoformat(request.args.get("week") or today.isoformat()))
+        except ValueError:
+            start = _week_start(today)
+        low = datetime.combine(start, time(), DISPLAY_TZ).astimezone(UTC)
+        rows = list(db.session.scalars(events.visible_events(current_user, low, low + timedelta(days=7))
+                                       .options(selectinload(Event.format))))
+        week_days = [start + timedelta(days=n) for n in range(7)]
+        days = [(day, [e for e in rows if _local(e.starts_at).date() == day]) for day in week_days]
+        ctx.update(days=days, week=start, prev_week=start - timedelta(days=7), next_week=start + timedelta(days=7),
+                   today=today)
+    else:
+        rows = list(db.session.scalars(events.visible_events(current_user, utcnow()).limit(100)
+                                       .options(selectinload(Event.format))))
+        ctx["upcoming"] = rows
+    mine = {p.event_id: p for p in db.session.scalars(select(EventParticipant).where(
+        EventParticipant.user_id == current_user.id, EventParticipant.event_id.in_([e.id for e in rows])))}
+    return render_view("gamification/events/index.html", "calendar", mine=mine, **ctx)
+
+
+# --- the catalogue of formats ------------------------------------------------------------------------------------
+
+@bp.get("/events/formats")
+@login_required
+def formats():
+    return render_view("gamification/events/formats.html", None,
+                       formats=events.formats(include_inactive=events.can_edit_formats(current_user)),
+                       can_organise=events.can_organise(current_user),
+                       can_edit=events.can_edit_formats(current_user))
+
+
+@bp.get("/events/formats/<int:event_format_id>")
+@login_required
+def format_detail(event_format_id: int):
+    fmt = db.get_or_404(EventFormat, event_format_id)
+    if not fmt.is_active and not events.can_edit_formats(current_user):
+        abort(404)
+    return render_view("gamification/events/format.html", None, fmt=fmt,
+                       can_organise=events.can_organise(current_user),
+                       can_edit=events.can_edit_formats(current_user))
+
+
+@bp.route("/events/formats/<int:event_format_id>/edit", methods=["GET", "POST"])
+@role_required(*Role.SERVICE_ADMINS)
+def format_edit(event_format_id: int):
+    fmt = db.get_or_404(EventFormat, event_format_id)
+    form = FormatForm(formdata=request.form if request.method == "POST" else None, obj=fmt)
+    if request.method == "GET":
+        form.run_sheet.data = events.run_sheet_text(fmt.run_sheet)
+    error = None
+    if request.method == "POST" and form.validate():
+        values = {name: getattr(form, name).data for name in ("name", "purpose", "group_size", "duration_minutes",
+                                                               "timing", "roles", "record_after", "open_to_clients",
+                                                               "is_active")}
+        _, error = try_rule(lambda: events.update_format(current_user, fmt, **values,
+                                                         run_sheet=events.parse_run_sheet(form.run_sheet.data)))
+        if error is None:
+            db.session.commit()
+            flash("Формат сохранён.", "success")
+            return redirect_to("events.format_detail", event_format_id=fmt.id)
+    return render_view("gamification/events/format_form.html", None,
+                       status=422 if request.method == "POST" else 200, form=form, fmt=fmt, error=error)
+
+
+@bp.route("/events/settings", methods=["GET", "POST"])
+@role_required(*Role.SERVICE_ADMINS)
+def settings():
+    service_id = current_user.regional_service_id
+    form = SettingsForm(formdata=request.form if request.method == "POST" else None,
+                        employees_may_organise=events.employees_may_organise(service_id))
+    error = None
+    if request.method == "POST" and form.validate():
+        if service_id is None:
+            error = "Вы не закреплены за службой занятости."
+        else:
+            _, error = try_rule(lambda: events.set_employees_may_organise(current_user, service_id,
+                                                                          form.employees_may_organise.data))
+        if error is None:
+            db.session.commit()
+            flash("Настройка сохранена.", "success")
+            return redirect_to("events.index")
+    return render_view("gamification/events/settings.html", None, status=422 if request.method == "POST" else 200,
+                       form=form, error=error)
+
+
+# --- scheduling ------------------------------------------------------------------------------------------------
+
+def _event_form(formdata=None, fmt: EventFormat | None = None) -> EventForm:
+    form = EventForm(formdata=formdata)
+    service_id = current_user.regional_service_id
+    centres = list(db.session.scalars(select(Centre).where(Centre.regional_service_id == service_id)
+                                      .order_by(Centre.name)))
+    form.centre_id.choices = [(0, "вся служба занятости")] + [(c.id, c.name) for c in centres]
+    departments = list(db.session.scalars(select(Department).where(Department.centre_id.in_([c.id for c in centres]))
+                                          .order_by(Department.name)))
+    form.department_id.choices = [(0, "все отделы")] + [(d.id, f"{d.name} ({d.centre.name})") for d in departments]
+    form.programme_id.choices = [(0, "—")] + [(p.id, p.title) for p in events.programmes_for(current_user)]
+    staff = list(db.session.execute(select(User.id, User.full_name).where(
+        User.is_active, User.regional_service_id == service_id).order_by(User.full_name)))
+    form.speaker_ids.choices = form.moderator_ids.choices = [(uid, name) for uid, name in staff]
+    if formdata is None and fmt is not None:
+        form.title.data = fmt.name
+        form.duration_minutes.data = fmt.duration_minutes
+        form.open_to_clients.data = fmt.open_to_clients
+        if current_user.centre_id:
+            form.centre_id.data = current_user.centre_id
+        programme_id = int_or(request.args.get("programme"))
+        if programme_id and programme_id in dict(form.programme_id.choices):
+            form.programme_id.data = programme_id
+    return form
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def create():
+    if not events.can_organise(current_user):
+        abort(403)
+    fmt = db.session.get(EventFormat, int_or(request.values.get("format")) or 0)
+    if fmt is None or not fmt.is_active:
+        flash("Выберите формат из каталога.", "info")
+        return redirect_to("events.formats")
+    form = _event_form(formdata=request.form if request.method == "POST" else None, fmt=fmt)
+    error = None
+    if request.method == "POST" and form.validate():
+        today = _local(utcnow()).date()
+        if not today - timedelta(days=1) <= form.day.data <= today + timedelta(days=3 * 366):
+            return render_view("gamification/events/form.html", None, status=422, form=form, fmt=fmt,
+                               error="Дата — от сегодняшнего дня и не дальше трёх лет вперёд.")
+        starts_at = datetime.combine(form.day.data, form.time.data, DISPLAY_TZ).astimezone(UTC)
+        programme = db.session.get(EventProgramme, form.programme_id.data) if form.programme_id.data else None
+        event, error = try_rule(lambda: events.schedule_event(
+            current_user, fmt, title=form.title.data, starts_at=starts_at,
+            duration_minutes=form.duration_minutes.data, place=form.place.data, video_url=form.video_url.data,
+            centre_id=form.centre_id.data or None, department_id=form.department_id.data or None,
+            open_to_clients=form.open_to_clients.data, capacity=form.capacity.data,
+            description=form.description.data, programme=programme, speaker_ids=form.speaker_ids.data or [],
+            moderator_ids=form.moderator_ids.data or []))
+        if error is None:
+            db.session.commit()
+            flash("Мероприятие назначено. Коллеги увидят его в календаре.", "success")
+            return redirect_to("events.detail", event_id=event.id)
+    return render_view("gamification/events/form.html", None, status=422 if request.method == "POST" else 200,
+                       form=form, fmt=fmt, error=error)
+
+
+# --- an event ------------------------------------------------------------------------------------------------
+
+def _detail(event: Event, *, status: int = 200, error: str | None = None, feedback_form: FeedbackForm | None = None,
+            outcome_form: OutcomeForm | None = None):
+    participant = events.participant_of(event, current_user)
+    manage = events.can_manage(current_user, event)
+    ctx = {"event": event, "participant": participant, "manage": manage, "error": error,
+           "position": events.waitlist_position(event, participant) if participant else None,
+           "feedback": events.feedback_of(event, current_user), "now": utcnow(),
+           "checkin_open": events.checkin_open(event),
+           "feedback_form": feedback_form or FeedbackForm(), "seated": events.seated(event),
+           "waitlisted": events.waitlisted(event), "attended": events.attended(event)}
+    if manage:
+        form = outcome_form or OutcomeForm()
+        staff = db.session.execute(select(User.id, User.full_name).where(
+            User.is_active, User.regional_service_id == event.regional_service_id).order_by(User.full_name))
+        form.owner_id.choices = [(0, "—")] + [(uid, name) for uid, name in staff]
+        ctx.update(outcome_form=form, finish_form=FinishForm(),
+                   feedback_summary=events.feedback_summary([event.id]))
+    return render_view("gamification/events/detail.html", None, status=status, **ctx)
+
+
+@bp.get("/events/<int:event_id>")
+@login_required
+def detail(event_id: int):
+    return _detail(_event_or_404(event_id))
+
+
+@bp.post("/events/<int:event_id>/register")
+@login_required
+def register(event_id: int):
+    event = _event_or_404(event_id)
+    participant, error = try_rule(lambda: events.register(current_user, event))
+    if error:
+        return _detail(event, status=422, error=error)
+    db.session.commit()
+    flash("Вы записаны." if participant.status == "registered"
+          else "Мест нет: вы в листе ожидания — запишем автоматически, когда место освободится.", "success")
+    return redirect_to("events.detail", event_id=event.id)
+
+
+@bp.post("/events/<int:event_id>/unregister")
+@login_required
+def unregister(event_id: int):
+    event = _event_or_404(event_id)
+    _, error = try_rule(lambda: events.cancel_registration(current_user, event))
+    if error:
+        return _detail(event, status=422, error=error)
+    db.session.commit()
+    flash("Запись отменена.", "success")
+    return redirect_to("events.detail", event_id=event.id)
+
+
+@bp.get("/events/<int:event_id>/event.ics")
+@login_required
+def event_ics(event_id: int):
+    event = _event_or_404(event_id)
+    body = ics.calendar([event], name=event.title, host=request.host,
+                        url_of=lambda e: public_url("events.detail", event_id=e.id))
+    return download(body.encode(), "text/calendar; charset=utf-8", f"event-{event.id}.ics")
+
+
+@bp.get("/events/feed/<token>.ics")
+@public
+@limiter.limit(FEED_RATE_LIMIT)
+def feed(token: str):
+    user = ics.user_for_token(token)
+    if user is None:
+        abort(404)
+    body = ics.calendar(ics.feed_events(user, utcnow() - timedelta(days=30)), name="Мероприятия", host=request.host,
+                        url_of=lambda e: public_url("events.detail", event_id=e.id))
+    response = download(body.encode(), "text/calendar; charset=utf-8", "events.ics", inline=True)
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- attendance --------------------------------------------------------------------------------------------------
+
+@bp.get("/events/<int:event_id>/screen")
+@login_required
+def screen(event_id: int):
+    event = _managed_event_or_403(event_id)
+    code, changes_at = events.checkin_code(event)
+    url = public_url("events.checkin", event_id=event.id, k=code)
+    return render_view("gamification/events/screen.html", "qr_panel", event=event, code=code, changes_at=changes_at,
+                       url=url, qr=segno.make(url, error="m").svg_data_uri(scale=8, border=2),
+                       open=events.checkin_open(event), count=len(events.attended(event)))
+
+
+@bp.route("/events/<int:event_id>/checkin", methods=["GET", "POST"])
+@login_required
+def checkin(event_id: int):
+    event = _event_or_404(event_id)
+    code = (request.form.get("code") if request.method == "POST" else request.args.get("k")) or ""
+    error = None
+    if request.method == "POST":
+        participant, error = try_rule(lambda: events.check_in(current_user, event, code))
+        if error is None:
+            db.session.commit()
+            flash("Вы отмечены. Хорошей встречи!", "success")
+            return redirect_to("events.detail", event_id=event.id)
+    return render_view("gamification/events/checkin.html", None, status=422 if error else 200, event=event,
+                       code=code[:12], error=error, form=EmptyForm())
+
+
+@bp.post("/events/<int:event_id>/attendance")
+@login_required
+def attendance(event_id: int):
+    event = _managed_event_or_403(event_id)
+    participant = db.session.get(EventParticipant, int_or(request.form.get("participant_id")) or 0)
+    if participant is None or participant.event_id != event.id:
+        return _detail(event, status=422, error="Участник не найден.")
+    _, error = try_rule(lambda: events.mark_attendance(current_user, event, participant,
+                                                       request.form.get("attended", "1") == "1"))
+    if error:
+        return _detail(event, status=422, error=error)
+    db.session.commit()
+    return redirect_to("events.detail", event_id=event.id)
+
+
+# --- feedback, outcomes, the end ------------------------------------------------------------------------------
+
+@bp.post("/events/<int:event_id>/feedback")
+@login_required
+def feedback(event_id: int):
+    event = _event_or_404(event_id)
+    form = FeedbackForm(formdata=request.form)
+    if not form.validate():
+        return _detail(event, status=422, feedback_form=form)
+    _, error = try_rule(lambda: events.give_feedback(current_user, event, usefulness=form.usefulness.data,
+                                                     takeaway=form.takeaway.data))
+    if error:
+        return _detail(event, status=422, error=error, feedback_form=form)
+    db.session.commit()
+    flash("Спасибо за отзыв!", "success")
+    return redirect_to("events.detail", event_id=event.id)
+
+
+@bp.post("/events/<int:event_id>/outcomes")
+@login_required
+def outcome_add(event_id: int):
+    event = _managed_event_or_403(event_id)
+    form = OutcomeForm(formdata=request.form)
+    form.owner_id.choices = [(0, "—")] + [(uid, "") for uid in db.session.scalars(select(User.id).where(
+        User.is_active, User.regional_service_id == event.regional_service_id))]
+    if not form.validate():
+        return _detail(event, status=422, outcome_form=form)
+    owner = db.session.get(User, form.owner_id.data) if form.owner_id.data else None
+    _, error = try_rule(lambda: events.add_outcome(current_user, event, kind=form.kind.data, text=form.text.data,
+                                                   owner=owner, due_on=form.due_on.data))
+    if error:
+        return _detail(event, status=422, error=error, outcome_form=form)
+    db.session.commit()
+    flash("Итог записан.", "success")
+    return redirect_to(url_for("events.detail", event_id=event.id) + "#outcomes")
+
+
+@bp.post("/events/outcomes/<int:event_outcome_id>/status")
+@login_required
+def outcome_status(event_outcome_id: int):
+    outcome = db.get_or_404(EventOutcome, event_outcome_id)
+    event = _event_or_404(outcome.event_id)
+    if not (outcome.owner_id == current_user.id or events.can_manage(current_user, event)):
+        abort(403)
+    status = request.form.get("status")
+    if status not in {s.value for s in OutcomeStatus}:
+        return _detail(event, status=422, error="Выберите статус из списка.")
+    events.set_outcome_status(current_user, outcome, status)
+    db.session.commit()
+    return redirect_to(url_for("events.detail", event_id=event.id) + "#outcomes")
+
+
+@bp.post("/events/<int:event_id>/finish")
+@login_required
+def finish(event_id: int):
+    event = _managed_event_or_403(event_id)
+    form = FinishForm(formdata=request.form)
+    if not form.validate():
+        return _detail(event, status=422)
+    _, error = try_rule(lambda: events.finish_event(current_user, event, summary=form.summary.data))
+    if error:
+        return _detail(event, status=422, error=error)
+    db.session.commit()
+    flash("Мероприятие проведено. Участники получат просьбу оставить отзыв.", "success")
+    return redirect_to("events.detail", event_id=event.id)
+
+
+@bp.post("/events/<int:event_id>/cancel")
+@login_required
+def cancel(event_id: int):
+    event = _managed_event_or_403(event_id)
+    _, error = try_rule(lambda: events.cancel_event(current_user, event))
+    if error:
+        return _detail(event, status=422, error=error)
+    db.session.commit()
+    flash("Мероприятие отменено, записавшиеся получат уведомление.", "success")
+    return redirect_to("events.detail", event_id=event.id)
+
+
+# --- programmes («Неделя клиентоцентричности») ------------------------------------------------------------------
+
+def _programme_or_404(event_programme_id: int) -> EventProgramme:
+    programme = db.get_or_404(EventProgramme, event_programme_id)
+    if not events.can_view_programme(current_user, programme):
+        abort(404)
+    return programme
+
+
+@bp.get("/events/weeks")
+@login_required
+def programmes():
+    return render_view("gamification/events/programmes.html", None, programmes=events.programmes_for(current_user),
+                       can_organise=events.can_organise(current_user))
+
+
+@bp.route("/events/weeks/new", methods=["GET", "POST"])
+@login_required
+def programme_create():
+    if not events.can_organise(current_user):
+        abort(403)
+    form = ProgrammeForm(formdata=request.form if request.method == "POST" else None)
+    form.centre_id.choices = [(0, "вся служба занятости")] + [(c.id, c.name) for c in db.session.scalars(
+        select(Centre).where(Centre.regional_service_id == current_user.regional_service_id).order_by(Centre.name))]
+    error = None
+    if request.method == "POST" and form.validate():
+        programme, error = try_rule(lambda: events.create_programme(
+            current_user, title=form.title.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+            centre_id=form.centre_id.data or None, description=form.description.data))
+        if error is None:
+            db.session.commit()
+            flash("Программа создана: добавьте в неё мероприятия из каталога.", "success")
+            return redirect_to("events.programme", event_programme_id=programme.id)
+    return render_view("gamification/events/programme_form.html", None,
+                       status=422 if request.method == "POST" else 200, form=form, error=error)
+
+
+@bp.get("/events/weeks/<int:event_programme_id>")
+@login_required
+def programme(event_programme_id: int):
+    programme = _programme_or_404(event_programme_id)
+    days = [programme.starts_on + timedelta(days=n) for n in range((programme.ends_on - programme.starts_on).days + 1)]
+    by_day = {day: [e for e in programme.events if _local(e.starts_at).date() == day] for day in days}
+    manage = events.can_manage_programme(current_user, programme)
+    return render_view("gamification/events/programme.html", None, programme=programme, by_day=by_day,
+                       summary=events.programme_summary(programme), manage=manage,
+                       can_organise=events.can_organise(current_user),
+                       summary_form=ProgrammeSummaryForm(summary=programme.summary),
+                       finished=programme.ends_on < _local(utcnow()).date(), EventStatus=EventStatus)
+
+
+@bp.post("/events/weeks/<int:event_programme_id>/summary")
+@login_required
+def programme_summary(event_programme_id: int):
+    programme = _programme_or_404(event_programme_id)
+    if not events.can_manage_programme(current_user, programme):
+        abort(403)
+    form = ProgrammeSummaryForm(formdata=request.form)
+    if form.validate():
+        events.set_programme_summary(current_user, programme, form.summary.data)
+        db.session.commit()
+        flash("Итоги программы сохранены.", "success")
+    return redirect_to("events.programme", event_programme_id=programme.id)
