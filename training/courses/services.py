@@ -384,12 +384,14 @@ def block_state(user: User, block: Block) -> BlockState | None:
 
 
 def state_in_block(enrolment: Enrolment, block: Block) -> BlockState:
-    """Where an enrolment stands in a block: its progress row, read once."""
-    row = db.session.scalar(select(BlockProgress).where(BlockProgress.enrolment_id == enrolment.id,
-                                                        BlockProgress.block_id == block.id))
-    case_status = db.session.scalar(select(CaseSubmission.status).where(
-        CaseSubmission.enrolment_id == enrolment.id, CaseSubmission.block_id == block.id)
-        .order_by(CaseSubmission.attempt_no.desc()).limit(1))
+    """Where an enrolment stands in a block: its progress row and the status of its latest case answer, read
+    once, in one statement (a second only when the block has no progress row yet)."""
+    latest_case = (select(CaseSubmission.status).where(CaseSubmission.enrolment_id == enrolment.id,
+                                                       CaseSubmission.block_id == block.id)
+                   .order_by(CaseSubmission.attempt_no.desc()).limit(1))
+    found = db.session.execute(select(BlockProgress, latest_case.scalar_subquery()).where(
+        BlockProgress.enrolment_id == enrolment.id, BlockProgress.block_id == block.id)).first()
+    row, case_status = found if found is not None else (None, db.session.scalar(latest_case))
     return BlockState(block, row, is_block_open(enrolment, block), case_status)
 
 
