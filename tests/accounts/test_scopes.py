@@ -263,3 +263,40 @@ def test_a_place_names_service_centre_and_department(world):
     assert scopes.place_of(org.other_service) == scopes.Place(org.other_service.id)
     employee = world.viewers["employee"]
     assert scopes.place_of(employee) == scopes.Place(org.service.id, org.centre_a.id, org.front_a.id, employee.id)
+
+
+def test_a_quest_is_seen_by_its_centre_or_when_it_names_none_by_its_whole_service(world):
+    """members=NARROWEST: the people of the quest's centre; of the service when the quest is service-wide."""
+    employee = world.viewers["employee"]
+    org = world.org
+    quests = {"own centre": _quest(world, org.front_a, employee), "other centre": _quest(world, org.front_b, employee),
+              "whole service": Quest(regional_service_id=org.service.id, title="Квест", organiser_id=employee.id),
+              "other service": Quest(regional_service_id=org.other_service.id, title="Квест",
+                                     organiser_id=employee.id)}
+    db.session.add_all(quests.values())
+    db.session.flush()
+    narrowest = scopes.Level.NARROWEST
+    listed = set(db.session.scalars(select(Quest.id).where(scopes.viewable_condition(
+        employee, service=Quest.regional_service_id, centre=Quest.centre_id, members=narrowest))))
+    assert {name for name, q in quests.items() if scopes.can_view(employee, q, members=narrowest)} == \
+        {"own centre", "whole service"}
+    assert {name for name, q in quests.items() if q.id in listed} == {"own centre", "whole service"}
+
+
+def test_what_names_no_service_is_open_to_everyone_and_the_rest_to_its_service(world):
+    """A custom quiz or a live game without a service is for all; with one, for its people and administrators."""
+    services = {"everyone": None, "own service": world.org.service.id, "other service": world.org.other_service.id}
+    rows = {}  # any table whose service may be empty will do for the condition: certificates
+    for name, service_id in services.items():
+        rows[name] = _certificate(world, world.org.front_a, world.viewers["employee"])
+        rows[name].regional_service_id = service_id
+    db.session.add_all(rows.values())
+    db.session.flush()
+    for role, expected in (("employee", {"everyone", "own service"}), ("hr", {"everyone", "own service"}),
+                           ("admin", set(services))):
+        viewer = world.viewers[role]
+        listed = set(db.session.scalars(select(Certificate.id).where(
+            scopes.open_to_condition(viewer, service=Certificate.regional_service_id))))
+        assert {name for name, service_id in services.items() if scopes.open_to(viewer, scopes.Place(service_id))} \
+            == expected
+        assert {name for name, row in rows.items() if row.id in listed} == expected

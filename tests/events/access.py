@@ -15,6 +15,7 @@ ACCESS = {
     "events.settings": CONFIGURERS,
     "events.create": ORGANISERS,
     "events.detail": SIGNED_IN,
+    "events.edit": MANAGERS,
     "events.register": SIGNED_IN,
     "events.unregister": SIGNED_IN,
     "events.event_ics": SIGNED_IN,

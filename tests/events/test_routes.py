@@ -116,3 +116,26 @@ def test_hr_edits_a_format_in_the_catalogue(client, staff):
         "name": "Кафе знаний", "purpose": "x", "duration_minutes": "60", "run_sheet": "сорок | Столы",
         "is_active": "y"})
     assert bad.status_code == 422 and "строка 1" in bad.get_data(as_text=True)
+
+
+def test_the_home_page_lists_my_next_events(client, staff, org):
+    event = _event(staff, org, capacity=1)
+    events.register(staff["anna"], event)
+    events.register(staff["boris"], event)
+    db.session.commit()
+    sign_in(client, staff["boris"])
+    home = client.get("/").get_data(as_text=True)
+    assert "Мои мероприятия" in home and "Кафе знаний" in home and "в листе ожидания" in home
+
+
+def test_the_organiser_moves_the_event_and_the_page_shows_the_new_time(client, staff, org):
+    event = _event(staff, org)
+    sign_in(client, staff["manager"])
+    assert client.get(f"/team/events/{event.id}/edit").status_code == 200
+    starts = (utcnow() + timedelta(days=5)).astimezone(DISPLAY_TZ)
+    response = client.post(f"/team/events/{event.id}/edit", data={
+        "title": "Кафе знаний", "day": starts.strftime("%Y-%m-%d"), "time": "15:30", "duration_minutes": "60",
+        "place": "Актовый зал", "video_url": "", "capacity": "", "description": ""})
+    assert response.status_code == 303
+    db.session.refresh(event)
+    assert (event.place, event.starts_at.astimezone(DISPLAY_TZ).strftime("%H:%M")) == ("Актовый зал", "15:30")

@@ -189,3 +189,21 @@ def test_hr_of_another_service_cannot_manage(staff, org):
     event = _event(staff["manager"], org)
     stranger = make_user(Role.HR, service=org.other_service)
     assert not events.can_manage(stranger, event) and not events.can_view(stranger, event)
+
+
+def test_more_seats_seat_the_waiting_list_fewer_than_taken_are_refused_and_a_move_is_announced(staff, org):
+    manager = staff["manager"]
+    event = _event(manager, org, capacity=1)
+    events.register(staff["anna"], event)
+    waiting = events.register(staff["boris"], event)
+    values = {"title": event.title, "duration_minutes": 75, "place": "Зал 2"}
+    with pytest.raises(DomainError, match="Уже записано 1"):
+        events.update_event(manager, event, starts_at=event.starts_at, capacity=0, **values)
+    events.update_event(manager, event, starts_at=event.starts_at, capacity=2, **values)
+    assert waiting.status == ParticipantStatus.REGISTERED and event.registered_count == 2
+    assert not db.session.scalars(select(Notification).where(Notification.kind == "event-moved")).all()
+    events.update_event(manager, event, starts_at=event.starts_at + timedelta(hours=1), capacity=2, **values)
+    told = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "event-moved"))}
+    assert told == {staff["anna"].id, staff["boris"].id}
+    with pytest.raises(NotAllowed):
+        events.update_event(staff["anna"], event, starts_at=event.starts_at, capacity=2, **values)

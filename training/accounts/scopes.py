@@ -21,7 +21,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User, UserRole
@@ -30,9 +30,11 @@ from training.org.models import Centre, Department, RegionalService
 
 
 class Level(enum.StrEnum):
-    """How far belonging to a place reaches: the people of its centre, or of its whole regional service."""
+    """Who of the people working somewhere see what belongs there: the people of its centre, of its whole
+    regional service, or of the narrowest place it names (its centre if it has one, else its service)."""
     CENTRE = "centre"
     SERVICE = "service"
+    NARROWEST = "narrowest"
 
 
 @dataclass(frozen=True)
@@ -71,18 +73,34 @@ def is_supervisor(user: User) -> bool:
     return user.has_role(*Role.SUPERVISORS)
 
 
-def _reaches(viewer: User, place: Place) -> bool:
-    """Administrators everything, HR their regional service, a manager their centre."""
+class Reach(enum.StrEnum):
+    """How far a person's supervision reaches: everything, their regional service, their centre, or nothing."""
+    ALL = "all"
+    SERVICE = "service"
+    CENTRE = "centre"
+    NONE = "none"
+
+
+def reach_of(viewer: User) -> Reach:
+    """Administrators everything, HR their regional service, a manager their centre (the widest role wins)."""
     if viewer.has_role(Role.ADMIN):
-        return True
-    if (viewer.has_role(Role.HR) and viewer.regional_service_id is not None
-            and viewer.regional_service_id == place.service_id):
-        return True
-    return bool(viewer.has_role(Role.MANAGER) and viewer.centre_id is not None
-                and viewer.centre_id == place.centre_id)
+        return Reach.ALL
+    if viewer.has_role(Role.HR) and viewer.regional_service_id is not None:
+        return Reach.SERVICE
+    if viewer.has_role(Role.MANAGER) and viewer.centre_id is not None:
+        return Reach.CENTRE
+    return Reach.NONE
+
+
+def _reaches(viewer: User, place: Place) -> bool:
+    reach = reach_of(viewer)
+    return (reach is Reach.ALL or (reach is Reach.SERVICE and viewer.regional_service_id == place.service_id)
+            or (reach is Reach.CENTRE and viewer.centre_id == place.centre_id))
 
 
 def _belongs(viewer: User, place: Place, level: Level | None) -> bool:
+    if level is Level.NARROWEST:
+        level = Level.SERVICE if place.centre_id is None else Level.CENTRE
     if level is Level.SERVICE:
         return viewer.regional_service_id is not None and viewer.regional_service_id == place.service_id
     if level is Level.CENTRE:
@@ -116,6 +134,13 @@ def can_administer(viewer: User, obj: Any) -> bool:
                 and viewer.regional_service_id == place.service_id)
 
 
+def open_to(viewer: User, obj: Any) -> bool:
+    """Meant for every service (it names none), or seen by the people of its regional service (a custom quiz,
+    a live game); administrators all."""
+    place = place_of(obj)
+    return place.service_id is None or can_view(viewer, place, members=Level.SERVICE)
+
+
 def can_administer_service(viewer: User, service_id: int | None) -> bool:
     return can_administer(viewer, Place(service_id))
 
@@ -130,7 +155,7 @@ def viewable_condition(viewer: User, *, service=None, centre=None, person=None,
                        members: Level | None = None) -> ColumnElement[bool]:
     """WHERE condition for rows the viewer may see (``can_view``), given the columns holding the rows' regional
     service, centre and (for people) person. A column not given is a place the rows do not name."""
-    if viewer.has_role(Role.ADMIN):
+    if reach_of(viewer) is Reach.ALL:
         return true()
     conditions = _reach_conditions(viewer, service, centre)
     if person is not None:
@@ -139,17 +164,24 @@ def viewable_condition(viewer: User, *, service=None, centre=None, person=None,
         conditions.append(service == viewer.regional_service_id)
     if members is Level.CENTRE and centre is not None and viewer.centre_id is not None:
         conditions.append(centre == viewer.centre_id)
+    if members is Level.NARROWEST:
+        if viewer.centre_id is not None:
+            conditions.append(centre == viewer.centre_id)
+        if viewer.regional_service_id is not None:
+            conditions.append(centre.is_(None) & (service == viewer.regional_service_id))
     return or_(*conditions) if conditions else false()
 
 
 def supervisable_condition(viewer: User, *, service=None, centre=None, person=None) -> ColumnElement[bool]:
     """WHERE condition for rows the viewer may supervise (``can_supervise``)."""
-    if viewer.has_role(Role.ADMIN):
-        reach = true()
-    else:
-        conditions = _reach_conditions(viewer, service, centre)
-        reach = or_(*conditions) if conditions else false()
+    conditions = [true()] if reach_of(viewer) is Reach.ALL else _reach_conditions(viewer, service, centre)
+    reach = or_(*conditions) if conditions else false()
     return reach if person is None else (reach & (person != viewer.id))
+
+
+def open_to_condition(viewer: User, *, service) -> ColumnElement[bool]:
+    """WHERE condition of ``open_to``."""
+    return service.is_(None) | viewable_condition(viewer, service=service, members=Level.SERVICE)
 
 
 def administrable_condition(viewer: User, *, service) -> ColumnElement[bool]:
@@ -162,15 +194,22 @@ def administrable_condition(viewer: User, *, service) -> ColumnElement[bool]:
 
 
 def _reach_conditions(viewer: User, service, centre) -> list:
-    conditions = []
-    if viewer.has_role(Role.HR) and viewer.regional_service_id is not None and service is not None:
-        conditions.append(service == viewer.regional_service_id)
-    if viewer.has_role(Role.MANAGER) and viewer.centre_id is not None and centre is not None:
-        conditions.append(centre == viewer.centre_id)
-    return conditions
+    reach = reach_of(viewer)
+    if reach is Reach.SERVICE and service is not None:
+        return [service == viewer.regional_service_id]
+    if reach is Reach.CENTRE and centre is not None:
+        return [centre == viewer.centre_id]
+    return []
 
 
 # --- lists ---------------------------------------------------------------------------------------------------------
+
+def visible_staff(viewer: User) -> Select:
+    """Staff the viewer may see: administrators all, HR their regional service, a manager their centre, everyone
+    themself."""
+    return select(User).where(viewable_condition(viewer, service=User.regional_service_id, centre=User.centre_id,
+                                                 person=User.id))
+
 
 def visible_centres(viewer: User, *, with_departments: bool = False) -> list[Centre]:
     query = (select(Centre).where(viewable_condition(viewer, service=Centre.regional_service_id, centre=Centre.id))

@@ -7,8 +7,9 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import Select, select, update
+from sqlalchemy import select, update
 
+from training.accounts import scopes
 from training.accounts.models import Role, User, UserSession, normalise_email
 from training.accounts.passwords import (
     generate_one_time_password,
@@ -162,43 +163,12 @@ def set_public_consent(user: User, consent: bool) -> None:
         user.consent_updated_at = utcnow()
 
 
-# --- scope -----------------------------------------------------------------------------------------------
-
-def visible_staff(viewer: User) -> Select:
-    """Staff the viewer may see: administrators all, HR their regional service, a manager their centre."""
-    query = select(User)
-    if viewer.has_role(Role.ADMIN):
-        return query
-    if viewer.has_role(Role.HR) and viewer.regional_service_id:
-        return query.where(User.regional_service_id == viewer.regional_service_id)
-    if viewer.has_role(Role.MANAGER) and viewer.centre_id:
-        return query.where(User.centre_id == viewer.centre_id)
-    return query.where(User.id == viewer.id)
-
-
-def can_view(viewer: User, user: User) -> bool:
-    if viewer.id == user.id or viewer.has_role(Role.ADMIN):
-        return True
-    same_service = viewer.regional_service_id and viewer.regional_service_id == user.regional_service_id
-    if viewer.has_role(Role.HR) and same_service:
-        return True
-    return bool(viewer.has_role(Role.MANAGER) and viewer.centre_id and viewer.centre_id == user.centre_id)
-
-
-def can_manage(viewer: User, user: User) -> bool:
-    """Edit people, reset passwords: HR within their regional service, administrators everywhere.
-
-    HR never edits an administrator (no privilege escalation through HR)."""
-    if viewer.has_role(Role.ADMIN):
-        return True
-    if user.has_role(Role.ADMIN):
-        return False
-    return bool(viewer.has_role(Role.HR) and viewer.regional_service_id
-                and viewer.regional_service_id == user.regional_service_id)
-
+# --- scope (accounts.scopes: who sees and who administers whom) ------------------------------------------
 
 def ensure_can_manage(viewer: User, user: User) -> None:
-    if not can_manage(viewer, user):
+    """Edit people, reset passwords: HR within their regional service (never an administrator), administrators
+    everywhere."""
+    if not scopes.can_administer(viewer, user):
         raise NotAllowed("У вас нет прав на изменение данных этого сотрудника.")
 
 

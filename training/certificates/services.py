@@ -19,6 +19,7 @@ from sqlalchemy import Select, exists, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.audit import services as audit
 from training.certificates.models import (
@@ -364,11 +365,6 @@ def course_spec(enrolment: Enrolment) -> IssueSpec:
                      completed_on=local_date(enrolment.completed_at), enrolment_id=enrolment.id)
 
 
-def can_manage_service(user: User, service_id: int | None) -> bool:
-    return user.has_role(Role.ADMIN) or bool(user.has_role(Role.HR) and user.regional_service_id
-                                             and user.regional_service_id == service_id)
-
-
 def due_enrolments(actor: User, *, cohort_id: int | None = None, centre_id: int | None = None,
                    department_id: int | None = None) -> Select:
     """Completed enrolments without a course certificate, in the actor's scope (HR: their service)."""
@@ -384,8 +380,7 @@ def completed_enrolments(actor: User, *, cohort_id: int | None = None, centre_id
              .where(Enrolment.completed_at.is_not(None))
              .options(joinedload(Enrolment.user), joinedload(Enrolment.cohort))
              .order_by(User.full_name, Enrolment.id))
-    if not actor.has_role(Role.ADMIN):
-        query = query.where(Cohort.regional_service_id == actor.regional_service_id)
+    query = query.where(scopes.administrable_condition(actor, service=Cohort.regional_service_id))
     if cohort_id:
         query = query.where(Enrolment.cohort_id == cohort_id)
     if centre_id:
@@ -400,7 +395,7 @@ def issue_course_certificates(actor: User | None, enrolments: list[Enrolment]) -
     for enrolment in enrolments:
         if enrolment.completed_at is None:
             raise DomainError(f"{enrolment.user.full_name} ещё не завершил(а) курс.")
-        if actor is not None and not can_manage_service(actor, enrolment.cohort.regional_service_id):
+        if actor is not None and not scopes.can_administer_service(actor, enrolment.cohort.regional_service_id):
             raise NotAllowed("Выдавать сертификаты может кадровая служба СЗН слушателя.")
     created, skipped = issue_many("course", [course_spec(e) for e in enrolments], actor)
     if actor is not None and len(enrolments) > 1:
@@ -414,7 +409,7 @@ def issue_course_certificates(actor: User | None, enrolments: list[Enrolment]) -
 # --- revocation and reissue ---------------------------------------------------------------------------------
 
 def can_manage(user: User, certificate: Certificate) -> bool:
-    return can_manage_service(user, certificate.regional_service_id)
+    return scopes.can_administer(user, certificate)
 
 
 def can_view(user: User, certificate: Certificate) -> bool:
@@ -488,12 +483,9 @@ def certificates_of(user: User) -> list[Certificate]:
 
 
 def visible_certificates(user: User) -> Select:
-    query = select(Certificate)
-    if user.has_role(Role.ADMIN):
-        return query
-    if user.has_role(Role.HR) and user.regional_service_id:
-        return query.where(Certificate.regional_service_id == user.regional_service_id)
-    return query.where(Certificate.holder_id == user.id)
+    """The list of ``can_view``: one's own documents and those of the services one administers."""
+    return select(Certificate).where(scopes.administrable_condition(user, service=Certificate.regional_service_id)
+                                     | (Certificate.holder_id == user.id))
 
 
 STATUS_FILTERS = {"valid": "действующие", "expiring": "истекают в ближайшие 90 дней", "expired": "истёк срок",
@@ -607,8 +599,7 @@ def send_expiry_reminders(today: date) -> tuple[int, int]:
     for service_id, certificates in per_service.items():
         if service_id is None:
             continue
-        hr_people = [u for u in db.session.scalars(select(User).where(
-            User.regional_service_id == service_id, User.is_active)) if u.has_role(Role.HR)]
+        hr_people = scopes.staff_with_role(Role.HR, service_id=service_id)
         numbers = ", ".join(c.number for c in certificates[:5]) + (" и др." if len(certificates) > 5 else "")
         for person in hr_people:
             if notify(person, "certificates.expiring_hr",
@@ -627,7 +618,7 @@ def signatory_row(service_id: int) -> CertificateSignatory | None:
 
 
 def set_signatory(actor: User, service_id: int, *, name: str, position: str, email: str) -> CertificateSignatory:
-    if not can_manage_service(actor, service_id):
+    if not scopes.can_administer_service(actor, service_id):
         raise NotAllowed("Подписанта задаёт кадровая служба этой СЗН.")
     row = signatory_row(service_id)
     before = ({"name": row.signatory_name, "position": row.signatory_position, "email": row.issuer_email}

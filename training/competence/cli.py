@@ -18,7 +18,7 @@ from training.metrics.dashboards.cli import metrics_cli
 def recompute_command(everything: bool, months: int | None, grant_titles: bool) -> None:
     """Пересчитать показатели (по умолчанию — только те, по которым пришли новые данные) и оценки компетенций."""
 
-    created = snapshots.discover()
+    created = snapshots.discover(full=everything)
     if everything:
         snapshots.mark_all_stale()
     db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.accounts.models import User
@@ -31,9 +31,16 @@ class CompetenceScore(db.Model):
 
     __tablename__ = "competence_scores"
     __table_args__ = (UniqueConstraint("user_id", "period_start"),
-                      Index("ix_competence_scores_period_service", "period_start", "regional_service_id"),
-                      Index("ix_competence_scores_period_centre", "period_start", "centre_id"),
-                      Index("ix_competence_scores_stale", "computed_version", "data_version"))
+                      # a ranking page is a range of stored positions within its scope (keyset, no OFFSET)
+                      Index("ix_competence_scores_pos_all", "period_start", "pos_all"),
+                      Index("ix_competence_scores_pos_service", "period_start", "regional_service_id", "pos_service"),
+                      Index("ix_competence_scores_pos_centre", "period_start", "centre_id", "pos_centre"),
+                      Index("ix_competence_scores_pos_department", "period_start", "department_id",
+                            "pos_department"),
+                      # the stale rows only (few): what the background recompute and the every-minute job look for
+                      Index("ix_competence_scores_stale", "period_start", "user_id",
+                            postgresql_where=text("computed_version < data_version"),
+                            sqlite_where=text("computed_version < data_version")))
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     period_start: Mapped[date] = mapped_column(Date)  # the month
@@ -71,6 +78,17 @@ class CompetenceScore(db.Model):
     weights_label: Mapped[str] = mapped_column(String(200), default="")
     weights_from: Mapped[date | None] = mapped_column(Date)
     breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # places by the overall score, stored by each recompute of the month (services.store_ranks): rank() (ties share
+    # a place) and the row's position (ties in name order) in the country, the regional service, the centre and the
+    # department; None while the row has no overall score
+    rank_all: Mapped[int | None]
+    pos_all: Mapped[int | None]
+    rank_service: Mapped[int | None]
+    pos_service: Mapped[int | None]
+    rank_centre: Mapped[int | None]
+    pos_centre: Mapped[int | None]
+    rank_department: Mapped[int | None]
+    pos_department: Mapped[int | None]
     user: Mapped[User] = relationship()
 
     @property

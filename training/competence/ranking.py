@@ -2,19 +2,24 @@
 
 Everything here reads stored :class:`CompetenceScore` rows (never evidence). Scope: administrators see every
 service, HR their regional service, a centre manager their centre; employees never see others' scores (the
-views require a supervisor's role). A ranking page costs a fixed number of queries whatever the number of staff:
-one windowed query (``rank() over``) for the page, one count, one for the unscored, and the filter lists."""
+views require a supervisor's role). The overall ranking of a country, service, centre or department reads the
+places each recompute stores (``services.store_ranks``): a page is a range of stored positions served by an index
+(keyset, no OFFSET), with statements built once per shape. Blocks, competences and regions rank with one windowed
+query (``rank() over``). Either way a page costs a fixed number of queries whatever the number of staff: the
+page, one count, one for the unscored, and the filter lists."""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, false, func, select, true
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
-from training.accounts.models import Role, User
+from training.accounts import scopes
+from training.accounts.models import User
 from training.competence.framework import (
     ACTION_SOURCES,
     ACTION_TITLES,
@@ -47,20 +52,9 @@ def metric_attr(metric: str) -> str:
 
 # --- scope and filters ------------------------------------------------------------------------------------------
 
-def can_rank(viewer: User) -> bool:
-    return bool(viewer.has_role(Role.ADMIN) or (viewer.has_role(Role.HR) and viewer.regional_service_id)
-                or (viewer.has_role(Role.MANAGER) and viewer.centre_id))
-
-
 def scope_condition(viewer: User, model=CompetenceScore):
     """Rows the viewer may rank: all (admin), their service (HR), their centre (manager), none otherwise."""
-    if viewer.has_role(Role.ADMIN):
-        return true()
-    if viewer.has_role(Role.HR) and viewer.regional_service_id:
-        return model.regional_service_id == viewer.regional_service_id
-    if viewer.has_role(Role.MANAGER) and viewer.centre_id:
-        return model.centre_id == viewer.centre_id
-    return false()
+    return scopes.supervisable_condition(viewer, service=model.regional_service_id, centre=model.centre_id)
 
 
 @dataclass
@@ -91,7 +85,8 @@ class Options:
 
 def options(viewer: User, filters: Filters) -> Options:
     """The choices of the filter form, limited to the viewer's scope (one query per list)."""
-    if viewer.has_role(Role.ADMIN):
+    reach = scopes.reach_of(viewer)
+    if reach is scopes.Reach.ALL:
         regions = list(db.session.scalars(select(Region).order_by(Region.name)))
         services = select(RegionalService).order_by(RegionalService.name)
         if filters.region_id:
@@ -102,14 +97,12 @@ def options(viewer: User, filters: Filters) -> Options:
             centres = centres.where(Centre.regional_service_id == filters.service_id)
         elif filters.region_id:
             centres = centres.where(Centre.regional_service_id.in_([s.id for s in services]))
-    elif viewer.has_role(Role.HR) and viewer.regional_service_id:
-        regions, services = [], []
-        centres = select(Centre).where(Centre.regional_service_id == viewer.regional_service_id).order_by(Centre.name)
-    elif viewer.has_role(Role.MANAGER) and viewer.centre_id:
-        regions, services = [], []
-        centres = select(Centre).where(Centre.id == viewer.centre_id)
-    else:
+    elif reach is scopes.Reach.NONE:
         return Options([], [], [], [])
+    else:  # HR: the centres of their service; a manager: their centre
+        regions, services = [], []
+        centres = select(Centre).where(scopes.viewable_condition(viewer, service=Centre.regional_service_id,
+                                                                 centre=Centre.id)).order_by(Centre.name)
     centres = list(db.session.scalars(centres))
     centre_id = filters.centre_id or (centres[0].id if len(centres) == 1 else None)
     departments = list(db.session.scalars(select(Department).where(Department.centre_id == centre_id)
@@ -219,13 +212,12 @@ def _shown(ranked, filters: Filters, *, page: int | None = None, per_page: int |
     return ordered.subquery("shown")
 
 
-def _details(shown, filters: Filters):
-    """Everything a row shows, joined for the shown rows only (the previous month, names of the organisation, the
-    «Мастер» title)."""
+def _details(shown, metric: str, previous_start):
+    """Everything a row shows, joined for the shown rows only (the previous month — a date or a bound parameter —,
+    names of the organisation, the «Мастер» title)."""
     cur = aliased(CompetenceScore, name="cur")
     prev = aliased(CompetenceScore, name="prev")
-    attr = metric_attr(filters.metric)
-    previous_month = filters.month.previous()
+    attr = metric_attr(metric)
     return (
         select(shown.c.place, shown.c.user_id, shown.c.value, getattr(prev, attr).label("previous"), cur.overall,
                cur.communicative, cur.proactive, *(getattr(cur, f"c_{key}") for key in COMPETENCES),
@@ -235,7 +227,7 @@ def _details(shown, filters: Filters):
         .select_from(shown)
         .join(cur, cur.id == shown.c.score_id)
         .join(User, User.id == shown.c.user_id)
-        .outerjoin(prev, and_(prev.user_id == shown.c.user_id, prev.period_start == previous_month.start,
+        .outerjoin(prev, and_(prev.user_id == shown.c.user_id, prev.period_start == previous_start,
                               prev.computed_version > 0))
         .outerjoin(RegionalService, RegionalService.id == cur.regional_service_id)
         .outerjoin(Centre, Centre.id == cur.centre_id)
@@ -256,7 +248,88 @@ def _row(r) -> Row:
                is_master=m["title_id"] is not None)
 
 
+# --- stored places: the overall ranking of a country, service, centre or department ---------------------------
+
+def stored_level(viewer: User, filters: Filters) -> tuple[str, int | None] | None:
+    """Which stored places (services.store_ranks) serve this ranking: the overall score in the narrowest scope the
+    filters or the viewer's role name; None for a block or competence, or a region (places computed on the fly)."""
+    if filters.metric != "overall" or filters.region_id:
+        return None
+    if filters.department_id:
+        return "department", filters.department_id
+    if filters.centre_id:
+        return "centre", filters.centre_id
+    if filters.service_id:
+        return "service", filters.service_id
+    reach = scopes.reach_of(viewer)
+    if reach is scopes.Reach.ALL:
+        return "all", None
+    if reach is scopes.Reach.SERVICE:
+        return "service", viewer.regional_service_id
+    if reach is scopes.Reach.CENTRE:
+        return "centre", viewer.centre_id
+    return None
+
+
+_LEVEL_COLUMN = {"service": "regional_service_id", "centre": "centre_id", "department": "department_id"}
+
+
+@lru_cache(maxsize=256)
+def _stored_statements(level: str, filters: tuple[str, ...], viewer_column: str | None, with_top: bool):
+    """The count and the page of one shape (the level, which filters and which viewer scope apply, top or not),
+    built once and reused with new values: a page is the range of stored positions [low, high] within the scope —
+    an index range (keyset), never OFFSET."""
+    cur = aliased(CompetenceScore, name="cur")
+    rank, pos = getattr(cur, f"rank_{level}"), getattr(cur, f"pos_{level}")
+    where = [cur.period_start == bindparam("month"), pos.is_not(None)]
+    for column in filters:  # the level's own column and any other filter given (they may narrow to nobody)
+        where.append(getattr(cur, column) == bindparam(column))
+    if viewer_column is not None:
+        where.append(getattr(cur, viewer_column) == bindparam("viewer_scope"))
+    if with_top:
+        where.append(rank <= bindparam("top"))
+    count = select(func.count()).select_from(cur).where(*where)
+    shown = (select(rank.label("place"), cur.id.label("score_id"), cur.user_id, cur.overall.label("value"),
+                    User.full_name)
+             .join(User, User.id == cur.user_id)
+             .where(*where, pos.between(bindparam("low"), bindparam("high")))
+             .order_by(pos)).subquery("shown")
+    return count, _details(shown, "overall", bindparam("previous"))
+
+
+def _stored_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page | None:
+    level, reach = stored_level(viewer, filters), scopes.reach_of(viewer)
+    if level is None or reach is scopes.Reach.NONE:
+        return None
+    given = {"regional_service_id": filters.service_id, "centre_id": filters.centre_id,
+             "department_id": filters.department_id}
+    values: dict[str, Any] = {column: value for column, value in given.items() if value}
+    if level[0] != "all":
+        values[_LEVEL_COLUMN[level[0]]] = level[1]
+    viewer_column = None
+    if reach is not scopes.Reach.ALL:  # HR: their service; a manager: their centre
+        viewer_column = "regional_service_id" if reach is scopes.Reach.SERVICE else "centre_id"
+        values["viewer_scope"] = viewer.regional_service_id if reach is scopes.Reach.SERVICE else viewer.centre_id
+    count, details = _stored_statements(level[0], tuple(sorted(set(values) - {"viewer_scope"})), viewer_column,
+                                        bool(filters.top))
+    values.update(month=filters.month.start, previous=filters.month.previous().start)
+    if filters.top:
+        values["top"] = filters.top
+    total = db.session.scalar(count, values) or 0
+    if not total:  # nothing stored for this month yet (rows before their recompute): places computed on the fly
+        return None
+    page = max(1, min(page, max(1, math.ceil(total / per_page))))
+    values.update(low=(page - 1) * per_page + 1, high=page * per_page)
+    cur = aliased(CompetenceScore, name="cur")
+    unscored = db.session.scalar(select(func.count()).select_from(cur).where(
+        *_conditions(viewer, filters, cur), cur.overall.is_(None))) or 0
+    return Page([_row(r) for r in db.session.execute(details, values)], total, page, per_page, unscored)
+
+
 def ranking_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page:
+    stored = _stored_page(viewer, filters, page, per_page)
+    if stored is not None:
+        return stored
     ranked, cur, value = _ranked(viewer, filters)
     counted = select(ranked.c.score_id)
     if filters.top:
@@ -266,12 +339,14 @@ def ranking_page(viewer: User, filters: Filters, page: int, per_page: int) -> Pa
                                                                              value.is_(None))) or 0
     page = max(1, min(page, max(1, math.ceil(total / per_page))))
     shown = _shown(ranked, filters, page=page, per_page=per_page)
-    return Page([_row(r) for r in db.session.execute(_details(shown, filters))], total, page, per_page, unscored)
+    details = _details(shown, filters.metric, filters.month.previous().start)
+    return Page([_row(r) for r in db.session.execute(details)], total, page, per_page, unscored)
 
 
 def ranking_rows(viewer: User, filters: Filters) -> list[Row]:
     shown = _shown(_ranked(viewer, filters)[0], filters)
-    return [_row(r) for r in db.session.execute(_details(shown, filters))]
+    return [_row(r) for r in db.session.execute(_details(shown, filters.metric, filters.month.previous().start))
+            ]
 
 
 def export_table(viewer: User, filters: Filters) -> tuple[list[str], list[list[Any]]]:

@@ -605,7 +605,38 @@ def recompute_month(month: Period, user_ids: Iterable[int] | None = None) -> int
         db.session.execute(update(CompetenceScore).where(
             CompetenceScore.period_start == month.start, CompetenceScore.user_id.in_(sorted(wanted - results.keys())))
             .values(computed_version=CompetenceScore.data_version).execution_options(synchronize_session=False))
-    return _write(month, results, seen)
+    written = _write(month, results, seen)
+    store_ranks(month)
+    return written
+
+
+#: the scopes whose places are stored: (suffix of the rank_/pos_ columns, the column that partitions them)
+RANK_LEVELS = (("all", None), ("service", CompetenceScore.regional_service_id), ("centre", CompetenceScore.centre_id),
+               ("department", CompetenceScore.department_id))
+
+
+def store_ranks(month: Period) -> int:
+    """Store the places of the month by the overall score — rank() and the position in name order, in the
+    country, each service, centre and department — for the rankings to read (ranking.py). One set-based UPDATE
+    writes only the rows whose places moved; rows without an overall score lose theirs. Returns rows changed."""
+    cs = CompetenceScore
+    scored = and_(cs.period_start == month.start, cs.computed_version > 0, cs.overall.is_not(None))
+    columns = [cs.id.label("id")]
+    for level, partition in RANK_LEVELS:
+        by = {} if partition is None else {"partition_by": partition}
+        columns.append(func.rank().over(order_by=cs.overall.desc(), **by).label(f"rank_{level}"))
+        columns.append(func.row_number().over(order_by=(cs.overall.desc(), User.full_name, cs.user_id), **by)
+                       .label(f"pos_{level}"))
+    places = select(*columns).join(User, User.id == cs.user_id).where(scored).subquery("places")
+    names = [f"{kind}_{level}" for level, _ in RANK_LEVELS for kind in ("rank", "pos")]
+    moved = or_(*(getattr(cs, name).is_distinct_from(places.c[name]) for name in names))
+    changed = db.session.execute(
+        update(cs).where(cs.id == places.c.id, moved).values({name: places.c[name] for name in names})
+        .execution_options(synchronize_session=False)).rowcount
+    changed += db.session.execute(
+        update(cs).where(cs.period_start == month.start, ~scored, cs.pos_all.is_not(None))
+        .values(dict.fromkeys(names)).execution_options(synchronize_session=False)).rowcount
+    return changed
 
 
 @dataclass

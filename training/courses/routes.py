@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from training.accounts import scopes
 from training.accounts.models import Role, User
-from training.accounts.services import visible_staff
+from training.accounts.scopes import visible_staff
 from training.accounts.staff import services as staff_services
 from training.courses import attachments, bp, services
 from training.courses.forms import (
@@ -219,9 +219,8 @@ def grade_case(submission_id: int):
 # --- HR: cohorts, enrolment, progress --------------------------------------------------------------------
 
 def _teacher_choices() -> list[tuple[int, str]]:
-    query = select(User).where(User.is_active).order_by(User.full_name)
-    if not current_user.has_role(Role.ADMIN):
-        query = query.where(User.regional_service_id == current_user.regional_service_id)
+    query = (select(User).where(User.is_active, scopes.viewable_condition(
+        current_user, service=User.regional_service_id, members=scopes.Level.SERVICE)).order_by(User.full_name))
     return [(u.id, u.full_name) for u in db.session.scalars(query) if u.has_role(Role.TEACHER)]
 
 

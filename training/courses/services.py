@@ -14,8 +14,9 @@ from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
+from training.accounts import scopes
 from training.accounts.models import Role, User
-from training.accounts.services import visible_staff
+from training.accounts.scopes import visible_staff
 from training.audit import services as audit
 from training.courses import attachments
 from training.courses.models import (
@@ -108,8 +109,8 @@ def update_cohort(actor: User, cohort: Cohort, *, name: str, is_sequential: bool
 
 
 def can_manage_cohort(user: User, cohort: Cohort) -> bool:
-    return user.has_role(Role.ADMIN) or (user.has_role(Role.HR)
-                                         and user.regional_service_id == cohort.regional_service_id)
+    """HR of the cohort's service, administrators."""
+    return scopes.can_administer(user, cohort)
 
 
 def can_teach_cohort(user: User, cohort: Cohort) -> bool:
@@ -122,11 +123,9 @@ def can_teach_cohort(user: User, cohort: Cohort) -> bool:
 
 def visible_cohorts(user: User) -> Select:
     query = select(Cohort).order_by(Cohort.start_date.desc(), Cohort.id.desc())
-    if user.has_role(Role.ADMIN):
-        return query
-    if user.has_role(Role.HR):
-        return query.where(Cohort.regional_service_id == user.regional_service_id)
-    if user.has_role(Role.MANAGER):
+    if user.has_role(*Role.SERVICE_ADMINS):
+        return query.where(scopes.administrable_condition(user, service=Cohort.regional_service_id))
+    if user.has_role(Role.MANAGER):  # the cohorts their centre's people learn in
         return query.where(Cohort.id.in_(select(Enrolment.cohort_id).join(User, User.id == Enrolment.user_id)
                                          .where(User.centre_id == user.centre_id)))
     return query.where(Cohort.id.in_(select(CohortTeacher.cohort_id).where(CohortTeacher.user_id == user.id)))

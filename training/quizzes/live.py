@@ -29,7 +29,8 @@ from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from training.accounts.models import Role, User
+from training.accounts import scopes
+from training.accounts.models import User
 from training.audit import services as audit
 from training.db import utcnow
 from training.errors import Conflict, DomainError, NotAllowed
@@ -81,8 +82,7 @@ def can_host(user: User, session: LiveSession) -> bool:
     before the reveal, so they do not play."""
     if session.host_id == user.id:
         return True
-    if not (user.has_role(Role.ADMIN) or (user.has_role(Role.HR) and user.regional_service_id is not None
-                                          and user.regional_service_id == session.regional_service_id)):
+    if not scopes.can_administer(user, session):
         return False
     # an HR officer or administrator who plays (a quest's team brought them in) is a player, not a co-host
     return team_of(user, session) is None
@@ -90,17 +90,12 @@ def can_host(user: User, session: LiveSession) -> bool:
 
 def can_view(user: User, session: LiveSession) -> bool:
     """Staff of the game's service (everyone for an administrator's game without a service)."""
-    if can_host(user, session):
-        return True
-    return session.regional_service_id is None or session.regional_service_id == user.regional_service_id
+    return can_host(user, session) or scopes.open_to(user, session)
 
 
 def visible_sessions(user: User) -> Select:
-    query = select(LiveSession).order_by(LiveSession.created_at.desc(), LiveSession.id.desc())
-    if user.has_role(Role.ADMIN):
-        return query
-    return query.where((LiveSession.regional_service_id.is_(None))
-                       | (LiveSession.regional_service_id == user.regional_service_id))
+    return (select(LiveSession).where(scopes.open_to_condition(user, service=LiveSession.regional_service_id))
+            .order_by(LiveSession.created_at.desc(), LiveSession.id.desc()))
 
 
 def open_sessions(user: User) -> list[LiveSession]:

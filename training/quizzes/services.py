@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
+from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.audit import services as audit
 from training.courses.models import Block, CohortTeacher, Enrolment
@@ -116,19 +117,13 @@ def _taught_learners(teacher: User, quiz: Quiz):
 
 def learner_scope(viewer: User, quiz: Quiz):
     """A condition on ``User``: the learners whose attempts at ``quiz`` the viewer may see and grade."""
-    if viewer.has_role(Role.ADMIN):
-        return User.id.is_not(None)
-    conditions = []
-    if viewer.has_role(Role.HR) and viewer.regional_service_id is not None:
-        conditions.append(User.regional_service_id == viewer.regional_service_id)
+    # HR: their service; administrators: everyone
+    conditions = [scopes.administrable_condition(viewer, service=User.regional_service_id)]
     if viewer.has_role(Role.TEACHER):
         if quiz.block_id is not None:
             conditions.append(User.id.in_(_taught_learners(viewer, quiz)))
         elif viewer.regional_service_id is not None:
             conditions.append(User.regional_service_id == viewer.regional_service_id)
-    if not conditions:
-        return User.id.is_(None)
-
     return or_(*conditions)
 
 
@@ -727,19 +722,16 @@ def quizzes_for(user: User) -> tuple[list[Quiz], list[Quiz]]:
 
 
 def managed_quizzes(viewer: User) -> list[Quiz]:
-    query = select(Quiz).where(Quiz.block_id.is_(None)).order_by(Quiz.created_at.desc())
-    if not viewer.has_role(Role.ADMIN):
-        query = query.where((Quiz.regional_service_id.is_(None))
-                            | (Quiz.regional_service_id == viewer.regional_service_id))
+    query = (select(Quiz).where(Quiz.block_id.is_(None),
+                                scopes.open_to_condition(viewer, service=Quiz.regional_service_id))
+             .order_by(Quiz.created_at.desc()))
     return list(db.session.scalars(query))
 
 
 def can_manage_quiz(viewer: User, quiz: Quiz) -> bool:
     if not can_manage(viewer):
         return False
-    if quiz.block_id is not None or viewer.has_role(Role.ADMIN):
-        return True
-    return quiz.regional_service_id in (None, viewer.regional_service_id)
+    return quiz.block_id is not None or scopes.open_to(viewer, quiz)
 
 
 def create_custom_quiz(actor: User, title: str) -> Quiz:

@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from training.accounts import scopes
 from training.accounts.models import Role, User, normalise_email
 from training.accounts.services import issue_one_time_password, user_snapshot
 from training.audit import services as audit
@@ -253,7 +254,7 @@ def _check_against_database(actor: User, rows: list[StaffRow]) -> None:
             problems.append(Problem(row.line, "Код региона", f"СЗН «{row.service}» относится к региону "
                                                              f"{service.region.code}."))
         if not actor.has_role(Role.ADMIN):
-            if service is None or service.id != actor.regional_service_id:
+            if service is None or not scopes.can_administer(actor, service):
                 problems.append(Problem(row.line, "СЗН", "вы можете загружать сотрудников только своей СЗН."))
             if Role.ADMIN in row.roles:
                 problems.append(Problem(row.line, "Роли", "роль «администратор» может назначить только "
@@ -265,7 +266,7 @@ def _check_against_database(actor: User, rows: list[StaffRow]) -> None:
         if service is not None:
             existing = db.session.scalar(select(User).where(User.regional_service_id == service.id,
                                                             User.personnel_number == row.personnel_number))
-            if existing is not None and existing.has_role(Role.ADMIN) and not actor.has_role(Role.ADMIN):
+            if existing is not None and existing.has_role(Role.ADMIN) and not scopes.can_administer(actor, existing):
                 problems.append(Problem(row.line, "Табельный номер", "данные администратора может менять только "
                                                                       "администратор."))
     if problems:

@@ -29,7 +29,7 @@ def structure():
 def index():
     args = request.args
     query = services.search_staff(
-        accounts.visible_staff(current_user), q=args.get("q", ""), centre_id=args.get("centre_id", type=int),
+        scopes.visible_staff(current_user), q=args.get("q", ""), centre_id=args.get("centre_id", type=int),
         department_id=args.get("department_id", type=int), role=args.get("role") or None,
         active=args.get("active", "1")).options(selectinload(User.centre), selectinload(User.department))
     page, per_page = page_args()
@@ -40,7 +40,7 @@ def index():
 
 def _visible_user_or_404(user_id: int) -> User:
     user = db.get_or_404(User, user_id)
-    if not accounts.can_view(current_user, user):
+    if not scopes.can_view(current_user, user):
         abort(404)  # a person outside one's scope does not exist for the viewer
     return user
 
@@ -50,14 +50,14 @@ def _visible_user_or_404(user_id: int) -> User:
 def detail(user_id: int):
     user = _visible_user_or_404(user_id)
     return render_view("accounts/staff/detail.html", None, person=user,
-                       can_manage=accounts.can_manage(current_user, user))
+                       can_manage=scopes.can_administer(current_user, user))
 
 
 @bp.route("/staff/<int:user_id>/edit", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def edit(user_id: int):
     user = _visible_user_or_404(user_id)
-    if not accounts.can_manage(current_user, user):
+    if not scopes.can_administer(current_user, user):
         abort(403)
     form = StaffEditForm(obj=user)
     form.department_id.choices = [(0, "— без подразделения —")] + [

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role, User
+from training.accounts.scopes import can_administer_service
 from training.audit import services as audit
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
@@ -39,9 +40,8 @@ def ensure_can_act(user: User, service_id: int | None) -> None:
 
 
 def can_appoint(user: User, service_id: int | None) -> bool:
-    if user.has_role(Role.ADMIN):
-        return True
-    return bool(user.has_role(Role.HR) and service_id and user.regional_service_id == service_id)
+    """HR of the service, administrators."""
+    return can_administer_service(user, service_id)
 
 
 def add_member(actor: User, service_id: int, user: User, *, is_chair: bool = False) -> CommitteeMember:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
+from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.audit import services as audit
 from training.db import utcnow
@@ -199,22 +200,19 @@ def refresh_contest_flags(contest: Contest) -> int:
 # --- review -----------------------------------------------------------------------------------------------
 
 def can_review(user: User) -> bool:
-    return user.has_role(Role.HR, Role.ADMIN)
+    return user.has_role(*Role.SERVICE_ADMINS)
 
 
 def visible_flags(viewer: User, *, reviewed: bool | None = None) -> Select:
-    query = select(Flag).order_by(Flag.is_reviewed, Flag.created_at.desc(), Flag.id.desc())
-    if not viewer.has_role(Role.ADMIN):
-        query = query.where(Flag.regional_service_id == viewer.regional_service_id)
+    query = (select(Flag).order_by(Flag.is_reviewed, Flag.created_at.desc(), Flag.id.desc())
+             .where(scopes.administrable_condition(viewer, service=Flag.regional_service_id)))
     if reviewed is not None:
         query = query.where(Flag.is_reviewed.is_(reviewed))
     return query
 
 
 def can_see_flag(viewer: User, flag: Flag) -> bool:
-    if viewer.has_role(Role.ADMIN):
-        return True
-    return viewer.has_role(Role.HR) and flag.regional_service_id == viewer.regional_service_id
+    return scopes.can_administer(viewer, flag)
 
 
 def review_flag(actor: User, flag: Flag, note: str) -> None:

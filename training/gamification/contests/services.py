@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, and_, delete, false, func, or_, select, update
+from sqlalchemy import Select, and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
-from training.accounts.models import Role, User
+from training.accounts import scopes
+from training.accounts.models import User
 from training.audit import services as audit
 from training.certificates.services import issue_document
 from training.db import utcnow
@@ -62,15 +63,12 @@ class CodeRejected(DomainError):
 
 def can_manage_centre(user: User, centre: Centre) -> bool:
     """Open and close contests, award badges: HR in their regional service, a manager in their centre."""
-    if user.has_role(Role.ADMIN):
-        return True
-    if user.has_role(Role.HR) and user.regional_service_id and centre.regional_service_id == user.regional_service_id:
-        return True
-    return bool(user.has_role(Role.MANAGER) and user.centre_id and user.centre_id == centre.id)
+    return scopes.can_supervise(user, centre)
 
 
 def can_view_centre(user: User, centre: Centre) -> bool:
-    return can_manage_centre(user, centre) or (user.centre_id is not None and user.centre_id == centre.id)
+    """The supervisors of the centre and everyone working in it."""
+    return scopes.can_view(user, centre, members=scopes.Level.CENTRE)
 
 
 def can_view_contest(user: User, contest: Contest) -> bool:
@@ -82,16 +80,7 @@ def can_manage_contest(user: User, contest: Contest) -> bool:
 
 
 def manageable_centres(user: User) -> list[Centre]:
-    query = select(Centre).order_by(Centre.name)
-    if user.has_role(Role.ADMIN):
-        pass
-    elif user.has_role(Role.HR) and user.regional_service_id:
-        query = query.where(Centre.regional_service_id == user.regional_service_id)
-    elif user.has_role(Role.MANAGER) and user.centre_id:
-        query = query.where(Centre.id == user.centre_id)
-    else:
-        return []
-    return list(db.session.scalars(query))
+    return scopes.visible_centres(user)
 
 
 def viewable_centres(user: User) -> list[Centre]:
@@ -102,15 +91,9 @@ def viewable_centres(user: User) -> list[Centre]:
 
 
 def visible_contests(user: User) -> Select:
-    query = select(Contest).order_by(Contest.period.desc(), Contest.id.desc())
-    if user.has_role(Role.ADMIN):
-        return query
-    conditions = []
-    if user.has_role(Role.HR) and user.regional_service_id:
-        conditions.append(Contest.regional_service_id == user.regional_service_id)
-    if user.centre_id:
-        conditions.append(Contest.centre_id == user.centre_id)
-    return query.where(or_(*conditions)) if conditions else query.where(false())
+    return (select(Contest).order_by(Contest.period.desc(), Contest.id.desc())
+            .where(scopes.viewable_condition(user, service=Contest.regional_service_id, centre=Contest.centre_id,
+                                             members=scopes.Level.CENTRE)))
 
 
 def is_member(user: User, contest: Contest) -> bool:

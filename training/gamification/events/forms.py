@@ -52,6 +52,19 @@ class EventForm(FlaskForm):
     description = TextAreaField("Описание", validators=[Length(max=8000)])
 
 
+class EventEditForm(FlaskForm):
+    title = StringField("Название", validators=[Length(max=200)])
+    day = DateField("Дата", validators=[InputRequired("Укажите дату.")])
+    time = TimeField("Начало", validators=[InputRequired("Укажите время начала.")])
+    duration_minutes = IntegerField("Продолжительность, мин", validators=[
+        InputRequired("Укажите продолжительность."), NumberRange(5, 7 * 24 * 60, "От 5 минут до недели.")])
+    place = StringField("Место", validators=[Length(max=300)])
+    video_url = StringField("Ссылка на видеовстречу", validators=[Length(max=500)])
+    capacity = IntegerField("Мест (пусто — без ограничения)", validators=[
+        Optional(), NumberRange(1, 10000, "От 1 до 10 000.")])
+    description = TextAreaField("Описание", validators=[Length(max=8000)])
+
+
 class FeedbackForm(FlaskForm):
     usefulness = RadioField("Насколько полезной была встреча?", coerce=int,
                             choices=[(n, str(n)) for n in range(1, 6)],

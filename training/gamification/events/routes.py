@@ -18,6 +18,7 @@ from training.forms import EmptyForm
 from training.gamification.events import bp, ics
 from training.gamification.events import services as events
 from training.gamification.events.forms import (
+    EventEditForm,
     EventForm,
     FeedbackForm,
     FinishForm,
@@ -37,10 +38,18 @@ from training.gamification.events.models import (
     OutcomeStatus,
 )
 from training.org.models import Centre, Department
-from training.templating import DISPLAY_TZ
+from training.templating import DISPLAY_TZ, add_home_panel
 from training.web import download, int_or, public, public_url, redirect_to, render_view, role_required, try_rule
 
 FEED_RATE_LIMIT = "60 per hour"
+
+add_home_panel("gamification/events/_home_panel.html", order=30)
+
+
+@bp.app_template_global()
+def my_upcoming_events_for(user):
+    """For the home-page panel: the person's next events (seat, role or waiting list)."""
+    return events.upcoming_for(user)
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -201,11 +210,10 @@ def create():
     form = _event_form(formdata=request.form if request.method == "POST" else None, fmt=fmt)
     error = None
     if request.method == "POST" and form.validate():
-        today = _local(utcnow()).date()
-        if not today - timedelta(days=1) <= form.day.data <= today + timedelta(days=3 * 366):
-            return render_view("gamification/events/form.html", None, status=422, form=form, fmt=fmt,
-                               error="Дата — от сегодняшнего дня и не дальше трёх лет вперёд.")
-        starts_at = datetime.combine(form.day.data, form.time.data, DISPLAY_TZ).astimezone(UTC)
+        starts_at, refusal = _starts_at(form, lambda message: render_view(
+            "gamification/events/form.html", None, status=422, form=form, fmt=fmt, error=message))
+        if refusal is not None:
+            return refusal
         programme = db.session.get(EventProgramme, form.programme_id.data) if form.programme_id.data else None
         event, error = try_rule(lambda: events.schedule_event(
             current_user, fmt, title=form.title.data, starts_at=starts_at,
@@ -220,6 +228,46 @@ def create():
             return redirect_to("events.detail", event_id=event.id)
     return render_view("gamification/events/form.html", None, status=422 if request.method == "POST" else 200,
                        form=form, fmt=fmt, error=error)
+
+
+def _starts_at(form, fmt_error_page):
+    """The form's Moscow date and time as UTC, or the page refusing a date outside today … three years ahead."""
+    today = _local(utcnow()).date()
+    if not today - timedelta(days=1) <= form.day.data <= today + timedelta(days=3 * 366):
+        return None, fmt_error_page("Дата — от сегодняшнего дня и не дальше трёх лет вперёд.")
+    return datetime.combine(form.day.data, form.time.data, DISPLAY_TZ).astimezone(UTC), None
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    event = _managed_event_or_403(event_id)
+    form = EventEditForm(formdata=request.form if request.method == "POST" else None, obj=event)
+    if request.method == "GET":
+        local = _local(event.starts_at)
+        form.day.data, form.time.data = local.date(), local.time().replace(second=0, microsecond=0)
+        form.duration_minutes.data = int((event.ends_at - event.starts_at).total_seconds() // 60)
+
+    def page(error=None, status=200):
+        return render_view("gamification/events/edit.html", None, status=status, form=form, event=event,
+                           error=error)
+
+    if request.method == "POST":
+        if not form.validate():
+            return page(status=422)
+        starts_at, refusal = _starts_at(form, lambda message: page(message, 422))
+        if refusal is not None:
+            return refusal
+        _, error = try_rule(lambda: events.update_event(
+            current_user, event, title=form.title.data, starts_at=starts_at,
+            duration_minutes=form.duration_minutes.data, place=form.place.data, video_url=form.video_url.data,
+            capacity=form.capacity.data, description=form.description.data))
+        if error:
+            return page(error, 422)
+        db.session.commit()
+        flash("Изменения сохранены; записавшиеся получили уведомление, если изменились время или место.", "success")
+        return redirect_to("events.detail", event_id=event.id)
+    return page()
 
 
 # --- an event ------------------------------------------------------------------------------------------------

@@ -217,6 +217,18 @@ def visible_events(user: User, start: datetime | None = None, end: datetime | No
     return query
 
 
+def upcoming_for(user: User, *, limit: int = 3, now: datetime | None = None) -> list[tuple[Event, EventParticipant]]:
+    """The person's next events with a seat, a role or a place in the waiting list (the home page)."""
+    now = now or utcnow()
+    rows = db.session.execute(select(Event, EventParticipant)
+                              .join(EventParticipant, EventParticipant.event_id == Event.id)
+                              .where(EventParticipant.user_id == user.id,
+                                     EventParticipant.status != ParticipantStatus.CANCELLED,
+                                     Event.status == EventStatus.SCHEDULED, Event.ends_at > now)
+                              .order_by(Event.starts_at).limit(limit))
+    return [(event, participant) for event, participant in rows]
+
+
 # --- scheduling -----------------------------------------------------------------------------------------------
 
 def schedule_event(actor: User, fmt: EventFormat, *, title: str, starts_at: datetime, duration_minutes: int,
@@ -275,6 +287,49 @@ def schedule_event(actor: User, fmt: EventFormat, *, title: str, starts_at: date
                  after={"format": fmt.code, "starts_at": starts_at.isoformat(), "capacity": capacity},
                  summary=f"Назначено мероприятие «{event.title}»")
     return event
+
+
+def update_event(actor: User, event: Event, *, title: str, starts_at: datetime, duration_minutes: int,
+                 place: str = "", video_url: str = "", capacity: int | None = None, description: str = "",
+                 now: datetime | None = None) -> None:
+    """Move, re-place or resize a scheduled event. A smaller capacity never drops anyone already seated; a larger
+    one seats the waiting list in order. Everyone with a seat or waiting is told when the time or place changes."""
+    if not can_manage(actor, event):
+        raise NotAllowed("Изменить мероприятие может его организатор.")
+    now = now or utcnow()
+    event = _locked(event)
+    if event.status != EventStatus.SCHEDULED:
+        raise DomainError("Изменить можно только запланированное мероприятие.")
+    if starts_at <= now:
+        raise DomainError("Начало мероприятия должно быть в будущем.")
+    if not 5 <= duration_minutes <= 7 * 24 * 60:
+        raise DomainError("Продолжительность — от 5 минут до недели.")
+    if not (place or "").strip() and not (video_url or "").strip():
+        raise DomainError("Укажите место или ссылку на видеовстречу.")
+    if video_url and not video_url.startswith(("https://", "http://")):
+        raise DomainError("Ссылка на видеовстречу должна начинаться с https://.")
+    if capacity is not None and capacity < event.registered_count:
+        raise DomainError(f"Уже записано {event.registered_count}: мест не может быть меньше.")
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    moved = (starts_at, ends_at, (place or "").strip(), (video_url or "").strip()) != \
+        (event.starts_at, event.ends_at, event.place, event.video_url)
+    before = {"starts_at": event.starts_at.isoformat(), "place": event.place, "capacity": event.capacity}
+    event.title = ((title or "").strip() or event.title)[:200]
+    event.starts_at, event.ends_at = starts_at, ends_at
+    event.place, event.video_url = (place or "").strip()[:300], (video_url or "").strip()[:500]
+    event.capacity, event.description = capacity, description or ""
+    if moved:
+        event.reminded_at = None  # the day-ahead reminder follows the new time
+    _promote(event)
+    db.session.flush()
+    if moved:
+        for participant in event.participants:
+            if participant.status != ParticipantStatus.CANCELLED and participant.user_id != actor.id:
+                notify(participant.user, "event-moved", f"«{event.title}» переносится или меняет место: проверьте "
+                       "время и адрес.", path_for("events.detail", event_id=event.id))
+    audit.record(actor, "event.update", "event", event.id, before=before,
+                 after={"starts_at": starts_at.isoformat(), "place": event.place, "capacity": capacity},
+                 summary=f"Изменено мероприятие «{event.title}»")
 
 
 def _centre_in_scope(actor: User, centre_id: int | None) -> Centre | None:

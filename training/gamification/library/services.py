@@ -6,7 +6,8 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from training.accounts.models import Role, User, search_key
+from training.accounts import scopes
+from training.accounts.models import User, search_key
 from training.audit import services as audit
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
@@ -77,8 +78,8 @@ def touchpoints() -> list[LibraryTouchpoint]:
 def can_view(user: User, case: LibraryCase) -> bool:
     if case.author_id == user.id or committee.can_act(user, case.regional_service_id):
         return True
-    return case.status == CaseStatus.PUBLISHED and (user.has_role(Role.ADMIN)
-                                                    or user.regional_service_id == case.regional_service_id)
+    # a published case is read by everyone of its regional service
+    return case.status == CaseStatus.PUBLISHED and scopes.can_view(user, case, members=scopes.Level.SERVICE)
 
 
 def _check_refs(client_group_id: int | None, touchpoint_id: int | None) -> None:
@@ -137,13 +138,16 @@ def my_cases(author: User) -> list[LibraryCase]:
                                    .order_by(LibraryCase.created_at.desc(), LibraryCase.id.desc())))
 
 
+def _of_own_service(user: User):
+    return scopes.viewable_condition(user, service=LibraryCase.regional_service_id, members=scopes.Level.SERVICE)
+
+
 # --- moderation -------------------------------------------------------------------------------------------------
 
 def moderation_queue(user: User) -> list[LibraryCase]:
     query = (select(LibraryCase).where(LibraryCase.status == CaseStatus.SUBMITTED).order_by(LibraryCase.created_at)
-             .options(selectinload(LibraryCase.author), selectinload(LibraryCase.centre)))
-    if not user.has_role(Role.ADMIN):
-        query = query.where(LibraryCase.regional_service_id == user.regional_service_id)
+             .options(selectinload(LibraryCase.author), selectinload(LibraryCase.centre))
+             .where(_of_own_service(user)))
     return list(db.session.scalars(query))
 
 
@@ -184,9 +188,7 @@ def moderate(actor: User, case: LibraryCase, *, publish: bool, comment: str = ""
 def search(user: User, *, q: str = "", client_group_id: int | None = None, touchpoint_id: int | None = None,
            kind: str | None = None, order: str = "new") -> Select:
     likes = select(func.count(LibraryLike.id)).where(LibraryLike.case_id == LibraryCase.id).scalar_subquery()
-    query = select(LibraryCase).where(LibraryCase.status == CaseStatus.PUBLISHED)
-    if not user.has_role(Role.ADMIN):
-        query = query.where(LibraryCase.regional_service_id == user.regional_service_id)
+    query = select(LibraryCase).where(LibraryCase.status == CaseStatus.PUBLISHED, _of_own_service(user))
     for term in search_key(q).split()[:8]:
         query = query.where(LibraryCase.search_text.contains(term, autoescape=True))
     if client_group_id:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.audit import services as audit
 from training.db import utcnow
@@ -44,24 +45,15 @@ from training.web import path_for
 # --- who may do what -----------------------------------------------------------------------------------------
 
 def visible_quests(user: User) -> Select:
-    query = select(Quest).order_by(Quest.created_at.desc(), Quest.id.desc())
-    if user.has_role(Role.ADMIN):
-        return query
-    query = query.where(Quest.regional_service_id == user.regional_service_id)
-    if user.has_role(Role.HR):
-        return query
-    return query.where(or_(Quest.centre_id.is_(None), Quest.centre_id == user.centre_id,
-                           Quest.organiser_id == user.id))
+    """The quests of one's centre and the service-wide ones, one's own, and those in one's supervision."""
+    return (select(Quest).order_by(Quest.created_at.desc(), Quest.id.desc())
+            .where(scopes.viewable_condition(user, service=Quest.regional_service_id, centre=Quest.centre_id,
+                                             members=scopes.Level.NARROWEST) | (Quest.organiser_id == user.id)))
 
 
 def can_manage(user: User, quest: Quest) -> bool:
-    if user.has_role(Role.ADMIN) or quest.organiser_id == user.id:
-        return True
-    if user.regional_service_id != quest.regional_service_id:
-        return False
-    if user.has_role(Role.HR):
-        return True
-    return bool(user.has_role(Role.MANAGER) and quest.centre_id and quest.centre_id == user.centre_id)
+    """Its organiser, HR of its service, the manager of its centre, administrators."""
+    return quest.organiser_id == user.id or scopes.can_supervise(user, quest)
 
 
 def is_instructor(user: User, checkpoint: QuestCheckpoint) -> bool:
@@ -69,11 +61,7 @@ def is_instructor(user: User, checkpoint: QuestCheckpoint) -> bool:
 
 
 def can_view(user: User, quest: Quest) -> bool:
-    if can_manage(user, quest):
-        return True
-    if user.regional_service_id != quest.regional_service_id:
-        return False
-    if quest.centre_id is None or quest.centre_id == user.centre_id:
+    if can_manage(user, quest) or scopes.can_view(user, quest, members=scopes.Level.NARROWEST):
         return True
     return team_of(user, quest) is not None or any(is_instructor(user, c) for c in quest.checkpoints)
 
@@ -132,7 +120,7 @@ def create_quest(actor: User, *, title: str, description: str = "", format: str 
         raise NotAllowed("Квесты организуют преподаватели, руководители ЦЗН и кадровая служба.")
     if actor.regional_service_id is None:
         raise DomainError("Квест проводится в службе занятости: у вашей учётной записи она не указана.")
-    if actor.has_role(Role.MANAGER) and not actor.has_role(Role.HR, Role.ADMIN, Role.TEACHER):
+    if actor.has_role(Role.MANAGER) and not actor.has_role(*Role.TEACHING):
         centre_id = actor.centre_id  # a centre manager organises for their centre
     if centre_id is not None:
 

@@ -16,6 +16,7 @@ from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role, User
+from training.accounts.scopes import can_administer_service
 from training.audit import services as audit
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
@@ -77,9 +78,8 @@ def aspects_for(service_id: int | None) -> list[RatingAspect]:
 
 
 def can_configure(user: User, service_id: int | None) -> bool:
-    if user.has_role(Role.ADMIN):
-        return True
-    return bool(service_id is not None and user.has_role(Role.HR) and user.regional_service_id == service_id)
+    """HR of the service, administrators (the default set, ``service_id`` None: administrators only)."""
+    return can_administer_service(user, service_id)
 
 
 def customise_aspects(actor: User, service_id: int) -> int:

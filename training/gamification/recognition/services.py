@@ -10,15 +10,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from training.accounts import scopes
 from training.accounts.models import NO_CONSENT_LABEL, Role, User
-from training.accounts.services import can_view
 from training.audit import services as audit
 from training.certificates.services import issue_document
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.gamification.contests.models import Award, AwardKind
-from training.gamification.contests.services import can_manage_centre
 from training.gamification.recognition.catalogue import BADGES, BADGES_BY_CODE
 from training.gamification.recognition.models import Badge, PointEntry, ThanksNote, UserBadge
 from training.notifications.services import notify
@@ -42,14 +41,12 @@ THANKS_PER_DAY = 10
 
 def can_view_person(viewer: User, person: User) -> bool:
     """The awards page: the person, staff of the same centre, managers and HR in scope."""
-
-    if can_view(viewer, person):
-        return True
-    return viewer.centre_id is not None and viewer.centre_id == person.centre_id
+    return scopes.can_view(viewer, person, members=scopes.Level.CENTRE)
 
 
 def can_award_badges(viewer: User, person: User) -> bool:
-    return viewer.id != person.id and person.centre is not None and can_manage_centre(viewer, person.centre)
+    """The manager of the person's centre, HR of their service, administrators; never oneself."""
+    return person.centre_id is not None and scopes.can_supervise(viewer, person)
 
 
 def may_grant(actor: User, badge: Badge) -> bool:
@@ -96,16 +93,14 @@ def title_holders(centre: Centre) -> list[tuple[User, Badge]]:
 # --- «Спасибо» --------------------------------------------------------------------------------------------
 
 def can_thank(giver: User, recipient: User) -> bool:
-    if giver.id == recipient.id or not recipient.is_active:
-        return False
-    if giver.has_role(Role.ADMIN):
-        return True
-    return giver.regional_service_id is not None and giver.regional_service_id == recipient.regional_service_id
+    """An active colleague of one's regional service (administrators: anyone), never oneself."""
+    return (giver.id != recipient.id and recipient.is_active
+            and scopes.can_view(giver, recipient, members=scopes.Level.SERVICE))
 
 
 def thank_candidates(giver: User) -> list[User]:
     query = select(User).where(User.is_active, User.id != giver.id).order_by(User.full_name)
-    if giver.centre_id and not giver.has_role(Role.HR, Role.ADMIN):
+    if giver.centre_id and not giver.has_role(*Role.SERVICE_ADMINS):
         query = query.where(User.centre_id == giver.centre_id)
     elif giver.regional_service_id:
         query = query.where(User.regional_service_id == giver.regional_service_id)
@@ -130,7 +125,7 @@ def give_thanks(giver: User, recipient: User, text: str, now: datetime | None = 
     if sent_today >= THANKS_PER_DAY:
         raise DomainError(f"Не больше {THANKS_PER_DAY} «Спасибо» в сутки. Продолжите завтра.")
     note = ThanksNote(giver_id=giver.id, recipient_id=recipient.id, regional_service_id=recipient.regional_service_id,
-                      text=text, is_from_manager=giver.has_role(Role.MANAGER, Role.HR, Role.ADMIN), created_at=now)
+                      text=text, is_from_manager=giver.has_role(*Role.SUPERVISORS), created_at=now)
     db.session.add(note)
     db.session.flush()
     notify(recipient, "recognition.thanks", f"{giver.full_name} говорит вам «Спасибо»: {text[:120]}",
@@ -160,17 +155,16 @@ def showcase(viewer: User) -> Select:
     query = (select(ThanksNote).join(User, User.id == ThanksNote.recipient_id)
              .where(User.is_public_consent, User.is_active).options(*_NOTE_PEOPLE)
              .order_by(ThanksNote.created_at.desc(), ThanksNote.id.desc()))
-    if not viewer.has_role(Role.ADMIN):
-        query = query.where(ThanksNote.regional_service_id == viewer.regional_service_id)
-    return query
+    return query.where(scopes.viewable_condition(viewer, service=ThanksNote.regional_service_id,
+                                                 members=scopes.Level.SERVICE))
 
 
 def showcase_awards(viewer: User, limit: int = 6) -> list[Award]:
     query = (select(Award).join(User, User.id == Award.user_id).join(Centre, Centre.id == Award.centre_id)
              .where(User.is_public_consent, Award.kind == AwardKind.TITLE)
+             .where(scopes.viewable_condition(viewer, service=Centre.regional_service_id,
+                                              members=scopes.Level.SERVICE))
              .order_by(Award.period.desc(), Award.id.desc()).limit(limit))
-    if not viewer.has_role(Role.ADMIN):
-        query = query.where(Centre.regional_service_id == viewer.regional_service_id)
     return list(db.session.scalars(query))
 
 

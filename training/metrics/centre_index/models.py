@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from training.accounts.models import User
@@ -62,7 +62,10 @@ class IndexSnapshot(db.Model):
 
     __tablename__ = "index_snapshots"
     __table_args__ = (UniqueConstraint("scope_kind", "scope_id", "period_kind", "period_start"),
-                      Index("ix_index_snapshots_stale", "computed_version", "data_version"))
+                      # the stale rows only (few): what the background recompute and the every-minute job look for
+                      Index("ix_index_snapshots_stale", "scope_kind", "period_start",
+                            postgresql_where=text("computed_version < data_version"),
+                            sqlite_where=text("computed_version < data_version")))
     id: Mapped[int] = mapped_column(primary_key=True)
     scope_kind: Mapped[ScopeKind] = mapped_column(enum_type(ScopeKind, column="scope_kind", length=20))
     scope_id: Mapped[int]  # 0 for the organisation
@@ -85,3 +88,13 @@ class IndexSnapshot(db.Model):
     @property
     def is_stale(self) -> bool:
         return self.computed_version < self.data_version
+
+
+class DiscoveryMark(db.Model):
+    """How far :func:`snapshots.discover` has looked: the highest id of each source table (client answers, IQS
+    checks, operational reports) whose scopes and periods it has given snapshots. The next discovery reads only
+    the rows after it."""
+
+    __tablename__ = "index_discovery_marks"
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_id: Mapped[int] = mapped_column(default=0)

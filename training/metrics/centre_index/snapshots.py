@@ -39,7 +39,7 @@ from training.measures import formulas
 from training.measures.formulas import MetricValueError
 from training.measures.periods import KINDS, MONTH, WEEK, Period, local_today, period_of, periods_touching
 from training.measures.scales import ANCHORS, GROUPS, INDEX_INDICATORS, centre_index, normalise, weights_in_force
-from training.metrics.centre_index.models import IndexSnapshot, ScopeKind
+from training.metrics.centre_index.models import DiscoveryMark, IndexSnapshot, ScopeKind
 from training.metrics.centre_index.weights import weight_sets
 from training.metrics.feedback.aspects import aspect_indicator
 from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, Touchpoint
@@ -303,43 +303,68 @@ def recompute(snapshot_id: int) -> int:
     return _store(snapshot_id, version, compute(kind, scope_id, Period(period_kind, start, end)))
 
 
-def discover(today: date | None = None) -> int:
-    """Create (as stale) the snapshot of every scope and period that has data: the batch's starting point.
+def discover(today: date | None = None, *, full: bool = False) -> int:
+    """Create (as stale) the snapshot of every scope and period that has data and none yet: the batch's starting
+    point. A repair scan: normally every arrival creates its snapshots, so this finds few or none.
 
-    Normally every arrival creates its snapshots, so this repair scan finds few or none: the database finds them
-    (client answers and IQS checks joined to their days' periods, anti-joined with the existing snapshots by
-    their unique key) and only the missing (scope, period) pairs come back to Python (docs/PERFORMANCE.md)."""
+    From a high-water mark (:class:`DiscoveryMark`): only the answers, IQS checks and operational reports added
+    since the last discovery are read (``full`` reads everything again, as ``flask metrics recompute --all``). The
+    database finds the missing pairs (the new rows joined to their days' periods, anti-joined with the existing
+    snapshots by their unique key); only those come back to Python (docs/PERFORMANCE.md). A row whose transaction
+    commits after a discovery passed its id is left to its own arrival, which bumped its snapshots."""
     today = today or local_today()
     before = db.session.scalar(select(func.count()).select_from(IndexSnapshot)) or 0
+    marks = {} if full else dict(db.session.execute(select(DiscoveryMark.source, DiscoveryMark.last_id)).all())
+    sources = (("client_feedback", ClientFeedback, ClientFeedback.local_date),
+               ("iqs_assessments", IqsAssessment, IqsAssessment.conversation_date))
+    highs = {name: db.session.scalar(select(func.max(model.id))) or 0
+             for name, model in (*((n, m) for n, m, _ in sources), ("operational_reports", OperationalReport))}
     missing: set[tuple[str, int, Period]] = set()
-    sources = ((ClientFeedback, ClientFeedback.local_date), (IqsAssessment, IqsAssessment.conversation_date))
-    days = sorted({day for model, day_column in sources
-                   for day in db.session.scalars(select(day_column).distinct()) if day <= today})
+    days = sorted({day for name, model, day_column in sources
+                   for day in db.session.scalars(select(day_column).distinct().where(
+                       model.id > marks.get(name, 0), model.id <= highs[name])) if day <= today})
     if days:
         periods_table = _periods_of_days(days)
-        for model, day_column in sources:
-            for kind in SCOPE_KINDS:
-                missing.update(_missing_snapshots(model, day_column, kind, periods_table))
+        for name, model, day_column in sources:
+            if highs[name] > marks.get(name, 0):
+                for kind in SCOPE_KINDS:
+                    missing.update(_missing_snapshots(model, day_column, kind, periods_table,
+                                                      (marks.get(name, 0), highs[name])))
         periods_table.drop(db.session.connection())
     pairs: dict[tuple[str, int], set[date]] = defaultdict(set)
-    for report in db.session.scalars(select(OperationalReport)):
+    for report in db.session.scalars(select(OperationalReport).where(
+            OperationalReport.id > marks.get("operational_reports", 0),
+            OperationalReport.id <= highs["operational_reports"])):
         report_days = [p.start for kind in KINDS for p in periods_touching(kind, report.period_start,
                                                                               report.period_end)]
         for scope in scopes_of(service_id=report.regional_service_id, centre_id=report.centre_id):
             pairs[scope].update(report_days)
+    existing = set()
+    if pairs:
+        existing = {tuple(row) for row in db.session.execute(
+            select(IndexSnapshot.scope_kind, IndexSnapshot.scope_id, IndexSnapshot.period_kind,
+                   IndexSnapshot.period_start)
+            .where(IndexSnapshot.scope_kind.in_((ORGANISATION, SERVICE, CENTRE))))}
     for (kind, scope_id), report_days in pairs.items():
         for day in report_days:
             if day <= today:
                 missing.update((kind, scope_id, period_of(period_kind, day)) for period_kind in KINDS)
-    existing = {tuple(row) for row in db.session.execute(
-        select(IndexSnapshot.scope_kind, IndexSnapshot.scope_id, IndexSnapshot.period_kind, IndexSnapshot.period_start)
-        .where(IndexSnapshot.scope_kind.in_((ORGANISATION, SERVICE, CENTRE))))}
     for kind, scope_id, period in sorted(missing, key=lambda m: (m[0], m[1], m[2].kind, m[2].start)):
         if (kind, scope_id, period.kind, period.start) not in existing:
             _bump_one(kind, scope_id, period)
             existing.add((kind, scope_id, period.kind, period.start))
+    for name, high in highs.items():
+        _set_mark(name, high)
     db.session.flush()
     return (db.session.scalar(select(func.count()).select_from(IndexSnapshot)) or 0) - before
+
+
+def _set_mark(source: str, last_id: int) -> None:
+    mark = db.session.get(DiscoveryMark, source)
+    if mark is None:
+        db.session.add(DiscoveryMark(source=source, last_id=last_id))
+    elif mark.last_id != last_id:
+        mark.last_id = last_id
 
 
 def _periods_of_days(days: list[date]):
@@ -357,15 +382,18 @@ def _periods_of_days(days: list[date]):
     return table
 
 
-def _missing_snapshots(model, day_column, kind: str, periods_table) -> list[tuple[str, int, Period]]:
-    """(kind, scope, period) pairs with data of ``model`` and no snapshot yet, found by the database."""
+def _missing_snapshots(model, day_column, kind: str, periods_table, ids: tuple[int, int]
+                       ) -> list[tuple[str, int, Period]]:
+    """(kind, scope, period) pairs with data of ``model`` (rows with ``ids[0] < id <= ids[1]``) and no snapshot
+    yet, found by the database."""
 
     column = _scope_column(model, kind)
     scope = column if column is not None else literal(0)
     d = periods_table.c
     known = exists().where(IndexSnapshot.scope_kind == kind, IndexSnapshot.scope_id == scope,
                            IndexSnapshot.period_kind == d.period_kind, IndexSnapshot.period_start == d.period_start)
-    conditions = [~known] + ([column.is_not(None)] if column is not None else [])
+    conditions = [~known, model.id > ids[0], model.id <= ids[1]] + ([column.is_not(None)] if column is not None
+                                                                     else [])
     query = (select(scope, d.period_kind, d.period_start, d.period_end).distinct()
              .select_from(model).join(periods_table, and_(d.day == day_column)).where(*conditions))
     return [(kind, int(scope_id), Period(period_kind, start, end))

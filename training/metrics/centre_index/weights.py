@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from training.accounts.models import Role, User
-from training.accounts.scopes import can_view_service
+from training.accounts.models import User
+from training.accounts.scopes import can_administer
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.measures.scales import DEFAULT_GROUP_WEIGHTS, GROUPS, WeightSet, weights_in_force
@@ -56,7 +56,7 @@ INDEX_WEIGHTS_REFUSAL = "Веса индекса задаёт кадровая �
 def ensure_weights_editable(actor: User, service: RegionalService, effective_from: date, *, today: date,
                             refusal: str) -> None:
     """HR of the service (or an administrator) sets weights, never retroactively."""
-    if not can_view_service(actor, service) or not actor.has_role(Role.HR, Role.ADMIN):
+    if not can_administer(actor, service):
         raise NotAllowed(refusal)
     if effective_from < today:
         raise DomainError("Веса не меняются задним числом: дата вступления в силу не может быть раньше сегодняшней.")
@@ -75,7 +75,7 @@ def insert_weight_set(row) -> None:
 def ensure_weights_withdrawable(actor: User, row, *, today: date, refusal: str) -> RegionalService:
     """Only a future set may be withdrawn, by HR of its service or an administrator; returns the service."""
     service = db.session.get(RegionalService, row.regional_service_id)
-    if service is None or not can_view_service(actor, service) or not actor.has_role(Role.HR, Role.ADMIN):
+    if service is None or not can_administer(actor, service):
         raise NotAllowed(refusal)
     if row.effective_from <= today:
         raise DomainError("Набор весов уже действует: его нельзя отозвать, можно опубликовать новый.")

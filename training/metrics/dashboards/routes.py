@@ -47,11 +47,12 @@ def _figure(figure, key):
 @bp.get("/")
 @login_required
 def index():
-    if current_user.has_role(Role.ADMIN):
+    reach = services.reach_of(current_user)
+    if reach is services.Reach.ALL:
         return redirect_to("dashboards.pulse_organisation")
-    if current_user.has_role(Role.HR) and current_user.regional_service_id:
+    if reach is services.Reach.SERVICE:
         return redirect_to("dashboards.pulse_service", service_id=current_user.regional_service_id)
-    if current_user.has_role(Role.MANAGER) and current_user.centre_id:
+    if reach is services.Reach.CENTRE:
         return redirect_to("dashboards.pulse_centre", centre_id=current_user.centre_id)
     return redirect_to("dashboards.pulse_me")
 

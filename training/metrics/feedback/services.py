@@ -14,7 +14,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role, User
-from training.accounts.scopes import responsible_for_centre, staff_with_role
+from training.accounts.scopes import can_supervise, responsible_for_centre, staff_with_role, supervisable_condition
 from training.audit import services as audit
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
@@ -195,23 +195,13 @@ def _open_follow_up(feedback: ClientFeedback, reasons: list[str], now: datetime)
 
 
 def can_handle(viewer: User, task: FollowUpTask) -> bool:
-    if viewer.has_role(Role.ADMIN):
-        return True
-    if viewer.has_role(Role.HR) and viewer.regional_service_id == task.centre.regional_service_id:
-        return True
-    return bool(viewer.has_role(Role.MANAGER) and viewer.centre_id == task.centre_id)
+    """The centre's manager, HR of its service, administrators."""
+    return can_supervise(viewer, task)
 
 
 def tasks_for(viewer: User, *, state: str = "open", centre_id: int | None = None) -> Select:
-    query = select(FollowUpTask).join(Centre, Centre.id == FollowUpTask.centre_id)
-    if viewer.has_role(Role.ADMIN):
-        pass
-    elif viewer.has_role(Role.HR):
-        query = query.where(Centre.regional_service_id == viewer.regional_service_id)
-    elif viewer.has_role(Role.MANAGER):
-        query = query.where(FollowUpTask.centre_id == viewer.centre_id)
-    else:
-        query = query.where(FollowUpTask.id.is_(None))
+    query = (select(FollowUpTask).join(Centre, Centre.id == FollowUpTask.centre_id)
+             .where(supervisable_condition(viewer, service=Centre.regional_service_id, centre=FollowUpTask.centre_id)))
     if centre_id:
         query = query.where(FollowUpTask.centre_id == centre_id)
     if state == "open":

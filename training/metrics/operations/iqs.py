@@ -7,7 +7,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role, User
-from training.accounts.scopes import can_supervise, can_view_employee
+from training.accounts.scopes import can_supervise, viewable_condition
 from training.audit import services as audit
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
@@ -65,7 +65,7 @@ def _category_state(category: IqsCategory) -> dict:
 def save_category(actor: User, category: IqsCategory | None, *, code: str, name: str, weight: float,
                   is_critical: bool, is_active: bool, sort_order: int, description: str = "") -> IqsCategory:
     """Create or change a category (HR / admin). Past assessments keep their own weights."""
-    if not actor.has_role(Role.HR, Role.ADMIN):
+    if not actor.has_role(*Role.SERVICE_ADMINS):
         raise NotAllowed("Категории проверки качества настраивает кадровая служба.")
     if weight < 0 or weight > 10:
         raise DomainError("Вес категории — число от 0 до 10.")
@@ -129,19 +129,13 @@ def assess(reviewer: User, employee: User, *, marks: dict[int, bool], conversati
 
 
 def can_view_assessment(viewer: User, assessment: IqsAssessment) -> bool:
-    return viewer.id == assessment.employee_id or (viewer.id != assessment.employee_id
-                                                   and can_view_employee(viewer, assessment.employee)
-                                                   and viewer.has_role(Role.ADMIN, Role.HR, Role.MANAGER))
+    """The employee, and the supervisors in scope of them."""
+    return viewer.id == assessment.employee_id or can_supervise(viewer, assessment.employee)
 
 
 def assessments_visible(viewer: User, employee_id: int | None = None) -> Select:
     query = select(IqsAssessment).order_by(IqsAssessment.conversation_date.desc(), IqsAssessment.id.desc())
     if employee_id:
         query = query.where(IqsAssessment.employee_id == employee_id)
-    if viewer.has_role(Role.ADMIN):
-        return query
-    if viewer.has_role(Role.HR):
-        return query.where(IqsAssessment.regional_service_id == viewer.regional_service_id)
-    if viewer.has_role(Role.MANAGER) and viewer.centre_id:
-        return query.where((IqsAssessment.centre_id == viewer.centre_id) | (IqsAssessment.employee_id == viewer.id))
-    return query.where(IqsAssessment.employee_id == viewer.id)
+    return query.where(viewable_condition(viewer, service=IqsAssessment.regional_service_id,
+                                          centre=IqsAssessment.centre_id, person=IqsAssessment.employee_id))

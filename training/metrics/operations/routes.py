@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from training import templating as presenters
 from training.accounts import scopes as services
 from training.accounts.models import Role, User
-from training.accounts.services import visible_staff
+from training.accounts.scopes import visible_staff
 from training.errors import DomainError
 from training.extensions import db
 from training.measures.periods import MONTH, local_today, period_of
