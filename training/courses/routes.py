@@ -40,8 +40,7 @@ add_home_panel("courses/_next_step.html", order=10)
 @bp.app_template_global()
 def course_overview_for(user):
     """For the home-page panel: the learner's overview, or None when they are not enrolled."""
-    enrolment = services.enrolment_of(user)
-    return services.learner_overview(enrolment) if enrolment else None
+    return services.overview_of(user)
 
 
 # --- learner ----------------------------------------------------------------------------------------------

@@ -351,16 +351,38 @@ class LearnerOverview:
         return next((s for s in self.states if s.is_open and not s.completed), None)
 
 
+_OVERVIEW_BLOCK = (load_only(Block.course_id, Block.module_id, Block.number, Block.title, Block.summary,
+                             Block.reading_minutes), joinedload(Block.module))
+
+
 def learner_overview(enrolment: Enrolment, today: date | None = None) -> LearnerOverview:
-    """The course's blocks with their modules and the learner's progress rows, in one statement (the home page
-    and the course page show it); the lesson texts are not loaded."""
+    """The course's blocks with their modules and the learner's progress rows, in one statement (the course page
+    shows it); the lesson texts are not loaded."""
     pairs = db.session.execute(
         select(Block, BlockProgress)
         .outerjoin(BlockProgress, and_(BlockProgress.block_id == Block.id, BlockProgress.enrolment_id == enrolment.id))
-        .where(Block.course_id == enrolment.cohort.course_id)
-        .options(load_only(Block.course_id, Block.module_id, Block.number, Block.title, Block.summary,
-                           Block.reading_minutes), joinedload(Block.module))
+        .where(Block.course_id == enrolment.cohort.course_id).options(*_OVERVIEW_BLOCK)
         .order_by(Block.number)).all()
+    return _overview(enrolment, pairs, today)
+
+
+def overview_of(user: User, today: date | None = None) -> LearnerOverview | None:
+    """The person's latest enrolment (as :func:`enrolment_of`) with its overview, in one statement: the home
+    page's panel. None when they are not enrolled."""
+    latest = select(func.max(Enrolment.id)).where(Enrolment.user_id == user.id).scalar_subquery()
+    rows = db.session.execute(
+        select(Enrolment, Block, BlockProgress)
+        .join(Block, Block.course_id == Enrolment.course_id)
+        .outerjoin(BlockProgress, and_(BlockProgress.block_id == Block.id, BlockProgress.enrolment_id == Enrolment.id))
+        .where(Enrolment.id == latest).options(joinedload(Enrolment.cohort), *_OVERVIEW_BLOCK)
+        .order_by(Block.number)).all()
+    if not rows:  # not enrolled (or a course without blocks yet)
+        enrolment = enrolment_of(user)
+        return learner_overview(enrolment, today) if enrolment else None
+    return _overview(rows[0][0], [(block, row) for _, block, row in rows], today)
+
+
+def _overview(enrolment: Enrolment, pairs, today: date | None) -> LearnerOverview:
     states, all_done_before = [], True
     for block, row in pairs:
         is_open = all_done_before or not enrolment.cohort.is_sequential
