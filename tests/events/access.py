@@ -20,9 +20,11 @@ ACCESS = {
     "events.unregister": SIGNED_IN,
     "events.event_ics": SIGNED_IN,
     "events.feed": PUBLIC,
+    "events.open_events": PUBLIC,
     "events.screen": MANAGERS,
     "events.checkin": SIGNED_IN,
     "events.attendance": MANAGERS,
+    "events.participant_role": MANAGERS,
     "events.feedback": SIGNED_IN,
     "events.outcome_add": MANAGERS,
     # the measure's owner is the colleague; the organiser's side may update it too
@@ -59,4 +61,5 @@ def url_arguments(ctx):
                                  due_on=date.today() + timedelta(days=30))
     db.session.commit()
     return {"event_format_id": fmt.id, "event_id": event.id, "event_outcome_id": outcome.id,
-            "event_programme_id": programme.id, "token": ics.feed_token(users[Role.EMPLOYEE])}
+            "event_programme_id": programme.id, "token": ics.feed_token(users[Role.EMPLOYEE]),
+            "centre_id": org.centre_a.id}

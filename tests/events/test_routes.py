@@ -139,3 +139,15 @@ def test_the_organiser_moves_the_event_and_the_page_shows_the_new_time(client, s
     assert response.status_code == 303
     db.session.refresh(event)
     assert (event.place, event.starts_at.astimezone(DISPLAY_TZ).strftime("%H:%M")) == ("Актовый зал", "15:30")
+
+
+def test_clients_see_the_centres_open_day_without_an_account_and_nothing_else(client, staff, org):
+    fmt = db.session.scalar(select(EventFormat).where(EventFormat.code == "open_day"))
+    events.schedule_event(staff["manager"], fmt, title="День открытых дверей", starts_at=utcnow() + timedelta(days=4),
+                          duration_minutes=180, place="ЦЗН, 1 этаж", centre_id=org.centre_a.id, open_to_clients=True)
+    _event(staff, org)  # a staff-only knowledge cafe
+    db.session.commit()
+    page = client.get(f"/team/events/open/{org.centre_a.id}").get_data(as_text=True)
+    assert "День открытых дверей" in page and "ЦЗН, 1 этаж" in page
+    assert "Кафе знаний" not in page and staff["manager"].full_name not in page
+    assert "День открытых дверей" not in client.get(f"/team/events/open/{org.centre_b.id}").get_data(as_text=True)

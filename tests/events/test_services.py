@@ -207,3 +207,18 @@ def test_more_seats_seat_the_waiting_list_fewer_than_taken_are_refused_and_a_mov
     assert told == {staff["anna"].id, staff["boris"].id}
     with pytest.raises(NotAllowed):
         events.update_event(staff["anna"], event, starts_at=event.starts_at, capacity=2, **values)
+
+
+def test_the_organiser_names_an_observer_and_a_late_speaker_who_then_gives_the_seat_back(staff, org):
+    manager = staff["manager"]
+    event = _event(manager, org, capacity=1)
+    anna = events.register(staff["anna"], event)
+    boris = events.register(staff["boris"], event)
+    events.set_role(manager, event, anna, "observer")
+    assert (anna.role.value, event.registered_count) == ("observer", 1)
+    events.set_role(manager, event, anna, "speaker")
+    assert boris.status == ParticipantStatus.REGISTERED and event.registered_count == 1
+    with pytest.raises(DomainError, match="Свободных мест нет"):
+        events.set_role(manager, event, anna, "participant")
+    with pytest.raises(NotAllowed):
+        events.set_role(staff["boris"], event, anna, "participant")

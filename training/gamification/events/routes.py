@@ -36,6 +36,7 @@ from training.gamification.events.models import (
     EventProgramme,
     EventStatus,
     OutcomeStatus,
+    ParticipantRole,
 )
 from training.org.models import Centre, Department
 from training.templating import DISPLAY_TZ, add_home_panel
@@ -281,7 +282,8 @@ def _detail(event: Event, *, status: int = 200, error: str | None = None, feedba
            "feedback": events.feedback_of(event, current_user), "now": utcnow(),
            "checkin_open": events.checkin_open(event),
            "feedback_form": feedback_form or FeedbackForm(), "seated": events.seated(event),
-           "waitlisted": events.waitlisted(event), "attended": events.attended(event)}
+           "waitlisted": events.waitlisted(event), "attended": events.attended(event),
+           "roles": [(r.value, r.label) for r in ParticipantRole]}
     if manage:
         form = outcome_form or OutcomeForm()
         staff = db.session.execute(select(User.id, User.full_name).where(
@@ -346,6 +348,16 @@ def feed(token: str):
     return response
 
 
+@bp.get("/events/open/<int:centre_id>")
+@public
+@limiter.limit(FEED_RATE_LIMIT)
+def open_events(centre_id: int):
+    """For clients: the centre's open days and exhibitions (no account; nothing about anyone)."""
+    centre = db.get_or_404(Centre, centre_id)
+    return render_view("gamification/events/open.html", None, centre=centre,
+                       events=events.open_to_clients(centre))
+
+
 # --- attendance --------------------------------------------------------------------------------------------------
 
 @bp.get("/events/<int:event_id>/screen")
@@ -388,6 +400,21 @@ def attendance(event_id: int):
         return _detail(event, status=422, error=error)
     db.session.commit()
     return redirect_to("events.detail", event_id=event.id)
+
+
+@bp.post("/events/<int:event_id>/role")
+@login_required
+def participant_role(event_id: int):
+    event = _managed_event_or_403(event_id)
+    participant = db.session.get(EventParticipant, int_or(request.form.get("participant_id")) or 0)
+    role = request.form.get("role")
+    if participant is None or participant.event_id != event.id or role not in {r.value for r in ParticipantRole}:
+        return _detail(event, status=422, error="Выберите участника и роль из списка.")
+    _, error = try_rule(lambda: events.set_role(current_user, event, participant, role))
+    if error:
+        return _detail(event, status=422, error=error)
+    db.session.commit()
+    return redirect_to(url_for("events.detail", event_id=event.id) + "#organiser")
 
 
 # --- feedback, outcomes, the end ------------------------------------------------------------------------------

@@ -229,6 +229,16 @@ def upcoming_for(user: User, *, limit: int = 3, now: datetime | None = None) -> 
     return [(event, participant) for event, participant in rows]
 
 
+def open_to_clients(centre: Centre, *, now: datetime | None = None, limit: int = 20) -> list[Event]:
+    """Upcoming events a centre invites clients to (open days, exhibitions): its own and its service's."""
+    now = now or utcnow()
+    service_wide = and_(Event.centre_id.is_(None), Event.regional_service_id == centre.regional_service_id)
+    return list(db.session.scalars(
+        select(Event).where(Event.open_to_clients, Event.status == EventStatus.SCHEDULED, Event.ends_at > now,
+                            or_(Event.centre_id == centre.id, service_wide))
+        .order_by(Event.starts_at).limit(limit)))
+
+
 # --- scheduling -----------------------------------------------------------------------------------------------
 
 def schedule_event(actor: User, fmt: EventFormat, *, title: str, starts_at: datetime, duration_minutes: int,
@@ -443,6 +453,29 @@ def seated(event: Event) -> list[EventParticipant]:
 
 def waitlisted(event: Event) -> list[EventParticipant]:
     return [p for p in event.participants if p.status == ParticipantStatus.WAITLISTED]
+
+
+def set_role(actor: User, event: Event, participant: EventParticipant, role: str) -> None:
+    """The organiser names a registered person speaker, moderator, observer or plain participant. A seat is kept
+    for participants and observers; a host gives theirs back (the waiting list moves up)."""
+    if not can_manage(actor, event):
+        raise NotAllowed("Роли назначает организатор.")
+    role = ParticipantRole(role)
+    event = _locked(event)
+    if participant.event_id != event.id or participant.status != ParticipantStatus.REGISTERED:
+        raise DomainError("Роль можно назначить только записанному участнику.")
+    if event.status == EventStatus.CANCELLED:
+        raise DomainError("Мероприятие отменено.")
+    was_seated, seated_now = participant.role in SEATED_ROLES, role in SEATED_ROLES
+    if not was_seated and seated_now:
+        if event.capacity is not None and event.registered_count >= event.capacity:
+            raise DomainError("Свободных мест нет: участником или наблюдателем его не записать.")
+        event.registered_count += 1
+    participant.role = role
+    if was_seated and not seated_now:
+        event.registered_count -= 1
+        _promote(event)
+    db.session.flush()
 
 
 # --- attendance --------------------------------------------------------------------------------------------------
