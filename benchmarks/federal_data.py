@@ -109,6 +109,12 @@ class Loader:
         return written
 
     def _write(self, table: str, rows: list[dict]) -> int:
+        # columns the generator does not name get the model's scalar default (a counter added later, e.g.
+        # users.unread_notifications): COPY would leave them NULL
+        defaults = {c.name: c.default.arg for c in self.tables[table].columns
+                    if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
+        if defaults:
+            rows = [{**defaults, **row} for row in rows]
         columns = list(rows[0])
         if self.is_pg:
             json_cols = {c.name for c in self.tables[table].columns if isinstance(c.type, JSON)}

@@ -152,10 +152,11 @@ def download(data: bytes, mime: str, filename: str, *, inline: bool = False):
     return response
 
 
-def submit(form: Any, action: Callable[[], T], *, on_success: Callable[[T], Any], template: str,
-           partial: str | None = None, message: str | Callable[[T], str] | None = None,
-           context: Callable[[], dict[str, Any]] | None = None, on_error: Callable[[DomainError], str] | None = None,
-           conflict: str | None = None, **ctx: Any):
+def submit(form: Any, action: Callable[[], T], /, *, on_success: Callable[[T], Any], template: str | None = None,
+           partial: str | None = None, page: Callable[[str | None, int], Any] | None = None,
+           message: str | Callable[[T], Any] | None = None, context: Callable[[], dict[str, Any]] | None = None,
+           on_error: Callable[[DomainError], str | None] | None = None, conflict: str | None = None,
+           rule_status: bool = False, **ctx: Any):
     """Run a state-changing view: the one place that commits a request's writes.
 
     On a submitted request (``form`` valid, or any POST when ``form`` is None) it calls ``action`` (the
@@ -164,10 +165,14 @@ def submit(form: Any, action: Callable[[], T], *, on_success: Callable[[T], Any]
     rolls back and renders ``template`` again (for htmx only its block ``partial``) with ``error`` — the rule's
     message, or ``on_error(exc)`` — and status 422. A refusal for lack of rights (403) and HTTP errors (404) go
     on to the error page. ``conflict`` is the message for an IntegrityError (a concurrent duplicate). A GET
-    renders the template; an invalid form renders it with 422. ``ctx`` goes to the template as it is;
-    ``context()`` is called only when the template is rendered (what only the page needs)."""
+    renders the template; an invalid form renders it with 422 (``rule_status``: a refusal answers with the rule's
+    own status, e.g. 400 or 409, where a page promised it). A rejected import's ``problems`` go to the
+    template too. ``ctx`` goes to the template as it is;
+    ``context()`` is called only when the template is rendered (what only the page needs). A page drawn by a
+    function of its own passes ``page(error, status)`` in place of ``template``."""
     error = None
     submitted = form.is_submitted() if form is not None else request.method == "POST"
+    status = 422 if submitted else 200
     if submitted and (form is None or form.validate()):
         try:
             result = action()
@@ -177,6 +182,10 @@ def submit(form: Any, action: Callable[[], T], *, on_success: Callable[[T], Any]
             if exc.status_code == 403:
                 raise
             error = on_error(exc) if on_error else exc.message
+            if rule_status:
+                status = exc.status_code
+            if hasattr(exc, "problems"):  # a rejected import: every problem with its line and column
+                ctx["problems"] = exc.problems
         except IntegrityError:
             db.session.rollback()
             if conflict is None:
@@ -185,11 +194,13 @@ def submit(form: Any, action: Callable[[], T], *, on_success: Callable[[T], Any]
         else:
             _flash_success(message, result)
             return on_success(result)
+    if page is not None:
+        return page(error, status)
     if form is not None:
         ctx.setdefault("form", form)
     if context is not None:
         ctx.update(context())
-    return render_view(template, partial, status=422 if submitted else 200, error=error, **ctx)
+    return render_view(template, partial, status=status, error=error, **ctx)
 
 
 def _flash_success(message: Any, result: Any) -> None:
@@ -200,7 +211,7 @@ def _flash_success(message: Any, result: Any) -> None:
         flash(*((message, "success") if isinstance(message, str) else message))
 
 
-def act(action: Callable[[], T], to: str, *, message: str | Callable[[T], str] | None = None,
+def act(action: Callable[[], T], to: str, /, *, message: str | Callable[[T], str] | None = None,
         then: Callable[[T], Any] | None = None, **values: Any):
     """A button POST without a form: run ``action``, commit once, flash ``message`` (a string or a function of the
     result) and answer ``then(result)``, or go to ``to`` (an endpoint with ``values``, or a URL). When a rule
@@ -220,10 +231,8 @@ def act(action: Callable[[], T], to: str, *, message: str | Callable[[T], str] |
 
 
 def try_rule(action: Callable[[], Any]) -> tuple[Any, str | None]:
-    """Run a service call whose rules may refuse it: ``(result, None)``, or, when a rule refused
-    (:class:`~training.errors.DomainError`), the transaction rolled back and ``(None, message)`` for the page to
-    show with 422. A refusal for lack of rights (403) goes on to the error page."""
-
+    """Older shape of :func:`submit` (still used by the events and pulse views until they move to it): ``(result,
+    None)``, or, when a rule refused, the transaction rolled back and ``(None, message)``; 403 goes on."""
     try:
         return action(), None
     except DomainError as exc:

@@ -11,6 +11,7 @@ ACCESS = {
     "courses.index": SIGNED_IN,
     "courses.block": SIGNED_IN,
     "courses.mark_studied": SIGNED_IN,
+    "courses.lesson_opened": SIGNED_IN,
     "courses.discuss": SIGNED_IN,
     "courses.case": SIGNED_IN,
     "courses.slides": SIGNED_IN,

@@ -3,7 +3,12 @@ centre's figures and the competence scores are recomputed by the background work
 or on the SQLite file next to the database, never immediate mode (training/tasks.py)."""
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -125,15 +130,17 @@ def test_with_the_worker_down_nothing_is_lost_and_run_due_catches_up(queue_app):
     discard_queue(queue_app)  # the worker never came: its queue is gone, the stale marks are not
     pulse = f"/metrics/pulse/centre/{org.centre_a.id}"
     assert UPDATING in staff.get(pulse).get_data(as_text=True)
+    own = queue_app.test_client()
+    sign_in(own, specialist)
+    assert "Оценка обновляется" in own.get("/metrics/competence/me").get_data(as_text=True)
     result = queue_app.test_cli_runner().invoke(args=["jobs", "run-due"])
     assert result.exit_code == 0, result.output
     assert "metrics.refresh-snapshots: пересчитано" in result.output
     page = staff.get(pulse).get_data(as_text=True)
     assert UPDATING not in page and 3 in _answers_shown(page)
     assert _stale_snapshots() == 0
-    sign_in(client, specialist)
-    competence_page = client.get("/metrics/competence/me").get_data(as_text=True)
-    assert "обновляется" not in competence_page
+    competence_page = own.get("/metrics/competence/me").get_data(as_text=True)
+    assert "обновляется" not in competence_page and "Общий балл" in competence_page
 
 
 def test_a_recompute_run_twice_changes_nothing(queue_app):
@@ -190,3 +197,28 @@ def test_a_savepoint_inside_the_transaction_neither_queues_early_nor_forgets(que
         pass
     db.session.commit()
     assert queued(queue_app) == 2  # the commit queued the centre's figures and the scores
+
+
+def test_flask_jobs_worker_is_the_process_that_recomputes(tmp_path):
+    """`flask jobs worker` (what `make run` and the systemd unit start) as its own process: it takes the task the
+    request queued and stops on SIGINT."""
+    database = f"sqlite:///{tmp_path / 'training.sqlite3'}"
+    overrides = queue_overrides("redis")
+    with app_with_tables(SQLALCHEMY_DATABASE_URI=database, **overrides) as app:
+        org, _, _, link = _world()
+        _answer(app.test_client(), link, 8)
+        assert _stale_snapshots() > 0
+        env = dict(os.environ, FLASK_APP="training.app", TRAINING_CONFIG="development", DATABASE_URL=database,
+                   SECRET_KEY="worker-test-secret-key-0123456789abcdef", TASKS_QUEUE_URL=overrides["TASKS_QUEUE_URL"],
+                   TASKS_QUEUE_NAME=overrides["TASKS_QUEUE_NAME"], TASKS_RUN_DUE="0",
+                   PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+        worker = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "jobs", "worker"],  # noqa: S603
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            wait_until(lambda: _stale_snapshots() == 0, seconds=60)
+        finally:
+            worker.send_signal(signal.SIGINT)
+            output, _ = worker.communicate(timeout=60)
+            discard_queue(app)
+        assert worker.returncode == 0, output
+        assert "metrics.refresh-centre" in output and "executed in" in output

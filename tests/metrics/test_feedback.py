@@ -275,14 +275,14 @@ def test_qr_sheet_pdf_for_centre_touchpoint_and_specialist(app, client, login, o
     employee = make_user(department=org.front_a, is_public_consent=True, full_name="Видимова Ирина Петровна")
     login(manager)
     touchpoint = db.session.scalar(select(Touchpoint).where(Touchpoint.code == "call_centre"))
-    response = client.get(f"/metrics/qr/{org.centre_a.id}.pdf?touchpoint={touchpoint.id}&employee={employee.id}")
+    response = client.post(f"/metrics/qr/{org.centre_a.id}.pdf?touchpoint={touchpoint.id}&employee={employee.id}")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     links = list(db.session.execute(text("SELECT touchpoint_id, employee_id FROM feedback_links")))
     assert sorted(links, key=str) == sorted([(touchpoint.id, None), (None, employee.id)], key=str)
-    again = client.get(f"/metrics/qr/{org.centre_a.id}.pdf?touchpoint={touchpoint.id}")
+    again = client.post(f"/metrics/qr/{org.centre_a.id}.pdf?touchpoint={touchpoint.id}")
     assert again.status_code == 200
     assert db.session.scalar(text("SELECT count(*) FROM feedback_links")) == 2  # the same link is reused
-    assert client.get(f"/metrics/qr/{org.centre_b.id}.pdf").status_code == 404
+    assert client.post(f"/metrics/qr/{org.centre_b.id}.pdf").status_code == 404
 
 
 def test_local_date_is_the_moscow_day(app, org):

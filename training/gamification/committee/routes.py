@@ -12,7 +12,7 @@ from training.gamification.committee import bp
 from training.gamification.committee import services as committee
 from training.gamification.committee.forms import CommitteeForm
 from training.gamification.committee.models import CommitteeMember
-from training.web import redirect_to, render_view, role_required
+from training.web import redirect_to, render_view, role_required, submit
 
 
 def _committee_page(form: CommitteeForm, *, status: int = 200, error: str | None = None):
@@ -41,21 +41,17 @@ def index():
 @role_required(Role.HR, Role.ADMIN)
 def add():
     form = _committee_form(formdata=request.form)
-    if not form.validate():
-        return _committee_page(form, status=422)
-    user = db.session.get(User, form.user_id.data)
-    try:
+
+    def add_member() -> User:
+        user = db.session.get(User, form.user_id.data)
         if user is None or current_user.regional_service_id is None:
             raise DomainError("Сотрудник не найден.")
         committee.add_member(current_user, current_user.regional_service_id, user, is_chair=form.is_chair.data)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            raise
-        return _committee_page(form, status=422, error=exc.message)
-    db.session.commit()
-    flash(f"{user.full_name} — в комитете.", "success")
-    return redirect_to("committee.index")
+        return user
+
+    return submit(form, add_member, message=lambda user: f"{user.full_name} — в комитете.",
+                  on_success=lambda _: redirect_to("committee.index"),
+                  page=lambda error, status: _committee_page(form, status=status, error=error))
 
 
 @bp.post("/committee/<int:committee_member_id>/remove")

@@ -16,7 +16,7 @@ from training.gamification.stress import services as stress
 from training.gamification.stress.forms import MeasureForm, MeasureStatusForm, PublicStressForm, StressForm
 from training.gamification.stress.models import StressItem, StressMeasure, StressSource
 from training.org.models import Centre
-from training.web import int_or, public, redirect_to, render_view
+from training.web import int_or, public, redirect_to, render_view, submit
 
 
 def _stress_centre_choices(service_id: int | None, empty: str) -> list[tuple[int, str]]:
@@ -62,17 +62,16 @@ def post():
     form.centre_id.choices = _stress_centre_choices(current_user.regional_service_id, "не указывать")
     if current_user.regional_service_id is None:
         raise DomainError("У вашей учётной записи не указана служба занятости.")
-    if not form.validate_on_submit():
-        return _stress_page(stress.current_month(), form, status=422)
-    try:
-        stress.post_item(current_user.regional_service_id, text=form.text.data, centre_id=form.centre_id.data or None)
-    except DomainError as exc:
-        db.session.rollback()
-        form.text.errors = [exc.message]
-        return _stress_page(stress.current_month(), form, status=422)
-    db.session.commit()
-    flash("Записано анонимно. Спасибо: комитет разберёт записи в конце месяца.", "success")
-    return redirect_to("stress.index")
+
+    def refused(error: str | None, status: int):
+        if error:
+            form.text.errors = [error]
+        return _stress_page(stress.current_month(), form, status=status)
+
+    return submit(form, lambda: stress.post_item(current_user.regional_service_id, text=form.text.data,
+                                                 centre_id=form.centre_id.data or None),
+                  message="Записано анонимно. Спасибо: комитет разберёт записи в конце месяца.",
+                  on_success=lambda _: redirect_to("stress.index"), page=refused)
 
 
 @bp.post("/stress/plus")
@@ -82,16 +81,15 @@ def plus():
     item = db.session.get(StressItem, form.item_id.data) if form.validate_on_submit() else None
     if item is None:
         abort(404)
-    try:
-        stress.plus_one(current_user, item)
-    except DomainError as exc:
-        db.session.rollback()
-        return render_view("gamification/stress/_plus.html", None, status=422, item=item, voted=False,
-                           state="open", error=exc.message)
-    db.session.commit()
-    if request.headers.get("HX-Request"):
-        return render_view("gamification/stress/_plus.html", None, item=item, voted=True, state="open", error=None)
-    return redirect_to("stress.index")
+
+    def plussed(_):
+        if request.headers.get("HX-Request"):
+            return render_view("gamification/stress/_plus.html", None, item=item, voted=True, state="open", error=None)
+        return redirect_to("stress.index")
+
+    return submit(None, lambda: stress.plus_one(current_user, item), on_success=plussed,
+                  page=lambda error, status: render_view("gamification/stress/_plus.html", None, status=status,
+                                                         item=item, voted=False, state="open", error=error))
 
 
 @bp.get("/stress/months")
@@ -143,21 +141,18 @@ def measure_add(stress_month: str):
     form = _measure_form(month_row, formdata=request.form)
     if month_row is None:
         raise DomainError("В этом месяце записей не было.")
-    if not form.validate():
-        return _review_page(stress_month, month_row, form, status=422)
-    owner = db.session.get(User, form.owner_id.data)
-    item = db.session.get(StressItem, form.item_id.data) if form.item_id.data else None
-    try:
+
+    def add_measure():
+        owner = db.session.get(User, form.owner_id.data)
         if owner is None:
             raise DomainError("Выберите ответственного.")
-        stress.add_measure(current_user, month_row, text=form.text.data, owner=owner, item=item,
-                           due_on=form.due_on.data, status=form.status.data)
-    except DomainError as exc:
-        db.session.rollback()
-        return _review_page(stress_month, month_row, form, status=422, error=exc.message)
-    db.session.commit()
-    flash("Мера записана, ответственный получил уведомление.", "success")
-    return redirect_to("stress.review", stress_month=stress_month)
+        item = db.session.get(StressItem, form.item_id.data) if form.item_id.data else None
+        return stress.add_measure(current_user, month_row, text=form.text.data, owner=owner, item=item,
+                                  due_on=form.due_on.data, status=form.status.data)
+
+    return submit(form, add_measure, message="Мера записана, ответственный получил уведомление.",
+                  on_success=lambda _: redirect_to("stress.review", stress_month=stress_month),
+                  page=lambda error, status: _review_page(stress_month, month_row, form, status=status, error=error))
 
 
 @bp.post("/stress/measures/<int:stress_measure_id>")

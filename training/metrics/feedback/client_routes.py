@@ -10,12 +10,11 @@ import secrets
 from flask import Blueprint, abort, current_app, request
 from flask_limiter.util import get_remote_address
 
-from training.errors import DomainError
-from training.extensions import db, limiter
+from training.extensions import limiter
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback.aspects import aspects_for
 from training.metrics.feedback.forms import FeedbackForm
-from training.web import public, redirect_to, render_view
+from training.web import public, redirect_to, render_view, submit
 
 feedback_bp = Blueprint("client_feedback", __name__)
 DEVICE_COOKIE = "fb_device"
@@ -56,28 +55,20 @@ def form(token: str):
         abort(404)
     aspects = aspects_for(link.centre.regional_service_id)
     form_ = FeedbackForm()
-    error = None
-    if form_.validate_on_submit():
-        marks = {a.code: request.form.get(f"aspect-{a.code}") for a in aspects}
-        try:
-            feedback.submit_feedback(link, ces=form_.ces.data, expectations=form_.expectations.data,
-                                     recommend=form_.recommend.data, aspects=marks, comment=form_.comment.data,
-                                     contact_requested=form_.contact_requested.data,
-                                     contact_name=form_.contact_name.data or "",
-                                     contact_phone=form_.contact_phone.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            return redirect_to("client_feedback.thanks")
-    status = 422 if form_.is_submitted() and (error or form_.errors) else 200
-    specialist = link.employee.public_name if link.employee else None
-    response = render_view("metrics/feedback/form.html", None, status=status, form=form_, link=link,
-                           aspects=aspects, error=error, specialist=specialist,
-                           marks={a.code: request.form.get(f"aspect-{a.code}") for a in aspects})
-    response.headers["Cache-Control"] = "no-store"
-    return _with_device_cookie(response)
+    marks = {a.code: request.form.get(f"aspect-{a.code}") for a in aspects}
+
+    def page(error: str | None, status: int):
+        response = render_view("metrics/feedback/form.html", None, status=status, form=form_, link=link,
+                               aspects=aspects, error=error, marks=marks,
+                               specialist=link.employee.public_name if link.employee else None)
+        response.headers["Cache-Control"] = "no-store"
+        return _with_device_cookie(response)
+
+    return submit(form_, lambda: feedback.submit_feedback(
+                      link, ces=form_.ces.data, expectations=form_.expectations.data, recommend=form_.recommend.data,
+                      aspects=marks, comment=form_.comment.data, contact_requested=form_.contact_requested.data,
+                      contact_name=form_.contact_name.data or "", contact_phone=form_.contact_phone.data or ""),
+                  on_success=lambda _: redirect_to("client_feedback.thanks"), page=page)
 
 
 @feedback_bp.get("/thanks")
