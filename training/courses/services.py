@@ -405,14 +405,15 @@ def block_state(user: User, block: Block) -> BlockState | None:
 
 
 def state_in_block(enrolment: Enrolment, block: Block) -> BlockState:
-    """Where an enrolment stands in a block: its progress row and the status of its latest case answer, read
-    once, in one statement (a second only when the block has no progress row yet)."""
+    """Where an enrolment stands in a block: its progress row (None before the lesson is opened) and the status
+    of its latest case answer, read once, in one statement."""
     latest_case = (select(CaseSubmission.status).where(CaseSubmission.enrolment_id == enrolment.id,
                                                        CaseSubmission.block_id == block.id)
-                   .order_by(CaseSubmission.attempt_no.desc()).limit(1))
-    found = db.session.execute(select(BlockProgress, latest_case.scalar_subquery()).where(
-        BlockProgress.enrolment_id == enrolment.id, BlockProgress.block_id == block.id)).first()
-    row, case_status = found if found is not None else (None, db.session.scalar(latest_case))
+                   .order_by(CaseSubmission.attempt_no.desc()).limit(1).scalar_subquery())
+    row, case_status = db.session.execute(
+        select(BlockProgress, latest_case).select_from(Enrolment)
+        .outerjoin(BlockProgress, and_(BlockProgress.enrolment_id == Enrolment.id, BlockProgress.block_id == block.id))
+        .where(Enrolment.id == enrolment.id)).one()
     return BlockState(block, row, is_block_open(enrolment, block), case_status)
 
 
