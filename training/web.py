@@ -231,7 +231,7 @@ def act(action: Callable[[], T], to: str, /, *, message: str | Callable[[T], str
 
 
 def try_rule(action: Callable[[], Any]) -> tuple[Any, str | None]:
-    """Older shape of :func:`submit` (still used by the events and pulse views until they move to it): ``(result,
+    """Older shape of :func:`submit` (still used by the rewards views until they move to it): ``(result,
     None)``, or, when a rule refused, the transaction rolled back and ``(None, message)``; 403 goes on."""
     try:
         return action(), None

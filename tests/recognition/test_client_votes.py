@@ -51,6 +51,13 @@ def test_code_typed_in_lower_case_with_cyrillic_lookalikes_is_accepted(app, staf
     assert codes.match_code(candidate, f" {typed[:3]}-{typed[3:]} ", MID_MARCH) == window
 
 
+def test_without_a_patronymic_the_vote_page_asks_without_guessing_the_gender(client, staff):
+    staff.anna.full_name = "Ли Мэй"
+    db.session.commit()
+    page = client.get(_link(staff.anna)).get_data(as_text=True)
+    assert "Мэй: вам помогли?" in page and "Вам помог" not in page
+
+
 def test_the_printed_link_cannot_be_forged(client, staff):
     assert client.get(f"/v/{staff.anna.id}/{codes.sheet_signature(staff.boris.id)}").status_code == 404
     assert client.get(_link(staff.anna)).status_code == 200
@@ -59,7 +66,7 @@ def test_the_printed_link_cannot_be_forged(client, staff):
 def test_client_votes_in_one_tap_from_the_window_qr_and_no_personal_data_is_kept(client, staff):
     page = client.get(_link(staff.anna, _code_now(staff.anna)))
     assert page.status_code == 200
-    assert "Вам помог Анна?" in page.get_data(as_text=True)
+    assert "Вам помогла Анна?" in page.get_data(as_text=True)
     token = client.get_cookie(DEVICE_COOKIE).value
     response = client.post(_link(staff.anna, _code_now(staff.anna)),
                            data={"code": _code_now(staff.anna), "comment": "Всё объяснили понятно"})

@@ -39,7 +39,7 @@ from training.org.models import Centre
 from training.quizzes.live import TeamSpec
 from training.quizzes.models import Quiz
 from training.signals import quest_finished
-from training.templating import DISPLAY_TZ, quoted
+from training.templating import DISPLAY_TZ, gendered, quoted
 from training.web import path_for
 
 # --- who may do what -----------------------------------------------------------------------------------------
@@ -308,7 +308,8 @@ def record_score(instructor: User, checkpoint: QuestCheckpoint, team: QuestTeam,
 def _already_scored(score: QuestScore | None) -> Conflict:
     if score is None:
         return Conflict("Команду уже оценили: обновите страницу.")
-    return Conflict(f"Команду на этой точке уже оценил(а) {score.instructor.full_name}: {score.points} б. "
+    return Conflict(f"Команду на этой точке уже {gendered('оценил(а)', score.instructor.full_name)} "
+                    f"{score.instructor.full_name}: {score.points} б. "
                     "Чтобы исправить, откройте оценку заново.")
 
 
