@@ -62,6 +62,9 @@ ACTION_LABELS = {
     "rating_aspect.update": "Изменён аспект оценки коллег",
     "rating_aspects.customise": "Свои аспекты оценки коллег",
     "recognition.badge_award": "Вручён знак отличия",
+    "reward.fulfil": "Поощрение вручено",
+    "reward.grant": "Назначено поощрение",
+    "reward.save": "Изменён каталог поощрений",
     "recognition.contest_close": "Конкурс «Сотрудник месяца» закрыт",
     "recognition.contest_open": "Конкурс «Сотрудник месяца» открыт",
     "recognition.flag_review": "Рассмотрен сигнал о накрутке",
@@ -81,7 +84,7 @@ DOMAIN_LABELS = {
     "certificate": "Документы", "committee": "Комитет", "course": "Курс", "event": "Мероприятия",
     "library_case": "Библиотека", "material": "Материалы", "metrics": "Показатели", "org": "Структура",
     "pulse_proposal": "Опросы сотрудников", "pulse_survey": "Опросы сотрудников", "quest": "Квесты", "quiz": "Тесты",
-    "rating_aspect": "Оценка коллег", "recognition": "Признание",
+    "rating_aspect": "Оценка коллег", "recognition": "Признание", "reward": "Поощрения",
     "stress_item": "Стресс месяца", "stress_measure": "Стресс месяца", "stress_month": "Стресс месяца",
     "user": "Сотрудники",
 }
@@ -97,7 +100,8 @@ OBJECT_LABELS = {
     "material": "материал", "material_category": "раздел материалов", "pulse_proposal": "предложение",
     "pulse_survey": "опрос сотрудников", "quest": "квест", "question": "вопрос",
     "quiz": "тест", "rating_aspect": "аспект оценки", "recognition_flag": "сигнал о накрутке",
-    "regional_service": "СЗН", "stress_item": "запись «Стресса месяца»", "stress_measure": "мера комитета",
+    "regional_service": "СЗН", "reward": "поощрение", "reward_grant": "вручение поощрения",
+    "stress_item": "запись «Стресса месяца»", "stress_measure": "мера комитета",
     "stress_month": "месяц «Стресса месяца»", "user": "сотрудник",
 }
 

@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from training.forms import RuIntegerField
 from training.gamification.rewards.services import LETTER_KINDS
 
 
 class RewardForm(FlaskForm):
     name = StringField("Название", validators=[DataRequired("Назовите награду."), Length(max=120)])
     description = TextAreaField("Описание", validators=[Optional(), Length(max=500)])
-    cost = IntegerField("Цена в баллах (пусто — только по решению кадровой службы)",
+    cost = RuIntegerField("Цена в баллах (пусто — только по решению кадровой службы)",
                         validators=[Optional(), NumberRange(1, 100000, "От 1 до 100 000 баллов.")])
-    stock = IntegerField("Сколько осталось (пусто — без ограничения)",
+    stock = RuIntegerField("Сколько осталось (пусто — без ограничения)",
                          validators=[Optional(), NumberRange(0, 100000, "От 0 до 100 000.")])
     is_active = BooleanField("В каталоге", default=True)
 
