@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.audit import services as audit
 from training.db import utcnow
@@ -144,7 +145,7 @@ def employees_may_organise(service_id: int | None) -> bool:
 
 
 def set_employees_may_organise(actor: User, service_id: int, allowed: bool) -> None:
-    if not (actor.has_role(Role.ADMIN) or (actor.has_role(Role.HR) and actor.regional_service_id == service_id)):
+    if not scopes.can_administer_service(actor, service_id):
         raise NotAllowed("Это решает кадровая служба.")
     row = settings_for(service_id)
     if row is None:
@@ -169,11 +170,7 @@ def can_organise(user: User) -> bool:
 
 def can_manage(user: User, event: Event) -> bool:
     """The organiser; HR of the service; the centre's manager; administrators."""
-    if event.organiser_id == user.id or user.has_role(Role.ADMIN):
-        return True
-    if user.has_role(Role.HR) and user.regional_service_id == event.regional_service_id:
-        return True
-    return bool(user.has_role(Role.MANAGER) and event.centre_id and user.centre_id == event.centre_id)
+    return event.organiser_id == user.id or scopes.can_supervise(user, event)
 
 
 def in_audience(user: User, event: Event) -> bool:
@@ -682,19 +679,17 @@ def create_programme(actor: User, *, title: str, starts_on: date, ends_on: date,
 
 
 def can_manage_programme(user: User, programme: EventProgramme) -> bool:
-    if programme.created_by_id == user.id or user.has_role(Role.ADMIN):
-        return True
-    return bool(user.has_role(Role.HR) and user.regional_service_id == programme.regional_service_id)
+    return programme.created_by_id == user.id or scopes.can_administer(user, programme)
 
 
 def can_view_programme(user: User, programme: EventProgramme) -> bool:
-    return user.has_role(Role.ADMIN) or user.regional_service_id == programme.regional_service_id
+    return scopes.can_view(user, programme, members=scopes.Level.SERVICE)
 
 
 def programmes_for(user: User) -> list[EventProgramme]:
-    query = select(EventProgramme).order_by(EventProgramme.starts_on.desc())
-    if not user.has_role(Role.ADMIN):
-        query = query.where(EventProgramme.regional_service_id == user.regional_service_id)
+    query = (select(EventProgramme).where(scopes.viewable_condition(
+        user, service=EventProgramme.regional_service_id, members=scopes.Level.SERVICE))
+        .order_by(EventProgramme.starts_on.desc()))
     return list(db.session.scalars(query.limit(50)))
 
 

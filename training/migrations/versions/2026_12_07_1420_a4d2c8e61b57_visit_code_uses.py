@@ -2,8 +2,8 @@
 one client feedback per code
 
 Revision ID: a4d2c8e61b57
-Revises: 2f936181c228
-Create Date: 2026-12-07 13:30:00
+Revises: 15f92fede7d8
+Create Date: 2026-12-07 14:20:00
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a4d2c8e61b57'
-down_revision = '2f936181c228'
+down_revision = '15f92fede7d8'
 branch_labels = None
 depends_on = None
 
