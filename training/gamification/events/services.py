@@ -189,20 +189,16 @@ def can_view(user: User, event: Event) -> bool:
 
 
 def _audience_filter(user: User):
-    if user.has_role(Role.ADMIN):
-        return True
+    """Events in one's supervision (accounts.scopes), those of one's audience, and one's own."""
+    supervised = scopes.viewable_condition(user, service=Event.regional_service_id, centre=Event.centre_id)
     mine = [Event.organiser_id == user.id,
             Event.id.in_(select(EventParticipant.event_id).where(EventParticipant.user_id == user.id))]
     if user.regional_service_id is None:
-        return or_(*mine)
-    same_service = Event.regional_service_id == user.regional_service_id
-    if user.has_role(Role.HR):
-        return or_(same_service, *mine)
-    centre_ok = or_(Event.centre_id.is_(None), Event.centre_id == user.centre_id)
-    if user.has_role(Role.MANAGER):
-        return or_(and_(same_service, centre_ok), *mine)
-    department_ok = or_(Event.department_id.is_(None), Event.department_id == user.department_id)
-    return or_(and_(same_service, centre_ok, department_ok), *mine)
+        return or_(supervised, *mine)
+    audience = and_(Event.regional_service_id == user.regional_service_id,
+                    or_(Event.centre_id.is_(None), Event.centre_id == user.centre_id),
+                    or_(Event.department_id.is_(None), Event.department_id == user.department_id))
+    return or_(supervised, audience, *mine)
 
 
 def visible_events(user: User, start: datetime | None = None, end: datetime | None = None) -> Select:
