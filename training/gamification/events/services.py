@@ -359,6 +359,21 @@ def cancel_event(actor: User, event: Event) -> None:
     audit.record(actor, "event.cancel", "event", event.id, summary=f"Отменено мероприятие «{event.title}»")
 
 
+def timed_run_sheet(event: Event) -> list[dict[str, Any]]:
+    """The format's run sheet against the event's clock: each step with the time it starts. Steps of 0 minutes
+    before the first timed one are preparation («заранее»)."""
+    steps, clock, started = [], event.starts_at, False
+    for step in event.format.run_sheet or []:
+        minutes = int(step.get("minutes") or 0)
+        if minutes == 0 and not started:
+            steps.append({"at": None, "minutes": 0, "step": step["step"]})
+            continue
+        started = True
+        steps.append({"at": clock, "minutes": minutes, "step": step["step"]})
+        clock += timedelta(minutes=minutes)
+    return steps
+
+
 # --- registration and the waiting list ------------------------------------------------------------------------
 
 def _locked(event: Event) -> Event:
