@@ -54,6 +54,7 @@ from training.gamification.quests import routes as quests_routes
 from training.gamification.ratings import routes as ratings_routes
 from training.gamification.recognition import listeners as recognition_listeners
 from training.gamification.recognition import routes as recognition_routes
+from training.gamification.rewards import routes as rewards_routes
 from training.gamification.stress import jobs as stress_jobs
 from training.gamification.stress import routes as stress_routes
 from training.home import routes as home_routes
@@ -94,6 +95,7 @@ BLUEPRINTS = (
     (notifications_routes.bp, "/notifications"),
     (recognition_routes.bp, "/recognition"),
     (contests_routes.bp, "/recognition"),
+    (rewards_routes.bp, "/recognition"),
     (client_vote_routes.vote_bp, "/v"),
     (gamification_routes.bp, "/team"),
     (ratings_routes.bp, "/team"),

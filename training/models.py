@@ -11,6 +11,7 @@ import training.gamification.pulse.models  # noqa: F401
 import training.gamification.quests.models  # noqa: F401
 import training.gamification.ratings.models  # noqa: F401
 import training.gamification.recognition.models  # noqa: F401
+import training.gamification.rewards.models  # noqa: F401
 import training.gamification.stress.models  # noqa: F401
 import training.jobs  # noqa: F401
 import training.materials.models  # noqa: F401

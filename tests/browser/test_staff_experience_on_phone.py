@@ -54,3 +54,26 @@ def test_a_pulse_survey_shows_enps_from_six_answers_and_nothing_from_four(phone,
     assert phone.locator(".respondents").inner_text() == "6"
     assert phone.locator("td.enps").inner_text() == "50"
     assert not has_horizontal_scroll(phone)
+
+
+def test_points_are_spent_on_a_reward_on_a_phone(phone, live_app):
+    from training.gamification.recognition import services as recognition
+    from training.gamification.rewards import services as rewards
+
+    org = make_org()
+    person = make_user(department=org.front_a, full_name="Баллова Ирина Петровна")
+    rewards.ensure_default_rewards([{"code": "coffee", "name": "Кофе с руководителем", "cost": 150},
+                                    {"code": "day_off", "name": "Дополнительный выходной", "cost": 600}],
+                                   [org.service.id])
+    recognition.award_points(person, 200, "test:start")
+    db.session.commit()
+
+    sign_in(phone, person)
+    phone.goto("/recognition/rewards")
+    assert phone.locator(".balance").inner_text() == "200"
+    assert phone.get_by_role("button", name="Обменять на «Дополнительный выходной»").is_disabled()
+    phone.get_by_role("button", name="Обменять на «Кофе с руководителем»").click()
+    phone.get_by_text("Готово: «Кофе с руководителем» ваша.").wait_for()
+    assert phone.locator(".balance").inner_text() == "50"
+    assert phone.get_by_text("ожидает вручения").count() == 1
+    assert not has_horizontal_scroll(phone)

@@ -2,7 +2,7 @@
 htmx fragment, .ics files and the personal feed, check-in with a wrong code, who may schedule."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -151,3 +151,28 @@ def test_clients_see_the_centres_open_day_without_an_account_and_nothing_else(cl
     assert "День открытых дверей" in page and "ЦЗН, 1 этаж" in page
     assert "Кафе знаний" not in page and staff["manager"].full_name not in page
     assert "День открытых дверей" not in client.get(f"/team/events/open/{org.centre_b.id}").get_data(as_text=True)
+
+
+def test_adding_to_a_programme_carries_it_from_the_catalogue_to_the_form(client, staff):
+    programme = events.create_programme(staff["manager"], title="Неделя клиентоцентричности",
+                                        starts_on=date.today(), ends_on=date.today() + timedelta(days=4))
+    db.session.commit()
+    sign_in(client, staff["manager"])
+    week = client.get(f"/team/events/weeks/{programme.id}").get_data(as_text=True)
+    assert f"/team/events/formats?programme={programme.id}" in week
+    catalogue = client.get(f"/team/events/formats?programme={programme.id}").get_data(as_text=True)
+    assert f"/team/events/formats/{_cafe().id}?programme={programme.id}" in catalogue
+    form = client.get(f"/team/events/new?format={_cafe().id}&programme={programme.id}").get_data(as_text=True)
+    assert f'<option selected value="{programme.id}">' in form or f'value="{programme.id}" selected' in form
+
+
+def test_the_organiser_sees_the_run_sheet_against_the_event_clock(client, staff, org):
+    starts = (utcnow() + timedelta(days=2)).astimezone(DISPLAY_TZ).replace(hour=10, minute=0, second=0, microsecond=0)
+    event = _event(staff, org, starts_at=starts)
+    sign_in(client, staff["manager"])
+    page = client.get(f"/team/events/{event.id}").get_data(as_text=True)
+    # Кафе знаний: 10 + 15 + 25 + 20 + 5 minutes from 10:00
+    assert [f"<strong>{t}</strong>" in page for t in ("10:00", "10:10", "10:25", "10:50", "11:10")] == [True] * 5
+    client.post("/auth/logout")
+    sign_in(client, staff["anna"])
+    assert "Сценарий по времени" not in client.get(f"/team/events/{event.id}").get_data(as_text=True)

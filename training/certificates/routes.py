@@ -68,6 +68,7 @@ def detail(certificate_id: int):
     history.extend(previous)
     return render_view("certificates/detail.html", None, certificate=certificate, today=services.local_today(),
                        verify_url=services.verification_url(certificate),
+                       source=services.source_label(certificate.source_key),
                        assertion_url=badges.assertion_url(certificate) if badges.is_badge(certificate) else None,
                        can_manage=services.can_manage(current_user, certificate), history=history)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from training.accounts import models as recognition
 from training.accounts.models import Role, User
@@ -34,7 +34,7 @@ def _period_label(period: str) -> str:
 
 
 def _contest_or_404(contest_id: int) -> Contest:
-    contest = db.get_or_404(Contest, contest_id)
+    contest = db.get_or_404(Contest, contest_id, options=[joinedload(Contest.centre)])
     if not services.can_view_contest(current_user, contest):
         abort(404)
     return contest
@@ -137,13 +137,16 @@ def detail(contest_id: int):
 def vote(contest_id: int):
     contest = _contest_or_404(contest_id)
     form = VoteForm()
-    form.nominee_id.choices = [("", "")] + [(u.id, u.full_name) for u in services.candidates(contest, current_user)]
-    had_vote = services.my_vote(contest, current_user) is not None if form.is_submitted() else False
-    return submit(form, lambda: services.cast_vote(current_user, contest, db.session.get(User, form.nominee_id.data),
-                                                   form.reason.data or ""),
-                  message="Голос изменён. Изменить его можно до закрытия конкурса." if had_vote else
+    people = services.candidates(contest, current_user)
+    form.nominee_id.choices = [("", "")] + [(u.id, u.full_name) for u in people]
+    # the vote as it stands, read once: for the message and for cast_vote, which does not read it again
+    had_vote = services.my_vote(contest, current_user) if form.is_submitted() else None
+    return submit(form, lambda: services.cast_vote(current_user, contest,
+                                                   next((u for u in people if u.id == form.nominee_id.data), None),
+                                                   form.reason.data or "", current=had_vote),
+                  message="Голос изменён. Изменить его можно до закрытия конкурса." if had_vote is not None else
                           "Голос учтён. Изменить его можно до закрытия конкурса.",
-                  on_success=lambda _: redirect_to("contests.detail", contest_id=contest.id), rule_status=True,
+                  on_success=lambda _: redirect_to("contests.detail", contest_id=contest_id), rule_status=True,
                   page=lambda error, status: _render_contest(contest, form, error=error, status=status))
 
 
@@ -233,7 +236,9 @@ def window():
     ctx = {"available": services.client_vote_employee_ok(current_user)}
     if ctx["available"]:
         code, valid_until = services.current_code(current_user)
-        url = public_url("client_vote.vote", employee_id=current_user.id, sig=sheet_signature(current_user.id), k=code)
-        ctx.update(code=code, valid_until=valid_until, url=url, qr=qr_svg_data_uri(url),
-                   votes_month=services.client_votes_this_month(current_user))
+        ctx.update(code=code, valid_until=valid_until, votes_month=services.client_votes_this_month(current_user))
+        if code:
+            url = public_url("client_vote.vote", employee_id=current_user.id, sig=sheet_signature(current_user.id),
+                             k=code)
+            ctx.update(url=url, qr=qr_svg_data_uri(url))
     return render_view("gamification/contests/window.html", "code_panel", **ctx)
