@@ -372,14 +372,13 @@ def overview_of(user: User, today: date | None = None) -> LearnerOverview | None
     latest = select(func.max(Enrolment.id)).where(Enrolment.user_id == user.id).scalar_subquery()
     rows = db.session.execute(
         select(Enrolment, Block, BlockProgress)
-        .join(Block, Block.course_id == Enrolment.course_id)
+        .outerjoin(Block, Block.course_id == Enrolment.course_id)
         .outerjoin(BlockProgress, and_(BlockProgress.block_id == Block.id, BlockProgress.enrolment_id == Enrolment.id))
         .where(Enrolment.id == latest).options(joinedload(Enrolment.cohort), *_OVERVIEW_BLOCK)
         .order_by(Block.number)).all()
-    if not rows:  # not enrolled (or a course without blocks yet)
-        enrolment = enrolment_of(user)
-        return learner_overview(enrolment, today) if enrolment else None
-    return _overview(rows[0][0], [(block, row) for _, block, row in rows], today)
+    if not rows:  # not enrolled
+        return None
+    return _overview(rows[0][0], [(block, row) for _, block, row in rows if block is not None], today)
 
 
 def _overview(enrolment: Enrolment, pairs, today: date | None) -> LearnerOverview:

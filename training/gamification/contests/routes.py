@@ -191,8 +191,11 @@ def flag_review(flag_id: int):
         flash(" ".join(form.note.errors) or "Запишите вывод проверки.", "error")
         return redirect_to("contests.flags")
     flags.review_flag(current_user, flag, form.note.data)
+    released = services.release_held_results(current_user, db.session.get(Contest, flag.contest_id)
+                                             if flag.contest_id else None)
     db.session.commit()
-    flash("Отметка рассмотрена.", "success")
+    flash("Отметка рассмотрена." + (" Итоги конкурса утверждены, победители награждены." if released else ""),
+          "success")
     return redirect_to("contests.flags")
 
 

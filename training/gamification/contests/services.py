@@ -356,23 +356,47 @@ def close_contest(actor: User | None, contest: Contest, now: datetime | None = N
     db.session.refresh(contest)
     results = build_results(contest, now)
     contest.results = results
+    flags.refresh_contest_flags(contest)
+    held = flags.open_flags(contest)
+    if held:
+        # an open gaming flag holds the result: no title, award or points until HR has reviewed every flag
+        contest.results = {**results, "held": True, "held_flags": len(held)}
+    if actor is not None:
+        audit.record(actor, "recognition.contest_close", "contest", contest.id,
+                     after={"winners": {k: (w or {}).get("user_id") for k, w in results["winners"].items()},
+                            "colleague_voters": results["colleague_voters"], "client_votes": results["client_votes"],
+                            "held_for_review": bool(held)},
+                     summary=f"Подведены итоги конкурса «Сотрудник месяца» ({contest.scope_label}, "
+                             f"{period_label(contest.period)})" + (": итоги ждут проверки отметок" if held else ""))
+    db.session.flush()
+    if not held:
+        _hand_out_awards(contest, actor)
+    return contest
+
+
+def _hand_out_awards(contest: Contest, actor: User | None) -> dict[str, int | None]:
     winners: dict[str, int | None] = {}
     for kind in (AwardKind.TITLE, AwardKind.COLLEAGUES, AwardKind.CLIENTS):
-        winner = results["winners"][kind.value]
+        winner = contest.results["winners"][kind.value]
         winners[kind.value] = winner["user_id"] if winner else None
         if winner:
             _record_award(contest, kind, winner["user_id"], actor)
-
-    flags.refresh_contest_flags(contest)
-    if actor is not None:
-        audit.record(actor, "recognition.contest_close", "contest", contest.id,
-                     after={"winners": winners, "colleague_voters": results["colleague_voters"],
-                            "client_votes": results["client_votes"]},
-                     summary=f"Подведены итоги конкурса «Сотрудник месяца» ({contest.scope_label}, "
-                             f"{period_label(contest.period)})")
     db.session.flush()
     contest_closed.send(contest, winners=winners)
-    return contest
+    return winners
+
+
+def release_held_results(actor: User, contest: Contest | None) -> bool:
+    """After HR reviews a flag: when the contest's result was held and no open flag is left, the title and the
+    awards are handed out now. Returns whether they were."""
+    if contest is None or not (contest.results or {}).get("held") or flags.open_flags(contest):
+        return False
+    contest.results = {key: value for key, value in contest.results.items() if key not in ("held", "held_flags")}
+    audit.record(actor, "recognition.contest_release", "contest", contest.id,
+                 summary=f"Итоги конкурса «Сотрудник месяца» утверждены после проверки отметок "
+                         f"({contest.scope_label}, {period_label(contest.period)})")
+    _hand_out_awards(contest, actor)
+    return True
 
 
 def _record_award(contest: Contest, kind: AwardKind, user_id: int, actor: User | None) -> Award | None:
