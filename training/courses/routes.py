@@ -40,8 +40,7 @@ add_home_panel("courses/_next_step.html", order=10)
 @bp.app_template_global()
 def course_overview_for(user):
     """For the home-page panel: the learner's overview, or None when they are not enrolled."""
-    enrolment = services.enrolment_of(user)
-    return services.learner_overview(enrolment) if enrolment else None
+    return services.overview_of(user)
 
 
 # --- learner ----------------------------------------------------------------------------------------------
@@ -59,7 +58,7 @@ def index():
 @login_required
 def block(number: int):
     block, enrolment = learning_context(number)
-    state = services.block_state(current_user, block) if enrolment is not None else None
+    state = services.state_in_block(enrolment, block) if enrolment is not None else None  # not read again
     return render_view("courses/lesson.html", None, block=block, enrolment=enrolment, state=state)
 
 
@@ -253,7 +252,7 @@ def _scoped_report(cohort: Cohort):
 
 
 @bp.get("/cohorts/<int:cohort_id>")
-@role_required(*Role.SERVICE_ADMINS, Role.MANAGER, Role.TEACHER)
+@role_required(*Role.COHORT_VIEWERS)
 def cohort_detail(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
     rows = _scoped_report(cohort)
@@ -266,7 +265,7 @@ def cohort_detail(cohort_id: int):
 
 
 @bp.get("/cohorts/<int:cohort_id>/export.<fmt>")
-@role_required(*Role.SERVICE_ADMINS, Role.MANAGER, Role.TEACHER)
+@role_required(*Role.COHORT_VIEWERS)
 def cohort_export(cohort_id: int, fmt: str):
     cohort = cohort_or_404(cohort_id)
     return table_download(fmt, services.REPORT_HEADER, services.report_rows(_scoped_report(cohort)),

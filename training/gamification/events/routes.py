@@ -89,7 +89,7 @@ def _week_start(day: date) -> date:
 @login_required
 def index():
     today = _local(utcnow()).date()
-    view = "week" if request.args.get("view") == "week" else "list"
+    view = request.args.get("view") if request.args.get("view") in ("week", "past") else "list"
     ctx = {"view": view, "can_organise": events.can_organise(current_user),
            "can_configure": current_user.has_role(*Role.SERVICE_ADMINS),
            "feed_url": public_url("events.feed", token=ics.feed_token(current_user)),
@@ -106,6 +106,11 @@ def index():
         days = [(day, [e for e in rows if _local(e.starts_at).date() == day]) for day in week_days]
         ctx.update(days=days, week=start, prev_week=start - timedelta(days=7), next_week=start + timedelta(days=7),
                    today=today)
+    elif view == "past":
+        rows = list(db.session.scalars(events.visible_events(current_user).where(Event.ends_at <= utcnow())
+                                       .order_by(None).order_by(Event.starts_at.desc()).limit(50)
+                                       .options(selectinload(Event.format))))
+        ctx["upcoming"] = rows
     else:
         rows = list(db.session.scalars(events.visible_events(current_user, utcnow()).limit(100)
                                        .options(selectinload(Event.format))))
@@ -266,7 +271,9 @@ def _detail(event: Event, *, status: int = 200, error: str | None = None, feedba
         staff = db.session.execute(select(User.id, User.full_name).where(
             User.is_active, User.regional_service_id == event.regional_service_id).order_by(User.full_name))
         form.owner_id.choices = [(0, "—")] + [(uid, name) for uid, name in staff]
-        ctx.update(outcome_form=form, finish_form=FinishForm(),
+        run_sheet = [{**step, "at": _local(step["at"]).strftime("%H:%M") if step["at"] else None}
+                     for step in events.timed_run_sheet(event)]
+        ctx.update(outcome_form=form, finish_form=FinishForm(), run_sheet=run_sheet,
                    feedback_summary=events.feedback_summary([event.id]))
     return render_view("gamification/events/detail.html", None, status=status, **ctx)
 
