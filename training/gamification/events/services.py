@@ -638,13 +638,6 @@ def finish_event(actor: User, event: Event, *, summary: str = "", now: datetime 
     audit.record(actor, "event.finish", "event", event.id, summary=f"Проведено мероприятие «{event.title}»")
 
 
-def update_summary(actor: User, event: Event, summary: str) -> None:
-    if not can_manage(actor, event):
-        raise NotAllowed("Итоги записывает организатор.")
-    event.summary = (summary or "").strip()
-    db.session.flush()
-
-
 # --- reminders -------------------------------------------------------------------------------------------------
 
 def send_reminders(now: datetime | None = None) -> int:
