@@ -189,3 +189,20 @@ def test_past_events_are_listed_newest_first_for_recording_outcomes(client, staf
     page = client.get("/team/events?view=past").get_data(as_text=True)
     assert page.index("Прошло 2 дн.") < page.index("Прошло 9 дн.")
     assert "Прошло 2 дн." not in client.get("/team/events").get_data(as_text=True)
+
+
+def test_the_organiser_downloads_the_attendance_sheet_and_a_colleague_cannot(client, staff, org):
+    event = _event(staff, org, starts_at=utcnow() + timedelta(minutes=10))
+    events.register(staff["anna"], event)
+    events.mark_attendance(staff["manager"], event, events.participant_of(event, staff["anna"]))
+    events.register(staff["boris"], event)
+    db.session.commit()
+    sign_in(client, staff["manager"])
+    sheet = client.get(f"/team/events/{event.id}/attendance.csv")
+    text = sheet.get_data().decode("utf-8-sig")
+    assert sheet.mimetype == "text/csv" and "ФИО" in text.splitlines()[0]
+    assert "Антонова Анна Андреевна" in text and "был(а)" in text and "отметил организатор" in text
+    assert "Борисов Борис Борисович" in text
+    client.post("/auth/logout")
+    sign_in(client, staff["anna"])
+    assert client.get(f"/team/events/{event.id}/attendance.csv").status_code == 403

@@ -41,6 +41,7 @@ from training.gamification.events.models import (
     ParticipantStatus,
 )
 from training.org.models import Centre, Department
+from training.tabular import table_download
 from training.templating import DISPLAY_TZ, add_home_panel
 from training.web import act, download, int_or, public, public_url, redirect_to, render_view, role_required, submit
 
@@ -380,6 +381,14 @@ def participant_role(event_id: int):
         return _detail(event, status=422, error="Выберите участника и роль из списка.")
     return act(lambda: events.set_role(current_user, event, participant, role),
                url_for("events.detail", event_id=event.id) + "#organiser", message="Роль назначена.")
+
+
+@bp.get("/events/<int:event_id>/attendance.<fmt>")
+@login_required
+def attendance_sheet(event_id: int, fmt: str):
+    event = _managed_event_or_403(event_id)
+    return table_download(fmt, events.ATTENDANCE_HEADER, events.attendance_rows(event),
+                          filename=f"event-{event.id}-attendance", sheet_title="Участники")
 
 
 # --- feedback, outcomes, the end ------------------------------------------------------------------------------

@@ -544,6 +544,16 @@ def attended(event: Event) -> list[EventParticipant]:
     return [p for p in event.participants if p.attended_at is not None]
 
 
+ATTENDANCE_HEADER = ("ФИО", "Должность", "Роль", "Запись", "Присутствие", "Как отмечен(а)")
+
+
+def attendance_rows(event: Event) -> list[tuple[str, ...]]:
+    """The attendance sheet of an event: everyone seated, waiting or hosting, in registration order."""
+    return [(p.user.full_name, p.user.position, p.role.label, p.status.label,
+             "был(а)" if p.attended_at else "—", p.attendance_method.label if p.attendance_method else "")
+            for p in event.participants if p.status != ParticipantStatus.CANCELLED]
+
+
 # --- feedback ------------------------------------------------------------------------------------------------
 
 def give_feedback(user: User, event: Event, *, usefulness: int, takeaway: str = "") -> EventFeedback:
