@@ -40,8 +40,7 @@ add_home_panel("courses/_next_step.html", order=10)
 @bp.app_template_global()
 def course_overview_for(user):
     """For the home-page panel: the learner's overview, or None when they are not enrolled."""
-    enrolment = services.enrolment_of(user)
-    return services.learner_overview(enrolment) if enrolment else None
+    return services.overview_of(user)
 
 
 # --- learner ----------------------------------------------------------------------------------------------
@@ -59,7 +58,7 @@ def index():
 @login_required
 def block(number: int):
     block, enrolment = learning_context(number)
-    state = services.block_state(current_user, block) if enrolment is not None else None
+    state = services.state_in_block(enrolment, block) if enrolment is not None else None  # not read again
     return render_view("courses/lesson.html", None, block=block, enrolment=enrolment, state=state)
 
 
