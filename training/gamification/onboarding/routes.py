@@ -17,7 +17,20 @@ from training.gamification.onboarding import services as onboarding
 from training.gamification.onboarding.forms import BuddyForm, CheckinForm, LogForm, PlanForm, TaskForm, TaskIdForm
 from training.gamification.onboarding.models import BuddyStatus, OnboardingPlan, OnboardingTask
 from training.measures.periods import local_today
-from training.web import int_or, redirect_to, render_view, role_required, try_rule, visible_or_404
+from training.web import int_or, redirect_to, render_view, role_required, visible_or_404
+
+
+def try_rule(action):
+    """Run a service call whose rules may refuse it: ``(result, None)``, or the rolled-back transaction and
+    ``(None, message)`` for the page to show with 422; a refusal for lack of rights (403) goes on to the error page.
+    (The views here re-render their page with several forms, which ``web.submit`` does not cover.)"""
+    try:
+        return action(), None
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status_code == 403:
+            raise
+        return None, exc.message
 
 
 def _find_colleague(text: str) -> User:
