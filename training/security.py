@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from training.accounts.models import User, UserSession
 from training.accounts.services import token_hash
 from training.extensions import db, htmx, login_manager
+from training.web import mark_staff_device
 
 # Endpoints a user who must still choose a password may open.
 _ALLOWED_BEFORE_PASSWORD = {"accounts.first_password", "accounts.logout", "static", "home.healthz"}
@@ -87,4 +88,5 @@ def register_security(app: Flask) -> None:
         # the session's user id, not current_user: after the view's commit that would load the person again
         if session.get("_user_id") and request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
+            mark_staff_device(response)  # the clients' pages refuse this browser from now on, signed in or not
         return response

@@ -137,11 +137,16 @@ def register(app: Flask) -> None:
         return {"current_endpoint": request.endpoint or "", "app_name": app.config["APP_NAME"]}
 
     add_nav_item(NavItem("home.index", "Главная", "home", order=0))
-    add_nav_item(NavItem("staff.index", "Сотрудники", "people", roles=("admin", "hr", "manager"), on_phone=False,
-                         order=80))
-    add_nav_item(NavItem("staff.import_staff", "Импорт", "upload", roles=("admin", "hr"), on_phone=False, order=85))
-    add_nav_item(NavItem("admin.audit_log", "Журнал", "log", roles=("admin",), on_phone=False, order=90))
     add_nav_item(NavItem("accounts.profile", "Профиль", "person", order=100))
+
+
+def megabytes(size: int) -> str:
+    """A size as people say it (an upload limit): «25 МБ», «1,5 МБ», «512 КБ»."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} КБ"
+    value = size / (1024 * 1024)
+    text = f"{value:.0f}" if value.is_integer() or value >= 10 else f"{value:.1f}".replace(".", ",")
+    return f"{text} МБ"
 
 
 def fmt_number(value: float | None, digits: int = 1) -> str:

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
 
@@ -42,6 +43,40 @@ def render_view(template: str, block: str | None = None, /, status: int = 200, *
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+# --- staff devices --------------------------------------------------------------------------------------------
+# Every browser a staff member has signed in on keeps this cookie (signed, naming nobody) after logout, so the
+# clients' public pages (the vote /v, the feedback /f) can refuse a staff member's own devices, not only a
+# signed-in session.
+STAFF_DEVICE_COOKIE = "szn_staff_device"
+STAFF_DEVICE_DAYS = 400
+
+
+def _staff_device_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="staff-device")
+
+
+def is_staff_device() -> bool:
+    """A signed-in staff member, or a browser a staff member has signed in on."""
+    if current_user.is_authenticated:
+        return True
+    value = request.cookies.get(STAFF_DEVICE_COOKIE)
+    if not value:
+        return False
+    try:
+        return _staff_device_signer().loads(value) == "staff"
+    except BadSignature:
+        return False
+
+
+def mark_staff_device(response) -> None:
+    """Called for signed-in requests (security.register_security): the browser keeps the staff mark."""
+    if request.cookies.get(STAFF_DEVICE_COOKIE):
+        return
+    response.set_cookie(STAFF_DEVICE_COOKIE, _staff_device_signer().dumps("staff"),
+                        max_age=STAFF_DEVICE_DAYS * 24 * 3600, httponly=True, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
 
 
 def redirect_to(endpoint_or_url: str, **values: Any):

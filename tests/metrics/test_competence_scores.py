@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 
 from tests.factories import make_course, make_user
 from tests.metrics.helpers import at, seed_reference
+from tests.support.visits import visit_code
 from training.accounts.models import Role
 from training.competence import ranking
 from training.competence import services as competence
@@ -288,7 +289,8 @@ def test_scores_are_refreshed_right_after_evidence_is_committed(app, client, org
     manager = make_user(Role.MANAGER, department=org.front_a)
     link = feedback.link_for(org.centre_a, None, person)
     db.session.commit()
-    response = client.post(f"/f/{link.token}", data={f"aspect-{a}": "5" for a in ASPECTS},
+    answers = {"code": visit_code(person)} | {f"aspect-{a}": "5" for a in ASPECTS}
+    response = client.post(f"/f/{link.token}", data=answers,
                            environ_base={"REMOTE_ADDR": "10.0.0.7"})
     assert response.status_code == 303
     row = score(person)

@@ -45,8 +45,8 @@ def test_mutual_pairs_must_always_vote_for_each_other():
 def _client_votes(employee, count, *, start=MID_MARCH, step_minutes=1, first_device=0):
     for i in range(first_device, first_device + count):
         now = start + timedelta(minutes=(i - first_device) * step_minutes)
-        services.cast_client_vote(employee, code=codes.client_code(employee.id, codes.window_index(now)),
-                                  device_token=f"device-{i:012d}", address="10.0.0.1", now=now)
+        services.cast_client_vote(employee, code=codes.client_code(employee.id, codes.window_index(now), seq=i),
+                                  device_token=f"device-{i:012d}", address=f"10.0.0.{i + 1}", now=now)
     db.session.commit()
 
 

@@ -83,13 +83,13 @@ def follow_up():
 
 
 @bp.get("/follow-ups")
-@role_required(Role.MANAGER, Role.ADMIN)
+@role_required(*Role.CENTRE_HEADS)
 def follow_ups():
     return render_view("courses/follow_ups.html", None, items=aftercare.follow_ups_for_confirmation(current_user))
 
 
 @bp.route("/follow-ups/<int:follow_up_id>", methods=["GET", "POST"])
-@role_required(Role.MANAGER, Role.ADMIN)
+@role_required(*Role.CENTRE_HEADS)
 def follow_up_confirm(follow_up_id: int):
     item = db.get_or_404(FollowUp, follow_up_id)
     if not aftercare.can_confirm(current_user, item):

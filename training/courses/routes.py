@@ -253,7 +253,7 @@ def _scoped_report(cohort: Cohort):
 
 
 @bp.get("/cohorts/<int:cohort_id>")
-@role_required(*Role.SERVICE_ADMINS, Role.MANAGER, Role.TEACHER)
+@role_required(*Role.COHORT_VIEWERS)
 def cohort_detail(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
     rows = _scoped_report(cohort)
@@ -266,7 +266,7 @@ def cohort_detail(cohort_id: int):
 
 
 @bp.get("/cohorts/<int:cohort_id>/export.<fmt>")
-@role_required(*Role.SERVICE_ADMINS, Role.MANAGER, Role.TEACHER)
+@role_required(*Role.COHORT_VIEWERS)
 def cohort_export(cohort_id: int, fmt: str):
     cohort = cohort_or_404(cohort_id)
     return table_download(fmt, services.REPORT_HEADER, services.report_rows(_scoped_report(cohort)),

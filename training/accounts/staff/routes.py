@@ -12,7 +12,11 @@ from training.errors import DomainError
 from training.extensions import db
 from training.org import services as org_services
 from training.tabular import ImportRejected, table_download
+from training.templating import NavItem, add_nav_item
 from training.web import page_args, redirect_to, render_view, role_required
+
+add_nav_item(NavItem("staff.index", "Сотрудники", "people", roles=Role.SUPERVISORS, on_phone=False, order=80))
+add_nav_item(NavItem("staff.import_staff", "Импорт", "upload", roles=Role.SERVICE_ADMINS, on_phone=False, order=85))
 
 
 @bp.get("/")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import flash, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.errors import DomainError
 from training.extensions import db
@@ -24,9 +24,7 @@ def _committee_page(form: CommitteeForm, *, status: int = 200, error: str | None
 
 def _committee_form(formdata=None) -> CommitteeForm:
     form = CommitteeForm(formdata=formdata)
-    staff = db.session.scalars(select(User).where(User.is_active,
-                                                  User.regional_service_id == current_user.regional_service_id)
-                               .order_by(User.full_name))
+    staff = db.session.scalars(scopes.active_staff(current_user.regional_service_id))
     form.user_id.choices = [(0, "—")] + [(u.id, u.full_name) for u in staff]
     return form
 
@@ -38,7 +36,7 @@ def index():
 
 
 @bp.post("/committee")
-@role_required(Role.HR, Role.ADMIN)
+@role_required(*Role.SERVICE_ADMINS)
 def add():
     form = _committee_form(formdata=request.form)
 
@@ -55,7 +53,7 @@ def add():
 
 
 @bp.post("/committee/<int:committee_member_id>/remove")
-@role_required(Role.HR, Role.ADMIN)
+@role_required(*Role.SERVICE_ADMINS)
 def remove(committee_member_id: int):
     member = db.get_or_404(CommitteeMember, committee_member_id)
     committee.remove_member(current_user, member)

@@ -233,7 +233,9 @@ def window():
     ctx = {"available": services.client_vote_employee_ok(current_user)}
     if ctx["available"]:
         code, valid_until = services.current_code(current_user)
-        url = public_url("client_vote.vote", employee_id=current_user.id, sig=sheet_signature(current_user.id), k=code)
-        ctx.update(code=code, valid_until=valid_until, url=url, qr=qr_svg_data_uri(url),
-                   votes_month=services.client_votes_this_month(current_user))
+        ctx.update(code=code, valid_until=valid_until, votes_month=services.client_votes_this_month(current_user))
+        if code:
+            url = public_url("client_vote.vote", employee_id=current_user.id, sig=sheet_signature(current_user.id),
+                             k=code)
+            ctx.update(url=url, qr=qr_svg_data_uri(url))
     return render_view("gamification/contests/window.html", "code_panel", **ctx)

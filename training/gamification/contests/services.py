@@ -29,6 +29,7 @@ from training.gamification.contests.models import (
     ColleagueVote,
     Contest,
     ContestStatus,
+    VisitCodeUse,
 )
 from training.gamification.contests.queries import client_votes_query, members_query, scope_key
 from training.gamification.periods import current_period, has_period_ended, next_period, period_bounds, period_label
@@ -473,17 +474,56 @@ def client_vote_employee_ok(employee: User | None) -> bool:
     return employee is not None and employee.is_active and employee.centre_id is not None
 
 
+# votes for one specialist from one network address in one day (its hash is salted with the day's salt)
+CLIENT_VOTES_PER_ADDRESS_PER_DAY = 2
+CODE_USED = "Этот код уже использован. Код одноразовый: попросите специалиста показать новый."
+CODE_WRONG = ("Код не подходит. Введите 6 знаков, которые показывает или называет специалист; код действует "
+              "два-четыре часа и только один раз.")
+
+
+def claim_visit_code(employee_id: int, window: int, seq: int, use: str, now: datetime) -> bool:
+    """Mark the visit code used for ``use`` ("voted_at" or "feedback_at"); False when it was already used for
+    it. Exactly once under concurrency: the unique row or a conditional UPDATE decides."""
+    column = getattr(VisitCodeUse, use)
+    try:
+        with db.session.begin_nested():
+            db.session.add(VisitCodeUse(employee_id=employee_id, window_index=window, seq=seq, **{use: now}))
+        return True
+    except IntegrityError:
+        pass
+    claimed = db.session.execute(
+        update(VisitCodeUse).where(VisitCodeUse.employee_id == employee_id, VisitCodeUse.window_index == window,
+                                   VisitCodeUse.seq == seq, column.is_(None))
+        .values({use: now}).execution_options(synchronize_session=False))
+    return claimed.rowcount == 1
+
+
+def use_code_for_feedback(employee_ids: list[int], code: str | None, now: datetime | None = None) -> int:
+    """A client's feedback proves the visit with a visit code of one of ``employee_ids`` (the link's specialist,
+    or anyone of the link's centre); the code then gives no second feedback. Returns the employee's id."""
+    now = now or utcnow()
+    for employee_id in employee_ids:
+        found = codes.match_visit(employee_id, code, now)
+        if found is None:
+            continue
+        if not claim_visit_code(employee_id, *found, "feedback_at", now):
+            raise Conflict(CODE_USED)
+        return employee_id
+    raise CodeRejected(CODE_WRONG)
+
+
 def cast_client_vote(employee: User, *, code: str, device_token: str | None, address: str | None,
                      comment: str = "", now: datetime | None = None) -> ClientVote:
-    """A served client's vote. One per (employee, code window, device); the device is the vote cookie or,
-    without cookies, the network address; both are stored only as hashes salted with the day's salt."""
+    """A served client's vote, proved by a one-time visit code (one vote per code). Also one per (employee, code
+    window, device) and CLIENT_VOTES_PER_ADDRESS_PER_DAY per (employee, address, day); the device is the vote
+    cookie or, without cookies, the network address; both are stored only as hashes salted with the day's salt."""
     now = now or utcnow()
     if not client_vote_employee_ok(employee):
         raise DomainError("Голосование за этого специалиста сейчас недоступно.")
-    window = codes.match_code(employee.id, code, now)
-    if window is None:
-        raise CodeRejected("Код не подходит. Введите 6 знаков, которые показывает или называет специалист; "
-                           "код меняется каждые два часа.")
+    found = codes.match_visit(employee.id, code, now)
+    if found is None:
+        raise CodeRejected(CODE_WRONG)
+    window, seq = found
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise CodeRejected(f"Комментарий — не длиннее {COMMENT_MAX} символов.")
@@ -497,6 +537,15 @@ def cast_client_vote(employee: User, *, code: str, device_token: str | None, add
                                                           ClientVote.device_hash == device_hash))
     if exists:
         raise refused
+    if address_hash is not None:
+        day_start = datetime.combine(now.date(), datetime.min.time(), tzinfo=now.tzinfo)
+        same_address = db.session.scalar(select(func.count()).select_from(ClientVote).where(
+            ClientVote.employee_id == employee.id, ClientVote.address_hash == address_hash,
+            ClientVote.created_at >= day_start)) or 0
+        if same_address >= CLIENT_VOTES_PER_ADDRESS_PER_DAY:
+            raise Conflict("Из этой сети за специалиста сегодня уже проголосовали. Спасибо, голоса учтены!")
+    if not claim_visit_code(employee.id, window, seq, "voted_at", now):
+        raise Conflict(CODE_USED)
     vote = ClientVote(employee_id=employee.id, centre_id=employee.centre_id, department_id=employee.department_id,
                       window_index=window, device_hash=device_hash, address_hash=address_hash, comment=comment,
                       created_at=now)
@@ -510,11 +559,15 @@ def cast_client_vote(employee: User, *, code: str, device_token: str | None, add
     return vote
 
 
-def current_code(employee: User, now: datetime | None = None) -> tuple[str, datetime]:
-    """The code to show at the window now and when it stops being the current one."""
+def current_code(employee: User, now: datetime | None = None) -> tuple[str | None, datetime]:
+    """The visit code to show at the window now (the first one of the window nobody has used), or None when the
+    window's codes are all used, and when the window ends."""
     now = now or utcnow()
     window = codes.window_index(now)
-    return codes.client_code(employee.id, window), codes.window_end(window)
+    used = set(db.session.scalars(select(VisitCodeUse.seq).where(VisitCodeUse.employee_id == employee.id,
+                                                                  VisitCodeUse.window_index == window)))
+    seq = next((n for n in range(codes.visit_codes_per_window()) if n not in used), None)
+    return (codes.client_code(employee.id, window, seq) if seq is not None else None), codes.window_end(window)
 
 
 def client_comments(employee: User, limit: int = 20) -> list[ClientVote]:

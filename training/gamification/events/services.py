@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.audit import services as audit
 from training.db import utcnow
@@ -144,7 +145,7 @@ def employees_may_organise(service_id: int | None) -> bool:
 
 
 def set_employees_may_organise(actor: User, service_id: int, allowed: bool) -> None:
-    if not (actor.has_role(Role.ADMIN) or (actor.has_role(Role.HR) and actor.regional_service_id == service_id)):
+    if not scopes.can_administer_service(actor, service_id):
         raise NotAllowed("Это решает кадровая служба.")
     row = settings_for(service_id)
     if row is None:
@@ -169,11 +170,7 @@ def can_organise(user: User) -> bool:
 
 def can_manage(user: User, event: Event) -> bool:
     """The organiser; HR of the service; the centre's manager; administrators."""
-    if event.organiser_id == user.id or user.has_role(Role.ADMIN):
-        return True
-    if user.has_role(Role.HR) and user.regional_service_id == event.regional_service_id:
-        return True
-    return bool(user.has_role(Role.MANAGER) and event.centre_id and user.centre_id == event.centre_id)
+    return event.organiser_id == user.id or scopes.can_supervise(user, event)
 
 
 def in_audience(user: User, event: Event) -> bool:
@@ -192,20 +189,16 @@ def can_view(user: User, event: Event) -> bool:
 
 
 def _audience_filter(user: User):
-    if user.has_role(Role.ADMIN):
-        return True
+    """Events in one's supervision (accounts.scopes), those of one's audience, and one's own."""
+    supervised = scopes.viewable_condition(user, service=Event.regional_service_id, centre=Event.centre_id)
     mine = [Event.organiser_id == user.id,
             Event.id.in_(select(EventParticipant.event_id).where(EventParticipant.user_id == user.id))]
     if user.regional_service_id is None:
-        return or_(*mine)
-    same_service = Event.regional_service_id == user.regional_service_id
-    if user.has_role(Role.HR):
-        return or_(same_service, *mine)
-    centre_ok = or_(Event.centre_id.is_(None), Event.centre_id == user.centre_id)
-    if user.has_role(Role.MANAGER):
-        return or_(and_(same_service, centre_ok), *mine)
-    department_ok = or_(Event.department_id.is_(None), Event.department_id == user.department_id)
-    return or_(and_(same_service, centre_ok, department_ok), *mine)
+        return or_(supervised, *mine)
+    audience = and_(Event.regional_service_id == user.regional_service_id,
+                    or_(Event.centre_id.is_(None), Event.centre_id == user.centre_id),
+                    or_(Event.department_id.is_(None), Event.department_id == user.department_id))
+    return or_(supervised, audience, *mine)
 
 
 def visible_events(user: User, start: datetime | None = None, end: datetime | None = None) -> Select:
@@ -682,19 +675,17 @@ def create_programme(actor: User, *, title: str, starts_on: date, ends_on: date,
 
 
 def can_manage_programme(user: User, programme: EventProgramme) -> bool:
-    if programme.created_by_id == user.id or user.has_role(Role.ADMIN):
-        return True
-    return bool(user.has_role(Role.HR) and user.regional_service_id == programme.regional_service_id)
+    return programme.created_by_id == user.id or scopes.can_administer(user, programme)
 
 
 def can_view_programme(user: User, programme: EventProgramme) -> bool:
-    return user.has_role(Role.ADMIN) or user.regional_service_id == programme.regional_service_id
+    return scopes.can_view(user, programme, members=scopes.Level.SERVICE)
 
 
 def programmes_for(user: User) -> list[EventProgramme]:
-    query = select(EventProgramme).order_by(EventProgramme.starts_on.desc())
-    if not user.has_role(Role.ADMIN):
-        query = query.where(EventProgramme.regional_service_id == user.regional_service_id)
+    query = (select(EventProgramme).where(scopes.viewable_condition(
+        user, service=EventProgramme.regional_service_id, members=scopes.Level.SERVICE))
+        .order_by(EventProgramme.starts_on.desc()))
     return list(db.session.scalars(query.limit(50)))
 
 

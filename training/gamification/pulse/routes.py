@@ -7,6 +7,7 @@ from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from training.accounts import scopes
 from training.accounts.models import Role
 from training.extensions import db
 from training.gamification.pulse import bp
@@ -112,8 +113,7 @@ def reply():
     if not form.validate_on_submit():
         return _proposals_page(form, status=422, error="Напишите ответ.")
     proposal = db.session.get(PulseProposal, form.proposal_id.data)
-    if proposal is None or (proposal.regional_service_id != current_user.regional_service_id
-                            and not current_user.has_role(Role.ADMIN)):
+    if proposal is None or not scopes.can_view(current_user, proposal, members=scopes.Level.SERVICE):
         abort(404)
     return submit(form, lambda: pulse.reply_to_proposal(current_user, proposal, form.reply.data),
                   message="Ответ опубликован.", on_success=lambda _: redirect_to("pulse.proposals"),

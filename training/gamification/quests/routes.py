@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from training.accounts.models import Role, User
+from training.accounts import scopes
+from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
 from training.gamification.quests import bp
@@ -20,7 +21,7 @@ from training.gamification.quests.models import (
     QuestTeam,
     QuestTeamMember,
 )
-from training.org.models import Centre
+from training.org import services as org_services
 from training.quizzes import live
 from training.quizzes.forms import LiveSessionForm
 from training.quizzes.models import LiveFormat, Quiz
@@ -52,8 +53,7 @@ def index():
 
 
 def _centre_choices() -> list[tuple[int, str]]:
-    centres = db.session.scalars(select(Centre).where(Centre.regional_service_id == current_user.regional_service_id)
-                                 .order_by(Centre.name))
+    centres = org_services.centres_of_service(current_user.regional_service_id)
     return [(0, "Вся служба занятости")] + [(c.id, c.name) for c in centres]
 
 
@@ -88,9 +88,7 @@ def _team_form(quest: Quest, team: QuestTeam | None = None, formdata=None,
 
 def _checkpoint_form(quest: Quest, formdata=None) -> CheckpointForm:
     form = CheckpointForm(prefix="cp", formdata=formdata)
-    staff = db.session.scalars(select(User).where(User.is_active,
-                                                  User.regional_service_id == quest.regional_service_id)
-                               .order_by(User.full_name))
+    staff = db.session.scalars(scopes.active_staff(quest.regional_service_id))
     form.instructor_ids.choices = [(u.id, u.full_name) for u in staff]
     form.quiz_id.choices = [(0, "—")] + _quiz_choices(quest)
     return form

@@ -93,10 +93,7 @@ def _ensure_not_closed(quest: Quest) -> None:
 
 def eligible_staff(quest: Quest) -> Select:
     """Who can play or instruct: active staff of the quest's service (and centre, when it has one)."""
-    query = select(User).where(User.is_active, User.regional_service_id == quest.regional_service_id)
-    if quest.centre_id:
-        query = query.where(User.centre_id == quest.centre_id)
-    return query.order_by(User.full_name)
+    return scopes.active_staff(quest.regional_service_id, centre_id=quest.centre_id)
 
 
 def _staff(quest: Quest, user_ids: list[int]) -> list[User]:
@@ -216,8 +213,8 @@ def _instructors(quest: Quest, user_ids: list[int]) -> list[User]:
     """Instructors of a centre's quest may come from anywhere in the service (methodologists, HR)."""
     if not user_ids:
         return []
-    people = list(db.session.scalars(select(User).where(User.is_active, User.id.in_(set(user_ids)),
-                                                        User.regional_service_id == quest.regional_service_id)))
+    people = list(db.session.scalars(scopes.active_staff(quest.regional_service_id)
+                                     .where(User.id.in_(set(user_ids)))))
     if len(people) != len(set(user_ids)):
         raise DomainError("Инструктор должен быть сотрудником этой службы занятости.")
     return people

@@ -76,7 +76,7 @@ def _aspect_page(form: AspectForm, *, status: int = 200, error: str | None = Non
 
 
 @bp.route("/ratings/aspects", methods=["GET", "POST"])
-@role_required(Role.HR, Role.ADMIN)
+@role_required(*Role.SERVICE_ADMINS)
 def aspects():
     form = AspectForm()
 
@@ -92,7 +92,7 @@ def aspects():
 
 
 @bp.post("/ratings/aspects/customise")
-@role_required(Role.HR, Role.ADMIN)
+@role_required(*Role.SERVICE_ADMINS)
 def aspects_customise():
     if current_user.regional_service_id is None:
         raise DomainError("У вашей учётной записи не указана служба занятости.")
@@ -104,7 +104,7 @@ def aspects_customise():
 
 
 @bp.route("/ratings/aspects/<int:rating_aspect_id>", methods=["GET", "POST"])
-@role_required(Role.HR, Role.ADMIN)
+@role_required(*Role.SERVICE_ADMINS)
 def aspect_edit(rating_aspect_id: int):
     aspect = db.get_or_404(RatingAspect, rating_aspect_id)
     if not ratings.can_configure(current_user, aspect.regional_service_id) or \

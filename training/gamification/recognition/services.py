@@ -52,7 +52,7 @@ def can_award_badges(viewer: User, person: User) -> bool:
 def may_grant(actor: User, badge: Badge) -> bool:
     """Whether the actor's role may give this badge by hand (scope is ``can_award_badges``): «Магистр» is HR's."""
     spec = BADGES_BY_CODE.get(badge.code)
-    return badge.is_manual and (spec is None or not spec.hr_only or actor.has_role(Role.HR, Role.ADMIN))
+    return badge.is_manual and (spec is None or not spec.hr_only or actor.has_role(*Role.SERVICE_ADMINS))
 
 
 def grantable_badges(actor: User) -> list[Badge]:

@@ -71,9 +71,7 @@ def catalogue(service_id: int | None, *, include_inactive: bool = False) -> list
 
 def can_manage(user: User, service_id: int | None) -> bool:
     """HR of the service and administrators keep the catalogue and grant rewards."""
-    if user.has_role(Role.ADMIN):
-        return True
-    return bool(service_id) and user.has_role(Role.HR) and user.regional_service_id == service_id
+    return scopes.can_administer_service(user, service_id)
 
 
 def save_reward(actor: User, service_id: int, reward: Reward | None, *, name: str, description: str,
@@ -193,9 +191,9 @@ def my_grants(user: User) -> list[RewardGrant]:
 
 def register(actor: User, limit: int = 500) -> list[RewardGrant]:
     """Every grant of the actor's service (administrators: all), newest first."""
-    query = select(RewardGrant).order_by(RewardGrant.created_at.desc(), RewardGrant.id.desc()).limit(limit)
-    if not actor.has_role(Role.ADMIN):
-        query = query.where(RewardGrant.regional_service_id == actor.regional_service_id)
+    query = (select(RewardGrant).where(scopes.viewable_condition(
+        actor, service=RewardGrant.regional_service_id, members=scopes.Level.SERVICE))
+        .order_by(RewardGrant.created_at.desc(), RewardGrant.id.desc()).limit(limit))
     return list(db.session.scalars(query))
 
 
@@ -287,9 +285,9 @@ def find_person(actor: User, text: str) -> User:
     """A colleague of the actor's service by personnel number or e-mail (administrators: anyone)."""
     text = (text or "").strip()
     query = select(User).where(User.is_active,
-                               (User.personnel_number == text) | (func.lower(User.email) == text.lower()))
-    if not actor.has_role(Role.ADMIN):
-        query = query.where(User.regional_service_id == actor.regional_service_id)
+                               (User.personnel_number == text) | (func.lower(User.email) == text.lower()),
+                               scopes.viewable_condition(actor, service=User.regional_service_id,
+                                                         members=scopes.Level.SERVICE))
     person = db.session.scalars(query.limit(2)).first()
     if person is None:
         raise DomainError("Сотрудник с таким табельным номером или e-mail не найден в вашей службе занятости.")

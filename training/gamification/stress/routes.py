@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from training.accounts.models import Role, User
+from training.accounts import scopes
+from training.accounts.models import User
 from training.errors import DomainError
 from training.extensions import db, limiter
 from training.forms import HiddenIdForm
@@ -15,12 +15,13 @@ from training.gamification.stress import bp
 from training.gamification.stress import services as stress
 from training.gamification.stress.forms import MeasureForm, MeasureStatusForm, PublicStressForm, StressForm
 from training.gamification.stress.models import StressItem, StressMeasure, StressSource
+from training.org import services as org_services
 from training.org.models import Centre
 from training.web import int_or, public, redirect_to, render_view, submit
 
 
 def _stress_centre_choices(service_id: int | None, empty: str) -> list[tuple[int, str]]:
-    centres = db.session.scalars(select(Centre).where(Centre.regional_service_id == service_id).order_by(Centre.name))
+    centres = org_services.centres_of_service(service_id)
     return [(0, empty)] + [(c.id, c.name) for c in centres]
 
 
@@ -118,9 +119,7 @@ def _review_page(month: str, month_row, form: MeasureForm, *, status: int = 200,
 
 def _measure_form(month_row, formdata=None) -> MeasureForm:
     form = MeasureForm(formdata=formdata)
-    staff = db.session.scalars(select(User).where(User.is_active,
-                                                  User.regional_service_id == current_user.regional_service_id)
-                               .order_by(User.full_name))
+    staff = db.session.scalars(scopes.active_staff(current_user.regional_service_id))
     form.owner_id.choices = [(0, "—")] + [(u.id, u.full_name) for u in staff]
     form.item_id.choices = [("", "общая мера")] + [(i.id, f"+{i.plus_count}: {i.text[:60]}")
                                                    for i in stress.items(month_row)]
@@ -159,8 +158,7 @@ def measure_add(stress_month: str):
 @login_required
 def measure_status(stress_measure_id: int):
     measure = db.get_or_404(StressMeasure, stress_measure_id)
-    if measure.month_row.regional_service_id != current_user.regional_service_id and \
-            not current_user.has_role(Role.ADMIN):
+    if not scopes.can_view(current_user, measure.month_row, members=scopes.Level.SERVICE):
         abort(404)
     if not stress.can_update_measure(current_user, measure):
         abort(403, "Статус меры меняет её ответственный или комитет.")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from training.db import seed_by_code
 from training.extensions import db
 from training.gamification.ratings.services import aspects_for as engagement_aspects
 from training.metrics.feedback.models import Touchpoint
@@ -23,14 +24,7 @@ TOUCHPOINTS = (
 
 
 def seed_touchpoints() -> int:
-    created = 0
-    have = set(db.session.scalars(select(Touchpoint.code)))
-    for order, (code, name) in enumerate(TOUCHPOINTS, start=1):
-        if code not in have:
-            db.session.add(Touchpoint(code=code, name=name, sort_order=order * 10))
-            created += 1
-    db.session.flush()
-    return created
+    return seed_by_code(db.session, Touchpoint, ({"code": code, "name": name} for code, name in TOUCHPOINTS))
 
 
 def active_touchpoints() -> list[Touchpoint]:

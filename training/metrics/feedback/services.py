@@ -77,6 +77,14 @@ def link_for(centre: Centre, touchpoint: Touchpoint | None = None, employee: Use
     return link
 
 
+def visit_code_holders(link: FeedbackLink) -> list[int]:
+    """Whose visit code proves a visit for this link: the link's specialist, or anyone active in its centre."""
+    if link.employee_id:
+        return [link.employee_id]
+    return list(db.session.scalars(select(User.id).where(User.centre_id == link.centre_id, User.is_active)
+                                   .order_by(User.id)))
+
+
 def link_by_token(token: str) -> FeedbackLink | None:
     if not token or len(token) > 32:
         return None
