@@ -326,6 +326,20 @@ class LearnerOverview:
     states: list[BlockState]
     modules: list[tuple[object, int, int]]  # (module, blocks done, blocks total)
     days_left: int
+    expected_done: int = 0  # blocks the schedule expects done by today (an even pace from start to deadline)
+
+    @property
+    def stages_done(self) -> int:
+        return sum(s.stages_done for s in self.states)
+
+    @property
+    def stages_total(self) -> int:
+        return 3 * len(self.states)
+
+    @property
+    def is_behind(self) -> bool:
+        """«Вы отстаёте от графика»: fewer blocks done than an even pace would have by today."""
+        return self.enrolment.completed_at is None and self.done < self.expected_done
 
     @property
     def done(self) -> int:
@@ -351,18 +365,25 @@ def learner_overview(enrolment: Enrolment, today: date | None = None) -> Learner
     course = enrolment.cohort.course
     rows = {r.block_id: r for r in db.session.scalars(select(BlockProgress)
                                                        .where(BlockProgress.enrolment_id == enrolment.id))}
+    case_status = dict(db.session.execute(select(CaseSubmission.block_id, CaseSubmission.status)
+                                          .where(CaseSubmission.enrolment_id == enrolment.id)
+                                          .order_by(CaseSubmission.attempt_no)).all())  # the latest wins
     states, all_done_before = [], True
     for block in course.blocks:
         row = rows.get(block.id)
         is_open = all_done_before or not enrolment.cohort.is_sequential
-        states.append(BlockState(block, row, is_open))
+        states.append(BlockState(block, row, is_open, case_status.get(block.id)))
         all_done_before = all_done_before and bool(row and row.completed_at)
     modules = []
     for module in course.modules:
         in_module = [s for s in states if s.block.module_id == module.id]
         modules.append((module, sum(s.completed for s in in_module), len(in_module)))
-    days_left = (enrolment.cohort.deadline - (today or date.today())).days
-    return LearnerOverview(enrolment, states, modules, days_left)
+    today = today or date.today()
+    cohort = enrolment.cohort
+    days_left = (cohort.deadline - today).days
+    span = max((cohort.deadline - cohort.start_date).days, 1)
+    elapsed = min(max((today - cohort.start_date).days, 0), span)
+    return LearnerOverview(enrolment, states, modules, days_left, len(states) * elapsed // span)
 
 
 def block_state(user: User, block: Block) -> BlockState | None:
