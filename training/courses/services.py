@@ -426,7 +426,7 @@ def answer_question(teacher: User, question: TeacherQuestion, answer: str) -> No
     if first_answer:
         notify(question.author, "course.answer",
                f"Преподаватель ответил на ваш вопрос по блоку {question.block.number}.",
-               path_for("courses.block", number=question.block.number, _anchor="questions"))
+               path_for("courses.discuss", number=question.block.number, _anchor=f"question-{question.id}"))
 
 
 def discussion_topic(block: Block, number: int | None) -> str | None:
@@ -549,13 +549,13 @@ def grade_case(teacher: User, submission: CaseSubmission, *, accept: bool, comme
     block = submission.block
     if accept:
         notify(submission.enrolment.user, "course.case_accepted", f"Кейс блока {block.number} принят.",
-               path_for("courses.block", number=block.number, _anchor="case"))
+               path_for("courses.case", number=block.number, _anchor="case"))
         case_accepted.send(submission.enrolment.user, submission=submission)
         complete_stage(submission.enrolment, block, Stage.CASE)
     else:
         notify(submission.enrolment.user, "course.case_returned",
                f"Кейс блока {block.number} возвращён на доработку: {comment[:80]}",
-               path_for("courses.block", number=block.number, _anchor="case"))
+               path_for("courses.case", number=block.number, _anchor="case"))
 
 
 class CaseNotAcceptable(DomainError):
