@@ -22,8 +22,9 @@ CONTENT_SECURITY_POLICY = (
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    """The signed-in person with their roles in one statement: what every page needs of them (the scope ids
-    and the unread notification count are columns of the row). Nothing loads them again in the request.
+    """The signed-in person with their roles and centre in one statement: what every page needs of them (the
+    scope ids and the unread notification count are columns of the row). Nothing loads them again in the
+    request.
 
     The id is «user:version:token» (User.get_id); the token must name a session record that was not ended
     (logout, «завершить сеанс», password change), so a copied session or remember-me cookie dies with it."""
@@ -32,7 +33,7 @@ def load_user(session_id: str):
         return None
     user_id, version, token = int(parts[0]), int(parts[1]), parts[2]
     user = db.session.execute(
-        select(User).options(joinedload(User.role_links))
+        select(User).options(joinedload(User.role_links), joinedload(User.centre))
         .join(UserSession, UserSession.user_id == User.id)
         .where(User.id == user_id, UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))
     ).unique().scalar_one_or_none()

@@ -25,6 +25,7 @@ ACCESS = {
     "events.checkin": SIGNED_IN,
     "events.attendance": MANAGERS,
     "events.participant_role": MANAGERS,
+    "events.attendance_sheet": MANAGERS,
     "events.feedback": SIGNED_IN,
     "events.outcome_add": MANAGERS,
     # the measure's owner is the colleague; the organiser's side may update it too

@@ -16,6 +16,7 @@ from training.gamification.committee import services as committee
 from training.gamification.events import ics
 from training.gamification.events import services as events
 from training.gamification.events.models import EventFormat, ParticipantStatus
+from training.jobs import run_due
 from training.notifications.models import Notification
 
 
@@ -222,3 +223,13 @@ def test_the_organiser_names_an_observer_and_a_late_speaker_who_then_gives_the_s
         events.set_role(manager, event, anna, "participant")
     with pytest.raises(NotAllowed):
         events.set_role(staff["boris"], event, anna, "participant")
+
+
+def test_the_reminder_job_runs_with_the_other_periodic_jobs(staff, org):
+    event = _event(staff["manager"], org, starts_in=timedelta(hours=3))
+    events.register(staff["anna"], event)
+    db.session.commit()
+    outcomes = dict(run_due())
+    assert outcomes["events.reminders"] == "напоминаний: 1"
+    assert db.session.scalar(select(Notification).where(Notification.user_id == staff["anna"].id,
+                                                        Notification.kind == "event-reminder")) is not None

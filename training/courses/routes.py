@@ -41,8 +41,7 @@ add_home_panel("courses/_teacher_todo.html", roles=(Role.TEACHER,), order=5)
 @bp.app_template_global()
 def course_overview_for(user):
     """For the home-page panel: the learner's overview, or None when they are not enrolled."""
-    enrolment = services.enrolment_of(user)
-    return services.learner_overview(enrolment) if enrolment else None
+    return services.overview_of(user)
 
 
 @bp.app_template_global()
@@ -66,7 +65,7 @@ def index():
 @login_required
 def block(number: int):
     block, enrolment = learning_context(number)
-    state = services.block_state(current_user, block) if enrolment is not None else None
+    state = services.state_in_block(enrolment, block) if enrolment is not None else None  # not read again
     return render_view("courses/lesson.html", None, block=block, enrolment=enrolment, state=state)
 
 

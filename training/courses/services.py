@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from training.accounts import scopes
 from training.accounts.models import Role, User
@@ -188,7 +188,10 @@ def people_for_enrolment(actor: User, *, user_ids: list[int] | None = None, depa
 
 
 def enrolment_of(user: User, course: Course | None = None) -> Enrolment | None:
-    query = select(Enrolment).where(Enrolment.user_id == user.id)
+    """The person's latest enrolment, with its cohort and course in the same statement (every page that asks
+    shows them)."""
+    query = select(Enrolment).where(Enrolment.user_id == user.id).options(
+        joinedload(Enrolment.cohort).joinedload(Cohort.course))
     if course is not None:
         query = query.where(Enrolment.course_id == course.id)
     return db.session.scalar(query.order_by(Enrolment.id.desc()))
@@ -233,8 +236,9 @@ def ensure_block_open(enrolment: Enrolment, block: Block) -> None:
         raise DomainError("В вашей группе блоки проходятся по порядку: сначала завершите предыдущие блоки.")
 
 
-def open_lesson(enrolment: Enrolment, block: Block) -> BlockProgress:
-    row = progress_row(enrolment, block)
+def open_lesson(enrolment: Enrolment, block: Block, row: BlockProgress | None = None) -> BlockProgress:
+    """Record the first opening of the lesson once; ``row``: the progress row the caller has already read."""
+    row = row or progress_row(enrolment, block)
     if row.lesson_opened_at is None:
         db.session.execute(update(BlockProgress).where(BlockProgress.id == row.id,
                                                        BlockProgress.lesson_opened_at.is_(None))
@@ -361,21 +365,52 @@ class LearnerOverview:
         return next((s for s in self.states if s.is_open and not s.completed), None)
 
 
+_OVERVIEW_BLOCK = (load_only(Block.course_id, Block.module_id, Block.number, Block.title, Block.summary,
+                             Block.reading_minutes), joinedload(Block.module))
+
+
 def learner_overview(enrolment: Enrolment, today: date | None = None) -> LearnerOverview:
-    course = enrolment.cohort.course
-    rows = {r.block_id: r for r in db.session.scalars(select(BlockProgress)
-                                                       .where(BlockProgress.enrolment_id == enrolment.id))}
-    case_status = dict(db.session.execute(select(CaseSubmission.block_id, CaseSubmission.status)
-                                          .where(CaseSubmission.enrolment_id == enrolment.id)
-                                          .order_by(CaseSubmission.attempt_no)).all())  # the latest wins
+    """The course's blocks with their modules and the learner's progress rows, in one statement (the course page
+    shows it); the lesson texts are not loaded."""
+    pairs = db.session.execute(
+        select(Block, BlockProgress, _latest_case_status(enrolment.id))
+        .outerjoin(BlockProgress, and_(BlockProgress.block_id == Block.id, BlockProgress.enrolment_id == enrolment.id))
+        .where(Block.course_id == enrolment.cohort.course_id).options(*_OVERVIEW_BLOCK)
+        .order_by(Block.number)).all()
+    return _overview(enrolment, pairs, today)
+
+
+def _latest_case_status(enrolment_id):
+    """The status of the enrolment's latest case answer in the row's block, as a column of the same statement."""
+    return (select(CaseSubmission.status).where(CaseSubmission.enrolment_id == enrolment_id,
+                                                CaseSubmission.block_id == Block.id)
+            .order_by(CaseSubmission.attempt_no.desc()).limit(1).correlate_except(CaseSubmission).scalar_subquery())
+
+
+def overview_of(user: User, today: date | None = None) -> LearnerOverview | None:
+    """The person's latest enrolment (as :func:`enrolment_of`) with its overview, in one statement: the home
+    page's panel. None when they are not enrolled."""
+    latest = select(func.max(Enrolment.id)).where(Enrolment.user_id == user.id).scalar_subquery()
+    rows = db.session.execute(
+        select(Enrolment, Block, BlockProgress, _latest_case_status(Enrolment.id))
+        .outerjoin(Block, Block.course_id == Enrolment.course_id)
+        .outerjoin(BlockProgress, and_(BlockProgress.block_id == Block.id, BlockProgress.enrolment_id == Enrolment.id))
+        .where(Enrolment.id == latest).options(joinedload(Enrolment.cohort), *_OVERVIEW_BLOCK)
+        .order_by(Block.number)).all()
+    if not rows:  # not enrolled
+        return None
+    return _overview(rows[0][0], [(block, row, status) for _, block, row, status in rows if block is not None],
+                     today)
+
+
+def _overview(enrolment: Enrolment, pairs, today: date | None) -> LearnerOverview:
     states, all_done_before = [], True
-    for block in course.blocks:
-        row = rows.get(block.id)
+    for block, row, case_status in pairs:
         is_open = all_done_before or not enrolment.cohort.is_sequential
-        states.append(BlockState(block, row, is_open, case_status.get(block.id)))
+        states.append(BlockState(block, row, is_open, case_status))
         all_done_before = all_done_before and bool(row and row.completed_at)
     modules = []
-    for module in course.modules:
+    for module in sorted({s.block.module for s in states}, key=lambda m: m.number):
         in_module = [s for s in states if s.block.module_id == module.id]
         modules.append((module, sum(s.completed for s in in_module), len(in_module)))
     today = today or date.today()
@@ -391,11 +426,19 @@ def block_state(user: User, block: Block) -> BlockState | None:
     enrolment = enrolment_of(user, block.course)
     if enrolment is None:
         return None
-    row = db.session.scalar(select(BlockProgress).where(BlockProgress.enrolment_id == enrolment.id,
-                                                        BlockProgress.block_id == block.id))
-    case_status = db.session.scalar(select(CaseSubmission.status).where(
-        CaseSubmission.enrolment_id == enrolment.id, CaseSubmission.block_id == block.id)
-        .order_by(CaseSubmission.attempt_no.desc()).limit(1))
+    return state_in_block(enrolment, block)
+
+
+def state_in_block(enrolment: Enrolment, block: Block) -> BlockState:
+    """Where an enrolment stands in a block: its progress row (None before the lesson is opened) and the status
+    of its latest case answer, read once, in one statement."""
+    latest_case = (select(CaseSubmission.status).where(CaseSubmission.enrolment_id == enrolment.id,
+                                                       CaseSubmission.block_id == block.id)
+                   .order_by(CaseSubmission.attempt_no.desc()).limit(1).scalar_subquery())
+    row, case_status = db.session.execute(
+        select(BlockProgress, latest_case).select_from(Enrolment)
+        .outerjoin(BlockProgress, and_(BlockProgress.enrolment_id == Enrolment.id, BlockProgress.block_id == block.id))
+        .where(Enrolment.id == enrolment.id)).one()
     return BlockState(block, row, is_block_open(enrolment, block), case_status)
 
 

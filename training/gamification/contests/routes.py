@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from training.accounts import models as recognition
 from training.accounts.models import Role, User
@@ -34,7 +34,7 @@ def _period_label(period: str) -> str:
 
 
 def _contest_or_404(contest_id: int) -> Contest:
-    contest = db.get_or_404(Contest, contest_id)
+    contest = db.get_or_404(Contest, contest_id, options=[joinedload(Contest.centre)])
     if not services.can_view_contest(current_user, contest):
         abort(404)
     return contest
@@ -137,13 +137,16 @@ def detail(contest_id: int):
 def vote(contest_id: int):
     contest = _contest_or_404(contest_id)
     form = VoteForm()
-    form.nominee_id.choices = [("", "")] + [(u.id, u.full_name) for u in services.candidates(contest, current_user)]
-    had_vote = services.my_vote(contest, current_user) is not None if form.is_submitted() else False
-    return submit(form, lambda: services.cast_vote(current_user, contest, db.session.get(User, form.nominee_id.data),
-                                                   form.reason.data or ""),
-                  message="Голос изменён. Изменить его можно до закрытия конкурса." if had_vote else
+    people = services.candidates(contest, current_user)
+    form.nominee_id.choices = [("", "")] + [(u.id, u.full_name) for u in people]
+    # the vote as it stands, read once: for the message and for cast_vote, which does not read it again
+    had_vote = services.my_vote(contest, current_user) if form.is_submitted() else None
+    return submit(form, lambda: services.cast_vote(current_user, contest,
+                                                   next((u for u in people if u.id == form.nominee_id.data), None),
+                                                   form.reason.data or "", current=had_vote),
+                  message="Голос изменён. Изменить его можно до закрытия конкурса." if had_vote is not None else
                           "Голос учтён. Изменить его можно до закрытия конкурса.",
-                  on_success=lambda _: redirect_to("contests.detail", contest_id=contest.id), rule_status=True,
+                  on_success=lambda _: redirect_to("contests.detail", contest_id=contest_id), rule_status=True,
                   page=lambda error, status: _render_contest(contest, form, error=error, status=status))
 
 
@@ -188,8 +191,11 @@ def flag_review(flag_id: int):
         flash(" ".join(form.note.errors) or "Запишите вывод проверки.", "error")
         return redirect_to("contests.flags")
     flags.review_flag(current_user, flag, form.note.data)
+    released = services.release_held_results(current_user, db.session.get(Contest, flag.contest_id)
+                                             if flag.contest_id else None)
     db.session.commit()
-    flash("Отметка рассмотрена.", "success")
+    flash("Отметка рассмотрена." + (" Итоги конкурса утверждены, победители награждены." if released else ""),
+          "success")
     return redirect_to("contests.flags")
 
 

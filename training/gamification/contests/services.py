@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from training.accounts import scopes
 from training.accounts.models import User
@@ -103,7 +104,9 @@ def is_member(user: User, contest: Contest) -> bool:
 
 
 def candidates(contest: Contest, voter: User) -> list[User]:
-    return list(db.session.scalars(members_query(contest).where(User.id != voter.id).order_by(User.full_name)))
+    """The colleagues the voter may choose (names only: their roles are not loaded)."""
+    return list(db.session.scalars(members_query(contest).where(User.id != voter.id).order_by(User.full_name)
+                                   .options(lazyload(User.role_links))))
 
 
 def open_contest(actor: User, *, centre: Centre, department: Department | None = None,
@@ -156,9 +159,11 @@ def open_contests_for(user: User) -> list[tuple[Contest, bool]]:
     """Open contests the user votes in, with whether they have voted."""
     if not user.is_authenticated or not user.centre_id:
         return []
-    contests = db.session.scalars(select(Contest).where(Contest.centre_id == user.centre_id,
-                                                        Contest.status == ContestStatus.OPEN))
-    return [(c, my_vote(c, user) is not None) for c in contests if is_member(user, c)]
+    rows = db.session.execute(
+        select(Contest, ColleagueVote.id)
+        .outerjoin(ColleagueVote, and_(ColleagueVote.contest_id == Contest.id, ColleagueVote.voter_id == user.id))
+        .where(Contest.centre_id == user.centre_id, Contest.status == ContestStatus.OPEN))
+    return [(contest, vote_id is not None) for contest, vote_id in rows if is_member(user, contest)]
 
 
 def my_vote(contest: Contest, voter: User) -> ColleagueVote | None:
@@ -166,9 +171,14 @@ def my_vote(contest: Contest, voter: User) -> ColleagueVote | None:
                                                          ColleagueVote.voter_id == voter.id))
 
 
+_UNREAD = object()
+
+
 def cast_vote(voter: User, contest: Contest, nominee: User | None, reason: str = "",
-              now: datetime | None = None) -> ColleagueVote:
-    """Cast or change the voter's vote. One row per (contest, voter), whatever the concurrency."""
+              now: datetime | None = None, *, current: ColleagueVote | None | object = _UNREAD) -> ColleagueVote:
+    """Cast or change the voter's vote. One row per (contest, voter), whatever the concurrency.
+
+    ``current``: the voter's vote as the caller has just read it with :func:`my_vote` (not read again)."""
     now = now or utcnow()
     if not is_member(voter, contest):
         raise DomainError("Вы не участвуете в этом конкурсе: голосуют сотрудники "
@@ -183,7 +193,7 @@ def cast_vote(voter: User, contest: Contest, nominee: User | None, reason: str =
     if len(reason) > REASON_MAX:
         raise DomainError(f"Причина — не длиннее {REASON_MAX} символов.")
     _lock_open_contest(contest, now)
-    vote = my_vote(contest, voter)
+    vote = my_vote(contest, voter) if current is _UNREAD else current
     if vote is None:
         vote = ColleagueVote(contest_id=contest.id, voter_id=voter.id, nominee_id=nominee.id, reason=reason,
                              created_at=now, updated_at=now)
@@ -193,11 +203,10 @@ def cast_vote(voter: User, contest: Contest, nominee: User | None, reason: str =
             return vote
         except IntegrityError:  # the same voter's parallel request won: change that row instead
             vote = my_vote(contest, voter)
-    values = {"nominee_id": nominee.id, "reason": reason}
     if vote.nominee_id != nominee.id:
-        values["updated_at"] = now  # the tie-break counts when the vote took its final form
-    db.session.execute(update(ColleagueVote).where(ColleagueVote.id == vote.id).values(**values))
-    db.session.refresh(vote)
+        vote.nominee_id = nominee.id
+        vote.updated_at = now  # the tie-break counts when the vote took its final form
+    vote.reason = reason  # one UPDATE of this row by its id at the flush
     return vote
 
 
@@ -347,23 +356,47 @@ def close_contest(actor: User | None, contest: Contest, now: datetime | None = N
     db.session.refresh(contest)
     results = build_results(contest, now)
     contest.results = results
+    flags.refresh_contest_flags(contest)
+    held = flags.open_flags(contest)
+    if held:
+        # an open gaming flag holds the result: no title, award or points until HR has reviewed every flag
+        contest.results = {**results, "held": True, "held_flags": len(held)}
+    if actor is not None:
+        audit.record(actor, "recognition.contest_close", "contest", contest.id,
+                     after={"winners": {k: (w or {}).get("user_id") for k, w in results["winners"].items()},
+                            "colleague_voters": results["colleague_voters"], "client_votes": results["client_votes"],
+                            "held_for_review": bool(held)},
+                     summary=f"Подведены итоги конкурса «Сотрудник месяца» ({contest.scope_label}, "
+                             f"{period_label(contest.period)})" + (": итоги ждут проверки отметок" if held else ""))
+    db.session.flush()
+    if not held:
+        _hand_out_awards(contest, actor)
+    return contest
+
+
+def _hand_out_awards(contest: Contest, actor: User | None) -> dict[str, int | None]:
     winners: dict[str, int | None] = {}
     for kind in (AwardKind.TITLE, AwardKind.COLLEAGUES, AwardKind.CLIENTS):
-        winner = results["winners"][kind.value]
+        winner = contest.results["winners"][kind.value]
         winners[kind.value] = winner["user_id"] if winner else None
         if winner:
             _record_award(contest, kind, winner["user_id"], actor)
-
-    flags.refresh_contest_flags(contest)
-    if actor is not None:
-        audit.record(actor, "recognition.contest_close", "contest", contest.id,
-                     after={"winners": winners, "colleague_voters": results["colleague_voters"],
-                            "client_votes": results["client_votes"]},
-                     summary=f"Подведены итоги конкурса «Сотрудник месяца» ({contest.scope_label}, "
-                             f"{period_label(contest.period)})")
     db.session.flush()
     contest_closed.send(contest, winners=winners)
-    return contest
+    return winners
+
+
+def release_held_results(actor: User, contest: Contest | None) -> bool:
+    """After HR reviews a flag: when the contest's result was held and no open flag is left, the title and the
+    awards are handed out now. Returns whether they were."""
+    if contest is None or not (contest.results or {}).get("held") or flags.open_flags(contest):
+        return False
+    contest.results = {key: value for key, value in contest.results.items() if key not in ("held", "held_flags")}
+    audit.record(actor, "recognition.contest_release", "contest", contest.id,
+                 summary=f"Итоги конкурса «Сотрудник месяца» утверждены после проверки отметок "
+                         f"({contest.scope_label}, {period_label(contest.period)})")
+    _hand_out_awards(contest, actor)
+    return True
 
 
 def _record_award(contest: Contest, kind: AwardKind, user_id: int, actor: User | None) -> Award | None:

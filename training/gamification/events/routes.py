@@ -41,6 +41,7 @@ from training.gamification.events.models import (
     ParticipantStatus,
 )
 from training.org.models import Centre, Department
+from training.tabular import table_download
 from training.templating import DISPLAY_TZ, add_home_panel
 from training.web import act, download, int_or, public, public_url, redirect_to, render_view, role_required, submit
 
@@ -89,7 +90,7 @@ def _week_start(day: date) -> date:
 @login_required
 def index():
     today = _local(utcnow()).date()
-    view = "week" if request.args.get("view") == "week" else "list"
+    view = request.args.get("view") if request.args.get("view") in ("week", "past") else "list"
     ctx = {"view": view, "can_organise": events.can_organise(current_user),
            "can_configure": current_user.has_role(*Role.SERVICE_ADMINS),
            "feed_url": public_url("events.feed", token=ics.feed_token(current_user)),
@@ -106,6 +107,11 @@ def index():
         days = [(day, [e for e in rows if _local(e.starts_at).date() == day]) for day in week_days]
         ctx.update(days=days, week=start, prev_week=start - timedelta(days=7), next_week=start + timedelta(days=7),
                    today=today)
+    elif view == "past":
+        rows = list(db.session.scalars(events.visible_events(current_user).where(Event.ends_at <= utcnow())
+                                       .order_by(None).order_by(Event.starts_at.desc()).limit(50)
+                                       .options(selectinload(Event.format))))
+        ctx["upcoming"] = rows
     else:
         rows = list(db.session.scalars(events.visible_events(current_user, utcnow()).limit(100)
                                        .options(selectinload(Event.format))))
@@ -266,7 +272,9 @@ def _detail(event: Event, *, status: int = 200, error: str | None = None, feedba
         staff = db.session.execute(select(User.id, User.full_name).where(
             User.is_active, User.regional_service_id == event.regional_service_id).order_by(User.full_name))
         form.owner_id.choices = [(0, "—")] + [(uid, name) for uid, name in staff]
-        ctx.update(outcome_form=form, finish_form=FinishForm(),
+        run_sheet = [{**step, "at": _local(step["at"]).strftime("%H:%M") if step["at"] else None}
+                     for step in events.timed_run_sheet(event)]
+        ctx.update(outcome_form=form, finish_form=FinishForm(), run_sheet=run_sheet,
                    feedback_summary=events.feedback_summary([event.id]))
     return render_view("gamification/events/detail.html", None, status=status, **ctx)
 
@@ -373,6 +381,14 @@ def participant_role(event_id: int):
         return _detail(event, status=422, error="Выберите участника и роль из списка.")
     return act(lambda: events.set_role(current_user, event, participant, role),
                url_for("events.detail", event_id=event.id) + "#organiser", message="Роль назначена.")
+
+
+@bp.get("/events/<int:event_id>/attendance.<fmt>")
+@login_required
+def attendance_sheet(event_id: int, fmt: str):
+    event = _managed_event_or_403(event_id)
+    return table_download(fmt, events.ATTENDANCE_HEADER, events.attendance_rows(event),
+                          filename=f"event-{event.id}-attendance", sheet_title="Участники")
 
 
 # --- feedback, outcomes, the end ------------------------------------------------------------------------------

@@ -359,6 +359,21 @@ def cancel_event(actor: User, event: Event) -> None:
     audit.record(actor, "event.cancel", "event", event.id, summary=f"Отменено мероприятие «{event.title}»")
 
 
+def timed_run_sheet(event: Event) -> list[dict[str, Any]]:
+    """The format's run sheet against the event's clock: each step with the time it starts. Steps of 0 minutes
+    before the first timed one are preparation («заранее»)."""
+    steps, clock, started = [], event.starts_at, False
+    for step in event.format.run_sheet or []:
+        minutes = int(step.get("minutes") or 0)
+        if minutes == 0 and not started:
+            steps.append({"at": None, "minutes": 0, "step": step["step"]})
+            continue
+        started = True
+        steps.append({"at": clock, "minutes": minutes, "step": step["step"]})
+        clock += timedelta(minutes=minutes)
+    return steps
+
+
 # --- registration and the waiting list ------------------------------------------------------------------------
 
 def _locked(event: Event) -> Event:
@@ -529,6 +544,16 @@ def attended(event: Event) -> list[EventParticipant]:
     return [p for p in event.participants if p.attended_at is not None]
 
 
+ATTENDANCE_HEADER = ("ФИО", "Должность", "Роль", "Запись", "Присутствие", "Как отмечен(а)")
+
+
+def attendance_rows(event: Event) -> list[tuple[str, ...]]:
+    """The attendance sheet of an event: everyone seated, waiting or hosting, in registration order."""
+    return [(p.user.full_name, p.user.position, p.role.label, p.status.label,
+             "был(а)" if p.attended_at else "—", p.attendance_method.label if p.attendance_method else "")
+            for p in event.participants if p.status != ParticipantStatus.CANCELLED]
+
+
 # --- feedback ------------------------------------------------------------------------------------------------
 
 def give_feedback(user: User, event: Event, *, usefulness: int, takeaway: str = "") -> EventFeedback:
@@ -621,13 +646,6 @@ def finish_event(actor: User, event: Event, *, summary: str = "", now: datetime 
                path_for("events.detail", event_id=event.id),
                dedupe_key=f"event-feedback:{event.id}:{participant.user_id}")
     audit.record(actor, "event.finish", "event", event.id, summary=f"Проведено мероприятие «{event.title}»")
-
-
-def update_summary(actor: User, event: Event, summary: str) -> None:
-    if not can_manage(actor, event):
-        raise NotAllowed("Итоги записывает организатор.")
-    event.summary = (summary or "").strip()
-    db.session.flush()
 
 
 # --- reminders -------------------------------------------------------------------------------------------------

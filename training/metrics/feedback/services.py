@@ -10,7 +10,7 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role, User
@@ -226,11 +226,11 @@ def tasks_for(viewer: User, *, state: str = "open", centre_id: int | None = None
 
 
 def task_counts(viewer: User) -> dict[str, int]:
+    """Open and overdue tasks in the viewer's scope, counted in one statement."""
     base = tasks_for(viewer, state="open").order_by(None).subquery()
-    open_count = db.session.scalar(select(func.count()).select_from(base)) or 0
-    overdue = db.session.scalar(select(func.count()).select_from(
-        tasks_for(viewer, state="overdue").order_by(None).subquery())) or 0
-    return {"open": open_count, "overdue": overdue}
+    open_count, overdue = db.session.execute(select(
+        func.count(), func.coalesce(func.sum(case((base.c.due_at < utcnow(), 1), else_=0)), 0)).select_from(base)).one()
+    return {"open": open_count or 0, "overdue": overdue or 0}
 
 
 def _task_state(task: FollowUpTask) -> dict:
