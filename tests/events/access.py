@@ -12,6 +12,7 @@ ACCESS = {
     "events.formats": SIGNED_IN,
     "events.format_detail": SIGNED_IN,
     "events.format_edit": CONFIGURERS,
+    "events.format_create": CONFIGURERS,
     "events.settings": CONFIGURERS,
     "events.create": ORGANISERS,
     "events.detail": SIGNED_IN,

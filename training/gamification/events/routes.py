@@ -143,6 +143,21 @@ def format_detail(event_format_id: int):
                        can_edit=events.can_edit_formats(current_user))
 
 
+FORMAT_FIELDS = ("name", "purpose", "group_size", "duration_minutes", "timing", "roles", "record_after",
+                 "open_to_clients", "is_active")
+
+
+@bp.route("/events/formats/new", methods=["GET", "POST"])
+@role_required(*Role.SERVICE_ADMINS)
+def format_create():
+    form = FormatForm(formdata=request.form if request.method == "POST" else None, is_active=True)
+    return submit(form, lambda: events.create_format(current_user, **{n: getattr(form, n).data for n in FORMAT_FIELDS},
+                                                     run_sheet=events.parse_run_sheet(form.run_sheet.data)),
+                  message="Формат добавлен в каталог.",
+                  on_success=lambda fmt: redirect_to("events.format_detail", event_format_id=fmt.id),
+                  template="gamification/events/format_form.html", fmt=None)
+
+
 @bp.route("/events/formats/<int:event_format_id>/edit", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def format_edit(event_format_id: int):
@@ -150,9 +165,8 @@ def format_edit(event_format_id: int):
     form = FormatForm(formdata=request.form if request.method == "POST" else None, obj=fmt)
     if request.method == "GET":
         form.run_sheet.data = events.run_sheet_text(fmt.run_sheet)
-    names = ("name", "purpose", "group_size", "duration_minutes", "timing", "roles", "record_after", "open_to_clients",
-             "is_active")
-    return submit(form, lambda: events.update_format(current_user, fmt, **{n: getattr(form, n).data for n in names},
+    return submit(form, lambda: events.update_format(current_user, fmt, **{n: getattr(form, n).data
+                                                                           for n in FORMAT_FIELDS},
                                                      run_sheet=events.parse_run_sheet(form.run_sheet.data)),
                   message="Формат сохранён.",
                   on_success=lambda _: redirect_to("events.format_detail", event_format_id=fmt.id),

@@ -127,6 +127,20 @@ def update_format(actor: User, fmt: EventFormat, **values: Any) -> None:
                  after=_jsonable(values), summary=f"Изменён формат мероприятия «{fmt.name}»")
 
 
+def create_format(actor: User, **values: Any) -> EventFormat:
+    """HR adds a format of its own (e.g. «День семьи»): never touched by seeding (its code is not in the file)."""
+    if not can_edit_formats(actor):
+        raise NotAllowed("Каталог форматов ведёт кадровая служба.")
+    last = db.session.scalar(select(func.max(EventFormat.sort_order))) or 0
+    fmt = EventFormat(code=f"custom-{secrets.token_hex(4)}", sort_order=last + 10, edited_at=utcnow(),
+                      edited_by_id=actor.id, **values)
+    db.session.add(fmt)
+    db.session.flush()
+    audit.record(actor, "event_format.create", "event_format", fmt.id, after=_jsonable(values),
+                 summary=f"Добавлен формат мероприятия «{fmt.name}»")
+    return fmt
+
+
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v if isinstance(v, (str, int, bool, list, type(None))) else str(v) for k, v in values.items()}
 
