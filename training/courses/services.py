@@ -102,10 +102,8 @@ def update_cohort(actor: User, cohort: Cohort, *, name: str, is_sequential: bool
     db.session.expire(cohort, ["teachers"])
     after = {"name": cohort.name, "is_sequential": is_sequential, "is_auto_certificate": is_auto_certificate,
              "teachers": sorted(teacher_ids)}
-    old, new = audit.changed_fields(before, after)
-    if new:
-        audit.record(actor, "course.cohort_update", "cohort", cohort.id, before=old, after=new,
-                     summary=f"Изменена группа «{cohort.name}»")
+    audit.record_changes(actor, "course.cohort_update", "cohort", cohort.id, before=before, after=after,
+                         summary=f"Изменена группа «{cohort.name}»")
 
 
 def can_manage_cohort(user: User, cohort: Cohort) -> bool:

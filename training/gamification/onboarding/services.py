@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from training.accounts import scopes
-from training.accounts.models import Role, User
+from training.accounts.models import User
 from training.audit import services as audit
 from training.courses.models import Cohort
 from training.db import utcnow
@@ -65,10 +65,11 @@ def newcomers_without_plan(viewer: User, today: date | None = None) -> list[User
     since = add_months(today, -months_window())
     query = (select(User).outerjoin(OnboardingPlan, OnboardingPlan.newcomer_id == User.id)
              .where(User.is_active, User.hire_date.is_not(None), User.hire_date >= since, User.hire_date <= today,
-                    OnboardingPlan.id.is_(None)).order_by(User.hire_date.desc(), User.full_name))
-    if not viewer.has_role(Role.ADMIN):
-        query = query.where(User.regional_service_id == viewer.regional_service_id)
-    return [u for u in db.session.scalars(query.limit(200)) if scopes.can_supervise(viewer, u)]
+                    OnboardingPlan.id.is_(None),
+                    scopes.supervisable_condition(viewer, service=User.regional_service_id, centre=User.centre_id,
+                                                  person=User.id))
+             .order_by(User.hire_date.desc(), User.full_name))
+    return list(db.session.scalars(query.limit(200)))
 
 
 # --- who may do what ------------------------------------------------------------------------------------------------
