@@ -40,6 +40,7 @@ from training.gamification.events.models import (
     ParticipantRole,
     ParticipantStatus,
 )
+from training.org import services as org_services
 from training.org.models import Centre, Department
 from training.tabular import table_download
 from training.templating import DISPLAY_TZ, add_home_panel
@@ -489,8 +490,8 @@ def programme_create():
     if not events.can_organise(current_user):
         abort(403)
     form = ProgrammeForm(formdata=request.form if request.method == "POST" else None)
-    form.centre_id.choices = [(0, "вся служба занятости")] + [(c.id, c.name) for c in db.session.scalars(
-        select(Centre).where(Centre.regional_service_id == current_user.regional_service_id).order_by(Centre.name))]
+    form.centre_id.choices = [(0, "вся служба занятости")] + [
+        (c.id, c.name) for c in org_services.centres_of_service(current_user.regional_service_id)]
     return submit(form, lambda: events.create_programme(
                       current_user, title=form.title.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
                       centre_id=form.centre_id.data or None, description=form.description.data),

@@ -280,6 +280,13 @@ def schedule_event(actor: User, fmt: EventFormat, *, title: str, starts_at: date
             raise DomainError("Отдел должен быть из выбранного центра.")
     if programme is not None and programme.regional_service_id != actor.regional_service_id:
         raise DomainError("Программа — другой службы занятости.")
+    # a double tap (or two tabs) schedules once: the organiser's row is locked while we look for the same event
+    db.session.execute(select(User.id).where(User.id == actor.id).with_for_update())
+    same = db.session.scalar(select(Event).where(Event.organiser_id == actor.id, Event.format_id == fmt.id,
+                                                 Event.starts_at == starts_at, Event.title == title[:200],
+                                                 Event.status == EventStatus.SCHEDULED))
+    if same is not None:
+        return same
     event = Event(format_id=fmt.id, title=title[:200], description=description or "", starts_at=starts_at,
                   ends_at=starts_at + timedelta(minutes=duration_minutes), place=(place or "").strip()[:300],
                   video_url=(video_url or "").strip()[:500], regional_service_id=actor.regional_service_id,
@@ -615,6 +622,11 @@ def add_outcome(actor: User, event: Event, *, kind: str, text: str, owner: User 
         raise DomainError("У меры должны быть ответственный и срок.")
     if owner is not None and owner.regional_service_id != event.regional_service_id:
         raise DomainError("Ответственный — сотрудник вашей службы занятости.")
+    event = _locked(event)  # a double tap records the outcome once
+    same = db.session.scalar(select(EventOutcome).where(EventOutcome.event_id == event.id, EventOutcome.kind == kind,
+                                                        EventOutcome.text == text[:4000]))
+    if same is not None:
+        return same
     outcome = EventOutcome(event_id=event.id, kind=kind, text=text[:4000], owner_id=owner.id if owner else None,
                            due_on=due_on, status=OutcomeStatus.PLANNED, created_by_id=actor.id)
     db.session.add(outcome)

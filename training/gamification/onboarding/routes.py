@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, request
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func
 
 from training.accounts import scopes
 from training.accounts.models import Role, User
@@ -35,8 +35,7 @@ def try_rule(action):
 
 def _find_colleague(text: str) -> User:
     text = (text or "").strip()
-    person = db.session.scalars(select(User).where(
-        User.is_active, User.regional_service_id == current_user.regional_service_id,
+    person = db.session.scalars(scopes.active_staff(current_user.regional_service_id).where(
         (User.personnel_number == text) | (func.lower(User.email) == text.lower())).limit(1)).first()
     if person is None:
         raise DomainError("Коллега с таким табельным номером или e-mail не найден в вашей службе занятости.")
