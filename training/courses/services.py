@@ -129,6 +129,19 @@ def visible_cohorts(user: User) -> Select:
     return query.where(Cohort.id.in_(select(CohortTeacher.cohort_id).where(CohortTeacher.user_id == user.id)))
 
 
+def overdue_learners(user: User, today: date | None = None) -> list[Enrolment]:
+    """For a supervisor's home page: learners in the cohorts they see whose deadline has passed without finishing
+    (a manager: only their centre's people), the longest overdue first."""
+    query = (select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id).join(User, User.id == Enrolment.user_id)
+             .where(Cohort.id.in_(visible_cohorts(user).with_only_columns(Cohort.id)),
+                    Enrolment.completed_at.is_(None), Cohort.deadline < (today or date.today()))
+             .options(selectinload(Enrolment.user), selectinload(Enrolment.cohort))
+             .order_by(Cohort.deadline, User.full_name).limit(50))
+    if not user.has_role(*Role.SERVICE_ADMINS):
+        query = query.where(User.centre_id == user.centre_id)
+    return list(db.session.scalars(query))
+
+
 @dataclass
 class EnrolResult:
     enrolled: list[User] = field(default_factory=list)
