@@ -280,6 +280,13 @@ def schedule_event(actor: User, fmt: EventFormat, *, title: str, starts_at: date
             raise DomainError("Отдел должен быть из выбранного центра.")
     if programme is not None and programme.regional_service_id != actor.regional_service_id:
         raise DomainError("Программа — другой службы занятости.")
+    # a double tap (or two tabs) schedules once: the organiser's row is locked while we look for the same event
+    db.session.execute(select(User.id).where(User.id == actor.id).with_for_update())
+    same = db.session.scalar(select(Event).where(Event.organiser_id == actor.id, Event.format_id == fmt.id,
+                                                 Event.starts_at == starts_at, Event.title == title[:200],
+                                                 Event.status == EventStatus.SCHEDULED))
+    if same is not None:
+        return same
     event = Event(format_id=fmt.id, title=title[:200], description=description or "", starts_at=starts_at,
                   ends_at=starts_at + timedelta(minutes=duration_minutes), place=(place or "").strip()[:300],
                   video_url=(video_url or "").strip()[:500], regional_service_id=actor.regional_service_id,
@@ -615,6 +622,11 @@ def add_outcome(actor: User, event: Event, *, kind: str, text: str, owner: User 
         raise DomainError("У меры должны быть ответственный и срок.")
     if owner is not None and owner.regional_service_id != event.regional_service_id:
         raise DomainError("Ответственный — сотрудник вашей службы занятости.")
+    event = _locked(event)  # a double tap records the outcome once
+    same = db.session.scalar(select(EventOutcome).where(EventOutcome.event_id == event.id, EventOutcome.kind == kind,
+                                                        EventOutcome.text == text[:4000]))
+    if same is not None:
+        return same
     outcome = EventOutcome(event_id=event.id, kind=kind, text=text[:4000], owner_id=owner.id if owner else None,
                            due_on=due_on, status=OutcomeStatus.PLANNED, created_by_id=actor.id)
     db.session.add(outcome)
@@ -681,6 +693,21 @@ def send_reminders(now: datetime | None = None) -> int:
                       path_for("events.detail", event_id=event.id),
                       dedupe_key=f"event-reminder:{event.id}:{participant.user_id}"):
                 sent += 1
+    return sent
+
+
+def remind_overdue_measures(today: date) -> int:
+    """Owners of an event's measures past their due date and not done are told once per measure."""
+    sent = 0
+    overdue = db.session.scalars(select(EventOutcome).where(
+        EventOutcome.kind == OutcomeKind.MEASURE, EventOutcome.status != OutcomeStatus.DONE,
+        EventOutcome.owner_id.is_not(None), EventOutcome.due_on < today))
+    for outcome in list(overdue):
+        if notify(outcome.owner, "event-measure-overdue",
+                  f"Срок меры истёк {outcome.due_on:%d.%m.%Y}: {outcome.text[:200]} (итог «{outcome.event.title}»).",
+                  path_for("events.detail", event_id=outcome.event_id),
+                  dedupe_key=f"event-measure-overdue:{outcome.id}"):
+            sent += 1
     return sent
 
 
