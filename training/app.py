@@ -47,6 +47,8 @@ from training.gamification.contests import routes as contests_routes
 from training.gamification.events import jobs as events_jobs
 from training.gamification.events import routes as events_routes
 from training.gamification.library import routes as library_routes
+from training.gamification.onboarding import jobs as onboarding_jobs
+from training.gamification.onboarding import routes as onboarding_routes
 from training.gamification.pulse import jobs as pulse_jobs
 from training.gamification.pulse import routes as pulse_routes
 from training.gamification.quests import jobs as quests_jobs
@@ -106,6 +108,7 @@ BLUEPRINTS = (
     (committee_routes.bp, "/team"),
     (events_routes.bp, "/team"),
     (pulse_routes.bp, "/team"),
+    (onboarding_routes.bp, "/team"),
     (dashboards_routes.bp, "/metrics"),
     (feedback_routes.bp, "/metrics"),
     (operations_routes.bp, "/metrics"),
@@ -115,7 +118,8 @@ BLUEPRINTS = (
 )
 # Periodic work registers itself with @periodic_job when its module is imported; `flask jobs run-due` runs it
 PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jobs, contests_jobs, quests_jobs,
-                 stress_jobs, events_jobs, pulse_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
+                 stress_jobs, events_jobs, pulse_jobs, onboarding_jobs,
+                 feedback_jobs, dashboards_jobs, competence_jobs)
 COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli,
             static_files.static_cli, org_cli)
 # Background tasks register themselves with @tasks.task when their module is imported; the worker runs them

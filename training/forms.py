@@ -42,24 +42,39 @@ def ru_number_text(value: float | int | None) -> str:
     return text.replace(".", ",").replace("-", "−")
 
 
-class RuFloatField(FloatField):
-    """A number with a fraction: «12,5» or «12.5» accepted, shown back as «12,5» and «30» (not «30.0»)."""
+class _RuNumberField:
+    """What the two number fields share: the phone keyboard, an empty field read as None, «12,5», «12.5» and
+    «1 000» read as numbers; ``convert`` checks the kind of number and says what is wrong in Russian."""
+
+    inputmode = "decimal"
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", self.inputmode)
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
         if not valuelist:
             return
+        self.data = None
         if valuelist[0] in (None, ""):
-            self.data = None
             return
         try:
-            self.data = parse_ru_number(valuelist[0])
-        except ValueError as exc:
-            self.data = None
-            raise ValueError("Введите число, например 12,5.") from exc
+            number = parse_ru_number(valuelist[0])
+        except ValueError:
+            number = None
+        self.data = self.convert(number)
+
+    def convert(self, number: float | None):
+        raise NotImplementedError
+
+
+class RuFloatField(_RuNumberField, FloatField):
+    """A number with a fraction: «12,5» or «12.5» accepted, shown back as «12,5» and «30» (not «30.0»)."""
+
+    def convert(self, number: float | None) -> float:
+        if number is None:
+            raise ValueError("Введите число, например 12,5.")
+        return number
 
     def _value(self):
         if self.raw_data:
@@ -67,27 +82,15 @@ class RuFloatField(FloatField):
         return ru_number_text(self.data)
 
 
-class RuIntegerField(IntegerField):
+class RuIntegerField(_RuNumberField, IntegerField):
     """A whole number with a Russian message; «1 000» and «10,0» are read as 1000 and 10."""
 
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "numeric")
-        super().__init__(label, validators, **kwargs)
+    inputmode = "numeric"
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        if valuelist[0] in (None, ""):
-            self.data = None
-            return
-        try:
-            number = parse_ru_number(valuelist[0])
-        except ValueError:
-            number = None
+    def convert(self, number: float | None) -> int:
         if number is None or number != int(number):
-            self.data = None
             raise ValueError("Введите целое число.")
-        self.data = int(number)
+        return int(number)
 
 
 def _int_or_none(value):

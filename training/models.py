@@ -7,6 +7,7 @@ import training.gamification.committee.models  # noqa: F401
 import training.gamification.contests.models  # noqa: F401
 import training.gamification.events.models  # noqa: F401
 import training.gamification.library.models  # noqa: F401
+import training.gamification.onboarding.models  # noqa: F401
 import training.gamification.pulse.models  # noqa: F401
 import training.gamification.quests.models  # noqa: F401
 import training.gamification.ratings.models  # noqa: F401

@@ -266,8 +266,8 @@ def act(action: Callable[[], T], to: str, /, *, message: str | Callable[[T], str
 
 
 def try_rule(action: Callable[[], Any]) -> tuple[Any, str | None]:
-    """Older shape of :func:`submit` (still used by the rewards views until they move to it): ``(result,
-    None)``, or, when a rule refused, the transaction rolled back and ``(None, message)``; 403 goes on."""
+    """The older shape of :func:`submit`, kept for views not yet moved to it (onboarding): ``(result, None)``, or,
+    when a rule refused, the transaction rolled back and ``(None, message)``; 403 goes on. New views use submit."""
     try:
         return action(), None
     except DomainError as exc:

@@ -22,9 +22,6 @@ from tests.support.world import BusyWorld, busy_world
 from training.accounts.models import User
 from training.extensions import db
 
-# the one setting that decides whether a page drawn after its commit loads its rows again
-EXPIRES_ON_COMMIT = db.session.session_factory.kw.get("expire_on_commit", True)
-
 
 class OverBudget(AssertionError):
     """A page sent more statements than its budget (what an xfail may expect; any other failure fails)."""
@@ -64,7 +61,6 @@ class Page:
     # code) is read before the statements are counted
     request: Callable[[object, BusyWorld], Callable[[], object]]
     waits_for: str = ""  # why the page is still above its budget: work the task queue takes off the request
-    renders_after_commit: bool = False  # the answer is drawn after the commit: needs expire_on_commit=False
 
     def __str__(self) -> str:
         return self.name
@@ -72,10 +68,6 @@ class Page:
     @property
     def param(self):
         marks = [pytest.mark.xfail(strict=True, raises=OverBudget, reason=self.waits_for)] if self.waits_for else []
-        if self.renders_after_commit:
-            marks.append(pytest.mark.xfail(EXPIRES_ON_COMMIT, strict=True, raises=OverBudget, reason=(
-                "issue 13, one request lifecycle: the session still expires every row at the commit, so the answer "
-                "drawn after it loads them again (expire_on_commit=False is on its way)")))
         return pytest.param(self, id=self.name, marks=marks)
 
 
@@ -108,7 +100,7 @@ def _feedback(client, world):
 PAGES = [
     Page("lesson", "employee", 4, _get("lesson")),
     Page("quiz question", "employee", 5, _get("quiz question")),
-    Page("answer save", "employee", 5, _save, renders_after_commit=True),
+    Page("answer save", "employee", 5, _save),
     Page("colleague vote", "employee", 6, _vote),
     Page("client feedback", None, 5, _feedback,
          waits_for="issue 13, task queue: the request recomputes the index snapshots and the specialist's competence "

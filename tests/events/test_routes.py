@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
 
+from seeds.reference import event_formats
 from tests.support.app import sign_in
 from training.db import utcnow
 from training.extensions import db
@@ -189,3 +190,36 @@ def test_past_events_are_listed_newest_first_for_recording_outcomes(client, staf
     page = client.get("/team/events?view=past").get_data(as_text=True)
     assert page.index("Прошло 2 дн.") < page.index("Прошло 9 дн.")
     assert "Прошло 2 дн." not in client.get("/team/events").get_data(as_text=True)
+
+
+def test_the_organiser_downloads_the_attendance_sheet_and_a_colleague_cannot(client, staff, org):
+    event = _event(staff, org, starts_at=utcnow() + timedelta(minutes=10))
+    events.register(staff["anna"], event)
+    events.mark_attendance(staff["manager"], event, events.participant_of(event, staff["anna"]))
+    events.register(staff["boris"], event)
+    db.session.commit()
+    sign_in(client, staff["manager"])
+    sheet = client.get(f"/team/events/{event.id}/attendance.csv")
+    text = sheet.get_data().decode("utf-8-sig")
+    assert sheet.mimetype == "text/csv" and "ФИО" in text.splitlines()[0]
+    assert "Антонова Анна Андреевна" in text and "был(а)" in text and "отметил организатор" in text
+    assert "Борисов Борис Борисович" in text
+    client.post("/auth/logout")
+    sign_in(client, staff["anna"])
+    assert client.get(f"/team/events/{event.id}/attendance.csv").status_code == 403
+
+
+def test_hr_adds_a_format_of_its_own_that_seeding_leaves_alone(client, staff):
+    sign_in(client, staff["hr"])
+    response = client.post("/team/events/formats/new", data={
+        "name": "День семьи", "purpose": "Сотрудники приводят на работу близких.", "group_size": "до 40",
+        "duration_minutes": "120", "timing": "", "roles": "Ведущий; экскурсоводы", "record_after": "Отзывы",
+        "run_sheet": "20 | Встреча гостей\n60 | Экскурсия по центру\n40 | Чаепитие", "is_active": "y"})
+    assert response.status_code == 303
+    fmt = db.session.scalar(select(EventFormat).where(EventFormat.name == "День семьи"))
+    assert [s["minutes"] for s in fmt.run_sheet] == [20, 60, 40]
+    assert "День семьи" in client.get("/team/events/formats").get_data(as_text=True)
+    assert event_formats() == 0 and db.session.get(EventFormat, fmt.id).name == "День семьи"
+    client.post("/auth/logout")
+    sign_in(client, staff["anna"])
+    assert client.get("/team/events/formats/new").status_code == 403

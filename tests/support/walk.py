@@ -86,3 +86,33 @@ _LATIN_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z-]*(?![\w-])")
 def latin_words(text: str) -> list[str]:
     """Words in Latin letters only that are not on the allow-list (e-mails, links and file names aside)."""
     return sorted({w for w in _LATIN_WORD.findall(_SKIP.sub(" ", text)) if w not in LATIN_ALLOWED})
+
+
+TABLES_OUT_OF_VIEW_JS = """() => {
+    const width = document.documentElement.clientWidth;
+    const problems = [];
+    document.querySelectorAll("table.table").forEach((table, index) => {
+        if (!table.offsetParent) { return; }  // folded away (a closed <details>)
+        const name = table.querySelector("caption")?.textContent.trim() || `таблица ${index + 1}`;
+        const column = parseInt(table.dataset.keyColumn || "1", 10) - 1;  // the important column, 1st by default
+        const keys = [...table.querySelectorAll("tbody tr")].map(row => row.cells[column]).filter(Boolean);
+        const pinned = table.dataset.layout === "scroll" && column === 0;
+        const cue = table.previousElementSibling;
+        const cueShown = cue && cue.classList.contains("swipe-cue") && cue.offsetParent !== null;
+        for (const cell of keys) {
+            const box = cell.getBoundingClientRect();
+            if (box.width === 0) { continue; }
+            if ((box.left < 0 || box.right > width + 1) && !(pinned && cueShown)) {
+                problems.push(`${name}: «${cell.textContent.trim().slice(0, 30)}» out of view`);
+                break;
+            }
+        }
+    });
+    return problems;
+}"""
+
+
+def tables_out_of_view(page) -> list[str]:
+    """Tables whose important column (data-key-column, the first by default) is out of the phone's view, unless
+    the table is pinned (data-layout="scroll": the first column stays) and shows its swipe cue."""
+    return page.evaluate(TABLES_OUT_OF_VIEW_JS)

@@ -654,10 +654,8 @@ def set_signatory(actor: User, service_id: int, *, name: str, position: str, ema
     row.issuer_email, row.updated_by_id = email.strip()[:254], actor.id
     db.session.flush()
     after = {"name": row.signatory_name, "position": row.signatory_position, "email": row.issuer_email}
-    old, new = audit.changed_fields(before, after)
-    if new:
-        audit.record(actor, "certificate.signatory", "regional_service", service_id, before=old, after=new,
-                     summary="Изменён подписант документов")
+    audit.record_changes(actor, "certificate.signatory", "regional_service", service_id, before=before, after=after,
+                         summary="Изменён подписант документов")
     return row
 
 

@@ -31,16 +31,30 @@ from training.templating import NavItem, add_home_panel, add_nav_item
 from training.web import page_args, redirect_to, render_view, role_required, submit
 
 add_nav_item(NavItem("courses.index", "Обучение", "book", order=10))
-add_nav_item(NavItem("courses.teacher_queue", "Проверка", "log", roles=Role.TEACHING, on_phone=False, order=20))
+add_nav_item(NavItem("courses.teacher_queue", "Проверка", "log", roles=(Role.TEACHER,), order=20))
 add_nav_item(NavItem("courses.cohorts", "Группы", "people", roles=Role.SUPERVISORS, on_phone=False,
                      order=30))
 add_home_panel("courses/_next_step.html", order=10)
+add_home_panel("courses/_teacher_todo.html", roles=(Role.TEACHER,), order=5)
+add_home_panel("courses/_overdue_learners.html", roles=Role.SUPERVISORS, order=6)
 
 
 @bp.app_template_global()
 def course_overview_for(user):
     """For the home-page panel: the learner's overview, or None when they are not enrolled."""
     return services.overview_of(user)
+
+
+@bp.app_template_global()
+def teacher_todo_for(user):
+    """For the teacher's home page: (questions without an answer, cases waiting for grading), oldest first."""
+    return services.teacher_queue(user)
+
+
+@bp.app_template_global()
+def overdue_learners_for(user):
+    """For a supervisor's home page: learners past their cohort's deadline."""
+    return services.overdue_learners(user)
 
 
 # --- learner ----------------------------------------------------------------------------------------------

@@ -152,10 +152,8 @@ def update_cohort(actor: User, cohort: Cohort, *, name: str, is_sequential: bool
     db.session.expire(cohort, ["teachers"])
     after = {"name": cohort.name, "is_sequential": is_sequential, "is_auto_certificate": is_auto_certificate,
              "teachers": sorted(teacher_ids)}
-    old, new = audit.changed_fields(before, after)
-    if new:
-        audit.record(actor, "course.cohort_update", "cohort", cohort.id, before=old, after=new,
-                     summary=f"Изменена группа «{cohort.name}»")
+    audit.record_changes(actor, "course.cohort_update", "cohort", cohort.id, before=before, after=after,
+                         summary=f"Изменена группа «{cohort.name}»")
 
 
 def can_manage_cohort(user: User, cohort: Cohort) -> bool:
@@ -179,6 +177,19 @@ def visible_cohorts(user: User) -> Select:
         return query.where(Cohort.id.in_(select(Enrolment.cohort_id).join(User, User.id == Enrolment.user_id)
                                          .where(User.centre_id == user.centre_id)))
     return query.where(Cohort.id.in_(select(CohortTeacher.cohort_id).where(CohortTeacher.user_id == user.id)))
+
+
+def overdue_learners(user: User, today: date | None = None) -> list[Enrolment]:
+    """For a supervisor's home page: learners in the cohorts they see whose deadline has passed without finishing
+    (a manager: only their centre's people), the longest overdue first."""
+    query = (select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id).join(User, User.id == Enrolment.user_id)
+             .where(Cohort.id.in_(visible_cohorts(user).with_only_columns(Cohort.id)),
+                    Enrolment.completed_at.is_(None), Cohort.deadline < (today or date.today()))
+             .options(selectinload(Enrolment.user), selectinload(Enrolment.cohort))
+             .order_by(Cohort.deadline, User.full_name).limit(50))
+    if not user.has_role(*Role.SERVICE_ADMINS):
+        query = query.where(User.centre_id == user.centre_id)
+    return list(db.session.scalars(query))
 
 
 @dataclass
@@ -380,6 +391,20 @@ class LearnerOverview:
     states: list[BlockState]
     modules: list[tuple[object, int, int]]  # (module, blocks done, blocks total)
     days_left: int
+    expected_done: int = 0  # blocks the schedule expects done by today (an even pace from start to deadline)
+
+    @property
+    def stages_done(self) -> int:
+        return sum(s.stages_done for s in self.states)
+
+    @property
+    def stages_total(self) -> int:
+        return 3 * len(self.states)
+
+    @property
+    def is_behind(self) -> bool:
+        """«Вы отстаёте от графика»: fewer blocks done than an even pace would have by today."""
+        return self.enrolment.completed_at is None and self.done < self.expected_done
 
     @property
     def done(self) -> int:
@@ -409,11 +434,18 @@ def learner_overview(enrolment: Enrolment, today: date | None = None) -> Learner
     """The course's blocks with their modules and the learner's progress rows, in one statement (the course page
     shows it); the lesson texts are not loaded."""
     pairs = db.session.execute(
-        select(Block, BlockProgress)
+        select(Block, BlockProgress, _latest_case_status(enrolment.id))
         .outerjoin(BlockProgress, and_(BlockProgress.block_id == Block.id, BlockProgress.enrolment_id == enrolment.id))
         .where(Block.course_id == enrolment.cohort.course_id).options(*_OVERVIEW_BLOCK)
         .order_by(Block.number)).all()
     return _overview(enrolment, pairs, today)
+
+
+def _latest_case_status(enrolment_id):
+    """The status of the enrolment's latest case answer in the row's block, as a column of the same statement."""
+    return (select(CaseSubmission.status).where(CaseSubmission.enrolment_id == enrolment_id,
+                                                CaseSubmission.block_id == Block.id)
+            .order_by(CaseSubmission.attempt_no.desc()).limit(1).correlate_except(CaseSubmission).scalar_subquery())
 
 
 def overview_of(user: User, today: date | None = None) -> LearnerOverview | None:
@@ -421,29 +453,33 @@ def overview_of(user: User, today: date | None = None) -> LearnerOverview | None
     page's panel. None when they are not enrolled."""
     latest = select(func.max(Enrolment.id)).where(Enrolment.user_id == user.id).scalar_subquery()
     rows = db.session.execute(
-        select(Enrolment, Block, BlockProgress)
-        .join(Block, Block.course_id == Enrolment.course_id)
+        select(Enrolment, Block, BlockProgress, _latest_case_status(Enrolment.id))
+        .outerjoin(Block, Block.course_id == Enrolment.course_id)
         .outerjoin(BlockProgress, and_(BlockProgress.block_id == Block.id, BlockProgress.enrolment_id == Enrolment.id))
         .where(Enrolment.id == latest).options(joinedload(Enrolment.cohort), *_OVERVIEW_BLOCK)
         .order_by(Block.number)).all()
-    if not rows:  # not enrolled (or a course without blocks yet)
-        enrolment = enrolment_of(user)
-        return learner_overview(enrolment, today) if enrolment else None
-    return _overview(rows[0][0], [(block, row) for _, block, row in rows], today)
+    if not rows:  # not enrolled
+        return None
+    return _overview(rows[0][0], [(block, row, status) for _, block, row, status in rows if block is not None],
+                     today)
 
 
 def _overview(enrolment: Enrolment, pairs, today: date | None) -> LearnerOverview:
     states, all_done_before = [], True
-    for block, row in pairs:
+    for block, row, case_status in pairs:
         is_open = all_done_before or not enrolment.cohort.is_sequential
-        states.append(BlockState(block, row, is_open))
+        states.append(BlockState(block, row, is_open, case_status))
         all_done_before = all_done_before and bool(row and row.completed_at)
     modules = []
     for module in sorted({s.block.module for s in states}, key=lambda m: m.number):
         in_module = [s for s in states if s.block.module_id == module.id]
         modules.append((module, sum(s.completed for s in in_module), len(in_module)))
-    days_left = (enrolment.cohort.deadline - (today or date.today())).days
-    return LearnerOverview(enrolment, states, modules, days_left)
+    today = today or date.today()
+    cohort = enrolment.cohort
+    days_left = (cohort.deadline - today).days
+    span = max((cohort.deadline - cohort.start_date).days, 1)
+    elapsed = min(max((today - cohort.start_date).days, 0), span)
+    return LearnerOverview(enrolment, states, modules, days_left, len(states) * elapsed // span)
 
 
 def block_state(user: User, block: Block) -> BlockState | None:
@@ -494,7 +530,7 @@ def answer_question(teacher: User, question: TeacherQuestion, answer: str) -> No
     if first_answer:
         notify(question.author, "course.answer",
                f"Преподаватель ответил на ваш вопрос по блоку {question.block.number}.",
-               path_for("courses.block", number=question.block.number, _anchor="questions"))
+               path_for("courses.discuss", number=question.block.number, _anchor=f"question-{question.id}"))
 
 
 def discussion_topic(block: Block, number: int | None) -> str | None:
@@ -617,13 +653,13 @@ def grade_case(teacher: User, submission: CaseSubmission, *, accept: bool, comme
     block = submission.block
     if accept:
         notify(submission.enrolment.user, "course.case_accepted", f"Кейс блока {block.number} принят.",
-               path_for("courses.block", number=block.number, _anchor="case"))
+               path_for("courses.case", number=block.number, _anchor="case"))
         case_accepted.send(submission.enrolment.user, submission=submission)
         complete_stage(submission.enrolment, block, Stage.CASE)
     else:
         notify(submission.enrolment.user, "course.case_returned",
                f"Кейс блока {block.number} возвращён на доработку: {comment[:80]}",
-               path_for("courses.block", number=block.number, _anchor="case"))
+               path_for("courses.case", number=block.number, _anchor="case"))
 
 
 class CaseNotAcceptable(DomainError):

@@ -191,9 +191,8 @@ def submit(attempt_id: int):
 def time_up(attempt_id: int):
     """Close and grade the learner's attempts whose time is up, then show the result."""
     attempt = own_attempt_or_404(attempt_id)
+    # the result page says «Время вышло: попытка завершена автоматически…» itself
     return web.submit(None, lambda: services.close_overdue(quiz=attempt.quiz, user=current_user),
-                      message=lambda closed: closed and ("Время вышло: попытка завершена автоматически, "
-                                                         "засчитаны ответы, сохранённые до срока.", "info"),
                       on_success=lambda _: redirect_to("quizzes.result", attempt_id=attempt.id))
 
 

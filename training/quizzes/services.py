@@ -811,7 +811,6 @@ def update_settings(actor: User, quiz: Quiz, values: dict[str, Any]) -> None:
         if key in values:
             setattr(quiz, key, values[key])
     db.session.flush()
-    old, new = audit.changed_fields(before, {key: getattr(quiz, key) for key in SETTINGS_FIELDS})
-    if new:
-        audit.record(actor, "quiz.settings", "quiz", quiz.id, before=old, after=new,
-                     summary=f"Изменены настройки теста «{quiz.title}»")
+    audit.record_changes(actor, "quiz.settings", "quiz", quiz.id, before=before,
+                         after={key: getattr(quiz, key) for key in SETTINGS_FIELDS},
+                         summary=f"Изменены настройки теста «{quiz.title}»")

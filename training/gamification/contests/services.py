@@ -413,7 +413,7 @@ def _record_award(contest: Contest, kind: AwardKind, user_id: int, actor: User |
     award.certificate_id = _issue_diploma(award, contest, actor)
     notify(user, "recognition.award",
            f"Поздравляем! {kind.label} — {period_label(contest.period)}, {contest.scope_label}.",
-           path_for("contests.detail", contest_id=contest.id),
+           path_for("contests.detail", contest_id=contest.id, _anchor="winners"),
            dedupe_key=f"recognition-award:{contest.id}:{kind.value}")
     return award
 

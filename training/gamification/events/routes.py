@@ -40,7 +40,9 @@ from training.gamification.events.models import (
     ParticipantRole,
     ParticipantStatus,
 )
+from training.org import services as org_services
 from training.org.models import Centre, Department
+from training.tabular import table_download
 from training.templating import DISPLAY_TZ, add_home_panel
 from training.web import act, download, int_or, public, public_url, redirect_to, render_view, role_required, submit
 
@@ -142,6 +144,21 @@ def format_detail(event_format_id: int):
                        can_edit=events.can_edit_formats(current_user))
 
 
+FORMAT_FIELDS = ("name", "purpose", "group_size", "duration_minutes", "timing", "roles", "record_after",
+                 "open_to_clients", "is_active")
+
+
+@bp.route("/events/formats/new", methods=["GET", "POST"])
+@role_required(*Role.SERVICE_ADMINS)
+def format_create():
+    form = FormatForm(formdata=request.form if request.method == "POST" else None, is_active=True)
+    return submit(form, lambda: events.create_format(current_user, **{n: getattr(form, n).data for n in FORMAT_FIELDS},
+                                                     run_sheet=events.parse_run_sheet(form.run_sheet.data)),
+                  message="Формат добавлен в каталог.",
+                  on_success=lambda fmt: redirect_to("events.format_detail", event_format_id=fmt.id),
+                  template="gamification/events/format_form.html", fmt=None)
+
+
 @bp.route("/events/formats/<int:event_format_id>/edit", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def format_edit(event_format_id: int):
@@ -149,9 +166,8 @@ def format_edit(event_format_id: int):
     form = FormatForm(formdata=request.form if request.method == "POST" else None, obj=fmt)
     if request.method == "GET":
         form.run_sheet.data = events.run_sheet_text(fmt.run_sheet)
-    names = ("name", "purpose", "group_size", "duration_minutes", "timing", "roles", "record_after", "open_to_clients",
-             "is_active")
-    return submit(form, lambda: events.update_format(current_user, fmt, **{n: getattr(form, n).data for n in names},
+    return submit(form, lambda: events.update_format(current_user, fmt, **{n: getattr(form, n).data
+                                                                           for n in FORMAT_FIELDS},
                                                      run_sheet=events.parse_run_sheet(form.run_sheet.data)),
                   message="Формат сохранён.",
                   on_success=lambda _: redirect_to("events.format_detail", event_format_id=fmt.id),
@@ -382,6 +398,14 @@ def participant_role(event_id: int):
                url_for("events.detail", event_id=event.id) + "#organiser", message="Роль назначена.")
 
 
+@bp.get("/events/<int:event_id>/attendance.<fmt>")
+@login_required
+def attendance_sheet(event_id: int, fmt: str):
+    event = _managed_event_or_403(event_id)
+    return table_download(fmt, events.ATTENDANCE_HEADER, events.attendance_rows(event),
+                          filename=f"event-{event.id}-attendance", sheet_title="Участники")
+
+
 # --- feedback, outcomes, the end ------------------------------------------------------------------------------
 
 @bp.post("/events/<int:event_id>/feedback")
@@ -466,8 +490,8 @@ def programme_create():
     if not events.can_organise(current_user):
         abort(403)
     form = ProgrammeForm(formdata=request.form if request.method == "POST" else None)
-    form.centre_id.choices = [(0, "вся служба занятости")] + [(c.id, c.name) for c in db.session.scalars(
-        select(Centre).where(Centre.regional_service_id == current_user.regional_service_id).order_by(Centre.name))]
+    form.centre_id.choices = [(0, "вся служба занятости")] + [
+        (c.id, c.name) for c in org_services.centres_of_service(current_user.regional_service_id)]
     return submit(form, lambda: events.create_programme(
                       current_user, title=form.title.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
                       centre_id=form.centre_id.data or None, description=form.description.data),

@@ -127,6 +127,20 @@ def update_format(actor: User, fmt: EventFormat, **values: Any) -> None:
                  after=_jsonable(values), summary=f"Изменён формат мероприятия «{fmt.name}»")
 
 
+def create_format(actor: User, **values: Any) -> EventFormat:
+    """HR adds a format of its own (e.g. «День семьи»): never touched by seeding (its code is not in the file)."""
+    if not can_edit_formats(actor):
+        raise NotAllowed("Каталог форматов ведёт кадровая служба.")
+    last = db.session.scalar(select(func.max(EventFormat.sort_order))) or 0
+    fmt = EventFormat(code=f"custom-{secrets.token_hex(4)}", sort_order=last + 10, edited_at=utcnow(),
+                      edited_by_id=actor.id, **values)
+    db.session.add(fmt)
+    db.session.flush()
+    audit.record(actor, "event_format.create", "event_format", fmt.id, after=_jsonable(values),
+                 summary=f"Добавлен формат мероприятия «{fmt.name}»")
+    return fmt
+
+
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v if isinstance(v, (str, int, bool, list, type(None))) else str(v) for k, v in values.items()}
 
@@ -266,6 +280,13 @@ def schedule_event(actor: User, fmt: EventFormat, *, title: str, starts_at: date
             raise DomainError("Отдел должен быть из выбранного центра.")
     if programme is not None and programme.regional_service_id != actor.regional_service_id:
         raise DomainError("Программа — другой службы занятости.")
+    # a double tap (or two tabs) schedules once: the organiser's row is locked while we look for the same event
+    db.session.execute(select(User.id).where(User.id == actor.id).with_for_update())
+    same = db.session.scalar(select(Event).where(Event.organiser_id == actor.id, Event.format_id == fmt.id,
+                                                 Event.starts_at == starts_at, Event.title == title[:200],
+                                                 Event.status == EventStatus.SCHEDULED))
+    if same is not None:
+        return same
     event = Event(format_id=fmt.id, title=title[:200], description=description or "", starts_at=starts_at,
                   ends_at=starts_at + timedelta(minutes=duration_minutes), place=(place or "").strip()[:300],
                   video_url=(video_url or "").strip()[:500], regional_service_id=actor.regional_service_id,
@@ -544,6 +565,16 @@ def attended(event: Event) -> list[EventParticipant]:
     return [p for p in event.participants if p.attended_at is not None]
 
 
+ATTENDANCE_HEADER = ("ФИО", "Должность", "Роль", "Запись", "Присутствие", "Как отмечен(а)")
+
+
+def attendance_rows(event: Event) -> list[tuple[str, ...]]:
+    """The attendance sheet of an event: everyone seated, waiting or hosting, in registration order."""
+    return [(p.user.full_name, p.user.position, p.role.label, p.status.label,
+             "был(а)" if p.attended_at else "—", p.attendance_method.label if p.attendance_method else "")
+            for p in event.participants if p.status != ParticipantStatus.CANCELLED]
+
+
 # --- feedback ------------------------------------------------------------------------------------------------
 
 def give_feedback(user: User, event: Event, *, usefulness: int, takeaway: str = "") -> EventFeedback:
@@ -591,6 +622,11 @@ def add_outcome(actor: User, event: Event, *, kind: str, text: str, owner: User 
         raise DomainError("У меры должны быть ответственный и срок.")
     if owner is not None and owner.regional_service_id != event.regional_service_id:
         raise DomainError("Ответственный — сотрудник вашей службы занятости.")
+    event = _locked(event)  # a double tap records the outcome once
+    same = db.session.scalar(select(EventOutcome).where(EventOutcome.event_id == event.id, EventOutcome.kind == kind,
+                                                        EventOutcome.text == text[:4000]))
+    if same is not None:
+        return same
     outcome = EventOutcome(event_id=event.id, kind=kind, text=text[:4000], owner_id=owner.id if owner else None,
                            due_on=due_on, status=OutcomeStatus.PLANNED, created_by_id=actor.id)
     db.session.add(outcome)
@@ -638,13 +674,6 @@ def finish_event(actor: User, event: Event, *, summary: str = "", now: datetime 
     audit.record(actor, "event.finish", "event", event.id, summary=f"Проведено мероприятие «{event.title}»")
 
 
-def update_summary(actor: User, event: Event, summary: str) -> None:
-    if not can_manage(actor, event):
-        raise NotAllowed("Итоги записывает организатор.")
-    event.summary = (summary or "").strip()
-    db.session.flush()
-
-
 # --- reminders -------------------------------------------------------------------------------------------------
 
 def send_reminders(now: datetime | None = None) -> int:
@@ -664,6 +693,21 @@ def send_reminders(now: datetime | None = None) -> int:
                       path_for("events.detail", event_id=event.id),
                       dedupe_key=f"event-reminder:{event.id}:{participant.user_id}"):
                 sent += 1
+    return sent
+
+
+def remind_overdue_measures(today: date) -> int:
+    """Owners of an event's measures past their due date and not done are told once per measure."""
+    sent = 0
+    overdue = db.session.scalars(select(EventOutcome).where(
+        EventOutcome.kind == OutcomeKind.MEASURE, EventOutcome.status != OutcomeStatus.DONE,
+        EventOutcome.owner_id.is_not(None), EventOutcome.due_on < today))
+    for outcome in list(overdue):
+        if notify(outcome.owner, "event-measure-overdue",
+                  f"Срок меры истёк {outcome.due_on:%d.%m.%Y}: {outcome.text[:200]} (итог «{outcome.event.title}»).",
+                  path_for("events.detail", event_id=outcome.event_id),
+                  dedupe_key=f"event-measure-overdue:{outcome.id}"):
+            sent += 1
     return sent
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from training.accounts import scopes
 from training.accounts.models import Role
@@ -14,7 +13,7 @@ from training.gamification.pulse import bp
 from training.gamification.pulse import services as pulse
 from training.gamification.pulse.forms import AnswerForm, ReplyForm, SurveyForm
 from training.gamification.pulse.models import PulseProposal, PulseRound, PulseSurvey
-from training.org.models import Centre
+from training.org import services as org_services
 from training.web import act, int_or, redirect_to, render_view, role_required, submit, visible_or_404
 
 
@@ -29,8 +28,7 @@ def index():
 
 def _survey_form(formdata=None) -> SurveyForm:
     form = SurveyForm(formdata=formdata)
-    centres = db.session.scalars(select(Centre).where(Centre.regional_service_id == current_user.regional_service_id)
-                                 .order_by(Centre.name))
+    centres = org_services.centres_of_service(current_user.regional_service_id)
     form.centre_id.choices = [(0, "всю службу занятости (итоги по каждому ЦЗН)")] + [(c.id, c.name) for c in centres]
     form.question_ids.choices = [(q.id, f"{q.topic_label}: {q.text}") for q in pulse.question_bank()]
     return form

@@ -120,10 +120,8 @@ def save_aspect(actor: User, aspect: RatingAspect | None, *, service_id: int | N
         audit.record(actor, "rating_aspect.create", "rating_aspect", aspect.id, after=_aspect_snapshot(aspect),
                      summary=f"Добавлен аспект оценки «{aspect.name}»")
     else:
-        old, new = audit.changed_fields(before, _aspect_snapshot(aspect))
-        if new:
-            audit.record(actor, "rating_aspect.update", "rating_aspect", aspect.id, before=old, after=new,
-                         summary=f"Изменён аспект оценки «{aspect.name}»")
+        audit.record_changes(actor, "rating_aspect.update", "rating_aspect", aspect.id, before=before,
+                             after=_aspect_snapshot(aspect), summary=f"Изменён аспект оценки «{aspect.name}»")
     return aspect
 
 

@@ -2,7 +2,7 @@
 register and letters; the hall page of the month's winners (public, rate-limited) and its printable poster."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request
+from flask import abort, current_app, request
 from flask_login import current_user, login_required
 
 from training.accounts import scopes
@@ -13,7 +13,7 @@ from training.gamification.rewards import services as rewards
 from training.gamification.rewards.forms import FulfilForm, GrantForm, LetterForm, RewardForm, SpendForm
 from training.gamification.rewards.models import Reward, RewardGrant
 from training.org.models import Centre
-from training.web import download, public, public_url, redirect_to, render_view, role_required, try_rule
+from training.web import download, public, public_url, redirect_to, render_view, role_required, submit
 
 
 def _index_page(*, status: int = 200, error: str | None = None):
@@ -38,12 +38,10 @@ def spend():
         if form.validate_on_submit() and str(form.reward_id.data).isdigit() else None
     if reward is None or reward.regional_service_id != current_user.regional_service_id:
         abort(404)
-    grant, error = try_rule(lambda: rewards.spend(current_user, reward))
-    if error:
-        return _index_page(status=422, error=error)
-    db.session.commit()
-    flash(f"Готово: «{reward.name}» ваша. Кадровая служба свяжется с вами, чтобы вручить её.", "success")
-    return redirect_to("rewards.index")
+    return submit(None, lambda: rewards.spend(current_user, reward),
+                  message=f"Готово: «{reward.name}» ваша. Кадровая служба свяжется с вами, чтобы вручить её.",
+                  on_success=lambda _: redirect_to("rewards.index"),
+                  page=lambda error, status: _index_page(status=status, error=error))
 
 
 # --- HR: the catalogue ----------------------------------------------------------------------------------------------
@@ -54,26 +52,19 @@ def _manage_page(form: RewardForm, reward: Reward | None = None, *, status: int 
 
 
 def _save(form: RewardForm, reward: Reward | None):
-    saved, error = try_rule(lambda: rewards.save_reward(
-        current_user, current_user.regional_service_id, reward, name=form.name.data,
-        description=form.description.data or "", cost=form.cost.data, stock=form.stock.data,
-        is_active=form.is_active.data))
-    if error:
-        return _manage_page(form, reward, status=422, error=error)
-    db.session.commit()
-    flash(f"Награда «{saved.name}» сохранена.", "success")
-    return redirect_to("rewards.manage")
+    return submit(form, lambda: rewards.save_reward(
+                      current_user, current_user.regional_service_id, reward, name=form.name.data,
+                      description=form.description.data or "", cost=form.cost.data, stock=form.stock.data,
+                      is_active=form.is_active.data),
+                  message=lambda saved: f"Награда «{saved.name}» сохранена.",
+                  on_success=lambda _: redirect_to("rewards.manage"),
+                  page=lambda error, status: _manage_page(form, reward, status=status, error=error))
 
 
 @bp.route("/rewards/manage", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def manage():
-    form = RewardForm(formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return _manage_page(form, status=422)
-        return _save(form, None)
-    return _manage_page(form)
+    return _save(RewardForm(formdata=request.form if request.method == "POST" else None), None)
 
 
 @bp.route("/rewards/manage/<int:reward_id>", methods=["GET", "POST"])
@@ -83,12 +74,7 @@ def edit(reward_id: int):
     if not rewards.can_manage(current_user, reward.regional_service_id) or \
             reward.regional_service_id != current_user.regional_service_id:
         abort(404)
-    form = RewardForm(formdata=request.form if request.method == "POST" else None, obj=reward)
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return _manage_page(form, reward, status=422)
-        return _save(form, reward)
-    return _manage_page(form, reward)
+    return _save(RewardForm(formdata=request.form if request.method == "POST" else None, obj=reward), reward)
 
 
 # --- HR: grants, the register, letters ------------------------------------------------------------------------------
@@ -115,20 +101,14 @@ def register():
 @role_required(*Role.SERVICE_ADMINS)
 def grant():
     form = _grant_form(request.form)
-    if not form.validate_on_submit():
-        return _register_page(grant_form=form, status=422)
-    reward = db.session.get(Reward, form.reward_id.data)
 
     def give():
         person = rewards.find_person(current_user, form.person.data)
-        return rewards.grant(current_user, person, reward, form.reason.data)
+        return rewards.grant(current_user, person, db.session.get(Reward, form.reward_id.data), form.reason.data)
 
-    _, error = try_rule(give)
-    if error:
-        return _register_page(grant_form=form, status=422, error=error)
-    db.session.commit()
-    flash("Награда записана в реестр, сотрудник получил уведомление.", "success")
-    return redirect_to("rewards.register")
+    return submit(form, give, message="Награда записана в реестр, сотрудник получил уведомление.",
+                  on_success=lambda _: redirect_to("rewards.register"),
+                  page=lambda error, status: _register_page(grant_form=form, status=status, error=error))
 
 
 @bp.post("/rewards/fulfil")
@@ -139,31 +119,23 @@ def fulfil():
         if form.validate_on_submit() and str(form.grant_id.data).isdigit() else None
     if row is None or not rewards.can_manage(current_user, row.regional_service_id):
         abort(404)
-    _, error = try_rule(lambda: rewards.fulfil(current_user, row))
-    if error:
-        return _register_page(status=422, error=error)
-    db.session.commit()
-    flash("Отмечено: награда вручена.", "success")
-    return redirect_to("rewards.register")
+    return submit(None, lambda: rewards.fulfil(current_user, row), message="Отмечено: награда вручена.",
+                  on_success=lambda _: redirect_to("rewards.register"),
+                  page=lambda error, status: _register_page(status=status, error=error))
 
 
 @bp.post("/rewards/letter")
 @role_required(*Role.SERVICE_ADMINS)
 def letter():
     form = LetterForm()
-    if not form.validate_on_submit():
-        return _register_page(letter_form=form, status=422)
 
     def issue():
         person = rewards.find_person(current_user, form.person.data)
         return rewards.issue_letter(current_user, person, form.kind.data, form.text.data)
 
-    document, error = try_rule(issue)
-    if error:
-        return _register_page(letter_form=form, status=422, error=error)
-    db.session.commit()
-    flash("Документ оформлен: его можно скачать и распечатать.", "success")
-    return redirect_to("certificates.detail", certificate_id=document.id)
+    return submit(form, issue, message="Документ оформлен: его можно скачать и распечатать.",
+                  on_success=lambda document: redirect_to("certificates.detail", certificate_id=document.id),
+                  page=lambda error, status: _register_page(letter_form=form, status=status, error=error))
 
 
 # --- the hall -------------------------------------------------------------------------------------------------------

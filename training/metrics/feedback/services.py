@@ -273,12 +273,9 @@ def record_progress(actor: User, task: FollowUpTask, *, contacted: bool, contact
     elif task.status == FollowUpStatus.OPEN and (task.contacted_at or task.apologised_at or task.notes
                                                  or task.is_contact_impossible):
         task.status = FollowUpStatus.IN_PROGRESS
-    after = _task_state(task)
-    before, after = audit.changed_fields(before, after)
-    if after:
-        audit.record(actor, "metrics.followup_closed" if close else "metrics.followup_updated", "follow_up_task",
-                     task.id, before=before, after=after,
-                     summary=f"Задача по отзыву № {task.id}: {FollowUpStatus(task.status).label}")
+    audit.record_changes(actor, "metrics.followup_closed" if close else "metrics.followup_updated", "follow_up_task",
+                         task.id, before=before, after=_task_state(task),
+                         summary=f"Задача по отзыву № {task.id}: {FollowUpStatus(task.status).label}")
     if close:
 
         follow_up_resolved.send(actor, task=task)

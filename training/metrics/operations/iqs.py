@@ -77,12 +77,8 @@ def save_category(actor: User, category: IqsCategory | None, *, code: str, name:
         raise DomainError("Категория с таким кодом уже есть.") from exc
     if sum(c.weight for c in active_categories()) <= 0:
         raise DomainError("Хотя бы одна действующая категория должна иметь положительный вес.")
-    after = _category_state(category)
-    if before:
-        before, after = audit.changed_fields(before, after)
-    if after:
-        audit.record(actor, "metrics.iqs_category_saved", "iqs_category", category.id, before=before, after=after,
-                     summary=f"Категория IQS «{category.name}»")
+    audit.record_changes(actor, "metrics.iqs_category_saved", "iqs_category", category.id, before=before or None,
+                         after=_category_state(category), summary=f"Категория IQS «{category.name}»")
     return category
 
 

@@ -2,8 +2,8 @@
 regional services keep only their own overrides
 
 Revision ID: c81f3b6d2e90
-Revises: a4d2c8e61b57
-Create Date: 2026-12-07 14:30:00
+Revises: 16182e8bf2ba
+Create Date: 2026-12-07 14:40:00
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c81f3b6d2e90'
-down_revision = 'a4d2c8e61b57'
+down_revision = '16182e8bf2ba'
 branch_labels = None
 depends_on = None
 
