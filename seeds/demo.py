@@ -110,6 +110,7 @@ def run(only_if_empty: bool = False) -> list[tuple[str, str]] | None:
             user.one_time_password_expires_at = None
     db.session.flush()
     _demo_cohort(admin)
+    _demo_week()
     return demo_logins_if_present()
 
 
@@ -128,6 +129,36 @@ def _demo_cohort(admin: User) -> None:
                            teacher_ids=[teacher.id])
     learners = list(db.session.scalars(select(User).where(User.centre_id.is_not(None)).order_by(User.id).limit(20)))
     enrol(admin, cohort, [u for u in learners if u.id != teacher.id])
+
+
+def _demo_week() -> None:
+    """«Неделя клиентоцентричности» next week in the manager's centre: a knowledge cafe, a fireside chat with the
+    centre's head and a pecha kucha, each from the catalogue (needs `flask seed reference` first)."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from training.gamification.events import services as events
+    from training.gamification.events.models import EventFormat, EventProgramme
+    from training.templating import DISPLAY_TZ
+
+    title = "Неделя клиентоцентричности"
+    manager = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[2][0]))
+    if manager is None or db.session.scalar(select(EventProgramme.id).where(EventProgramme.title == title)):
+        return
+    formats = {f.code: f for f in db.session.scalars(select(EventFormat))}
+    if not {"knowledge_cafe", "fireside_chat", "pecha_kucha"} <= formats.keys():
+        return
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    programme = events.create_programme(manager, title=title, starts_on=monday, ends_on=monday + timedelta(days=4),
+                                        centre_id=manager.centre_id,
+                                        description="Лекции, разговоры и короткие доклады о том, что мешает клиенту.")
+    plan = [("knowledge_cafe", 0, time(9, 0), "Кафе знаний: почему клиент приходит второй раз", 15),
+            ("fireside_chat", 2, time(16, 0), "Беседа у камина с руководителем центра", 40),
+            ("pecha_kucha", 4, time(15, 0), "Печа-куча: наши лучшие изменения за год", None)]
+    for code, day, at, name, capacity in plan:
+        starts = datetime.combine(monday + timedelta(days=day), at, DISPLAY_TZ).astimezone(UTC)
+        events.schedule_event(manager, formats[code], title=name, starts_at=starts,
+                              duration_minutes=formats[code].duration_minutes, place="Зал совещаний",
+                              centre_id=manager.centre_id, capacity=capacity, programme=programme)
 
 
 def demo_logins_if_present() -> list[tuple[str, str]]:

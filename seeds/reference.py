@@ -90,3 +90,11 @@ def pulse_questions() -> int:
 
     path = Path(__file__).parent / "engagement" / "pulse_questions.yaml"
     return ensure_questions(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@step("каталог наград (в каждой службе занятости)")
+def rewards_catalogue() -> int:
+    from training.gamification.rewards.services import ensure_default_rewards
+
+    path = Path(__file__).parent / "engagement" / "rewards.yaml"
+    return ensure_default_rewards(yaml.safe_load(path.read_text(encoding="utf-8")))

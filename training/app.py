@@ -46,6 +46,8 @@ from training.gamification.contests import routes as contests_routes
 from training.gamification.events import jobs as events_jobs
 from training.gamification.events import routes as events_routes
 from training.gamification.library import routes as library_routes
+from training.gamification.onboarding import jobs as onboarding_jobs
+from training.gamification.onboarding import routes as onboarding_routes
 from training.gamification.pulse import jobs as pulse_jobs
 from training.gamification.pulse import routes as pulse_routes
 from training.gamification.quests import jobs as quests_jobs
@@ -54,6 +56,7 @@ from training.gamification.quests import routes as quests_routes
 from training.gamification.ratings import routes as ratings_routes
 from training.gamification.recognition import listeners as recognition_listeners
 from training.gamification.recognition import routes as recognition_routes
+from training.gamification.rewards import routes as rewards_routes
 from training.gamification.stress import jobs as stress_jobs
 from training.gamification.stress import routes as stress_routes
 from training.home import routes as home_routes
@@ -94,6 +97,7 @@ BLUEPRINTS = (
     (notifications_routes.bp, "/notifications"),
     (recognition_routes.bp, "/recognition"),
     (contests_routes.bp, "/recognition"),
+    (rewards_routes.bp, "/recognition"),
     (client_vote_routes.vote_bp, "/v"),
     (gamification_routes.bp, "/team"),
     (ratings_routes.bp, "/team"),
@@ -103,6 +107,7 @@ BLUEPRINTS = (
     (committee_routes.bp, "/team"),
     (events_routes.bp, "/team"),
     (pulse_routes.bp, "/team"),
+    (onboarding_routes.bp, "/team"),
     (dashboards_routes.bp, "/metrics"),
     (feedback_routes.bp, "/metrics"),
     (operations_routes.bp, "/metrics"),
@@ -112,7 +117,8 @@ BLUEPRINTS = (
 )
 # Periodic work registers itself with @periodic_job when its module is imported; `flask jobs run-due` runs it
 PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jobs, contests_jobs, quests_jobs,
-                 stress_jobs, events_jobs, pulse_jobs, feedback_jobs, dashboards_jobs, competence_jobs)
+                 stress_jobs, events_jobs, pulse_jobs, onboarding_jobs,
+                 feedback_jobs, dashboards_jobs, competence_jobs)
 COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli,
             static_files.static_cli, org_cli)
 # Background tasks register themselves with @tasks.task when their module is imported; the worker runs them

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import enum
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, event, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -21,6 +22,20 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def seed_by_code(session: Session, model: type, rows: Iterable[dict[str, Any]], *, where=()) -> int:
+    """Get-or-create reference rows (touchpoints, aspects, categories…) by their ``code``, in the listed order
+    (``sort_order`` 10, 20, …). Rows already there stay as an administrator left them. Returns how many were
+    created."""
+    have = set(session.scalars(select(model.code).where(*where)))
+    created = 0
+    for order, fields in enumerate(rows, start=1):
+        if fields["code"] not in have:
+            session.add(model(sort_order=order * 10, **fields))
+            created += 1
+    session.flush()
+    return created
 
 
 class LabelledEnum(enum.StrEnum):

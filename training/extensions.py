@@ -10,7 +10,10 @@ from flask_wtf import CSRFProtect
 
 from training.db import Base
 
-db = SQLAlchemy(model_class=Base)
+#: expire_on_commit=False: a request commits once, near its end, and then renders what it loaded; nothing is loaded
+#: again after the commit (not the signed-in user, not the page's rows). Code that needs fresh rows after a commit
+#: (a recompute reading what another transaction wrote) calls ``db.session.refresh``/``expire_all`` itself.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

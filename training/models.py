@@ -7,10 +7,12 @@ import training.gamification.committee.models  # noqa: F401
 import training.gamification.contests.models  # noqa: F401
 import training.gamification.events.models  # noqa: F401
 import training.gamification.library.models  # noqa: F401
+import training.gamification.onboarding.models  # noqa: F401
 import training.gamification.pulse.models  # noqa: F401
 import training.gamification.quests.models  # noqa: F401
 import training.gamification.ratings.models  # noqa: F401
 import training.gamification.recognition.models  # noqa: F401
+import training.gamification.rewards.models  # noqa: F401
 import training.gamification.stress.models  # noqa: F401
 import training.jobs  # noqa: F401
 import training.materials.models  # noqa: F401

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from training.accounts.models import User, UserSession
 from training.accounts.services import token_hash
 from training.extensions import db, htmx, login_manager
+from training.web import mark_staff_device
 
 # Endpoints a user who must still choose a password may open.
 _ALLOWED_BEFORE_PASSWORD = {"accounts.first_password", "accounts.logout", "static", "home.healthz"}
@@ -21,8 +22,9 @@ CONTENT_SECURITY_POLICY = (
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    """The signed-in person with their roles in one statement: what every page needs of them (the scope ids
-    and the unread notification count are columns of the row). Nothing loads them again in the request.
+    """The signed-in person with their roles and centre in one statement: what every page needs of them (the
+    scope ids and the unread notification count are columns of the row). Nothing loads them again in the
+    request.
 
     The id is «user:version:token» (User.get_id); the token must name a session record that was not ended
     (logout, «завершить сеанс», password change), so a copied session or remember-me cookie dies with it."""
@@ -31,7 +33,7 @@ def load_user(session_id: str):
         return None
     user_id, version, token = int(parts[0]), int(parts[1]), parts[2]
     user = db.session.execute(
-        select(User).options(joinedload(User.role_links))
+        select(User).options(joinedload(User.role_links), joinedload(User.centre))
         .join(UserSession, UserSession.user_id == User.id)
         .where(User.id == user_id, UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))
     ).unique().scalar_one_or_none()
@@ -87,4 +89,5 @@ def register_security(app: Flask) -> None:
         # the session's user id, not current_user: after the view's commit that would load the person again
         if session.get("_user_id") and request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
+            mark_staff_device(response)  # the clients' pages refuse this browser from now on, signed in or not
         return response

@@ -196,6 +196,9 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str 
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_export_value(v) if not isinstance(v, (int, float, date)) else v for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, datetime | date):  # shown as 07.12.2026 in Excel, still a date to sort on
+                cell.number_format = "DD.MM.YYYY"
     for index, _ in enumerate(header):
         sheet.column_dimensions[column_letter(index)].width = 22
     buffer = io.BytesIO()
@@ -208,6 +211,8 @@ def _export_value(value: Any) -> Any:
         return "'" + value  # no formula injection when the export is opened in a spreadsheet
     if isinstance(value, (date, datetime)):
         return value.strftime("%d.%m.%Y")
+    if isinstance(value, float):  # a decimal comma, as Russian Excel reads a CSV: 12,5 and 30 (not 30.0)
+        return f"{value:.10g}".replace(".", ",")
     return value
 
 

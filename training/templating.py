@@ -1,6 +1,7 @@
 """Jinja filters and globals: Russian dates and plurals, navigation by role."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -25,14 +26,37 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
+def gender_of(full_name: str | None) -> str | None:
+    """«m» or «f» from the patronymic (Фамилия Имя Отчество: -вич/-ич, -вна/-чна/-шна), None when there is none or
+    it says nothing (a foreign name, «оглы»/«кызы» aside)."""
+    parts = (full_name or "").split()
+    patronymic = parts[2].lower() if len(parts) >= 3 else ""
+    if patronymic.endswith(("вич", "ич")) or parts[3:4] == ["оглы"]:
+        return "m"
+    if patronymic.endswith(("вна", "чна", "шна")) or parts[3:4] == ["кызы"]:
+        return "f"
+    return None
+
+
+def gendered(text: str, full_name: str | None) -> str:
+    """The one helper for words that agree with a person: «завершил(а)», «удостоен(а)», «помог(ла)» resolved from
+    the patronymic — «завершил» / «завершила»; unknown gender keeps the neutral written form «завершил(а)»."""
+    gender = gender_of(full_name)
+    if gender is None:
+        return text
+    return re.sub(r"\((а|ла)\)", "" if gender == "m" else r"\1", text)
+
+
 def quoted(text: str) -> str:
     """A name in Russian quotes, with quotes inside it turned into „лапки“: «Диплом „Сотрудник месяца“»."""
     return "«" + text.replace("«", "„").replace("»", "“") + "»"
 
 
-def ru_date(value: date | datetime | None) -> str:
-    if value is None:
+def ru_date(value: date | datetime | str | None) -> str:
+    if value is None or value == "":
         return "—"
+    if isinstance(value, str):  # an ISO date kept in JSON (a score's window)
+        value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = value.astimezone(DISPLAY_TZ).date() if value.tzinfo else value.date()
     return f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year}"
@@ -104,8 +128,9 @@ def phone_nav_items() -> list[NavItem]:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime, short_date=short_date, quoted=quoted,
+                                 gendered=gendered,
                                  dict_without_page=lambda d: {k: v for k, v in d.items() if k != "page"})
-    app.jinja_env.globals.update(plural=plural, nav_items=nav_items, home_panels=home_panels,
+    app.jinja_env.globals.update(plural=plural, nav_items=nav_items, home_panels=home_panels, gender_of=gender_of,
                                  phone_nav_items=phone_nav_items,
                                  MONTHS_NOMINATIVE=MONTHS_NOMINATIVE)
 
@@ -114,11 +139,16 @@ def register(app: Flask) -> None:
         return {"current_endpoint": request.endpoint or "", "app_name": app.config["APP_NAME"]}
 
     add_nav_item(NavItem("home.index", "Главная", "home", order=0))
-    add_nav_item(NavItem("staff.index", "Сотрудники", "people", roles=("admin", "hr", "manager"), on_phone=False,
-                         order=80))
-    add_nav_item(NavItem("staff.import_staff", "Импорт", "upload", roles=("admin", "hr"), on_phone=False, order=85))
-    add_nav_item(NavItem("admin.audit_log", "Журнал", "log", roles=("admin",), on_phone=False, order=90))
     add_nav_item(NavItem("accounts.profile", "Профиль", "person", order=100))
+
+
+def megabytes(size: int) -> str:
+    """A size as people say it (an upload limit): «25 МБ», «1,5 МБ», «512 КБ»."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} КБ"
+    value = size / (1024 * 1024)
+    text = f"{value:.0f}" if value.is_integer() or value >= 10 else f"{value:.1f}".replace(".", ",")
+    return f"{text} МБ"
 
 
 def fmt_number(value: float | None, digits: int = 1) -> str:

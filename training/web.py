@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
 
@@ -42,6 +43,40 @@ def render_view(template: str, block: str | None = None, /, status: int = 200, *
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+# --- staff devices --------------------------------------------------------------------------------------------
+# Every browser a staff member has signed in on keeps this cookie (signed, naming nobody) after logout, so the
+# clients' public pages (the vote /v, the feedback /f) can refuse a staff member's own devices, not only a
+# signed-in session.
+STAFF_DEVICE_COOKIE = "szn_staff_device"
+STAFF_DEVICE_DAYS = 400
+
+
+def _staff_device_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="staff-device")
+
+
+def is_staff_device() -> bool:
+    """A signed-in staff member, or a browser a staff member has signed in on."""
+    if current_user.is_authenticated:
+        return True
+    value = request.cookies.get(STAFF_DEVICE_COOKIE)
+    if not value:
+        return False
+    try:
+        return _staff_device_signer().loads(value) == "staff"
+    except BadSignature:
+        return False
+
+
+def mark_staff_device(response) -> None:
+    """Called for signed-in requests (security.register_security): the browser keeps the staff mark."""
+    if request.cookies.get(STAFF_DEVICE_COOKIE):
+        return
+    response.set_cookie(STAFF_DEVICE_COOKIE, _staff_device_signer().dumps("staff"),
+                        max_age=STAFF_DEVICE_DAYS * 24 * 3600, httponly=True, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
 
 
 def redirect_to(endpoint_or_url: str, **values: Any):
@@ -152,10 +187,11 @@ def download(data: bytes, mime: str, filename: str, *, inline: bool = False):
     return response
 
 
-def submit(form: Any, action: Callable[[], T], *, on_success: Callable[[T], Any], template: str,
-           partial: str | None = None, message: str | Callable[[T], str] | None = None,
-           context: Callable[[], dict[str, Any]] | None = None, on_error: Callable[[DomainError], str] | None = None,
-           conflict: str | None = None, **ctx: Any):
+def submit(form: Any, action: Callable[[], T], /, *, on_success: Callable[[T], Any], template: str | None = None,
+           partial: str | None = None, page: Callable[[str | None, int], Any] | None = None,
+           message: str | Callable[[T], Any] | None = None, context: Callable[[], dict[str, Any]] | None = None,
+           on_error: Callable[[DomainError], str | None] | None = None, conflict: str | None = None,
+           rule_status: bool = False, **ctx: Any):
     """Run a state-changing view: the one place that commits a request's writes.
 
     On a submitted request (``form`` valid, or any POST when ``form`` is None) it calls ``action`` (the
@@ -164,10 +200,14 @@ def submit(form: Any, action: Callable[[], T], *, on_success: Callable[[T], Any]
     rolls back and renders ``template`` again (for htmx only its block ``partial``) with ``error`` — the rule's
     message, or ``on_error(exc)`` — and status 422. A refusal for lack of rights (403) and HTTP errors (404) go
     on to the error page. ``conflict`` is the message for an IntegrityError (a concurrent duplicate). A GET
-    renders the template; an invalid form renders it with 422. ``ctx`` goes to the template as it is;
-    ``context()`` is called only when the template is rendered (what only the page needs)."""
+    renders the template; an invalid form renders it with 422 (``rule_status``: a refusal answers with the rule's
+    own status, e.g. 400 or 409, where a page promised it). A rejected import's ``problems`` go to the
+    template too. ``ctx`` goes to the template as it is;
+    ``context()`` is called only when the template is rendered (what only the page needs). A page drawn by a
+    function of its own passes ``page(error, status)`` in place of ``template``."""
     error = None
     submitted = form.is_submitted() if form is not None else request.method == "POST"
+    status = 422 if submitted else 200
     if submitted and (form is None or form.validate()):
         try:
             result = action()
@@ -177,6 +217,10 @@ def submit(form: Any, action: Callable[[], T], *, on_success: Callable[[T], Any]
             if exc.status_code == 403:
                 raise
             error = on_error(exc) if on_error else exc.message
+            if rule_status:
+                status = exc.status_code
+            if hasattr(exc, "problems"):  # a rejected import: every problem with its line and column
+                ctx["problems"] = exc.problems
         except IntegrityError:
             db.session.rollback()
             if conflict is None:
@@ -185,11 +229,13 @@ def submit(form: Any, action: Callable[[], T], *, on_success: Callable[[T], Any]
         else:
             _flash_success(message, result)
             return on_success(result)
+    if page is not None:
+        return page(error, status)
     if form is not None:
         ctx.setdefault("form", form)
     if context is not None:
         ctx.update(context())
-    return render_view(template, partial, status=422 if submitted else 200, error=error, **ctx)
+    return render_view(template, partial, status=status, error=error, **ctx)
 
 
 def _flash_success(message: Any, result: Any) -> None:
@@ -200,7 +246,7 @@ def _flash_success(message: Any, result: Any) -> None:
         flash(*((message, "success") if isinstance(message, str) else message))
 
 
-def act(action: Callable[[], T], to: str, *, message: str | Callable[[T], str] | None = None,
+def act(action: Callable[[], T], to: str, /, *, message: str | Callable[[T], str] | None = None,
         then: Callable[[T], Any] | None = None, **values: Any):
     """A button POST without a form: run ``action``, commit once, flash ``message`` (a string or a function of the
     result) and answer ``then(result)``, or go to ``to`` (an endpoint with ``values``, or a URL). When a rule
@@ -220,10 +266,8 @@ def act(action: Callable[[], T], to: str, *, message: str | Callable[[T], str] |
 
 
 def try_rule(action: Callable[[], Any]) -> tuple[Any, str | None]:
-    """Run a service call whose rules may refuse it: ``(result, None)``, or, when a rule refused
-    (:class:`~training.errors.DomainError`), the transaction rolled back and ``(None, message)`` for the page to
-    show with 422. A refusal for lack of rights (403) goes on to the error page."""
-
+    """The older shape of :func:`submit`, kept for views not yet moved to it (onboarding): ``(result, None)``, or,
+    when a rule refused, the transaction rolled back and ``(None, message)``; 403 goes on. New views use submit."""
     try:
         return action(), None
     except DomainError as exc:

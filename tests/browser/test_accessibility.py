@@ -25,6 +25,12 @@ PAGES = [
     ("hr", "/org/import"),
     ("hr", "/org/"),
     ("hr", "/learn/cohorts"),
+    ("learner", "/team/events"),
+    ("learner", "/team/events?view=week"),
+    ("learner", "/team/events/formats"),
+    ("hr", "/team/events/weeks"),
+    ("hr", "/team/events/weeks/new"),
+    ("hr", "/team/events/settings"),
     ("admin", "/audit/"),
 ]
 

@@ -4,6 +4,7 @@ import pytest
 
 from tests.factories import make_org, make_user
 from tests.support.browser import axe_violations, has_horizontal_scroll, new_page, sign_in, signed_in_page
+from tests.support.visits import visit_code
 from training.accounts.models import Role
 from training.extensions import db
 
@@ -30,6 +31,7 @@ def test_client_feedback_follow_up_and_centre_pulse_on_a_phone(phone, browser, l
     phone.goto(f"/f/{link.token}")
     assert phone.get_by_role("heading", name="Оцените нашу работу").is_visible()
     assert not has_horizontal_scroll(phone)
+    phone.get_by_label("Код от специалиста").fill(visit_code(specialist))  # told by the specialist
     phone.get_by_label("Очень сложно", exact=True).check()
     phone.get_by_label("Нет, разочарован").check()
     phone.locator(".scale-11 label.pill").nth(3).click()

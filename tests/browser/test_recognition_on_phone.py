@@ -53,7 +53,7 @@ def test_client_votes_from_the_qr_link_and_the_same_code_is_refused_the_second_t
     link = f"/v/{employee.id}/{codes.sheet_signature(employee.id)}"
 
     phone.goto(f"{link}?k={code}")  # the QR on the window screen carries the code
-    assert phone.get_by_role("heading", name="Вам помог Мария?").is_visible()
+    assert phone.get_by_role("heading", name="Вам помогла Мария?").is_visible()
     assert not has_horizontal_scroll(phone)
     phone.get_by_label("Отзыв (необязательно)").fill("Всё объяснили быстро и понятно")
     phone.get_by_role("button", name="Голосую").click()

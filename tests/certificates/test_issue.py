@@ -202,13 +202,14 @@ def test_unknown_kind_is_refused(world):
         services.issue_document("no-such-kind", world.learners[0], title="X", issued_by=None, source_key="x:1")
 
 
-def test_reference_seed_creates_the_four_kinds_once(app):
+def test_reference_seed_creates_the_standard_kinds_once(app):
     from seeds import reference
 
     first = reference.run()
     second = reference.run()
-    assert "виды сертификатов: +4" in first and "виды сертификатов: +0" in second
-    assert [k.code for k in services.all_kinds()] == ["course", "employee_of_month", "quest_winner", "title"]
+    assert "виды сертификатов: +6" in first and "виды сертификатов: +0" in second
+    assert [k.code for k in services.all_kinds()] == ["course", "employee_of_month", "quest_winner", "title",
+                                                      "gramota", "thanks_letter"]
 
 
 def test_bulk_issue_of_a_thousand_takes_seconds(world, org):

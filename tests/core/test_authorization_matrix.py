@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.core.access import PUBLIC, ROLES, SIGNED_IN
-from tests.factories import make_user
-from tests.support.access_tables import ACCESS, MODULES
-from training.accounts.models import Role
+from tests.support.access_tables import ACCESS, matrix_world, route_requests
 
 
 def test_every_endpoint_is_in_the_matrix(app):
@@ -22,29 +20,7 @@ def test_every_endpoint_is_in_the_matrix(app):
 
 @pytest.fixture
 def ctx(org):
-    colleague = make_user(department=org.front_a, full_name="Коллегова Вера Павловна")
-    users = {role: make_user(role, department=org.front_a if role != Role.HR else None,
-                             service=org.service) for role in ROLES}
-    ctx = {"org": org, "colleague": colleague, "users": users}
-    arguments = {}
-    for module in MODULES:
-        arguments.update(module.url_arguments(ctx))
-    ctx["arguments"] = arguments
-    return ctx
-
-
-def _requests(app, ctx):
-    from flask import url_for
-
-    # signing out goes last, so one signed-in client serves the whole walk
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "accounts.logout", r.rule)):
-        missing = set(rule.arguments) - ctx["arguments"].keys()
-        assert not missing, f"{rule.endpoint}: give a value for {missing} in tests/<domain>/access.py url_arguments"
-        values = {name: ctx["arguments"][name] for name in rule.arguments}
-        with app.test_request_context():
-            url = url_for(rule.endpoint, **values)
-        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS", "HEAD"})[0]
-        yield rule.endpoint, method, url
+    return matrix_world(org)
 
 
 def _outcome(response) -> str:
@@ -65,7 +41,7 @@ def test_access_matrix(app, ctx, who):
     if who != "anonymous":
         user = ctx["users"][who]
         client.post("/auth/login", data={"email": user.email, "password": "correct-horse-battery-42"})
-    for endpoint, method, url in _requests(app, ctx):
+    for endpoint, method, url in route_requests(app, ctx["arguments"]):
         response = client.open(url, method=method)
         response.close()
         rule = ACCESS[endpoint]

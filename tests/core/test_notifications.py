@@ -1,10 +1,14 @@
+import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
-from tests.factories import make_user
+from tests.factories import make_org, make_user
 from tests.support.app import make_test_app
+from tests.support.concurrency import run_in_parallel
+from training.accounts.models import User
 from training.extensions import db
-from training.notifications.services import notify
+from training.notifications.models import Notification
+from training.notifications.services import mark_all_read, notify
 
 COUNTER_MIGRATION = "5b7d0e2a9c41"  # users.unread_notifications
 
@@ -66,3 +70,30 @@ def test_upgrading_counts_the_unread_notifications_people_already_have(any_db_ur
             counts = dict(connection.execute(text("SELECT id, unread_notifications FROM users")).all())
         db.engine.dispose()
     assert counts == {1: 2, 2: 0}
+
+
+@pytest.mark.postgres
+def test_the_count_stays_true_when_notifications_and_reading_race(pg_url):
+    """Twenty notifications for one person and their «прочитать все» at the same moment: the bell counts exactly
+    the notifications left unread (relative updates, no lost count)."""
+    app = make_test_app(SQLALCHEMY_DATABASE_URI=pg_url,
+                        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 25, "max_overflow": 5, "pool_timeout": 60})
+    with app.app_context():
+        db.create_all()
+        user_id = make_user(department=make_org().front_a).id
+        notify(db.session.get(User, user_id), "x", "до гонки")
+        db.session.commit()
+
+        def work(i: int):
+            user = db.session.get(User, user_id)
+            return mark_all_read(user) if i == 0 else notify(user, "x", f"уведомление {i}")
+
+        results = run_in_parallel(app, 21, work)
+        assert not [r for r in results if isinstance(r, Exception)]
+        db.session.expire_all()
+        unread = db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)))
+        assert db.session.get(User, user_id).unread_notifications == unread
+        assert unread == 21 - results[0]  # what the reading did not mark stays unread
+        db.session.remove()
+        db.engine.dispose()

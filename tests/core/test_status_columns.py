@@ -12,7 +12,7 @@ from tests import factories
 from tests.support.app import make_test_app
 from training.accounts.models import Role, UserRole
 from training.extensions import db
-from training.gamification.contests.models import ColleagueVote, Contest
+from training.gamification.contests.models import ColleagueVote
 from training.gamification.quests.models import QuestStatus
 from training.org.models import Department, DepartmentKind
 
@@ -64,6 +64,11 @@ def test_the_migrated_database_refuses_a_status_or_kind_the_code_does_not_know(a
         db.engine.dispose()
 
 
+def _new_row(statement: str, **params) -> int:
+    """Insert one row and return its id."""
+    return db.session.execute(text(statement + " RETURNING id"), params).scalar_one()
+
+
 def _check_constraints(table: str) -> set[str]:
     return {c["name"] for c in inspect(db.engine).get_check_constraints(table)}
 
@@ -75,17 +80,33 @@ def test_the_enum_migration_stops_on_unknown_values_and_changes_nothing(any_db_u
         config = app.extensions["migrate"].migrate.get_config()
         previous = ScriptDirectory.from_config(config).get_revision(ENUM_MIGRATION).down_revision
         upgrade(revision=previous)
-        org = factories.make_org()
-        user_id, centre_id = factories.make_user(Role.HR, department=org.front_a).id, org.centre_a.id
+        # rows written in the schema of that revision (plain SQL: today's models may have columns it lacks)
+        service_id = _new_row("INSERT INTO regional_services (region_id, name, created_at) VALUES "
+                              "(:region, 'Управление занятости', CURRENT_TIMESTAMP)",
+                              region=_new_row("INSERT INTO regions (code, name) VALUES ('52', 'Нижегородская область')"))
+        centre_id = _new_row("INSERT INTO centres (regional_service_id, name, created_at) VALUES "
+                             "(:service, 'ЦЗН г. Дзержинска', CURRENT_TIMESTAMP)", service=service_id)
+        front_id, back_id = (_new_row("INSERT INTO departments (centre_id, name, kind, created_at) VALUES "
+                                      "(:centre, :name, :kind, CURRENT_TIMESTAMP)", centre=centre_id, name=name, kind=kind)
+                             for name, kind in (("Фронт-офис", "front_office"), ("Бэк-офис", "back_office")))
+        user_id = _new_row(
+            "INSERT INTO users (email, full_name, position, regional_service_id, centre_id, department_id, "
+            "must_change_password, session_version, is_active, is_public_consent, created_at, updated_at, search_text) "
+            "VALUES ('hr@szn.example.ru', 'Тестова Мария Ивановна', 'Специалист', :service, :centre, :front, "
+            "false, 1, true, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'тестова')",
+            service=service_id, centre=centre_id, front=front_id)
+        db.session.execute(text("INSERT INTO user_roles (user_id, role) VALUES (:user, 'hr')"), {"user": user_id})
         # a row that references a table the migration rebuilds, with ON DELETE CASCADE: it must survive the rebuild
-        contest = Contest(regional_service_id=org.service.id, centre_id=centre_id, scope_key=f"c{centre_id}",
-                          period="2026-11")
-        db.session.add(contest)
-        db.session.flush()
-        db.session.add(ColleagueVote(contest_id=contest.id, voter_id=user_id, nominee_id=user_id))
+        contest_id = _new_row("INSERT INTO recognition_contests (regional_service_id, centre_id, scope_key, period, "
+                              "status, opened_at) VALUES (:service, :centre, 'c' || :centre, '2026-11', 'open', "
+                              "CURRENT_TIMESTAMP)", service=service_id, centre=centre_id)
+        db.session.execute(text(
+            "INSERT INTO recognition_colleague_votes (contest_id, voter_id, nominee_id, reason, created_at, updated_at) "
+            "VALUES (:contest, :user, :user, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+            {"contest": contest_id, "user": user_id})
         db.session.commit()
         db.session.execute(text("UPDATE departments SET kind = 'kiosk' WHERE id IN (:a, :b)"),
-                           {"a": org.front_a.id, "b": org.back_a.id})
+                           {"a": front_id, "b": back_id})
         db.session.execute(text("INSERT INTO user_roles (user_id, role) VALUES (:user, 'superuser')"), {"user": user_id})
         db.session.commit()
         db.session.remove()

@@ -3,6 +3,7 @@ from tests.factories import make_cohort, make_course
 from training.accounts.models import Role
 from training.courses.models import CaseSubmission, TeacherQuestion
 from training.extensions import db
+from training.notifications.models import Notification
 
 TEACHING = {Role.TEACHER, Role.HR, Role.ADMIN}
 ORGANISERS = {Role.HR, Role.ADMIN}
@@ -11,6 +12,7 @@ ACCESS = {
     "courses.index": SIGNED_IN,
     "courses.block": SIGNED_IN,
     "courses.mark_studied": SIGNED_IN,
+    "courses.lesson_opened": SIGNED_IN,
     "courses.discuss": SIGNED_IN,
     "courses.case": SIGNED_IN,
     "courses.slides": SIGNED_IN,
@@ -38,6 +40,7 @@ ACCESS = {
     "courses.follow_up_confirm": {Role.MANAGER, Role.ADMIN},
     "notifications.index": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
+    "notifications.open_one": SIGNED_IN,  # a 404 for everyone but the person notified
 }
 
 
@@ -60,7 +63,9 @@ def url_arguments(ctx):
                                text="Как считать CES?")
     submission = CaseSubmission(enrolment_id=enrolment.id, block_id=course.blocks[0].id, attempt_no=1,
                                 answer="Ответ " * 20)
-    db.session.add_all([question, submission])
+    notification = Notification(user_id=ctx["colleague"].id, kind="course.answer", text="Преподаватель ответил.",
+                                url="/learn/")
+    db.session.add_all([question, submission, notification])
     # every learner has finished the course and has a follow-up waiting, so learner pages answer 200
     from datetime import date, timedelta
 
@@ -77,4 +82,4 @@ def url_arguments(ctx):
     colleague_follow_up.self_assessment = {"communication": 4}
     db.session.commit()
     return {"number": 1, "index": 0, "question_id": question.id, "submission_id": submission.id, "cohort_id": cohort.id,
-            "follow_up_id": colleague_follow_up.id}
+            "follow_up_id": colleague_follow_up.id, "notification_id": notification.id}

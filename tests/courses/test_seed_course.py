@@ -1,8 +1,9 @@
 import json
+import shutil
 
 from sqlalchemy import func, select
 
-from seeds.course_loader import load_course
+from seeds.course_loader import COURSE_DIR, load_course
 from tests.factories import make_cohort, make_user
 from training.accounts.models import Role
 from training.courses import services
@@ -85,3 +86,24 @@ def test_lesson_page_is_light(client, login, app, org):
     assert max(sizes) < 100 * 1024, sizes
     # even uncompressed (a proxy that does not gzip), a lesson page stays light
     assert len(client.get("/learn/block/5").data) < 60 * 1024
+
+
+def test_an_edited_lesson_reaches_the_learner_after_seeding(client, login, app, org, tmp_path):
+    """The lesson is rendered from Markdown once per content version (when the course is loaded), not per page
+    view: an author's edit shows after `flask seed course`, and not before."""
+    source = tmp_path / "course"
+    shutil.copytree(COURSE_DIR, source)
+    load_course(source)
+    db.session.commit()
+    course = db.session.scalar(select(Course))
+    learner = make_user(department=org.front_a)
+    make_cohort(course, org.service, learners=[learner])
+    login(learner)
+    added = "Новый абзац автора: клиент видит, что его вопрос записан, и знает, когда получит ответ."
+    assert added not in client.get("/learn/block/1").get_data(as_text=True)
+    lesson = source / "blocks" / "01" / "lesson.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + f"\n\n{added}\n", encoding="utf-8")
+    assert added not in client.get("/learn/block/1").get_data(as_text=True)  # rendered once, not per view
+    assert load_course(source).lessons_changed == 1
+    db.session.commit()
+    assert f"<p>{added}</p>" in client.get("/learn/block/1").get_data(as_text=True)

@@ -62,6 +62,18 @@ ACCESS = {
     "pulse.stop": CONFIGURERS,
     "pulse.proposals": SIGNED_IN,
     "pulse.reply": {Role.MANAGER, Role.HR, Role.ADMIN},
+    "onboarding.index": SIGNED_IN,
+    "onboarding.create": {Role.MANAGER, Role.HR, Role.ADMIN},
+    # the plan's newcomer, buddy (the colleague) and supervisors see it; anyone else gets 404
+    "onboarding.detail": SIGNED_IN,
+    "onboarding.respond": SIGNED_IN,
+    "onboarding.buddy": SIGNED_IN,
+    "onboarding.task_add": SIGNED_IN,
+    "onboarding.task_toggle": SIGNED_IN,
+    "onboarding.task_remove": SIGNED_IN,
+    "onboarding.log": SIGNED_IN,
+    "onboarding.checkin": SIGNED_IN,
+    "onboarding.finish": SIGNED_IN,
 }
 
 
@@ -110,7 +122,18 @@ def url_arguments(ctx):
 
     db.session.add(PulseProposal(id="proposal-world-1", regional_service_id=org.service.id, centre_id=org.centre_a.id,
                                  round_id=survey.rounds[0].id, text="Поставить кулер в зоне отдыха", reply=""))
+    from datetime import timedelta
+
+    from tests.factories import make_user
+    from training.gamification.onboarding import services as onboarding
+    from training.measures.periods import local_today
+
+    newcomer = make_user(department=org.front_a, full_name="Новикова Ольга Сергеевна",
+                         hire_date=local_today() - timedelta(days=10))
+    plan = onboarding.create_plan(users[Role.MANAGER], newcomer, buddy=colleague, rhythm="weekly")
+    onboarding.respond(colleague, plan, agree=True)
+    onboarding.log_entry(colleague, plan, met_on=local_today(), text="Первая встреча: показала, где что лежит.")
     db.session.commit()
-    return {"pulse_survey_id": survey.id, "pulse_round_id": survey.rounds[0].id, "rating_aspect_id": aspect.id, "quest_id": quest.id, "quest_team_id": team.id,
+    return {"plan_id": plan.id, "pulse_survey_id": survey.id, "pulse_round_id": survey.rounds[0].id, "rating_aspect_id": aspect.id, "quest_id": quest.id, "quest_team_id": team.id,
             "quest_checkpoint_id": checkpoint.id, "stress_month": month.month, "stress_measure_id": measure.id,
             "centre_id": org.centre_a.id, "library_case_id": case.id, "committee_member_id": removable.id}

@@ -12,6 +12,7 @@ ACCESS = {
     "events.formats": SIGNED_IN,
     "events.format_detail": SIGNED_IN,
     "events.format_edit": CONFIGURERS,
+    "events.format_create": CONFIGURERS,
     "events.settings": CONFIGURERS,
     "events.create": ORGANISERS,
     "events.detail": SIGNED_IN,
@@ -25,6 +26,7 @@ ACCESS = {
     "events.checkin": SIGNED_IN,
     "events.attendance": MANAGERS,
     "events.participant_role": MANAGERS,
+    "events.attendance_sheet": MANAGERS,
     "events.feedback": SIGNED_IN,
     "events.outcome_add": MANAGERS,
     # the measure's owner is the colleague; the organiser's side may update it too

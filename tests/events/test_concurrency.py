@@ -16,7 +16,7 @@ from training.accounts.models import Role, User
 from training.db import utcnow
 from training.extensions import db
 from training.gamification.events import services as events
-from training.gamification.events.models import Event, EventFormat, EventParticipant, ParticipantStatus
+from training.gamification.events.models import Event, EventFormat, EventOutcome, EventParticipant, ParticipantStatus
 
 pytestmark = pytest.mark.postgres
 
@@ -91,3 +91,30 @@ def test_ten_taps_of_one_person_at_once_leave_one_registration(wide_pg_app):
     db.session.expire_all()
     assert _counts(event_id) == {"registered": 1}
     assert db.session.get(Event, event_id).registered_count == 1
+
+
+def test_eight_taps_on_schedule_and_on_record_idea_leave_one_event_and_one_idea(wide_pg_app):
+    org = make_org()
+    manager_id = make_user(Role.MANAGER, department=org.front_a).id
+    event_formats()
+    db.session.commit()
+    fmt_id = db.session.scalar(select(EventFormat.id).where(EventFormat.code == "knowledge_cafe"))
+    starts_at = utcnow().replace(microsecond=0) + timedelta(days=1)
+
+    def schedule(_):
+        return events.schedule_event(db.session.get(User, manager_id), db.session.get(EventFormat, fmt_id),
+                                     title="Кафе знаний", starts_at=starts_at, duration_minutes=75, place="Зал").id
+
+    results = run_in_parallel(wide_pg_app, 8, schedule)
+    assert len(set(results)) == 1 and all(isinstance(r, int) for r in results), results
+    event_id = results[0]
+
+    def record(_):
+        return events.add_outcome(db.session.get(User, manager_id), db.session.get(Event, event_id), kind="idea",
+                                  text="Табло с цветом очереди").id
+
+    results = run_in_parallel(wide_pg_app, 8, record)
+    assert len(set(results)) == 1 and all(isinstance(r, int) for r in results), results
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 1
+    assert db.session.scalar(select(func.count()).select_from(EventOutcome)) == 1

@@ -39,9 +39,11 @@ def test_a_knowledge_cafe_from_the_catalogue_to_an_idea(phone, browser, live_ser
     sign_in(phone, manager)
     phone.goto("/team/events")
     phone.get_by_role("link", name="Назначить").click()
+    assert axe_violations(phone) == []  # the catalogue
     phone.get_by_role("link", name="Кафе знаний").click()
     assert phone.get_by_text("Сценарий").count() >= 1
     assert not has_horizontal_scroll(phone)
+    assert axe_violations(phone) == []  # the format with its run sheet
     phone.get_by_role("link", name="Назначить").click()
     starts = (utcnow() + timedelta(minutes=20)).astimezone(DISPLAY_TZ)
     phone.get_by_label("Название").fill("Кафе знаний: очередь у окна")
@@ -68,6 +70,7 @@ def test_a_knowledge_cafe_from_the_catalogue_to_an_idea(phone, browser, live_ser
     anna_page.goto(f"/team/events?view=week&week={starts.date().isoformat()}")
     assert anna_page.locator(".week-day").get_by_text("Кафе знаний: очередь у окна").count() == 1
     assert not has_horizontal_scroll(anna_page)
+    assert axe_violations(anna_page) == []  # the week view
 
     # at the event: the organiser shows the QR code, Anna scans it (opens its link) and checks in
     phone.goto(f"/team/events/{event.id}")

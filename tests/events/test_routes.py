@@ -2,10 +2,11 @@
 htmx fragment, .ics files and the personal feed, check-in with a wrong code, who may schedule."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from seeds.reference import event_formats
 from tests.support.app import sign_in
 from training.db import utcnow
 from training.extensions import db
@@ -151,3 +152,74 @@ def test_clients_see_the_centres_open_day_without_an_account_and_nothing_else(cl
     assert "День открытых дверей" in page and "ЦЗН, 1 этаж" in page
     assert "Кафе знаний" not in page and staff["manager"].full_name not in page
     assert "День открытых дверей" not in client.get(f"/team/events/open/{org.centre_b.id}").get_data(as_text=True)
+
+
+def test_adding_to_a_programme_carries_it_from_the_catalogue_to_the_form(client, staff):
+    programme = events.create_programme(staff["manager"], title="Неделя клиентоцентричности",
+                                        starts_on=date.today(), ends_on=date.today() + timedelta(days=4))
+    db.session.commit()
+    sign_in(client, staff["manager"])
+    week = client.get(f"/team/events/weeks/{programme.id}").get_data(as_text=True)
+    assert f"/team/events/formats?programme={programme.id}" in week
+    catalogue = client.get(f"/team/events/formats?programme={programme.id}").get_data(as_text=True)
+    assert f"/team/events/formats/{_cafe().id}?programme={programme.id}" in catalogue
+    form = client.get(f"/team/events/new?format={_cafe().id}&programme={programme.id}").get_data(as_text=True)
+    assert f'<option selected value="{programme.id}">' in form or f'value="{programme.id}" selected' in form
+
+
+def test_the_organiser_sees_the_run_sheet_against_the_event_clock(client, staff, org):
+    starts = (utcnow() + timedelta(days=2)).astimezone(DISPLAY_TZ).replace(hour=10, minute=0, second=0, microsecond=0)
+    event = _event(staff, org, starts_at=starts)
+    sign_in(client, staff["manager"])
+    page = client.get(f"/team/events/{event.id}").get_data(as_text=True)
+    # Кафе знаний: 10 + 15 + 25 + 20 + 5 minutes from 10:00
+    assert [f"<strong>{t}</strong>" in page for t in ("10:00", "10:10", "10:25", "10:50", "11:10")] == [True] * 5
+    client.post("/auth/logout")
+    sign_in(client, staff["anna"])
+    assert "Сценарий по времени" not in client.get(f"/team/events/{event.id}").get_data(as_text=True)
+
+
+def test_past_events_are_listed_newest_first_for_recording_outcomes(client, staff, org):
+    old, older = _event(staff, org), _event(staff, org)
+    for event, days in ((old, 2), (older, 9)):
+        db.session.execute(update(Event).where(Event.id == event.id).values(
+            title=f"Прошло {days} дн.", starts_at=utcnow() - timedelta(days=days),
+            ends_at=utcnow() - timedelta(days=days) + timedelta(hours=1)))
+    db.session.commit()
+    sign_in(client, staff["manager"])
+    page = client.get("/team/events?view=past").get_data(as_text=True)
+    assert page.index("Прошло 2 дн.") < page.index("Прошло 9 дн.")
+    assert "Прошло 2 дн." not in client.get("/team/events").get_data(as_text=True)
+
+
+def test_the_organiser_downloads_the_attendance_sheet_and_a_colleague_cannot(client, staff, org):
+    event = _event(staff, org, starts_at=utcnow() + timedelta(minutes=10))
+    events.register(staff["anna"], event)
+    events.mark_attendance(staff["manager"], event, events.participant_of(event, staff["anna"]))
+    events.register(staff["boris"], event)
+    db.session.commit()
+    sign_in(client, staff["manager"])
+    sheet = client.get(f"/team/events/{event.id}/attendance.csv")
+    text = sheet.get_data().decode("utf-8-sig")
+    assert sheet.mimetype == "text/csv" and "ФИО" in text.splitlines()[0]
+    assert "Антонова Анна Андреевна" in text and "был(а)" in text and "отметил организатор" in text
+    assert "Борисов Борис Борисович" in text
+    client.post("/auth/logout")
+    sign_in(client, staff["anna"])
+    assert client.get(f"/team/events/{event.id}/attendance.csv").status_code == 403
+
+
+def test_hr_adds_a_format_of_its_own_that_seeding_leaves_alone(client, staff):
+    sign_in(client, staff["hr"])
+    response = client.post("/team/events/formats/new", data={
+        "name": "День семьи", "purpose": "Сотрудники приводят на работу близких.", "group_size": "до 40",
+        "duration_minutes": "120", "timing": "", "roles": "Ведущий; экскурсоводы", "record_after": "Отзывы",
+        "run_sheet": "20 | Встреча гостей\n60 | Экскурсия по центру\n40 | Чаепитие", "is_active": "y"})
+    assert response.status_code == 303
+    fmt = db.session.scalar(select(EventFormat).where(EventFormat.name == "День семьи"))
+    assert [s["minutes"] for s in fmt.run_sheet] == [20, 60, 40]
+    assert "День семьи" in client.get("/team/events/formats").get_data(as_text=True)
+    assert event_formats() == 0 and db.session.get(EventFormat, fmt.id).name == "День семьи"
+    client.post("/auth/logout")
+    sign_in(client, staff["anna"])
+    assert client.get("/team/events/formats/new").status_code == 403

@@ -16,6 +16,7 @@ from training.gamification.committee import services as committee
 from training.gamification.events import ics
 from training.gamification.events import services as events
 from training.gamification.events.models import EventFormat, ParticipantStatus
+from training.jobs import run_due
 from training.notifications.models import Notification
 
 
@@ -222,3 +223,27 @@ def test_the_organiser_names_an_observer_and_a_late_speaker_who_then_gives_the_s
         events.set_role(manager, event, anna, "participant")
     with pytest.raises(NotAllowed):
         events.set_role(staff["boris"], event, anna, "participant")
+
+
+def test_the_reminder_job_runs_with_the_other_periodic_jobs(staff, org):
+    event = _event(staff["manager"], org, starts_in=timedelta(hours=3))
+    events.register(staff["anna"], event)
+    db.session.commit()
+    outcomes = dict(run_due())
+    assert outcomes["events.reminders"] == "напоминаний: 1"
+    assert db.session.scalar(select(Notification).where(Notification.user_id == staff["anna"].id,
+                                                        Notification.kind == "event-reminder")) is not None
+
+
+def test_an_overdue_measure_reminds_its_owner_once_and_a_done_one_never(staff, org):
+    event = _event(staff["manager"], org)
+    late = events.add_outcome(staff["manager"], event, kind="measure", text="Табличка у входа",
+                              owner=staff["boris"], due_on=date.today() + timedelta(days=1))
+    done = events.add_outcome(staff["manager"], event, kind="measure", text="Кулер с водой",
+                              owner=staff["vera"], due_on=date.today() + timedelta(days=1))
+    events.set_outcome_status(staff["vera"], done, "done")
+    later = date.today() + timedelta(days=3)
+    assert events.remind_overdue_measures(later) == 1
+    assert events.remind_overdue_measures(later) == 0
+    told = db.session.scalars(select(Notification.user_id).where(Notification.kind == "event-measure-overdue")).all()
+    assert told == [late.owner_id]

@@ -329,6 +329,9 @@ SHOWN_ONLY_IN_OTHER_STATES = {
     "quests.close": "only while the quest runs (the world's quest is being prepared)",
     "quests.score": "only while the quest runs",
     "stress.archive": "only for a past month",
+    "onboarding.buddy": "only while the plan has no buddy who agreed (the world's buddy agreed)",
+    "onboarding.respond": "only to a colleague invited to be the buddy (the world's buddy already agreed)",
+    "onboarding.checkin": "only from a week before the 1- or 3-month date (the world's newcomer started 10 days ago)",
     "quizzes.submit": "on the finish page of an open attempt, reached after answering",
     # the world's live game is in its lobby (tests/quizzes/access.py): these forms appear once a question is open
     "quizzes.live_answer": "only while a question of a викторина is open",

@@ -81,7 +81,7 @@ def test_qr_sheets_and_cards_print_hostile_names_as_text(client, login, org, hos
     login(make_user(Role.MANAGER, department=org.front_a))
     touchpoint = db.session.scalar(select(Touchpoint).where(Touchpoint.code == "call_centre"))
     for layout in ("", "&layout=cards"):
-        response = client.get(f"/metrics/qr/{org.centre_a.id}.pdf?touchpoint={touchpoint.id}"
+        response = client.post(f"/metrics/qr/{org.centre_a.id}.pdf?touchpoint={touchpoint.id}"
                               f"&employee={employee.id}{layout}")
         assert response.status_code == 200
         _check(response.data)

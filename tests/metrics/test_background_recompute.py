@@ -17,6 +17,7 @@ from tests.factories import make_org, make_user
 from tests.metrics.helpers import seed_reference
 from tests.support.app import app_with_tables, sign_in
 from tests.support.queue import STORAGES, discard_queue, queue_overrides, queued, running_worker, wait_until
+from tests.support.visits import feedback_code
 from training import tasks
 from training.accounts.models import Role
 from training.competence.models import CompetenceScore
@@ -54,7 +55,8 @@ def _world():
 def _answer(client, link, recommend: int):
     client.delete_cookie("fb_device")  # each answer from another client's phone and address
     n = next(_clients)
-    response = client.post(f"/f/{link.token}", data={"recommend": str(recommend), "ces": "5"},
+    response = client.post(f"/f/{link.token}", data={"code": feedback_code(link.token),
+                                                     "recommend": str(recommend), "ces": "5"},
                            environ_base={"REMOTE_ADDR": f"10.{n // 250}.{n % 250}.9", "HTTP_USER_AGENT": "Phone/1.0"})
     assert response.status_code == 303, response.get_data(as_text=True)[:300]
 
@@ -89,6 +91,7 @@ def test_a_thousand_answers_of_one_centre_queue_one_recompute(queue_app):
     centre is pending no other is queued; the one run sees every answer."""
     org, manager, specialist, link = _world()
     client = queue_app.test_client()
+    queue_app.config["CLIENT_VISIT_CODES_PER_WINDOW"] = 40  # a busy specialist: 30 clients in one window
     for n in range(30):
         _answer(client, link, n % 11)
     assert queued(queue_app) == 2  # one for the centre's figures, one for the competence scores

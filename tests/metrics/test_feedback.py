@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from tests.factories import make_org, make_user
 from tests.metrics.helpers import at, seed_reference
 from tests.support.app import make_test_app
+from tests.support.visits import feedback_code, visit_code
 from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
@@ -36,8 +37,10 @@ def _link(org, employee=None, touchpoint_code="reception"):
 
 
 def _post(client, token, data, ip=CLIENT_IP, device=None):
+    """A served client's answer, with a fresh visit code unless ``data`` brings its own."""
     if device:
         client.set_cookie("fb_device", device)
+    data = {"code": feedback_code(token), **data}
     return client.post(f"/f/{token}", data=data, environ_base={"REMOTE_ADDR": ip, "HTTP_USER_AGENT": CLIENT_AGENT})
 
 
@@ -72,7 +75,7 @@ def test_feedback_from_a_qr_link_stores_answers_but_nothing_personal(app, client
 
 def test_contact_details_are_stored_only_when_asked_and_staff_can_delete_them(app, client, login, org):
     link = _link(org)
-    _post(client, link.token, {"recommend": "3", "contact_requested": "y", "contact_name": "Анна",
+    _post(app.test_client(), link.token, {"recommend": "3", "contact_requested": "y", "contact_name": "Анна",
                                "contact_phone": "+7 900 123-45-67"})
     contact = db.session.scalar(select(ContactRequest))
     assert (contact.name, contact.phone) == ("Анна", "+7 900 123-45-67")
@@ -275,14 +278,14 @@ def test_qr_sheet_pdf_for_centre_touchpoint_and_specialist(app, client, login, o
     employee = make_user(department=org.front_a, is_public_consent=True, full_name="Видимова Ирина Петровна")
     login(manager)
     touchpoint = db.session.scalar(select(Touchpoint).where(Touchpoint.code == "call_centre"))
-    response = client.get(f"/metrics/qr/{org.centre_a.id}.pdf?touchpoint={touchpoint.id}&employee={employee.id}")
+    response = client.post(f"/metrics/qr/{org.centre_a.id}.pdf?touchpoint={touchpoint.id}&employee={employee.id}")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     links = list(db.session.execute(text("SELECT touchpoint_id, employee_id FROM feedback_links")))
     assert sorted(links, key=str) == sorted([(touchpoint.id, None), (None, employee.id)], key=str)
-    again = client.get(f"/metrics/qr/{org.centre_a.id}.pdf?touchpoint={touchpoint.id}")
+    again = client.post(f"/metrics/qr/{org.centre_a.id}.pdf?touchpoint={touchpoint.id}")
     assert again.status_code == 200
     assert db.session.scalar(text("SELECT count(*) FROM feedback_links")) == 2  # the same link is reused
-    assert client.get(f"/metrics/qr/{org.centre_b.id}.pdf").status_code == 404
+    assert client.post(f"/metrics/qr/{org.centre_b.id}.pdf").status_code == 404
 
 
 def test_local_date_is_the_moscow_day(app, org):
@@ -291,3 +294,51 @@ def test_local_date_is_the_moscow_day(app, org):
     stored = feedback.submit_feedback(link, recommend=9, now=late)
     assert stored.local_date == date(2026, 3, 2)
     assert at(date(2026, 3, 2)).date() == date(2026, 3, 2)
+
+
+# --- issue 15, finding 3: proof of a visit, no staff ---------------------------------------------------------
+
+def test_an_employee_cannot_rate_themselves_as_a_client(app, client, login, org):
+    """Signed in, an employee stored three 5-star answers to their own link as client feedback."""
+    employee = make_user(department=org.front_a)
+    link = _link(org, employee)
+    login(employee)
+    code = visit_code(employee)
+    response = client.post(f"/f/{link.token}", data={"code": code, "recommend": "10", "aspect-politeness": "5"})
+    assert response.status_code == 403
+    assert "Отзыв «как клиент» оставляют только клиенты" in response.get_data(as_text=True)
+    client.post("/auth/logout")  # the same phone, signed out: still the employee's
+    assert client.post(f"/f/{link.token}", data={"code": code, "recommend": "10"}).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(ClientFeedback)) == 0
+
+
+def test_feedback_needs_a_visit_code_and_one_code_gives_one_answer(app, org):
+    employee = make_user(department=org.front_a)
+    link = _link(org, employee)
+    phone = app.test_client()
+    missing = phone.post(f"/f/{link.token}", data={"recommend": "9"})
+    assert missing.status_code == 422 and "Код не подходит" in missing.get_data(as_text=True)
+    stranger = make_user(department=org.front_b)
+    wrong = phone.post(f"/f/{link.token}", data={"code": visit_code(stranger), "recommend": "9"})
+    assert wrong.status_code == 422
+    code = visit_code(employee)
+    assert phone.post(f"/f/{link.token}", data={"code": code, "recommend": "9"}).status_code == 303
+    again = app.test_client().post(f"/f/{link.token}", data={"code": code, "recommend": "10"},
+                                   environ_base={"REMOTE_ADDR": "198.51.100.8"})
+    assert again.status_code == 422 and "Этот код уже использован" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ClientFeedback)) == 1
+
+
+def test_a_centre_poster_takes_the_code_of_whoever_served_the_client(app, org):
+    link = _link(org)  # no specialist on the poster
+    served_by = make_user(department=org.front_a)
+    response = app.test_client().post(f"/f/{link.token}", data={"code": visit_code(served_by), "recommend": "8"})
+    assert response.status_code == 303
+
+
+def test_the_window_qr_link_fills_the_code_in(app, org):
+    employee = make_user(department=org.front_a)
+    link = _link(org, employee)
+    code = visit_code(employee)
+    page = app.test_client().get(f"/f/{link.token}?k={code}").get_data(as_text=True)
+    assert f'value="{code}"' in page

@@ -108,6 +108,21 @@ def test_weights_form_publishes_a_set(app, client, login, org):
     assert client.post("/metrics/weights", data=data).status_code == 422
 
 
+def test_weights_take_a_decimal_comma_and_refuse_words_in_russian(app, client, login, org):
+    hr = make_user(Role.HR, service=org.service)
+    login(hr)
+    data = {"service_id": org.service.id, "effective_from": "2099-01-01", "label": "С запятой",
+            **{f"w_{k}": v for k, v in NEW_WEIGHTS.items()}, "w_effectiveness": "12,5", "w_comfort": "7,5"}
+    wrong = client.post("/metrics/weights", data={**data, "w_effort": "шестьдесят"})
+    page = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "Введите число, например 12,5." in page and "Not a valid" not in page
+    assert 'value="12,5"' in page
+    assert client.post("/metrics/weights", data=data).status_code == 303
+    row = index_weights.weight_set_rows(org.service.id)[0]
+    assert row.weights["effectiveness"] / row.weights["comfort"] == pytest.approx(12.5 / 7.5)
+    assert "12,5" in client.get("/metrics/weights").get_data(as_text=True)
+
+
 def test_one_centres_index_does_not_move_when_another_centres_data_change(app, org):
     seed_reference()
     hr = make_user(Role.HR, service=org.service)

@@ -22,6 +22,7 @@ ACCESS = {
     "quizzes.save": SIGNED_IN,
     "quizzes.finish": SIGNED_IN,
     "quizzes.submit": SIGNED_IN,
+    "quizzes.time_up": SIGNED_IN,
     "quizzes.result": SIGNED_IN,
     "quizzes.manage": MANAGERS,
     "quizzes.custom_new": MANAGERS,

@@ -209,6 +209,10 @@ def test_an_overdue_attempt_is_closed_and_graded_when_the_learner_comes_back(wor
     login(world.learner)
     response = client.get(f"/quizzes/attempts/{attempt.id}")
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/attempts/{attempt.id}/result")
+    page = client.get(f"/quizzes/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "Время вышло" in page  # the page posts the closing itself on load (a GET writes nothing)
+    closed = client.post(f"/quizzes/attempts/{attempt.id}/time-up")
+    assert closed.status_code == 303 and closed.headers["Location"].endswith(f"/attempts/{attempt.id}/result")
     db.session.expire_all()
     assert attempt.state == AttemptState.FINISHED and attempt.finish_reason == "timeout"
     assert attempt.score == 1 and attempt.percent == pytest.approx(16.67)

@@ -27,6 +27,16 @@ ACCESS: dict[str, object] = {
     "contests.window": SIGNED_IN,
     "client_vote.vote": PUBLIC,
     "client_vote.done": PUBLIC,
+    "rewards.index": SIGNED_IN,
+    "rewards.spend": SIGNED_IN,
+    "rewards.manage": FLAG_REVIEWERS,
+    "rewards.edit": FLAG_REVIEWERS,
+    "rewards.register": FLAG_REVIEWERS,
+    "rewards.grant": FLAG_REVIEWERS,
+    "rewards.fulfil": FLAG_REVIEWERS,
+    "rewards.letter": FLAG_REVIEWERS,
+    "rewards.hall": PUBLIC,
+    "rewards.poster": CONTEST_MANAGERS,
 }
 
 
@@ -42,7 +52,13 @@ def url_arguments(ctx) -> dict[str, object]:
     flag = Flag(dedupe_key="matrix", kind=FlagKind.CLIENT_BURST, regional_service_id=org.service.id,
                 centre_id=org.centre_a.id, explanation="Проверка матрицы доступа.", details={})
     db.session.add(flag)
+    from training.gamification.rewards import services as rewards
+
+    rewards.ensure_default_rewards([{"code": "coffee", "name": "Кофе с руководителем", "cost": 50}], [org.service.id])
+    reward = rewards.catalogue(org.service.id)[0]
+    reward_id = reward.id
+    rewards.grant(ctx["users"][Role.HR], ctx["colleague"], reward, "За помощь коллегам")  # the register shows it
     db.session.commit()
     colleague = ctx["colleague"]
-    return {"contest_id": contest.id, "flag_id": flag.id, "employee_id": colleague.id,
+    return {"reward_id": reward_id, "contest_id": contest.id, "flag_id": flag.id, "employee_id": colleague.id,
             "sig": sheet_signature(colleague.id), "centre_id": org.centre_a.id}

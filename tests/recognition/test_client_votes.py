@@ -51,6 +51,13 @@ def test_code_typed_in_lower_case_with_cyrillic_lookalikes_is_accepted(app, staf
     assert codes.match_code(candidate, f" {typed[:3]}-{typed[3:]} ", MID_MARCH) == window
 
 
+def test_without_a_patronymic_the_vote_page_asks_without_guessing_the_gender(client, staff):
+    staff.anna.full_name = "Ли Мэй"
+    db.session.commit()
+    page = client.get(_link(staff.anna)).get_data(as_text=True)
+    assert "Мэй: вам помогли?" in page and "Вам помог" not in page
+
+
 def test_the_printed_link_cannot_be_forged(client, staff):
     assert client.get(f"/v/{staff.anna.id}/{codes.sheet_signature(staff.boris.id)}").status_code == 404
     assert client.get(_link(staff.anna)).status_code == 200
@@ -59,7 +66,7 @@ def test_the_printed_link_cannot_be_forged(client, staff):
 def test_client_votes_in_one_tap_from_the_window_qr_and_no_personal_data_is_kept(client, staff):
     page = client.get(_link(staff.anna, _code_now(staff.anna)))
     assert page.status_code == 200
-    assert "Вам помог Анна?" in page.get_data(as_text=True)
+    assert "Вам помогла Анна?" in page.get_data(as_text=True)
     token = client.get_cookie(DEVICE_COOKIE).value
     response = client.post(_link(staff.anna, _code_now(staff.anna)),
                            data={"code": _code_now(staff.anna), "comment": "Всё объяснили понятно"})
@@ -72,7 +79,8 @@ def test_client_votes_in_one_tap_from_the_window_qr_and_no_personal_data_is_kept
     assert len(vote.device_hash) == 64 and vote.address_hash and len(vote.address_hash) == 64
 
 
-def test_a_second_vote_with_the_same_code_from_the_same_phone_is_refused(client, app, staff):
+def test_a_code_gives_one_vote_and_the_next_client_gets_the_next_code(client, app, staff):
+    """Issue 15, finding 4: the code was good for any number of phones (37–40 votes from one address)."""
     code = _code_now(staff.anna)
     client.get(_link(staff.anna))
     assert client.post(_link(staff.anna), data={"code": code}).status_code == 303
@@ -81,7 +89,13 @@ def test_a_second_vote_with_the_same_code_from_the_same_phone_is_refused(client,
     assert _count() == 1
     other_phone = app.test_client()
     other_phone.get(_link(staff.anna))
-    assert other_phone.post(_link(staff.anna), data={"code": code}).status_code == 303
+    reused = other_phone.post(_link(staff.anna), data={"code": code}, environ_base={"REMOTE_ADDR": "10.1.1.2"})
+    assert "Этот код уже использован" in reused.get_data(as_text=True)
+    assert _count() == 1
+    next_code, _ = services.current_code(staff.anna)
+    assert next_code != code
+    assert other_phone.post(_link(staff.anna), data={"code": next_code},
+                            environ_base={"REMOTE_ADDR": "10.1.1.2"}).status_code == 303
     assert _count() == 2
 
 
@@ -111,6 +125,41 @@ def test_signed_in_staff_cannot_vote_as_a_client(client, login, staff):
     assert "Вы вошли как сотрудник" in page.get_data(as_text=True)
     assert client.post(_link(staff.anna), data={"code": _code_now(staff.anna)}).status_code == 403
     assert _count() == 0
+
+
+def test_a_staff_members_phone_stays_refused_after_logout(client, login, staff):
+    """Issue 15, finding 4: the specialist sees their own code; signing out was enough to vote for oneself."""
+    login(staff.anna)
+    code, _ = services.current_code(staff.anna)
+    client.post("/auth/logout")
+    response = client.post(_link(staff.anna), data={"code": code})
+    assert response.status_code == 403
+    assert "входили с этого устройства" in response.get_data(as_text=True)
+    assert _count() == 0
+
+
+def test_one_network_address_gives_a_specialist_two_votes_a_day(app, staff):
+    """Issue 15, finding 4: fresh browsers from one address each got a vote."""
+    statuses = []
+    for _ in range(4):
+        phone = app.test_client()
+        phone.get(_link(staff.anna))
+        code, _ = services.current_code(staff.anna)
+        response = phone.post(_link(staff.anna), data={"code": code}, environ_base={"REMOTE_ADDR": "203.0.113.50"})
+        statuses.append(response.status_code)
+    assert statuses == [303, 303, 200, 200]
+    assert _count() == 2
+
+
+def test_a_window_has_a_bounded_number_of_codes(app, staff):
+    now = utcnow()
+    window = codes.window_index(now)
+    for seq in range(codes.visit_codes_per_window()):
+        assert services.claim_visit_code(staff.anna.id, window, seq, "voted_at", now)
+    db.session.commit()
+    assert services.current_code(staff.anna, now)[0] is None
+    beyond = codes.client_code(staff.anna.id, window, codes.visit_codes_per_window())
+    assert codes.match_visit(staff.anna.id, beyond, now) is None
 
 
 def test_votes_from_one_device_are_throttled(client, app, staff):

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.support.world import MID_MARCH
 from training.audit.models import AuditEntry
 from training.extensions import db
 from training.gamification.contests import codes, flags, services
-from training.gamification.contests.models import ClientVote, Flag, FlagKind
+from training.gamification.contests.models import Award, ClientVote, Flag, FlagKind
 
 
 def test_find_bursts_needs_enough_votes_inside_the_window():
@@ -45,12 +45,13 @@ def test_mutual_pairs_must_always_vote_for_each_other():
 def _client_votes(employee, count, *, start=MID_MARCH, step_minutes=1, first_device=0):
     for i in range(first_device, first_device + count):
         now = start + timedelta(minutes=(i - first_device) * step_minutes)
-        services.cast_client_vote(employee, code=codes.client_code(employee.id, codes.window_index(now)),
-                                  device_token=f"device-{i:012d}", address="10.0.0.1", now=now)
+        services.cast_client_vote(employee, code=codes.client_code(employee.id, codes.window_index(now), seq=i),
+                                  device_token=f"device-{i:012d}", address=f"10.0.0.{i + 1}", now=now)
     db.session.commit()
 
 
-def test_a_burst_of_client_votes_raises_one_flag_for_review(staff):
+def test_a_burst_of_client_votes_raises_one_flag_for_review(staff, monkeypatch):
+    monkeypatch.setattr(flags, "SMALL_CENTRE_STAFF", 0)  # a large centre: five votes in ten minutes
     _client_votes(staff.anna, 4)
     assert db.session.scalar(select(Flag)) is None
     _client_votes(staff.anna, 3, start=MID_MARCH + timedelta(minutes=4), first_device=4)
@@ -116,3 +117,33 @@ def test_hr_reviews_flags_of_their_service_on_the_review_page(client, login, sta
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "recognition.flag_review"))
     assert "Всплеск" not in client.get("/recognition/flags").get_data(as_text=True)
     assert "семинара" in client.get("/recognition/flags?state=reviewed").get_data(as_text=True)
+
+
+# --- issue 15, finding 4: a flag holds the result; small centres -------------------------------------------
+
+def test_three_quick_client_votes_in_a_small_centre_raise_a_flag(staff):
+    """Three fresh-browser votes decided the demo contest and raised no flag (the threshold was 5)."""
+    _client_votes(staff.anna, 3)
+    found = db.session.scalar(select(Flag))
+    assert found is not None and found.kind == FlagKind.CLIENT_BURST and "3 голос" in found.explanation
+
+
+def test_an_open_flag_holds_the_title_until_hr_reviews_it(client, login, staff):
+    contest = services.open_contest(staff.manager, centre=staff.anna.centre, now=MID_MARCH)
+    db.session.commit()
+    _client_votes(staff.anna, 3)  # a burst: flagged
+    services.close_contest(staff.manager, contest, now=MID_MARCH + timedelta(days=1))
+    db.session.commit()
+    assert contest.results["held"] is True
+    assert db.session.scalar(select(func.count()).select_from(Award)) == 0
+    login(staff.vera)
+    page = client.get(f"/recognition/contests/{contest.id}").get_data(as_text=True)
+    assert "Итоги ждут проверки кадровой службы" in page
+    client.post("/auth/logout")
+    login(staff.hr)
+    flag = db.session.scalar(select(Flag).where(Flag.contest_id == contest.id))
+    response = client.post(f"/recognition/flags/{flag.id}/review", data={"note": "Проверили: очередь была"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    awards = db.session.scalars(select(Award).where(Award.contest_id == contest.id)).all()
+    assert {a.user_id for a in awards} == {staff.anna.id} and not contest.results.get("held")

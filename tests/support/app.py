@@ -5,7 +5,7 @@ import contextlib
 import tempfile
 from collections.abc import Iterator
 
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 import training.models  # noqa: F401  (every mapper registered before test modules import models)
@@ -17,11 +17,17 @@ from training.extensions import db
 
 class FreshContextClient(FlaskClient):
     """Each request runs in its own application context, as in production: `g` (and Flask-Login's cached
-    user) and the database session are not shared with the test body or with other requests."""
+    user) and the database session are not shared with the test body or with other requests. After the request
+    the test body's rows are expired, so it reads what the request committed."""
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        # the test body reads what the request committed, as the next request would: the session does not expire
+        # its rows on commit (expire_on_commit=False), so the rows it holds are read again once the request is done
+        if has_app_context() and db.session.registry.has():
+            db.session.expire_all()
+        return response
 
 
 def make_test_app(config=TestingConfig, **overrides) -> Flask:

@@ -3,13 +3,25 @@ the organisation of the ``org`` fixture (tests/factories.make_org) and commits w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from tests.certificates.helpers import enrol_completed
+from sqlalchemy import select
+
+from tests.certificates.helpers import complete, enrol_completed
 from tests.factories import make_cohort, make_course, make_user
+from tests.support.quiz_bank import BANK
 from training.accounts.models import Role, User
+from training.certificates import services as certificates
+from training.competence import services as competence
+from training.courses.models import Enrolment
 from training.extensions import db
+from training.gamification.contests import services as contests
 from training.gamification.ratings import services as ratings
+from training.metrics.feedback import aspects
+from training.metrics.feedback import services as feedback
+from training.org.models import Centre
+from training.quizzes import bank
+from training.quizzes import services as quizzes
 
 # recognition: contests run at fixed moments; the middle of March is inside every period the tests open
 MID_MARCH = datetime(2026, 3, 15, 9, 0, tzinfo=UTC)
@@ -100,3 +112,87 @@ def engagement_staff(org) -> dict[str, User]:
         "manager": make_user(Role.MANAGER, department=org.front_a, full_name="Руководов Игорь Павлович"),
         "teacher": make_user(Role.TEACHER, department=org.back_a, full_name="Учителева Ольга Николаевна"),
     }
+
+
+@dataclass
+class BusyWorld:
+    """A service with a few centres and dozens of staff who learn, vote and hear from clients: what the
+    statement budgets of tests/core/test_statement_budgets.py are counted on."""
+    users: dict[str, int]  # "employee", "teacher", "manager", "hr", "admin" → id
+    emails: dict[str, str]
+    urls: dict[str, str]  # page → URL
+    attempt_id: int
+    contest_id: int
+    nominee_ids: tuple[int, int]  # two colleagues of the employee in the contest
+    feedback_token: str
+    centre_id: int
+    service_id: int
+
+
+def busy_world(org, *, staff_per_centre: int = 12) -> BusyWorld:
+    """Centres A and B plus a third, each with ``staff_per_centre`` specialists; everybody enrolled on a
+    two-block course with quiz attempts; client answers for every specialist; an open «Сотрудник месяца» of
+    centre A with colleagues' votes; competence scores computed; a certificate of a finished learner."""
+    centre_c = Centre(name="ЦЗН г. Выксы", service=org.service)
+    db.session.add(centre_c)
+    db.session.commit()
+    aspects.seed_touchpoints()
+    ratings.seed_default_aspects()
+    db.session.commit()
+    employee = make_user(department=org.front_a, full_name="Работникова Ирина Сергеевна")
+    teacher = make_user(Role.TEACHER, department=org.back_a, full_name="Учителева Ольга Николаевна")
+    manager = make_user(Role.MANAGER, department=org.front_a, full_name="Руководова Ольга Петровна")
+    hr = make_user(Role.HR, service=org.service, full_name="Кадрова Нина Львовна")
+    admin = make_user(Role.ADMIN, full_name="Админова Анна Павловна")
+    places = [(org.centre_a, org.front_a), (org.centre_a, org.back_a), (org.centre_b, org.front_b),
+              (centre_c, None)]
+    staff = [make_user(department=department, centre=centre, full_name=f"Сотрудникова{n} Мария Ивановна")
+             for n in range(staff_per_centre * 3) for centre, department in [places[n % len(places)]]]
+    course = make_course(blocks=2)
+    block = course.blocks[0]
+    bank.import_gift_bank(block, BANK)
+    quiz = bank.ensure_block_quiz(block)
+    quiz.questions_per_attempt = 0
+    db.session.commit()
+    learners = [employee, manager, *staff]
+    make_cohort(course, org.service, teachers=[teacher], learners=learners)
+    for person in staff[:12]:  # finished attempts the statistics and scores read
+        attempt = quizzes.start_attempt(quiz, person)
+        quizzes.finish_attempt(attempt)
+    db.session.commit()
+    attempt = quizzes.start_attempt(quiz, employee)
+    db.session.commit()
+    for n, person in enumerate(staff):
+        if person.centre_id is None:
+            continue
+        link = feedback.link_for(db.session.get(Centre, person.centre_id), employee=person)
+        for score in (9, 7 + n % 3, 4):
+            feedback.submit_feedback(link, recommend=score, ces=5, expectations=4, comment="")
+    employee_link = feedback.link_for(org.centre_a, employee=employee)
+    db.session.commit()
+    contest = contests.open_contest(hr, centre=org.centre_a)
+    colleagues = [p for p in staff if p.centre_id == org.centre_a.id]
+    for voter, nominee in zip(colleagues, colleagues[1:] + colleagues[:1], strict=True):
+        contests.cast_vote(voter, contest, nominee, "За помощь клиентам")
+    db.session.commit()
+    competence.recompute_month(competence.month_of(date.today()))
+    db.session.commit()
+    finished = db.session.scalar(select(Enrolment).where(Enrolment.user_id == staff[0].id))
+    certificate = certificates.issue_course_certificates(None, [complete(finished)])[0][0]
+    db.session.commit()
+    people = {"employee": employee, "teacher": teacher, "manager": manager, "hr": hr, "admin": admin}
+    urls = {
+        "lesson": f"/learn/block/{block.number}",
+        "quiz question": f"/quizzes/attempts/{attempt.id}",
+        "answer save": f"/quizzes/attempts/{attempt.id}/save",
+        "colleague vote": f"/recognition/contests/{contest.id}/vote",
+        "client feedback": f"/f/{employee_link.token}",
+        "ranking": f"/metrics/competence/ranking?by=overall&top=50&service_id={org.service.id}",
+        "pulse": f"/metrics/pulse/centre/{org.centre_a.id}",
+        "verification": f"/certificates/verify/{certificate.verification_code}",
+        "home": "/",
+    }
+    return BusyWorld(users={k: u.id for k, u in people.items()}, emails={k: u.email for k, u in people.items()},
+                     urls=urls, attempt_id=attempt.id, contest_id=contest.id, nominee_ids=(colleagues[0].id, colleagues[1].id),
+                     feedback_token=employee_link.token, centre_id=org.centre_a.id, service_id=org.service.id)
+

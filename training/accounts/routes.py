@@ -7,7 +7,7 @@ from training.accounts.forms import ChangePasswordForm, ConsentForm, NewPassword
 from training.errors import DomainError
 from training.extensions import db, limiter
 from training.forms import EmptyForm
-from training.web import is_safe_next, redirect_to, render_view
+from training.web import is_safe_next, redirect_to, render_view, submit
 
 
 def _login_limit_per_address() -> str:
@@ -20,31 +20,33 @@ def login():
     if current_user.is_authenticated:
         return redirect_to("home.index")
     form = SignInForm()
-    error = None
-    if form.validate_on_submit():
-        pair = lockout.Pair(form.email.data or "", get_remote_address() or "")
-        wait = lockout.seconds_locked(pair)
-        if wait:  # this account from this address waits; the same account elsewhere does not
-            response = render_view("accounts/login.html", "login_form", status=429, form=form,
-                                   error=lockout.wait_message(wait))
-            response.headers["Retry-After"] = str(wait)
-            return response
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except DomainError as exc:
-            lockout.record_failure(pair)
-            error = exc.message
-        else:
-            lockout.record_success(pair)
-            services.start_session(user, request.headers.get("User-Agent"))
-            login_user(user, remember=form.remember.data)
-            db.session.commit()
-            if user.must_change_password:
-                return redirect_to("accounts.first_password")
-            target = request.args.get("next")
-            return redirect_to(target if is_safe_next(target) else url_for("home.index"))
-    status = 422 if (form.is_submitted() and (error or form.errors)) else 200
-    return render_view("accounts/login.html", "login_form", status=status, form=form, error=error)
+    pair = lockout.Pair(form.email.data or "", get_remote_address() or "")
+    wait = lockout.seconds_locked(pair) if form.validate_on_submit() else 0
+    if wait:  # this account from this address waits; the same account elsewhere does not
+        response = render_view("accounts/login.html", "login_form", status=429, form=form,
+                               error=lockout.wait_message(wait))
+        response.headers["Retry-After"] = str(wait)
+        return response
+
+    def sign_in():
+        user = services.authenticate(form.email.data, form.password.data)
+        lockout.record_success(pair)
+        services.start_session(user, request.headers.get("User-Agent"))
+        return user
+
+    def refused(exc: DomainError) -> str:
+        lockout.record_failure(pair)  # kept outside the database: the rollback does not undo it
+        return exc.message
+
+    def signed_in(user):
+        login_user(user, remember=form.remember.data)
+        if user.must_change_password:
+            return redirect_to("accounts.first_password")
+        target = request.args.get("next")
+        return redirect_to(target if is_safe_next(target) else url_for("home.index"))
+
+    return submit(form, sign_in, on_success=signed_in, on_error=refused, template="accounts/login.html",
+                  partial="login_form")
 
 
 @bp.post("/logout")
@@ -64,42 +66,33 @@ def first_password():
     if not current_user.must_change_password:
         return redirect_to("home.index")
     form = NewPasswordForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, None, form.new_password.data)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            user = current_user._get_current_object()
-            services.start_session(user, request.headers.get("User-Agent"))  # every other session ended
-            db.session.commit()
-            login_user(user)  # the session version changed
-            flash("Пароль установлен. Добро пожаловать!", "success")
-            return redirect_to("home.index")
-    status = 422 if form.is_submitted() else 200
-    return render_view("accounts/first_password.html", None, status=status, form=form, error=error)
+    return submit(form, lambda: _new_password(None, form.new_password.data),
+                  message="Пароль установлен. Добро пожаловать!", on_success=_signed_in_again("home.index"),
+                  template="accounts/first_password.html")
+
+
+def _new_password(current: str | None, new: str):
+    user = current_user._get_current_object()
+    services.change_password(user, current, new)
+    services.start_session(user, request.headers.get("User-Agent"))  # every other session ended
+    return user
+
+
+def _signed_in_again(endpoint: str):
+    """After a password change this device stays signed in (the session version changed)."""
+    def answer(user):
+        login_user(user)
+        return redirect_to(endpoint)
+    return answer
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            user = current_user._get_current_object()
-            services.start_session(user, request.headers.get("User-Agent"))  # every other session ended
-            db.session.commit()
-            login_user(user)
-            flash("Пароль изменён. На других устройствах потребуется войти заново.", "success")
-            return redirect_to("accounts.profile")
-    status = 422 if form.is_submitted() else 200
-    return render_view("accounts/change_password.html", None, status=status, form=form, error=error)
+    return submit(form, lambda: _new_password(form.current_password.data, form.new_password.data),
+                  message="Пароль изменён. На других устройствах потребуется войти заново.",
+                  on_success=_signed_in_again("accounts.profile"), template="accounts/change_password.html")
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -107,12 +100,9 @@ def change_password():
 def profile():
     # formdata is explicit: an unticked box sends nothing, which WTForms would otherwise read as "no form".
     form = ConsentForm(formdata=request.form if request.method == "POST" else None, obj=current_user)
-    if form.validate_on_submit():
-        services.set_public_consent(current_user, form.is_public_consent.data)
-        db.session.commit()
-        flash("Настройки сохранены.", "success")
-        return redirect_to("accounts.profile")
-    return render_view("accounts/profile.html", None, form=form)
+    return submit(form, lambda: services.set_public_consent(current_user, form.is_public_consent.data),
+                  message="Настройки сохранены.", on_success=lambda _: redirect_to("accounts.profile"),
+                  template="accounts/profile.html")
 
 
 @bp.get("/sessions")
@@ -130,14 +120,10 @@ def _render_sessions(status: int = 200, error: str | None = None):
 @bp.post("/sessions/<int:session_id>/end")
 @login_required
 def end_session(session_id: int):
-    try:
-        services.end_other_session(current_user, session_id, current_user.session_token)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_sessions(status=422, error=exc.message)
-    db.session.commit()
-    flash("Сеанс завершён: на том устройстве потребуется войти заново.", "success")
-    return redirect_to("accounts.sessions")
+    return submit(None, lambda: services.end_other_session(current_user, session_id, current_user.session_token),
+                  message="Сеанс завершён: на том устройстве потребуется войти заново.",
+                  on_success=lambda _: redirect_to("accounts.sessions"),
+                  page=lambda error, status: _render_sessions(status=status, error=error))
 
 
 @bp.post("/sessions/end-others")

@@ -224,7 +224,15 @@ def visible_services(viewer: User) -> list[RegionalService]:
                                    .order_by(RegionalService.name)))
 
 
+def active_staff(service_id: int | None, *, centre_id: int | None = None) -> Select:
+    """Active staff of a regional service (and of one centre of it), by name: whom to choose for a committee, a
+    measure, a quest."""
+    query = select(User).where(User.is_active, User.regional_service_id == service_id).order_by(User.full_name)
+    return query if centre_id is None else query.where(User.centre_id == centre_id)
+
+
 def staff_with_role(role: Role, *, centre_id: int | None = None, service_id: int | None = None) -> list[User]:
+    """Active holders of a role, in a centre or a service (anywhere when neither is given), by name."""
     query = (select(User).join(UserRole, UserRole.user_id == User.id)
              .where(UserRole.role == str(role), User.is_active).order_by(User.full_name))
     if centre_id is not None:

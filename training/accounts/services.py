@@ -211,7 +211,5 @@ def update_staff_member(actor: User, user: User, *, position: str, department_id
     if user.is_active != is_active:
         user.is_active = is_active
         end_all_sessions(user)
-    old, new = audit.changed_fields(before, user_snapshot(user))
-    if new:
-        audit.record(actor, "user.update", "user", user.id, before=old, after=new,
-                     summary=f"Изменены данные сотрудника: {user.full_name}")
+    audit.record_changes(actor, "user.update", "user", user.id, before=before, after=user_snapshot(user),
+                         summary=f"Изменены данные сотрудника: {user.full_name}")

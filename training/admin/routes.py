@@ -4,9 +4,15 @@ from flask import request
 
 from training.accounts.models import Role
 from training.admin import bp
-from training.audit import services
+from training.audit import labels, services
 from training.extensions import db
+from training.templating import NavItem, add_nav_item
 from training.web import page_args, render_view, role_required
+
+add_nav_item(NavItem("admin.audit_log", "Журнал", "log", roles=(Role.ADMIN,), on_phone=False, order=90))
+bp.add_app_template_filter(labels.action_label, "action_label")
+bp.add_app_template_filter(labels.object_label, "object_label")
+bp.add_app_template_filter(labels.field_label, "field_label")
 
 
 def _date_arg(name: str) -> date | None:

@@ -47,6 +47,18 @@ def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def record_changes(actor, action: str, object_type: str, object_id: Any, *, before: dict | None, after: dict,
+                   summary: str = "") -> bool:
+    """Record an edit with only the fields it changed, if it changed any (``before`` None: a new object, recorded
+    whole). Returns whether anything was recorded."""
+    if before is not None:
+        before, after = changed_fields(before, after)
+    if not after:
+        return False
+    record(actor, action, object_type, object_id, before=before, after=after, summary=summary)
+    return True
+
+
 def filtered_entries(*, actor_id: int | None = None, action: str | None = None, object_type: str | None = None,
                      object_id: str | None = None, date_from: date | None = None,
                      date_to: date | None = None) -> Select:

@@ -30,9 +30,9 @@ from reportlab.platypus import Paragraph
 from training.certificates.models import Certificate, KindTemplate
 from training.certificates.services import local_date
 from training.pdf import paragraph_text
-from training.templating import quoted, ru_date
+from training.templating import gendered, quoted, ru_date
 
-LAYOUT_VERSION = 2  # bump when the drawing changes: every cached file gets a new key
+LAYOUT_VERSION = 3  # bump when the drawing changes: every cached file gets a new key
 FONTS_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 FONTS = {"CertSerif": "DejaVuSerif.ttf", "CertSerif-Bold": "DejaVuSerif-Bold.ttf", "CertSans": "DejaVuSans.ttf"}
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
@@ -196,7 +196,8 @@ def render(data: PageData) -> bytes:
     body_x, body_width = 90, PAGE_WIDTH - 180
     top = PAGE_HEIGHT - 250
     if data.template == KindTemplate.COURSE:
-        _centered(canvas, data.lead or "успешно завершил(а) обучение по курсу", "CertSerif", 14, top - 4)
+        _centered(canvas, gendered(data.lead or "успешно завершил(а) обучение по курсу", data.holder_name),
+                  "CertSerif", 14, top - 4)
         top -= 14
         top -= _paragraph(canvas, quoted(data.title), _style("title", "CertSerif-Bold", 18), body_x, top,
                           body_width, max_height=48) + 8
@@ -207,7 +208,7 @@ def render(data: PageData) -> bytes:
         if data.completed_on:
             _centered(canvas, f"Дата завершения обучения: {data.completed_on}", "CertSerif", 13, top - 20)
     else:
-        _centered(canvas, data.lead or "награждается за", "CertSerif", 14, top - 4)
+        _centered(canvas, gendered(data.lead or "награждается за", data.holder_name), "CertSerif", 14, top - 4)
         top -= 14
         top -= _paragraph(canvas, quoted(data.title), _style("title", "CertSerif-Bold", 24), body_x, top,
                           body_width, max_height=64) + 10

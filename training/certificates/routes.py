@@ -2,7 +2,7 @@ import io
 import zipfile
 from datetime import date
 
-from flask import abort, current_app, flash, jsonify, make_response, request, send_file, url_for
+from flask import abort, current_app, jsonify, make_response, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -21,7 +21,7 @@ from training.org.models import RegionalService
 from training.tabular import TABLE_FORMATS, table_download
 from training.templating import NavItem, add_home_panel, add_nav_item
 from training.web import download as download_file
-from training.web import page_args, public, redirect_to, render_view, role_required
+from training.web import page_args, public, redirect_to, render_view, role_required, submit
 
 DEFAULT_PUBLIC_LIMIT = "30 per minute;300 per hour"
 JSON_LD = "application/ld+json"
@@ -68,6 +68,7 @@ def detail(certificate_id: int):
     history.extend(previous)
     return render_view("certificates/detail.html", None, certificate=certificate, today=services.local_today(),
                        verify_url=services.verification_url(certificate),
+                       source=services.source_label(certificate.source_key),
                        assertion_url=badges.assertion_url(certificate) if badges.is_badge(certificate) else None,
                        can_manage=services.can_manage(current_user, certificate), history=history)
 
@@ -97,40 +98,39 @@ def due():
              "department_id": _int_arg(source, "department_id")}
     query = services.due_enrolments(current_user, **scope)
     form = IssueForm()
-    error = None
-    if request.method == "POST":
+
+    def issue():
         if request.form.get("action") == "all":
             enrolments = list(db.session.scalars(query).unique())
         else:
             ids = [int(v) for v in request.form.getlist("enrolment_ids") if v.isdecimal()]
             enrolments = list(db.session.scalars(query.where(Enrolment.id.in_(ids))).unique()) if ids else []
         if not enrolments:
-            error = "Никто не выбран: отметьте слушателей или нажмите «Выдать всем»."
-        else:
-            try:
-                created, skipped = services.issue_course_certificates(current_user, enrolments)
-            except DomainError as exc:
-                error = exc.message
-            else:
-                db.session.commit()
-                message = f"Выдано сертификатов: {len(created)}."
-                if skipped:
-                    message += f" Уже были выданы раньше: {skipped}."
-                flash(message, "success")
-                return redirect_to(url_for("certificates.due", **{k: v for k, v in scope.items() if v}))
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    completed = total or db.session.scalar(select(func.count()).select_from(
-        services.completed_enrolments(current_user, **scope).order_by(None).subquery())) or 0
-    rows = list(db.session.scalars(query.limit(300)).unique())
-    signatory_name, _ = services.signatory_for(current_user.regional_service_id)
-    cohorts = list(db.session.scalars(course_services.visible_cohorts(current_user)))
-    centres = scopes.visible_centres(current_user)
-    departments = (org_services.departments_for_service(current_user.regional_service_id)
-                   if not current_user.has_role(Role.ADMIN) else
-                   [d for c in centres for d in c.departments])
-    return render_view("certificates/due.html", "due_rows", status=422 if error else 200, form=form, rows=rows,
-                       total=total, completed=completed, scope=scope, cohorts=cohorts, centres=centres,
-                       departments=departments, error=error, signatory_name=signatory_name)
+            raise DomainError("Никто не выбран: отметьте слушателей или нажмите «Выдать всем».")
+        return services.issue_course_certificates(current_user, enrolments)
+
+    def issued(result):
+        created, skipped = result
+        return f"Выдано сертификатов: {len(created)}." + (f" Уже были выданы раньше: {skipped}." if skipped else "")
+
+    def page() -> dict:
+        centres = scopes.visible_centres(current_user)
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+        return {"total": total,
+                "completed": total or db.session.scalar(select(func.count()).select_from(
+                    services.completed_enrolments(current_user, **scope).order_by(None).subquery())) or 0,
+                "signatory_name": services.signatory_for(current_user.regional_service_id)[0],
+                "rows": list(db.session.scalars(query.limit(300)).unique()),
+                "cohorts": list(db.session.scalars(course_services.visible_cohorts(current_user))),
+                "centres": centres,
+                "departments": (org_services.departments_for_service(current_user.regional_service_id)
+                                if not current_user.has_role(Role.ADMIN) else
+                                [d for c in centres for d in c.departments])}
+
+    return submit(None, issue, message=issued,
+                  on_success=lambda _: redirect_to(url_for("certificates.due",
+                                                           **{k: v for k, v in scope.items() if v})),
+                  template="certificates/due.html", partial="due_rows", form=form, scope=scope, context=page)
 
 
 @bp.route("/<int:certificate_id>/revoke", methods=["GET", "POST"])
@@ -138,18 +138,10 @@ def due():
 def revoke(certificate_id: int):
     certificate = _certificate_or_404(certificate_id, manage=True)
     form = RevokeForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.revoke(current_user, certificate, form.reason.data)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            db.session.commit()
-            flash(f"Документ № {certificate.number} отозван.", "success")
-            return redirect_to("certificates.detail", certificate_id=certificate.id)
-    return render_view("certificates/revoke.html", None, status=422 if form.is_submitted() else 200,
-                       certificate=certificate, form=form, error=error)
+    return submit(form, lambda: services.revoke(current_user, certificate, form.reason.data),
+                  message=f"Документ № {certificate.number} отозван.",
+                  on_success=lambda _: redirect_to("certificates.detail", certificate_id=certificate.id),
+                  template="certificates/revoke.html", certificate=certificate)
 
 
 @bp.route("/<int:certificate_id>/reissue", methods=["GET", "POST"])
@@ -157,18 +149,10 @@ def revoke(certificate_id: int):
 def reissue(certificate_id: int):
     certificate = _certificate_or_404(certificate_id, manage=True)
     form = ReissueForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            new = services.reissue(current_user, certificate, form.reason.data)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            db.session.commit()
-            flash(f"Выпущен новый документ № {new.number}; прежний № {certificate.number} заменён.", "success")
-            return redirect_to("certificates.detail", certificate_id=new.id)
-    return render_view("certificates/reissue.html", None, status=422 if form.is_submitted() else 200,
-                       certificate=certificate, form=form, error=error)
+    return submit(form, lambda: services.reissue(current_user, certificate, form.reason.data),
+                  message=lambda new: f"Выпущен новый документ № {new.number}; прежний № {certificate.number} заменён.",
+                  on_success=lambda new: redirect_to("certificates.detail", certificate_id=new.id),
+                  template="certificates/reissue.html", certificate=certificate)
 
 
 # --- HR and administrators: the registry -----------------------------------------------------------------------------
@@ -248,21 +232,14 @@ def settings():
         abort(404)
     row = services.signatory_row(service.id)
     form = SignatoryForm(obj=None if request.method == "POST" else row)
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.set_signatory(current_user, service.id, name=form.signatory_name.data or "",
-                                   position=form.signatory_position.data or "", email=form.issuer_email.data or "")
-        except DomainError as exc:
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Подписант сохранён: он будет напечатан на документах, выданных с этого момента.", "success")
-            return redirect_to(url_for("certificates.settings", service_id=service.id))
     default_name, default_position = services.signatory_for(None)
-    return render_view("certificates/settings.html", None, status=422 if form.is_submitted() else 200, form=form,
-                       service=service, services_list=services_list, error=error, default_name=default_name,
-                       default_position=default_position)
+    return submit(form, lambda: services.set_signatory(
+                      current_user, service.id, name=form.signatory_name.data or "",
+                      position=form.signatory_position.data or "", email=form.issuer_email.data or ""),
+                  message="Подписант сохранён: он будет напечатан на документах, выданных с этого момента.",
+                  on_success=lambda _: redirect_to(url_for("certificates.settings", service_id=service.id)),
+                  template="certificates/settings.html", service=service, services_list=services_list,
+                  default_name=default_name, default_position=default_position)
 
 
 # --- public: verification and Open Badges -------------------------------------------------------------------

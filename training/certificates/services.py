@@ -36,7 +36,7 @@ from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.notifications.services import notify
 from training.org.models import RegionalService
-from training.templating import DISPLAY_TZ, quoted, ru_date
+from training.templating import DISPLAY_TZ, gendered, quoted, ru_date
 from training.web import path_for
 
 CODE_BYTES = 16  # 128 random bits per verification / badge code (22 URL-safe characters)
@@ -74,11 +74,17 @@ DEFAULT_KINDS: list[dict[str, Any]] = [
      "lead": "удостоен(а) почётного звания",
      "template": KindTemplate.TITLE, "prefix": "ДПЛ", "validity_years": None, "is_open_badge": False,
      "description": "Присвоено почётное звание, например «Мастер клиентоцентричности»."},
+    {"code": "gramota", "name": "Почётная грамота", "heading": "Почётная грамота", "lead": "награждается",
+     "template": KindTemplate.AWARD, "prefix": "ГРМ", "validity_years": None, "is_open_badge": False,
+     "description": "Грамота за вклад в работу с клиентами; текст пишет кадровая служба."},
+    {"code": "thanks_letter", "name": "Благодарственное письмо", "heading": "Благодарственное письмо",
+     "lead": "выражается благодарность", "template": KindTemplate.AWARD, "prefix": "БЛП", "validity_years": None,
+     "is_open_badge": False, "description": "Благодарность от службы занятости; текст пишет кадровая служба."},
 ]
 
 
 def ensure_kinds() -> int:
-    """Get-or-create the four standard kinds (the reference seed step). Returns how many were created."""
+    """Get-or-create the standard kinds (the reference seed step). Returns how many were created."""
     have = set(db.session.scalars(select(CertificateKind.code)))
     created = 0
     if len(have) < len(DEFAULT_KINDS):
@@ -350,6 +356,23 @@ def issue_document(kind_code: str, holder: User, *, title: str, subtitle: str = 
 
 # --- course certificates ------------------------------------------------------------------------------------
 
+def source_label(source_key: str) -> str:
+    """Where a document came from, in words (the key is for idempotency, not for people): «enrolment:2» →
+    «прохождение курса», «recognition:contest:1:colleagues» → «конкурс «Сотрудник месяца» № 1»."""
+    parts = source_key.split(":")
+    if parts[0] == "enrolment":
+        return "прохождение курса"
+    if parts[:2] == ["recognition", "contest"] and len(parts) > 2:
+        return f"конкурс {quoted('Сотрудник месяца')} № {parts[2]}"
+    if parts[:2] == ["recognition", "quest"] and len(parts) > 2:
+        return f"квест № {parts[2]}"
+    if parts[:2] == ["metrics", "master"]:
+        return "звание «Мастер клиентоцентричности» по оценке компетенций"
+    if parts[0] == "reissue":
+        return "замена прежнего документа"
+    return "выдан кадровой службой"
+
+
 def course_source_key(enrolment: Enrolment) -> str:
     return f"enrolment:{enrolment.id}"
 
@@ -394,7 +417,8 @@ def issue_course_certificates(actor: User | None, enrolments: list[Enrolment]) -
     """Issue course certificates to completed enrolments (HR one by one or in bulk, or automatically)."""
     for enrolment in enrolments:
         if enrolment.completed_at is None:
-            raise DomainError(f"{enrolment.user.full_name} ещё не завершил(а) курс.")
+            raise DomainError(gendered(f"{enrolment.user.full_name} ещё не завершил(а) курс.",
+                                       enrolment.user.full_name))
         if actor is not None and not scopes.can_administer_service(actor, enrolment.cohort.regional_service_id):
             raise NotAllowed("Выдавать сертификаты может кадровая служба СЗН слушателя.")
     created, skipped = issue_many("course", [course_spec(e) for e in enrolments], actor)
@@ -630,10 +654,8 @@ def set_signatory(actor: User, service_id: int, *, name: str, position: str, ema
     row.issuer_email, row.updated_by_id = email.strip()[:254], actor.id
     db.session.flush()
     after = {"name": row.signatory_name, "position": row.signatory_position, "email": row.issuer_email}
-    old, new = audit.changed_fields(before, after)
-    if new:
-        audit.record(actor, "certificate.signatory", "regional_service", service_id, before=old, after=new,
-                     summary="Изменён подписант документов")
+    audit.record_changes(actor, "certificate.signatory", "regional_service", service_id, before=before, after=after,
+                         summary="Изменён подписант документов")
     return row
 
 

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from training.competence.framework import BLOCK_TITLES, COMPETENCES, EVIDENCE_TITLES
 from training.competence.weights import WEIGHT_KEYS
+from training.forms import RuFloatField
 
 
 class CompetenceWeightForm(FlaskForm):
@@ -28,14 +29,15 @@ def _competence_weight_label(key: str) -> str:
         return BLOCK_TITLES[parts[1]]
     if parts[0] == "competence":
         return COMPETENCES[parts[1]][1]
-    return f"{COMPETENCES[parts[1]][1]}: {EVIDENCE_TITLES[parts[2]].lower()}"
+    evidence = EVIDENCE_TITLES[parts[2]]
+    return f"{COMPETENCES[parts[1]][1]}: {evidence[:1].lower()}{evidence[1:]}"  # «(IQS)» stays in capitals
 
 
 def _add_competence_weight_fields() -> None:
     for key in WEIGHT_KEYS:
         validators = [InputRequired("Укажите вес."), NumberRange(0, 100, "От 0 до 100.")]
         setattr(CompetenceWeightForm, competence_weight_field(key),
-                FloatField(_competence_weight_label(key), validators=validators))
+                RuFloatField(_competence_weight_label(key), validators=validators))
 
 
 _add_competence_weight_fields()

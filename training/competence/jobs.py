@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from training.competence import peer_evidence, titles
+from training.competence import improvement, peer_evidence, titles
 from training.competence import services as competence
 from training.extensions import db
 from training.jobs import periodic_job
@@ -30,11 +30,14 @@ def competence_daily(today: date) -> str:
 
 
 @periodic_job("metrics.competence-closing", "monthly",
-              "Закрытие месяца: пересчёт оценок компетенций прошлого месяца и звание «Мастер клиентоцентричности»")
+              "Закрытие месяца: пересчёт оценок компетенций прошлого месяца, звание «Мастер клиентоцентричности» "
+              "и знак «Лучший рост»")
 def competence_closing(today: date) -> str:
 
     closing = competence.month_of(today).previous()
     result = competence.recompute_batch([closing])
     granted = titles.grant_master_titles(closing)
+    improved = improvement.grant_most_improved(closing)
     db.session.flush()
-    return f"закрыт {closing.key}: сотрудников {result.people}; присвоено званий: {len(granted)}"
+    return (f"закрыт {closing.key}: сотрудников {result.people}; присвоено званий: {len(granted)}; "
+            f"«Лучший рост»: {improved}")

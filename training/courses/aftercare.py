@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.courses.models import Cohort, CourseFeedback, Enrolment, FeedbackReceipt, FollowUp
 from training.db import utcnow
@@ -133,19 +134,16 @@ def submit_self_assessment(follow_up: FollowUp, scores: dict[str, int], examples
     follow_up.examples = examples.strip()[:4000]
     follow_up.submitted_at = utcnow()
     learner = follow_up.enrolment.user
-    managers = db.session.scalars(select(User).where(User.centre_id == learner.centre_id, User.is_active)).all()
+    managers = scopes.staff_with_role(Role.MANAGER, centre_id=learner.centre_id) if learner.centre_id else []
     for manager in managers:
-        if manager.has_role(Role.MANAGER) and manager.id != learner.id:
+        if manager.id != learner.id:
             notify(manager, "course.follow_up_confirm", f"Подтвердите самооценку после курса: {learner.full_name}",
                    path_for("courses.follow_up_confirm", follow_up_id=follow_up.id))
 
 
 def can_confirm(manager: User, follow_up: FollowUp) -> bool:
-    learner = follow_up.enrolment.user
-    return manager.id != learner.id and (
-        manager.has_role(Role.ADMIN)
-        or (manager.has_role(Role.MANAGER) and manager.centre_id is not None
-            and manager.centre_id == learner.centre_id))
+    """The head of the learner's centre, administrators; never oneself."""
+    return manager.has_role(*Role.CENTRE_HEADS) and scopes.can_supervise(manager, follow_up.enrolment.user)
 
 
 def confirm(manager: User, follow_up: FollowUp, agrees: bool, comment: str) -> None:
@@ -163,9 +161,9 @@ def confirm(manager: User, follow_up: FollowUp, agrees: bool, comment: str) -> N
 
 def follow_ups_for_confirmation(manager: User) -> list[FollowUp]:
     query = select(FollowUp).join(Enrolment).join(User, User.id == Enrolment.user_id).where(
-        FollowUp.submitted_at.is_not(None), FollowUp.confirmed_at.is_(None), User.id != manager.id)
-    if not manager.has_role(Role.ADMIN):
-        query = query.where(User.centre_id == manager.centre_id)
+        FollowUp.submitted_at.is_not(None), FollowUp.confirmed_at.is_(None),
+        scopes.supervisable_condition(manager, service=User.regional_service_id, centre=User.centre_id,
+                                      person=User.id))
     return list(db.session.scalars(query.order_by(FollowUp.submitted_at)))
 
 

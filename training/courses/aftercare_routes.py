@@ -2,17 +2,16 @@
 learner's manager. Views of the courses blueprint; the rules live in aftercare.py."""
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import abort, request
 from flask_login import current_user, login_required
 
 from training.accounts.models import Role
 from training.courses import aftercare, bp, services
 from training.courses.lookups import cohort_or_404
 from training.courses.models import FollowUp
-from training.errors import DomainError
 from training.extensions import db
 from training.templating import NavItem, add_nav_item
-from training.web import redirect_to, render_view, role_required
+from training.web import redirect_to, render_view, role_required, submit
 
 
 def _scores_from_form(codes: list[str]) -> dict[str, int]:
@@ -44,19 +43,13 @@ def feedback():
     enrolment = services.completed_enrolment_of(current_user)
     if enrolment is None:
         abort(403, "Анкета открывается после завершения курса.")
-    error = None
-    if request.method == "POST":
-        try:
-            aftercare.submit_feedback(enrolment, _scores_from_form([c for c, _, _ in aftercare.FEEDBACK_ELEMENTS]),
-                                      request.form.get("liked", ""), request.form.get("improve", ""))
-        except DomainError as exc:
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Спасибо! Ответы анонимны и помогут улучшить курс.", "success")
-            return redirect_to("courses.index")
-    return render_view("courses/feedback.html", None, status=422 if error else 200, error=error,
-                       elements=aftercare.FEEDBACK_ELEMENTS, done=not aftercare.needs_feedback(enrolment))
+    return submit(None, lambda: aftercare.submit_feedback(
+                      enrolment, _scores_from_form([c for c, _, _ in aftercare.FEEDBACK_ELEMENTS]),
+                      request.form.get("liked", ""), request.form.get("improve", "")),
+                  message="Спасибо! Ответы анонимны и помогут улучшить курс.",
+                  on_success=lambda _: redirect_to("courses.index"), template="courses/feedback.html",
+                  elements=aftercare.FEEDBACK_ELEMENTS,
+                  context=lambda: {"done": not aftercare.needs_feedback(enrolment)})
 
 
 @bp.get("/cohorts/<int:cohort_id>/feedback")
@@ -81,42 +74,27 @@ def follow_up():
     item = aftercare.my_follow_up(current_user)
     if item is None:
         abort(404)
-    error = None
-    if request.method == "POST":
-        try:
-            aftercare.submit_self_assessment(item, _scores_from_form([c for c, _ in aftercare.FOLLOW_UP_SKILLS]),
-                                             request.form.get("examples", ""))
-        except DomainError as exc:
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Спасибо! Руководитель подтвердит вашу самооценку.", "success")
-            return redirect_to("courses.follow_up")
-    return render_view("courses/follow_up.html", None, status=422 if error else 200, item=item, error=error,
-                       skills=aftercare.FOLLOW_UP_SKILLS)
+    return submit(None, lambda: aftercare.submit_self_assessment(
+                      item, _scores_from_form([c for c, _ in aftercare.FOLLOW_UP_SKILLS]),
+                      request.form.get("examples", "")),
+                  message="Спасибо! Руководитель подтвердит вашу самооценку.",
+                  on_success=lambda _: redirect_to("courses.follow_up"), template="courses/follow_up.html",
+                  item=item, skills=aftercare.FOLLOW_UP_SKILLS)
 
 
 @bp.get("/follow-ups")
-@role_required(Role.MANAGER, Role.ADMIN)
+@role_required(*Role.CENTRE_HEADS)
 def follow_ups():
     return render_view("courses/follow_ups.html", None, items=aftercare.follow_ups_for_confirmation(current_user))
 
 
 @bp.route("/follow-ups/<int:follow_up_id>", methods=["GET", "POST"])
-@role_required(Role.MANAGER, Role.ADMIN)
+@role_required(*Role.CENTRE_HEADS)
 def follow_up_confirm(follow_up_id: int):
     item = db.get_or_404(FollowUp, follow_up_id)
     if not aftercare.can_confirm(current_user, item):
         abort(404)
-    error = None
-    if request.method == "POST":
-        try:
-            aftercare.confirm(current_user, item, request.form.get("agrees") == "yes", request.form.get("comment", ""))
-        except DomainError as exc:
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Подтверждение сохранено.", "success")
-            return redirect_to("courses.follow_ups")
-    return render_view("courses/follow_up_confirm.html", None, status=422 if error else 200, item=item, error=error,
-                       skills=aftercare.FOLLOW_UP_SKILLS)
+    return submit(None, lambda: aftercare.confirm(current_user, item, request.form.get("agrees") == "yes",
+                                                  request.form.get("comment", "")),
+                  message="Подтверждение сохранено.", on_success=lambda _: redirect_to("courses.follow_ups"),
+                  template="courses/follow_up_confirm.html", item=item, skills=aftercare.FOLLOW_UP_SKILLS)

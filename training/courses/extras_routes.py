@@ -12,8 +12,9 @@ from training.courses.lesson_extras import check_self_answer
 from training.courses.lookups import learning_context
 from training.courses.models import CaseSubmission
 from training.courses.slides import deck_pdf
+from training.errors import DomainError
 from training.extensions import db
-from training.web import download, render_view, try_rule
+from training.web import download, render_view, submit
 
 
 def _course():
@@ -57,14 +58,15 @@ def cheatsheet_pdf_view(number: int):
 def self_check(number: int, index: int):
     """One «Проверь себя» answer: feedback for the chosen options. Ungraded: nothing is stored or counted."""
     block, enrolment = learning_context(number)
-    chosen = [int(v) for v in request.form.getlist("option") if v.isdecimal() and len(v) < 4]
-    answer, error = try_rule(lambda: check_self_answer(block.self_check, index, chosen))
-    if error and not 0 <= index < len(block.self_check):
+    if not 0 <= index < len(block.self_check):
         abort(404)
-    state = services.block_state(current_user, block) if enrolment else None
-    return render_view("courses/lesson.html", "self_check_item", status=422 if error else 200, block=block,
-                       enrolment=enrolment, state=state, item=block.self_check[index], index=index, answer=answer,
-                       answer_index=index, error=error)
+    chosen = [int(v) for v in request.form.getlist("option") if v.isdecimal() and len(v) < 4]
+    ctx = {"block": block, "enrolment": enrolment, "item": block.self_check[index], "index": index,
+           "answer_index": index, "state": services.block_state(current_user, block) if enrolment else None}
+    return submit(None, lambda: check_self_answer(block.self_check, index, chosen),
+                  on_success=lambda answer: render_view("courses/lesson.html", "self_check_item", answer=answer,
+                                                        error=None, **ctx),
+                  template="courses/lesson.html", partial="self_check_item", answer=None, **ctx)
 
 
 @bp.get("/about")
@@ -92,7 +94,10 @@ def calculator():
     code = request.args.get("metric", "")
     working = error = None
     if code in METRICS:
-        working, error = try_rule(lambda: calculate(code, request.args))
+        try:  # a GET that writes nothing: a refused value is only a message beside the form
+            working = calculate(code, request.args)
+        except DomainError as exc:
+            error = exc.message
     return render_view("courses/calculator.html", "result" if code in METRICS else None,
                        status=422 if error else 200, metrics=METRICS, rows=ROWS, active=code, working=working,
                        error=error, values=request.args)

@@ -1,21 +1,14 @@
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from training.forms import RuIntegerField
 
 
 class CohortForm(FlaskForm):
     name = StringField("Название группы", validators=[DataRequired("Укажите название."), Length(max=200)])
     start_date = DateField("Дата начала", validators=[DataRequired("Укажите дату начала (ДД.ММ.ГГГГ).")])
-    months = IntegerField("Срок, календарных месяцев", default=3,
+    months = RuIntegerField("Срок, календарных месяцев", default=3,
                           validators=[DataRequired("Укажите срок."), NumberRange(1, 3, "Срок — от 1 до 3 месяцев.")])
     is_sequential = BooleanField("Блоки строго по порядку")
     teacher_ids = SelectMultipleField("Преподаватели", coerce=int, validators=[Optional()])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from training.accounts.models import Role
 from training.courses import services
@@ -16,7 +17,8 @@ def learning_context(number: int):
     """The block of the learner's course and their enrolment; staff who teach may preview without one."""
     enrolment = services.enrolment_of(current_user)
     course = enrolment.cohort.course if enrolment else services.the_course()
-    block = db.session.scalar(select(Block).where(Block.course_id == course.id, Block.number == number))
+    block = db.session.scalar(select(Block).where(Block.course_id == course.id, Block.number == number)
+                              .options(joinedload(Block.module)))
     if block is None:
         abort(404)
     if enrolment is None and not current_user.has_role(*Role.TEACHING):

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -28,20 +28,26 @@ from training.materials import storage
 from training.org import services as org_services
 from training.tabular import table_download
 from training.templating import NavItem, add_home_panel, add_nav_item
-from training.web import page_args, redirect_to, render_view, role_required, try_rule
+from training.web import page_args, redirect_to, render_view, role_required, submit
 
 add_nav_item(NavItem("courses.index", "Обучение", "book", order=10))
-add_nav_item(NavItem("courses.teacher_queue", "Проверка", "log", roles=Role.TEACHING, on_phone=False, order=20))
+add_nav_item(NavItem("courses.teacher_queue", "Проверка", "log", roles=(Role.TEACHER,), order=20))
 add_nav_item(NavItem("courses.cohorts", "Группы", "people", roles=Role.SUPERVISORS, on_phone=False,
                      order=30))
 add_home_panel("courses/_next_step.html", order=10)
+add_home_panel("courses/_teacher_todo.html", roles=(Role.TEACHER,), order=5)
 
 
 @bp.app_template_global()
 def course_overview_for(user):
     """For the home-page panel: the learner's overview, or None when they are not enrolled."""
-    enrolment = services.enrolment_of(user)
-    return services.learner_overview(enrolment) if enrolment else None
+    return services.overview_of(user)
+
+
+@bp.app_template_global()
+def teacher_todo_for(user):
+    """For the teacher's home page: (questions without an answer, cases waiting for grading), oldest first."""
+    return services.teacher_queue(user)
 
 
 # --- learner ----------------------------------------------------------------------------------------------
@@ -59,15 +65,19 @@ def index():
 @login_required
 def block(number: int):
     block, enrolment = learning_context(number)
-    state = None
-    if enrolment is not None:
-        if services.is_block_open(enrolment, block):
-            services.open_lesson(enrolment, block)  # the first opening is recorded once
-        state = services.block_state(current_user, block)
-    # render before committing: a commit expires every loaded row and the template would load them all again
-    response = render_view("courses/lesson.html", None, block=block, enrolment=enrolment, state=state)
-    db.session.commit()
-    return response
+    state = services.state_in_block(enrolment, block) if enrolment is not None else None  # not read again
+    return render_view("courses/lesson.html", None, block=block, enrolment=enrolment, state=state)
+
+
+@bp.post("/block/<int:number>/opened")
+@login_required
+def lesson_opened(number: int):
+    """«Урок открыт»: the lesson page posts it on load, once (the GET of the page writes nothing)."""
+    block, enrolment = learning_context(number)
+    if enrolment is None:
+        abort(403)
+    return submit(None, lambda: services.is_block_open(enrolment, block) and services.open_lesson(enrolment, block),
+                  on_success=lambda _: ("", 204))
 
 
 @bp.post("/block/<int:number>/studied")
@@ -78,8 +88,8 @@ def mark_studied(number: int):
         abort(403)
     services.complete_stage(enrolment, block, Stage.LESSON)
     db.session.commit()
-    state = services.block_state(current_user, block)
-    return render_view("courses/lesson.html", "studied", block=block, enrolment=enrolment, state=state)
+    return render_view("courses/lesson.html", "studied", block=block, enrolment=enrolment,
+                       state=services.block_state(current_user, block))
 
 
 @bp.route("/block/<int:number>/discuss", methods=["GET", "POST"])
@@ -87,31 +97,32 @@ def mark_studied(number: int):
 def discuss(number: int):
     block, enrolment = learning_context(number)
     question_form, post_form = QuestionForm(prefix="q"), DiscussionForm(prefix="d")
-    error = None
-    if request.method == "POST":
+
+    def send() -> str:
         if enrolment is None:
             abort(403)
-        try:
-            if "q-text" in request.form and question_form.validate():
-                services.ask_teacher(enrolment, block, question_form.text.data)
-                db.session.commit()
-                flash("Вопрос отправлен преподавателю. Ответ придёт в уведомления.", "success")
-                return redirect_to(url_for("courses.discuss", number=number) + "#questions")
-            if "d-text" in request.form and post_form.validate():
-                services.post_discussion(enrolment, block, post_form.text.data, topic=_topic_number())
-                db.session.commit()
-                return redirect_to(url_for("courses.discuss", number=number) + "#discussion")
-            error = "Сообщение пустое."
-        except DomainError as exc:
-            error = exc.message
-    questions = services.my_questions(enrolment, block) if enrolment else []
-    posts = services.discussion(block, enrolment.cohort_id) if enrolment else []
-    topic = _topic_number()
-    if topic is not None and not 1 <= topic <= len(block.discussion_prompts):
-        topic = None
-    return render_view("courses/discuss.html", None, status=422 if error else 200, block=block, enrolment=enrolment,
-                       questions=questions, posts=posts, question_form=question_form, post_form=post_form,
-                       error=error, state=services.block_state(current_user, block), topic=topic)
+        if "q-text" in request.form and question_form.validate():
+            services.ask_teacher(enrolment, block, question_form.text.data)
+            return "questions"
+        if "d-text" in request.form and post_form.validate():
+            services.post_discussion(enrolment, block, post_form.text.data, topic=_topic_number())
+            return "discussion"
+        raise DomainError("Сообщение пустое.")
+
+    def page() -> dict:
+        topic = _topic_number()
+        if topic is not None and not 1 <= topic <= len(block.discussion_prompts):
+            topic = None
+        return {"questions": services.my_questions(enrolment, block) if enrolment else [],
+                "posts": services.discussion(block, enrolment.cohort_id) if enrolment else [], "topic": topic,
+                "state": services.block_state(current_user, block)}
+
+    return submit(None, send, on_success=lambda anchor: redirect_to(
+                      url_for("courses.discuss", number=number) + f"#{anchor}"),
+                  message=lambda anchor: ("Вопрос отправлен преподавателю. Ответ придёт в уведомления."
+                                          if anchor == "questions" else None),
+                  template="courses/discuss.html", block=block, enrolment=enrolment, question_form=question_form,
+                  post_form=post_form, context=page)
 
 
 def _topic_number() -> int | None:
@@ -126,24 +137,20 @@ def case(number: int):
     block, enrolment = learning_context(number)
     template = block.case.answer_template if block.case else []
     form = CaseTemplateForm() if template else CaseAnswerForm()
-    error = None
-    if form.validate_on_submit():
+
+    def send():
         if enrolment is None:
             abort(403)
         values = [request.form.get(f"t-{i}", "") for i in range(len(template))] if template else None
-        upload = _uploaded_attachment()
-        _, error = try_rule(lambda: services.submit_case(enrolment, block, "" if template else form.answer.data,
-                                                         template_values=values, attachment=upload))
-        if error is None:
-            db.session.commit()
-            flash("Ответ отправлен на проверку преподавателю.", "success")
-            return redirect_to(url_for("courses.case", number=number))
-    submissions = services.case_submissions(enrolment, block) if enrolment else []
-    status = 422 if (form.is_submitted() and (error or form.errors)) else 200
-    return render_view("courses/case.html", None, status=status, block=block, enrolment=enrolment, form=form,
-                       submissions=submissions, error=error, state=services.block_state(current_user, block),
-                       quiz_url=_quiz_url(block), values=request.form, max_attachment=storage.megabytes(
-                           attachments.max_bytes()))
+        return services.submit_case(enrolment, block, "" if template else form.answer.data, template_values=values,
+                                    attachment=_uploaded_attachment())
+
+    return submit(form, send, message="Ответ отправлен на проверку преподавателю.",
+                  on_success=lambda _: redirect_to(url_for("courses.case", number=number)),
+                  template="courses/case.html", block=block, enrolment=enrolment, quiz_url=_quiz_url(block),
+                  values=request.form, max_attachment=storage.megabytes(attachments.max_bytes()),
+                  context=lambda: {"submissions": services.case_submissions(enrolment, block) if enrolment else [],
+                                   "state": services.block_state(current_user, block)})
 
 
 def _uploaded_attachment() -> attachments.Upload | None:
@@ -178,18 +185,9 @@ def answer_question(question_id: int):
     if not services.can_teach_cohort(current_user, question.cohort):
         abort(404)
     form = AnswerForm(obj=question)
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.answer_question(current_user, question, form.answer.data)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Ответ отправлен.", "success")
-            return redirect_to("courses.teacher_queue")
-    return render_view("courses/answer_question.html", None, status=422 if form.is_submitted() else 200,
-                       question=question, form=form, error=error)
+    return submit(form, lambda: services.answer_question(current_user, question, form.answer.data),
+                  message="Ответ отправлен.", on_success=lambda _: redirect_to("courses.teacher_queue"),
+                  template="courses/answer_question.html", question=question)
 
 
 @bp.route("/teach/case/<int:submission_id>", methods=["GET", "POST"])
@@ -200,20 +198,17 @@ def grade_case(submission_id: int):
         abort(404)
     form = CaseGradeForm()
     case = submission.block.case
-    error = None
-    if form.validate_on_submit():
+
+    def grade():
         values = [request.form.get(f"criterion-{i}", "") for i in range(len(case.rubric) if case else 0)]
-        _, error = try_rule(lambda: services.grade_case(
-            current_user, submission, accept=form.decision.data == "accept", comment=form.comment.data or "",
-            criteria_points=services.read_criteria(case, values)))
-        if error is None:
-            db.session.commit()
-            flash("Оценка сохранена, слушатель получил уведомление.", "success")
-            return redirect_to("courses.teacher_queue")
-    history = services.case_submissions(submission.enrolment, submission.block)
-    return render_view("courses/grade_case.html", None, status=422 if form.is_submitted() else 200,
-                       submission=submission, case=case, form=form, error=error, history=history,
-                       values=request.form)
+        return services.grade_case(current_user, submission, accept=form.decision.data == "accept",
+                                   comment=form.comment.data or "",
+                                   criteria_points=services.read_criteria(case, values))
+
+    return submit(form, grade, message="Оценка сохранена, слушатель получил уведомление.",
+                  on_success=lambda _: redirect_to("courses.teacher_queue"), template="courses/grade_case.html",
+                  submission=submission, case=case, values=request.form,
+                  context=lambda: {"history": services.case_submissions(submission.enrolment, submission.block)})
 
 
 # --- HR: cohorts, enrolment, progress --------------------------------------------------------------------
@@ -229,31 +224,26 @@ def _teacher_choices() -> list[tuple[int, str]]:
 def cohorts():
     form = CohortForm()
     form.teacher_ids.choices = _teacher_choices()
-    error = None
-    if request.method == "POST":
-        if not current_user.has_role(*Role.SERVICE_ADMINS):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                cohort = services.create_cohort(current_user, services.the_course(), name=form.name.data,
-                                                start_date=form.start_date.data, months=form.months.data,
-                                                is_sequential=form.is_sequential.data,
-                                                teacher_ids=form.teacher_ids.data)
-            except DomainError as exc:
-                error = exc.message
-            else:
-                db.session.commit()
-                return redirect_to("courses.cohort_enrol", cohort_id=cohort.id)
-    elif not form.start_date.data:
+    if request.method == "POST" and not current_user.has_role(*Role.SERVICE_ADMINS):
+        abort(403)
+    if not form.is_submitted() and not form.start_date.data:
         form.start_date.data = date.today()
-    page, per_page = page_args()
-    listing = db.paginate(services.visible_cohorts(current_user), page=page, per_page=per_page, error_out=False)
-    # one grouped count for the page, not one load of every cohort's enrolments
-    learner_counts = dict(db.session.execute(
-        select(Enrolment.cohort_id, func.count()).where(Enrolment.cohort_id.in_([c.id for c in listing.items]))
-        .group_by(Enrolment.cohort_id)).all())
-    return render_view("courses/cohorts.html", None, status=422 if form.is_submitted() else 200, form=form,
-                       cohorts=listing, learner_counts=learner_counts, error=error)
+
+    def page() -> dict:
+        page, per_page = page_args()
+        listing = db.paginate(services.visible_cohorts(current_user), page=page, per_page=per_page, error_out=False)
+        # one grouped count for the page, not one load of every cohort's enrolments
+        learner_counts = dict(db.session.execute(
+            select(Enrolment.cohort_id, func.count()).where(Enrolment.cohort_id.in_([c.id for c in listing.items]))
+            .group_by(Enrolment.cohort_id)).all())
+        return {"cohorts": listing, "learner_counts": learner_counts}
+
+    return submit(form, lambda: services.create_cohort(
+                      current_user, services.the_course(), name=form.name.data, start_date=form.start_date.data,
+                      months=form.months.data, is_sequential=form.is_sequential.data,
+                      teacher_ids=form.teacher_ids.data),
+                  on_success=lambda cohort: redirect_to("courses.cohort_enrol", cohort_id=cohort.id),
+                  template="courses/cohorts.html", context=page)
 
 
 def _scoped_report(cohort: Cohort):
@@ -269,7 +259,7 @@ def _scoped_report(cohort: Cohort):
 
 
 @bp.get("/cohorts/<int:cohort_id>")
-@role_required(*Role.SERVICE_ADMINS, Role.MANAGER, Role.TEACHER)
+@role_required(*Role.COHORT_VIEWERS)
 def cohort_detail(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
     rows = _scoped_report(cohort)
@@ -282,7 +272,7 @@ def cohort_detail(cohort_id: int):
 
 
 @bp.get("/cohorts/<int:cohort_id>/export.<fmt>")
-@role_required(*Role.SERVICE_ADMINS, Role.MANAGER, Role.TEACHER)
+@role_required(*Role.COHORT_VIEWERS)
 def cohort_export(cohort_id: int, fmt: str):
     cohort = cohort_or_404(cohort_id)
     return table_download(fmt, services.REPORT_HEADER, services.report_rows(_scoped_report(cohort)),
@@ -298,19 +288,11 @@ def cohort_edit(cohort_id: int):
     if request.method == "GET" or form.teacher_ids.data is None:
         # an empty POST carries no form data: WTForms then reads the cohort, which has no teacher_ids
         form.teacher_ids.data = [t.id for t in cohort.teachers]
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.update_cohort(current_user, cohort, name=form.name.data, is_sequential=form.is_sequential.data,
-                                   is_auto_certificate=form.is_auto_certificate.data,
-                                   teacher_ids=form.teacher_ids.data)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            db.session.commit()
-            return redirect_to("courses.cohort_detail", cohort_id=cohort.id)
-    return render_view("courses/cohort_edit.html", None, status=422 if form.is_submitted() else 200, form=form,
-                       cohort=cohort, error=error)
+    return submit(form, lambda: services.update_cohort(
+                      current_user, cohort, name=form.name.data, is_sequential=form.is_sequential.data,
+                      is_auto_certificate=form.is_auto_certificate.data, teacher_ids=form.teacher_ids.data),
+                  on_success=lambda _: redirect_to("courses.cohort_detail", cohort_id=cohort.id),
+                  template="courses/cohort_edit.html", cohort=cohort)
 
 
 @bp.route("/cohorts/<int:cohort_id>/enrol", methods=["GET", "POST"])
@@ -331,17 +313,18 @@ def cohort_enrol(cohort_id: int):
             visible_staff(current_user).where(User.regional_service_id == cohort.regional_service_id), q=q).limit(30)))
     form.user_ids.choices = [(u.id, u.full_name) for u in candidates] or [
         (int(v), "") for v in request.form.getlist("user_ids") if v.isdecimal()]
-    result = error = None
-    if form.validate_on_submit():
+
+    def enrol():
         people = services.people_for_enrolment(
             current_user, user_ids=form.user_ids.data if form.mode.data == "people" else None,
             department_id=form.department_id.data if form.mode.data == "department" else None,
             centre_id=form.centre_id.data if form.mode.data == "centre" else None)
         people = [p for p in people if p.regional_service_id == cohort.regional_service_id]
         if not people:
-            error = "Никого не выбрано."
-        else:
-            result = services.enrol(current_user, cohort, people)
-            db.session.commit()
-    return render_view("courses/enrol.html", "candidates", status=422 if error else 200, cohort=cohort, form=form,
-                       candidates=candidates, q=q, result=result, error=error)
+            raise DomainError("Никого не выбрано.")
+        return services.enrol(current_user, cohort, people)
+
+    ctx = {"cohort": cohort, "candidates": candidates, "q": q}
+    return submit(form, enrol, on_success=lambda result: render_view(
+                      "courses/enrol.html", "candidates", form=form, result=result, error=None, **ctx),
+                  template="courses/enrol.html", partial="candidates", result=None, **ctx)

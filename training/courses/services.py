@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from training.accounts import scopes
 from training.accounts.models import Role, User
@@ -102,10 +102,8 @@ def update_cohort(actor: User, cohort: Cohort, *, name: str, is_sequential: bool
     db.session.expire(cohort, ["teachers"])
     after = {"name": cohort.name, "is_sequential": is_sequential, "is_auto_certificate": is_auto_certificate,
              "teachers": sorted(teacher_ids)}
-    old, new = audit.changed_fields(before, after)
-    if new:
-        audit.record(actor, "course.cohort_update", "cohort", cohort.id, before=old, after=new,
-                     summary=f"Изменена группа «{cohort.name}»")
+    audit.record_changes(actor, "course.cohort_update", "cohort", cohort.id, before=before, after=after,
+                         summary=f"Изменена группа «{cohort.name}»")
 
 
 def can_manage_cohort(user: User, cohort: Cohort) -> bool:
@@ -188,7 +186,10 @@ def people_for_enrolment(actor: User, *, user_ids: list[int] | None = None, depa
 
 
 def enrolment_of(user: User, course: Course | None = None) -> Enrolment | None:
-    query = select(Enrolment).where(Enrolment.user_id == user.id)
+    """The person's latest enrolment, with its cohort and course in the same statement (every page that asks
+    shows them)."""
+    query = select(Enrolment).where(Enrolment.user_id == user.id).options(
+        joinedload(Enrolment.cohort).joinedload(Cohort.course))
     if course is not None:
         query = query.where(Enrolment.course_id == course.id)
     return db.session.scalar(query.order_by(Enrolment.id.desc()))
@@ -233,8 +234,9 @@ def ensure_block_open(enrolment: Enrolment, block: Block) -> None:
         raise DomainError("В вашей группе блоки проходятся по порядку: сначала завершите предыдущие блоки.")
 
 
-def open_lesson(enrolment: Enrolment, block: Block) -> BlockProgress:
-    row = progress_row(enrolment, block)
+def open_lesson(enrolment: Enrolment, block: Block, row: BlockProgress | None = None) -> BlockProgress:
+    """Record the first opening of the lesson once; ``row``: the progress row the caller has already read."""
+    row = row or progress_row(enrolment, block)
     if row.lesson_opened_at is None:
         db.session.execute(update(BlockProgress).where(BlockProgress.id == row.id,
                                                        BlockProgress.lesson_opened_at.is_(None))
@@ -326,6 +328,20 @@ class LearnerOverview:
     states: list[BlockState]
     modules: list[tuple[object, int, int]]  # (module, blocks done, blocks total)
     days_left: int
+    expected_done: int = 0  # blocks the schedule expects done by today (an even pace from start to deadline)
+
+    @property
+    def stages_done(self) -> int:
+        return sum(s.stages_done for s in self.states)
+
+    @property
+    def stages_total(self) -> int:
+        return 3 * len(self.states)
+
+    @property
+    def is_behind(self) -> bool:
+        """«Вы отстаёте от графика»: fewer blocks done than an even pace would have by today."""
+        return self.enrolment.completed_at is None and self.done < self.expected_done
 
     @property
     def done(self) -> int:
@@ -347,22 +363,60 @@ class LearnerOverview:
         return next((s for s in self.states if s.is_open and not s.completed), None)
 
 
+_OVERVIEW_BLOCK = (load_only(Block.course_id, Block.module_id, Block.number, Block.title, Block.summary,
+                             Block.reading_minutes), joinedload(Block.module))
+
+
 def learner_overview(enrolment: Enrolment, today: date | None = None) -> LearnerOverview:
-    course = enrolment.cohort.course
-    rows = {r.block_id: r for r in db.session.scalars(select(BlockProgress)
-                                                       .where(BlockProgress.enrolment_id == enrolment.id))}
+    """The course's blocks with their modules and the learner's progress rows, in one statement (the course page
+    shows it); the lesson texts are not loaded."""
+    pairs = db.session.execute(
+        select(Block, BlockProgress, _latest_case_status(enrolment.id))
+        .outerjoin(BlockProgress, and_(BlockProgress.block_id == Block.id, BlockProgress.enrolment_id == enrolment.id))
+        .where(Block.course_id == enrolment.cohort.course_id).options(*_OVERVIEW_BLOCK)
+        .order_by(Block.number)).all()
+    return _overview(enrolment, pairs, today)
+
+
+def _latest_case_status(enrolment_id):
+    """The status of the enrolment's latest case answer in the row's block, as a column of the same statement."""
+    return (select(CaseSubmission.status).where(CaseSubmission.enrolment_id == enrolment_id,
+                                                CaseSubmission.block_id == Block.id)
+            .order_by(CaseSubmission.attempt_no.desc()).limit(1).correlate_except(CaseSubmission).scalar_subquery())
+
+
+def overview_of(user: User, today: date | None = None) -> LearnerOverview | None:
+    """The person's latest enrolment (as :func:`enrolment_of`) with its overview, in one statement: the home
+    page's panel. None when they are not enrolled."""
+    latest = select(func.max(Enrolment.id)).where(Enrolment.user_id == user.id).scalar_subquery()
+    rows = db.session.execute(
+        select(Enrolment, Block, BlockProgress, _latest_case_status(Enrolment.id))
+        .outerjoin(Block, Block.course_id == Enrolment.course_id)
+        .outerjoin(BlockProgress, and_(BlockProgress.block_id == Block.id, BlockProgress.enrolment_id == Enrolment.id))
+        .where(Enrolment.id == latest).options(joinedload(Enrolment.cohort), *_OVERVIEW_BLOCK)
+        .order_by(Block.number)).all()
+    if not rows:  # not enrolled
+        return None
+    return _overview(rows[0][0], [(block, row, status) for _, block, row, status in rows if block is not None],
+                     today)
+
+
+def _overview(enrolment: Enrolment, pairs, today: date | None) -> LearnerOverview:
     states, all_done_before = [], True
-    for block in course.blocks:
-        row = rows.get(block.id)
+    for block, row, case_status in pairs:
         is_open = all_done_before or not enrolment.cohort.is_sequential
-        states.append(BlockState(block, row, is_open))
+        states.append(BlockState(block, row, is_open, case_status))
         all_done_before = all_done_before and bool(row and row.completed_at)
     modules = []
-    for module in course.modules:
+    for module in sorted({s.block.module for s in states}, key=lambda m: m.number):
         in_module = [s for s in states if s.block.module_id == module.id]
         modules.append((module, sum(s.completed for s in in_module), len(in_module)))
-    days_left = (enrolment.cohort.deadline - (today or date.today())).days
-    return LearnerOverview(enrolment, states, modules, days_left)
+    today = today or date.today()
+    cohort = enrolment.cohort
+    days_left = (cohort.deadline - today).days
+    span = max((cohort.deadline - cohort.start_date).days, 1)
+    elapsed = min(max((today - cohort.start_date).days, 0), span)
+    return LearnerOverview(enrolment, states, modules, days_left, len(states) * elapsed // span)
 
 
 def block_state(user: User, block: Block) -> BlockState | None:
@@ -370,11 +424,19 @@ def block_state(user: User, block: Block) -> BlockState | None:
     enrolment = enrolment_of(user, block.course)
     if enrolment is None:
         return None
-    row = db.session.scalar(select(BlockProgress).where(BlockProgress.enrolment_id == enrolment.id,
-                                                        BlockProgress.block_id == block.id))
-    case_status = db.session.scalar(select(CaseSubmission.status).where(
-        CaseSubmission.enrolment_id == enrolment.id, CaseSubmission.block_id == block.id)
-        .order_by(CaseSubmission.attempt_no.desc()).limit(1))
+    return state_in_block(enrolment, block)
+
+
+def state_in_block(enrolment: Enrolment, block: Block) -> BlockState:
+    """Where an enrolment stands in a block: its progress row (None before the lesson is opened) and the status
+    of its latest case answer, read once, in one statement."""
+    latest_case = (select(CaseSubmission.status).where(CaseSubmission.enrolment_id == enrolment.id,
+                                                       CaseSubmission.block_id == block.id)
+                   .order_by(CaseSubmission.attempt_no.desc()).limit(1).scalar_subquery())
+    row, case_status = db.session.execute(
+        select(BlockProgress, latest_case).select_from(Enrolment)
+        .outerjoin(BlockProgress, and_(BlockProgress.enrolment_id == Enrolment.id, BlockProgress.block_id == block.id))
+        .where(Enrolment.id == enrolment.id)).one()
     return BlockState(block, row, is_block_open(enrolment, block), case_status)
 
 
@@ -405,7 +467,7 @@ def answer_question(teacher: User, question: TeacherQuestion, answer: str) -> No
     if first_answer:
         notify(question.author, "course.answer",
                f"Преподаватель ответил на ваш вопрос по блоку {question.block.number}.",
-               path_for("courses.block", number=question.block.number, _anchor="questions"))
+               path_for("courses.discuss", number=question.block.number, _anchor=f"question-{question.id}"))
 
 
 def discussion_topic(block: Block, number: int | None) -> str | None:
@@ -528,13 +590,13 @@ def grade_case(teacher: User, submission: CaseSubmission, *, accept: bool, comme
     block = submission.block
     if accept:
         notify(submission.enrolment.user, "course.case_accepted", f"Кейс блока {block.number} принят.",
-               path_for("courses.block", number=block.number, _anchor="case"))
+               path_for("courses.case", number=block.number, _anchor="case"))
         case_accepted.send(submission.enrolment.user, submission=submission)
         complete_stage(submission.enrolment, block, Stage.CASE)
     else:
         notify(submission.enrolment.user, "course.case_returned",
                f"Кейс блока {block.number} возвращён на доработку: {comment[:80]}",
-               path_for("courses.block", number=block.number, _anchor="case"))
+               path_for("courses.case", number=block.number, _anchor="case"))
 
 
 class CaseNotAcceptable(DomainError):

@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField, URLField
+from wtforms import RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from training.forms import RuIntegerField
 from training.materials.models import MaterialKind
 from training.materials.storage import TYPES_BY_EXTENSION
 
@@ -11,14 +12,6 @@ FILE_ACCEPT = ",".join(f".{ext}" for ext in TYPES_BY_EXTENSION)
 
 def _at_most(n: int) -> Length:
     return Length(max=n, message=f"Не длиннее {n} символов.")
-
-
-class RuIntegerField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Введите целое число.") from exc
 
 
 class _RussianChoiceErrors:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager
 
 from training.accounts.models import Role, User, search_key
 from training.audit.models import AuditEntry
-from training.audit.services import changed_fields, record
+from training.audit.services import record, record_changes
 from training.errors import Conflict, DomainError
 from training.extensions import db
 from training.materials import storage
@@ -76,13 +76,9 @@ def update_category(actor: User, category: MaterialCategory, *, name: str, descr
     category.name = _check_category_name(name, exclude_id=category.id)
     category.description = description.strip()
     category.position = position
-    old, new = changed_fields(before, _category_state(category))
-    if not new:
-        return False
     db.session.flush()
-    record(actor, "material_category.update", "material_category", category.id, before=old, after=new,
-           summary=f"Категория материалов «{category.name}» изменена")
-    return True
+    return record_changes(actor, "material_category.update", "material_category", category.id, before=before,
+                          after=_category_state(category), summary=f"Категория материалов «{category.name}» изменена")
 
 
 def _category_state(category: MaterialCategory) -> dict:
@@ -215,13 +211,9 @@ def update_material(actor: User, material: Material, *, category: MaterialCatego
     material.category = category
     material.title = title
     material.description = description.strip()
-    old, new = changed_fields(before, _material_state(material))
-    if not new:
-        return False
     db.session.flush()
-    record(actor, "material.update", "material", material.id, before=old, after=new,
-           summary=f"Материал «{material.title}»: описание изменено")
-    return True
+    return record_changes(actor, "material.update", "material", material.id, before=before,
+                          after=_material_state(material), summary=f"Материал «{material.title}»: описание изменено")
 
 
 def version_or_none(material: Material, number: int) -> MaterialVersion | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from flask import current_app
 
 from training.errors import DomainError
+from training.templating import megabytes
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
@@ -66,13 +67,6 @@ def root() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "materials"
 
 
-def megabytes(size: int) -> str:
-    """A size limit as people say it: «25 МБ», «1,5 МБ», «512 КБ»."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} КБ"
-    value = size / (1024 * 1024)
-    text = f"{value:.0f}" if value.is_integer() or value >= 10 else f"{value:.1f}".replace(".", ",")
-    return f"{text} МБ"
 
 
 def human_size(size: int | None) -> str:

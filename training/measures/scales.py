@@ -514,11 +514,11 @@ def weights_in_force(
     dates = [s.effective_from for s in sets]
     duplicates = sorted({d for d in dates if dates.count(d) > 1})
     if duplicates:
-        listed = ", ".join(d.isoformat() for d in duplicates)
+        listed = ", ".join(f"{d:%d.%m.%Y}" for d in duplicates)
         raise MetricValueError(f"несколько наборов весов вступают в силу в один день: {listed}")
     in_force = [s for s in sets if s.effective_from <= day]
     if not in_force:
-        raise MetricValueError(f"на {day.isoformat()} не действует ни один набор весов")
+        raise MetricValueError(f"на {day:%d.%m.%Y} не действует ни один набор весов")
     return max(in_force, key=lambda s: s.effective_from)
 
 

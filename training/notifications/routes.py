@@ -1,8 +1,10 @@
+from flask import abort
 from flask_login import current_user, login_required
 
 from training.extensions import db
 from training.notifications import bp, services
-from training.web import redirect_to, render_view
+from training.notifications.models import Notification
+from training.web import is_safe_next, redirect_to, render_view
 
 
 @bp.app_template_global()
@@ -13,7 +15,19 @@ def notifications_unread() -> int:
 @bp.get("/")
 @login_required
 def index():
-    return render_view("notifications/index.html", None, notifications=services.recent(current_user))
+    return render_view("notifications/index.html", None, groups=services.grouped(services.recent(current_user)))
+
+
+@bp.post("/<int:notification_id>/open")
+@login_required
+def open_one(notification_id: int):
+    """Open what a notification is about, marking it (and its group) read."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    url = services.open_notification(current_user, notification)
+    db.session.commit()
+    return redirect_to(url if is_safe_next(url) else "notifications.index")
 
 
 @bp.post("/read")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import smtplib
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app
@@ -13,6 +14,7 @@ from training.db import utcnow
 from training.extensions import db
 from training.jobs import periodic_job
 from training.notifications.models import Notification
+from training.templating import plural
 
 
 def notify(user, kind: str, text: str, url: str = "", *, dedupe_key: str | None = None) -> Notification | None:
@@ -41,6 +43,67 @@ def unread_count(user) -> int:
 def recent(user, limit: int = 50) -> list[Notification]:
     return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
                                    .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def open_notification(user, notification: Notification) -> str:
+    """Mark a notification read — with the unread ones shown in its group (the same kind, when that kind groups)
+    — and give the page it is about."""
+    same = (Notification.kind == notification.kind if notification.kind in GROUP_WORDS
+            else Notification.id == notification.id)
+    result = db.session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None), same).values(read_at=utcnow()))
+    if result.rowcount:
+        db.session.execute(update(User).where(User.id == user.id)
+                           .values(unread_notifications=User.unread_notifications - result.rowcount))
+    return notification.url or ""
+
+
+#: how a group of similar notifications reads: kind → (one, few, many) after the count
+GROUP_WORDS = {
+    "course.case_accepted": ("кейс принят", "кейса принято", "кейсов принято"),
+    "course.case_returned": ("кейс возвращён на доработку", "кейса возвращено на доработку",
+                             "кейсов возвращено на доработку"),
+    "course.answer": ("ответ преподавателя", "ответа преподавателя", "ответов преподавателя"),
+    "course.question": ("новый вопрос слушателя", "новых вопроса слушателей", "новых вопросов слушателей"),
+    "course.case": ("кейс на проверку", "кейса на проверку", "кейсов на проверку"),
+    "recognition.thanks": ("«Спасибо» от коллеги", "«Спасибо» от коллег", "«Спасибо» от коллег"),
+    "quiz.graded": ("тест проверен", "теста проверено", "тестов проверено"),
+    "certificates.issued": ("документ выдан", "документа выдано", "документов выдано"),
+}
+
+
+@dataclass
+class NotificationGroup:
+    first: Notification  # the newest of the group
+    items: list[Notification]
+
+    @property
+    def text(self) -> str:
+        words = GROUP_WORDS.get(self.first.kind)
+        if len(self.items) < 2 or words is None:
+            return self.first.text
+        return f"{len(self.items)} {plural(len(self.items), *words)}"
+
+    @property
+    def is_unread(self) -> bool:
+        return any(n.read_at is None for n in self.items)
+
+
+def grouped(notifications: list[Notification]) -> list[NotificationGroup]:
+    """Similar notifications (a kind that has group words, read or unread alike) in one line: «13 кейсов принято»,
+    newest first; the rest one by one."""
+    groups: list[NotificationGroup] = []
+    by_kind: dict[tuple[str, bool], NotificationGroup] = {}
+    for notification in notifications:
+        key = (notification.kind, notification.read_at is None)
+        if notification.kind in GROUP_WORDS and key in by_kind:
+            by_kind[key].items.append(notification)
+            continue
+        group = NotificationGroup(notification, [notification])
+        groups.append(group)
+        if notification.kind in GROUP_WORDS:
+            by_kind[key] = group
+    return groups
 
 
 def mark_all_read(user) -> int:

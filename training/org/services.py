@@ -7,6 +7,11 @@ from training.extensions import db
 from training.org.models import Centre, Department
 
 
+def centres_of_service(service_id: int | None) -> list[Centre]:
+    return list(db.session.scalars(select(Centre).where(Centre.regional_service_id == service_id)
+                                   .order_by(Centre.name)))
+
+
 def departments_for_service(service_id: int | None) -> list[Department]:
     return list(db.session.scalars(
         select(Department).join(Centre).where(Centre.regional_service_id == service_id)

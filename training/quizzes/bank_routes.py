@@ -39,7 +39,7 @@ from training.quizzes.models import (
 from training.quizzes.presenters import preview_view, question_view
 from training.quizzes.question_types import QuestionType
 from training.tabular import table_download
-from training.web import download, redirect_to, render_view, role_required
+from training.web import download, redirect_to, render_view, role_required, submit
 
 
 @bp.get("/manage")
@@ -272,42 +272,38 @@ def settings(quiz_id: int):
     quiz = managed_quiz_or_404(quiz_id)
     block = quiz.block
     categories = bank.categories(block)
-    form = QuizSettingsForm()
-    error = None
-    rules = {r["category_id"]: r["count"] for r in quiz.draw_rules or []}
+
+    def page(form: QuizSettingsForm, rules: dict, error: str | None, status: int):
+        counts = dict(db.session.execute(select(Question.category_id, func.count()).where(
+            Question.is_hidden.is_(False), Question.type != QuestionType.DESCRIPTION,
+            Question.category_id.in_([c.id for c in categories])).group_by(Question.category_id)).all())
+        return render_view("quizzes/settings.html", None, status=status, form=form, quiz=quiz,
+                           categories=categories, rules=rules, counts=counts, error=error,
+                           presets=services.PRESET_HINTS, block_id=quiz.block_id or 0)
+
     if request.method == "GET":
         form = QuizSettingsForm(formdata=None)
         _fill_settings(form, quiz)
-    elif "apply_preset" in request.form:
+        rules = {r["category_id"]: r["count"] for r in quiz.draw_rules or []}
+    else:
+        form = QuizSettingsForm()
+        rules = {c.id: request.form.get(f"rule-{c.id}", type=int) or 0 for c in categories}
+    if "apply_preset" in request.form:
         # show the preset's values in the form; nothing is saved until «Сохранить»
         preview = Quiz(**{k: getattr(quiz, k) for k in services.SETTINGS_FIELDS})
         preview.title, preview.description = form.title.data or quiz.title, form.description.data or ""
+        error = None
         if form.preset.data in {p.value for p in Preset}:
             services.apply_preset(preview, form.preset.data)
         else:
             error = "Выберите набор настроек из списка."
         form = QuizSettingsForm(formdata=None)
         _fill_settings(form, preview)
-        rules = {c.id: request.form.get(f"rule-{c.id}", type=int) or 0 for c in categories}
-    elif form.validate_on_submit():
-        try:
-            services.update_settings(current_user, quiz, _settings_values(form, quiz, categories))
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Настройки теста сохранены.", "success")
-            return redirect_to("quizzes.settings", quiz_id=quiz.id)
-    if request.method == "POST" and "apply_preset" not in request.form:
-        rules = {c.id: request.form.get(f"rule-{c.id}", type=int) or 0 for c in categories}
-    status = 422 if request.method == "POST" and ("apply_preset" not in request.form or error) else 200
-    counts = dict(db.session.execute(select(Question.category_id, func.count()).where(
-        Question.is_hidden.is_(False), Question.type != QuestionType.DESCRIPTION,
-        Question.category_id.in_([c.id for c in categories])).group_by(Question.category_id)).all())
-    return render_view("quizzes/settings.html", None, status=status, form=form, quiz=quiz, categories=categories,
-                       rules=rules, counts=counts, error=error, presets=services.PRESET_HINTS,
-                       block_id=quiz.block_id or 0)
+        return page(form, rules, error, 422 if error else 200)
+    return submit(form, lambda: services.update_settings(current_user, quiz, _settings_values(form, quiz, categories)),
+                  message="Настройки теста сохранены.",
+                  on_success=lambda _: redirect_to("quizzes.settings", quiz_id=quiz.id),
+                  page=lambda error, status: page(form, rules, error, status))
 
 
 def _override_form(quiz: Quiz) -> OverrideForm:
@@ -325,35 +321,26 @@ def _override_form(quiz: Quiz) -> OverrideForm:
 def overrides(quiz_id: int):
     quiz = managed_quiz_or_404(quiz_id)
     form = _override_form(quiz)
-    error = None
-    if form.validate_on_submit():
+
+    def save():
         user = cohort = None
         if (form.email.data or "").strip():
             user = db.session.scalar(select(User).where(User.email == normalise_email(form.email.data),
                                                         services.learner_scope(current_user, quiz)))
             if user is None:
-                error = "Сотрудник с такой почтой не найден среди ваших слушателей."
+                raise DomainError("Сотрудник с такой почтой не найден среди ваших слушателей.")
         if form.cohort_id.data and form.cohort_id.data in dict(form.cohort_id.choices):
-
             cohort = db.session.get(Cohort, form.cohort_id.data)
-        if error is None:
-            try:
-                services.save_override(current_user, quiz, user=user, cohort=cohort,
-                                       close_at=to_utc(form.close_at.data),
-                                       time_limit_minutes=form.time_limit_minutes.data,
-                                       max_attempts=form.max_attempts.data)
-            except DomainError as exc:
-                db.session.rollback()
-                error = exc.message
-            else:
-                db.session.commit()
-                flash("Особые условия сохранены.", "success")
-                return redirect_to("quizzes.overrides", quiz_id=quiz.id)
-    status = 422 if form.is_submitted() else 200
-    rows = list(db.session.scalars(select(QuizOverride).where(QuizOverride.quiz_id == quiz.id)
-                                   .order_by(QuizOverride.id)))
-    return render_view("quizzes/overrides.html", None, status=status, quiz=quiz, form=form, rows=rows, error=error,
-                       block_id=quiz.block_id or 0)
+        return services.save_override(current_user, quiz, user=user, cohort=cohort,
+                                      close_at=to_utc(form.close_at.data),
+                                      time_limit_minutes=form.time_limit_minutes.data,
+                                      max_attempts=form.max_attempts.data)
+
+    return submit(form, save, message="Особые условия сохранены.",
+                  on_success=lambda _: redirect_to("quizzes.overrides", quiz_id=quiz.id),
+                  template="quizzes/overrides.html", quiz=quiz, block_id=quiz.block_id or 0,
+                  context=lambda: {"rows": list(db.session.scalars(select(QuizOverride).where(
+                      QuizOverride.quiz_id == quiz.id).order_by(QuizOverride.id)))})
 
 
 @bp.post("/overrides/<int:override_id>/delete")
@@ -370,11 +357,8 @@ def override_delete(override_id: int):
 @role_required(*Role.TEACHING)
 def results(quiz_id: int):
     quiz = managed_quiz_or_404(quiz_id)
-    rows = services.results(current_user, quiz)
-    # render before committing the attempts closed on the way: a commit expires every loaded row
-    response = render_view("quizzes/results.html", None, quiz=quiz, rows=rows, block_id=quiz.block_id or 0)
-    db.session.commit()
-    return response
+    return render_view("quizzes/results.html", None, quiz=quiz, rows=services.results(current_user, quiz),
+                       block_id=quiz.block_id or 0)
 
 
 @bp.get("/<int:quiz_id>/results.<fmt>")
@@ -382,7 +366,6 @@ def results(quiz_id: int):
 def results_export(quiz_id: int, fmt: str):
     quiz = managed_quiz_or_404(quiz_id)
     rows = services.results_rows(quiz, services.results(current_user, quiz))
-    db.session.commit()
     return table_download(fmt, services.RESULTS_HEADER, rows, filename=f"quiz-{quiz.id}-results",
                           sheet_title="Результаты")
 
@@ -410,17 +393,8 @@ def grade(slot_id: int):
     form = GradeForm()
     if request.method == "GET" and slot.manual_mark is not None:
         form.mark.data, form.comment.data = format_number(slot.manual_mark), slot.manual_comment
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.grade_slot(current_user, slot, parse_number(form.mark.data), form.comment.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Оценка сохранена, слушатель получил уведомление.", "success")
-            return redirect_to("quizzes.grading_queue")
-    status = 422 if form.is_submitted() else 200
-    return render_view("quizzes/grade.html", None, status=status, slot=slot, form=form, error=error,
-                       view=question_view(slot), version=slot.version)
+    return submit(form, lambda: services.grade_slot(current_user, slot, parse_number(form.mark.data),
+                                                    form.comment.data or ""),
+                  message="Оценка сохранена, слушатель получил уведомление.",
+                  on_success=lambda _: redirect_to("quizzes.grading_queue"), template="quizzes/grade.html",
+                  slot=slot, view=question_view(slot), version=slot.version)

@@ -11,7 +11,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -19,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from training.forms import RuIntegerField
 from training.quizzes.gift import GiftAnswer, GiftNumericAnswer, GiftPair, GiftQuestion
 from training.quizzes.grading import format_number, parse_number
 from training.quizzes.models import GradingMethod, Preset, ReviewWhen
@@ -173,15 +173,15 @@ class QuizSettingsForm(FlaskForm):
     title = StringField("Название", validators=[DataRequired("Назовите тест."), Length(max=300)])
     description = TextAreaField("Описание для слушателей", validators=[Optional(), Length(max=4000)])
     preset = SelectField("Набор настроек", choices=[(p.value, p.label) for p in Preset])
-    questions_per_attempt = IntegerField("Вопросов в попытке (0 — все вопросы банка)", default=10,
+    questions_per_attempt = RuIntegerField("Вопросов в попытке (0 — все вопросы банка)", default=10,
                                          validators=[NumberRange(0, 200, "От 0 до 200.")])
     is_answers_shuffled = BooleanField("Перемешивать варианты ответов")
-    time_limit_minutes = IntegerField("Ограничение времени, минут (пусто — без ограничения)",
+    time_limit_minutes = RuIntegerField("Ограничение времени, минут (пусто — без ограничения)",
                                       validators=[Optional(), NumberRange(1, 600, "От 1 до 600 минут.")])
-    max_attempts = IntegerField("Число попыток (пусто — без ограничения)",
+    max_attempts = RuIntegerField("Число попыток (пусто — без ограничения)",
                                 validators=[Optional(), NumberRange(1, 100, "От 1 до 100.")])
     grading_method = SelectField("Какая попытка засчитывается", choices=[(m.value, m.label) for m in GradingMethod])
-    pass_percent = IntegerField("Проходной балл, %", default=70, validators=[NumberRange(0, 100, "От 0 до 100.")])
+    pass_percent = RuIntegerField("Проходной балл, %", default=70, validators=[NumberRange(0, 100, "От 0 до 100.")])
     feedback_bands = TextAreaField("Отзыв по результату: строка «80: текст» — для 80 % и выше",
                                    validators=[Optional(), Length(max=8000)])
     review_when = SelectField("Когда слушатель видит разбор", choices=[(w.value, w.label) for w in ReviewWhen])
@@ -217,9 +217,9 @@ class OverrideForm(FlaskForm):
     email = StringField("Сотрудник (e-mail)", validators=[Optional(), Length(max=254)])
     cohort_id = SelectField("…или группа", coerce=int, default=0)
     close_at = DateTimeLocalField("Новый срок закрытия (время московское)", validators=[Optional()])
-    time_limit_minutes = IntegerField("Время на попытку, минут (0 — без ограничения)",
+    time_limit_minutes = RuIntegerField("Время на попытку, минут (0 — без ограничения)",
                                       validators=[Optional(), NumberRange(0, 600, "От 0 до 600.")])
-    max_attempts = IntegerField("Число попыток (0 — без ограничения)",
+    max_attempts = RuIntegerField("Число попыток (0 — без ограничения)",
                                 validators=[Optional(), NumberRange(0, 100, "От 0 до 100.")])
 
 
@@ -243,12 +243,12 @@ class LiveSessionForm(FlaskForm):
     format = RadioField("Формат", choices=[("quiz", "Викторина: все команды отвечают на каждый вопрос за время"),
                                            ("brain_ring", "Брейн-ринг: отвечает команда, первой нажавшая «Ответить»")],
                         default="quiz", validators=[DataRequired(message="Выберите формат.")])
-    seconds_per_question = IntegerField("Секунд на вопрос", default=30, validators=[
+    seconds_per_question = RuIntegerField("Секунд на вопрос", default=30, validators=[
         InputRequired(message="Укажите время на вопрос."),
         NumberRange(min=0, max=600, message="От 10 до 600 секунд (в брейн-ринге 0 — без ограничения).")])
-    points_per_question = IntegerField("Баллов за верный ответ", default=10, validators=[
+    points_per_question = RuIntegerField("Баллов за верный ответ", default=10, validators=[
         InputRequired(message="Укажите баллы за вопрос."), NumberRange(min=1, max=100, message="От 1 до 100.")])
-    question_count = IntegerField("Сколько вопросов", default=0, validators=[
+    question_count = RuIntegerField("Сколько вопросов", default=0, validators=[
         Optional(), NumberRange(min=0, max=100, message="От 0 до 100 (0 — все подходящие).")])
     is_shuffled = BooleanField("Перемешать вопросы", default=False)
     is_speed_bonus = BooleanField("Бонус за скорость (викторина)", default=False)

@@ -20,7 +20,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -955,6 +955,15 @@ class _QuestionReader:
             self.warn(span.line(item.position),
                       Msg.MARKER_AFTER_FEEDBACK.format(marker=item.marker, text=_quote(feedback)), "marker-glued")
 
+    def answer_items(self, items: list[_Item], span: _T) -> Iterator[tuple[_T, int]]:
+        """Each answer's stripped text and its line, warning on the way about a marker glued to a feedback."""
+        previous: _Item | None = None
+        for item in items:
+            self.check_glued_marker(item, previous, span)
+            previous = item
+            content = item.content.strip()
+            yield content, content.line() if content else span.line(max(item.position, 0))
+
     def lead_item(self, lead: _T, markers: str, what: str) -> _Item | None:
         """Text before the first marker: Moodle drops it when PHP's empty() says so, and otherwise reads it as an
         answer."""
@@ -1152,12 +1161,7 @@ class _QuestionReader:
             self.error(self.start_line, Msg.MULTICHOICE_TOO_FEW, "multichoice-few")
             return
         read: list[tuple[GiftAnswer, int]] = []
-        previous: _Item | None = None
-        for item in items:
-            self.check_glued_marker(item, previous, answers)
-            previous = item
-            content = item.content.strip()
-            line = content.line() if content else answers.line(max(item.position, 0))
+        for content, line in self.answer_items(items, answers):
             if content.startswith("="):
                 percent = Decimal(100)
                 content = content.cut(1)
@@ -1203,12 +1207,7 @@ class _QuestionReader:
         if not items:
             self.error(self.start_line, Msg.SHORTANSWER_NONE, "shortanswer-none")
             return
-        previous: _Item | None = None
-        for item in items:
-            self.check_glued_marker(item, previous, answers)
-            previous = item
-            content = item.content.strip()
-            line = content.line() if content else answers.line(max(item.position, 0))
+        for content, line in self.answer_items(items, answers):
             weight = self.weight(content, "100")
             if weight.bad:
                 continue
@@ -1290,12 +1289,7 @@ class _QuestionReader:
             self.error(stripped.line() if bare_zero else self.start_line,
                        Msg.NUMERICAL_BARE_ZERO if bare_zero else Msg.NUMERICAL_NO_ANSWERS, "numerical-none")
             return
-        previous: _Item | None = None
-        for item in items:
-            self.check_glued_marker(item, previous, main)
-            previous = item
-            content = item.content.strip()
-            line = content.line() if content else main.line(max(item.position, 0))
+        for content, line in self.answer_items(items, main):
             parsed = self.numeric_answer(content, line)
             if parsed is not None:
                 question.numerical.append(parsed)

@@ -24,10 +24,3 @@ def sniff_image(content: bytes) -> str | None:
     return None
 
 
-def megabytes(size: int) -> str:
-    """A size as people say it: «5 МБ», «1,5 МБ», «512 КБ»."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} КБ"
-    value = size / (1024 * 1024)
-    text = f"{value:.0f}" if value.is_integer() or value >= 10 else f"{value:.1f}".replace(".", ",")
-    return f"{text} МБ"

@@ -12,12 +12,11 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from training.accounts.models import Role
-from training.errors import DomainError
 from training.extensions import db
 from training.quizzes import bp, live, services
 from training.quizzes.forms import LiveJoinForm, LiveSessionForm, LiveTeamForm
 from training.quizzes.models import LiveSession, LiveStatus, LiveTeam, Quiz
-from training.web import redirect_to, render_view, role_required, try_rule
+from training.web import redirect_to, render_view, role_required, submit
 
 
 def int_or(value, default: int = -1) -> int:
@@ -84,18 +83,15 @@ def live_new(quiz_id: int):
         abort(404)
     form = LiveSessionForm()
     back = url_for("quizzes.settings", quiz_id=quiz.id)
-    error = None
     if request.method == "GET":
         form.title.data = quiz.title
         form.teams.data = "Команда 1\nКоманда 2"
-    elif form.validate_on_submit():
-        session, error = try_rule(lambda: live.create_session(
-            current_user, quiz, team_names=(form.teams.data or "").splitlines(), **form.session_values()))
-        if not error:
-            db.session.commit()
-            return redirect_to("quizzes.live_host", live_id=session.id)
-    return live_form_page(form, quiz, action=url_for("quizzes.live_new", quiz_id=quiz.id), back_url=back,
-                          error=error, status=422 if form.is_submitted() else 200)
+    return submit(form, lambda: live.create_session(
+                      current_user, quiz, team_names=(form.teams.data or "").splitlines(), **form.session_values()),
+                  on_success=lambda session: redirect_to("quizzes.live_host", live_id=session.id),
+                  page=lambda error, status: live_form_page(
+                      form, quiz, action=url_for("quizzes.live_new", quiz_id=quiz.id), back_url=back, error=error,
+                      status=status))
 
 
 # --- participants -------------------------------------------------------------------------------------------
@@ -145,18 +141,10 @@ def live_play(live_id: int):
 
 def _participant_action(session: LiveSession, action, *, saved: bool = False):
     """Run a participant's action: on a refusal re-render the screen with the message (422, htmx swaps it)."""
-    try:
-        action()
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            raise
-        db.session.refresh(session)
-        return _play_page(session, status=422, error=exc.message)
-    db.session.commit()
-    if request.headers.get("HX-Request"):
-        return _play_page(session, saved=saved)
-    return redirect_to("quizzes.live_play", live_id=session.id)
+    return submit(None, action, on_success=lambda _: (_play_page(session, saved=saved)
+                                                      if request.headers.get("HX-Request")
+                                                      else redirect_to("quizzes.live_play", live_id=session.id)),
+                  page=lambda error, status: _play_page(session, status=status, error=error))
 
 
 @bp.post("/live/<int:live_id>/team")
@@ -234,16 +222,13 @@ def live_host(live_id: int):
 
 
 def _host_action(session: LiveSession, action, *, message: str | None = None, **page):
-    result, error = try_rule(action)
-    if error:
-        db.session.refresh(session)
-        return _host_page(session, status=422, error=error, **page)
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    for note in (result[1] if isinstance(result, tuple) else []):
-        flash(note, "info")
-    return redirect_to("quizzes.live_host", live_id=session.id)
+    def done(result):
+        for note in (result[1] if isinstance(result, tuple) else []):
+            flash(note, "info")
+        return redirect_to("quizzes.live_host", live_id=session.id)
+
+    return submit(None, action, message=message, on_success=done,
+                  page=lambda error, status: _host_page(session, status=status, error=error, **page))
 
 
 @bp.post("/live/<int:live_id>/teams")

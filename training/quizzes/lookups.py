@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from training.courses.models import Block
 from training.extensions import db
@@ -21,11 +22,11 @@ def block_or_404(block_id: int):
 
 
 def own_attempt_or_404(attempt_id: int) -> Attempt:
-    # every attempt page shows the step bar (each slot answered or not): slots and their question versions in two
-    # queries, not one per slot
-    attempt = db.get_or_404(Attempt, attempt_id, options=[
-        selectinload(Attempt.slots).selectinload(AttemptSlot.version)])
-    if attempt.user_id != current_user.id:
+    # every attempt page shows the quiz and the step bar (each slot answered or not): the attempt, its quiz, its
+    # slots and their question versions in one statement, not one per slot
+    attempt = db.session.execute(select(Attempt).where(Attempt.id == attempt_id).options(
+        joinedload(Attempt.quiz), joinedload(Attempt.slots).joinedload(AttemptSlot.version))).unique().scalar()
+    if attempt is None or attempt.user_id != current_user.id:
         abort(404)  # another person's attempt does not exist for the learner
     return attempt
 

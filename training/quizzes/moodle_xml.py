@@ -47,7 +47,8 @@ from training.quizzes.gift import _parse_number as parse_number
 from training.quizzes.gift import _php_trim as php_trim
 from training.quizzes.gift import _quote as short
 from training.quizzes.gift import _strip_tags as strip_tags
-from training.quizzes.images import ALLOWED_LABEL, MAX_IMAGE_BYTES, megabytes, sniff_image
+from training.quizzes.images import ALLOWED_LABEL, MAX_IMAGE_BYTES, sniff_image
+from training.templating import megabytes
 
 __all__ = ["MAX_XML_BYTES", "SUPPORTED_TYPES", "export_moodle_xml", "parse_moodle_xml", "category_path"]
 

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from training import web
 from training.accounts.models import Role
 from training.courses.services import block_state, enrolment_of
 from training.db import utcnow
@@ -83,8 +84,6 @@ def detail(quiz_id: int):
     quiz = db.get_or_404(Quiz, quiz_id)
     if quiz.block_id is None and not quiz.is_published and not services.can_manage_quiz(current_user, quiz):
         abort(404)
-    if services.close_overdue(quiz=quiz, user=current_user):
-        db.session.commit()
     attempts = services.attempts_of(quiz, current_user)
     grade = services.final_grade(quiz, current_user)
     return render_view("quizzes/detail.html", None, quiz=quiz, attempts=attempts, grade=grade,
@@ -116,10 +115,7 @@ def _closed_response(exc: services.AttemptClosed):
 @login_required
 def attempt(attempt_id: int):
     attempt = own_attempt_or_404(attempt_id)
-    if services.close_overdue(quiz=attempt.quiz, user=current_user):
-        db.session.commit()
-        flash("Время вышло: попытка завершена автоматически, засчитаны ответы, сохранённые до срока.", "info")
-    if attempt.is_finished:
+    if attempt.is_finished or services.is_overdue(attempt):  # the result page closes an overdue attempt
         return redirect_to("quizzes.result", attempt_id=attempt.id)
     number = request.args.get("n", 1, type=int)
     slot = services.slot_of(attempt, number) or attempt.slots[0]
@@ -156,13 +152,10 @@ def save(attempt_id: int):
             slot = services.save_response(attempt, number, request.form)
     except services.AttemptClosed as exc:
         return _closed_response(exc)
-    if go in ("prev", "next", "finish", "check") or not request.headers.get("HX-Request"):
-        db.session.commit()
-    else:  # the htmx save: render the status before committing, which would expire the attempt and its slots
-        response = render_view("quizzes/attempt.html", "save_status",
-                               **_attempt_context(attempt, slot, saved=True, warning=_answer_warning(slot)))
-        db.session.commit()
-        return response
+    db.session.commit()
+    if go not in ("prev", "next", "finish", "check") and request.headers.get("HX-Request"):
+        return render_view("quizzes/attempt.html", "save_status",
+                           **_attempt_context(attempt, slot, saved=True, warning=_answer_warning(slot)))
     if go == "prev":
         return redirect_to(url_for("quizzes.attempt", attempt_id=attempt.id, n=max(1, number - 1)))
     if go == "next":
@@ -176,9 +169,7 @@ def save(attempt_id: int):
 @login_required
 def finish(attempt_id: int):
     attempt = own_attempt_or_404(attempt_id)
-    if services.close_overdue(quiz=attempt.quiz, user=current_user):
-        db.session.commit()
-    if attempt.is_finished:
+    if attempt.is_finished or services.is_overdue(attempt):
         return redirect_to("quizzes.result", attempt_id=attempt.id)
     unanswered = [s.slot_no for s in attempt.slots if not s.is_answered]
     seconds_left = max(0, int((attempt.deadline_at - utcnow()).total_seconds())) if attempt.deadline_at else None
@@ -195,17 +186,27 @@ def submit(attempt_id: int):
     return redirect_to("quizzes.result", attempt_id=attempt.id)
 
 
+@bp.post("/attempts/<int:attempt_id>/time-up")
+@login_required
+def time_up(attempt_id: int):
+    """Close and grade the learner's attempts whose time is up, then show the result."""
+    attempt = own_attempt_or_404(attempt_id)
+    # the result page says «Время вышло: попытка завершена автоматически…» itself
+    return web.submit(None, lambda: services.close_overdue(quiz=attempt.quiz, user=current_user),
+                      on_success=lambda _: redirect_to("quizzes.result", attempt_id=attempt.id))
+
+
 @bp.get("/attempts/<int:attempt_id>/result")
 @login_required
 def result(attempt_id: int):
     attempt = db.get_or_404(Attempt, attempt_id)
     if not services.can_view_attempt(current_user, attempt):
         abort(404)
-    if services.close_overdue(quiz=attempt.quiz, user=attempt.user):
-        db.session.commit()
-    if not attempt.is_finished:
-        if attempt.user_id == current_user.id:
-            return redirect_to("quizzes.attempt", attempt_id=attempt.id)
+    if not attempt.is_finished and attempt.user_id == current_user.id:
+        if services.is_overdue(attempt):
+            # the time is up: the page closes and grades the attempt with a POST (on load; a button without JS)
+            return render_view("quizzes/time_up.html", None, attempt=attempt, quiz=attempt.quiz)
+        return redirect_to("quizzes.attempt", attempt_id=attempt.id)
     quiz = attempt.quiz
     review = services.review_for(current_user, attempt)
     # «score» alone is the total only: per-question marks would give away true/false answers

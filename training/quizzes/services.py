@@ -557,8 +557,15 @@ class _url_context:
             self._ctx.pop()
 
 
+def is_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Still open, but its time is up: the next POST of its learner (or the periodic job) closes and grades it."""
+    return (attempt.state == AttemptState.IN_PROGRESS and attempt.deadline_at is not None
+            and attempt.deadline_at < (now or utcnow()))
+
+
 def close_overdue(*, quiz: Quiz | None = None, user: User | None = None, now: datetime | None = None) -> int:
-    """Close and grade attempts left open past their deadline (lazily on access, and by the periodic job)."""
+    """Close and grade attempts left open past their deadline (on their learner's POST — start, save, the time-out
+    page — and by the periodic job; a GET never closes them)."""
     now = now or utcnow()
     query = select(Attempt).where(Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline_at.is_not(None),
                                   Attempt.deadline_at < now)
@@ -671,8 +678,8 @@ class LearnerResult:
 
 
 def results(viewer: User, quiz: Quiz) -> list[LearnerResult]:
-    close_overdue(quiz=quiz)
-
+    """Every learner's attempts and grade (an attempt past its deadline counts once closed: by its learner's next
+    visit or by the periodic job ``quizzes.close-overdue-attempts``)."""
     rows = db.session.execute(select(Attempt, User).join(User, User.id == Attempt.user_id)
                               .where(Attempt.quiz_id == quiz.id, learner_scope(viewer, quiz))
                               .options(selectinload(User.centre))
@@ -767,7 +774,6 @@ def update_settings(actor: User, quiz: Quiz, values: dict[str, Any]) -> None:
         if key in values:
             setattr(quiz, key, values[key])
     db.session.flush()
-    old, new = audit.changed_fields(before, {key: getattr(quiz, key) for key in SETTINGS_FIELDS})
-    if new:
-        audit.record(actor, "quiz.settings", "quiz", quiz.id, before=old, after=new,
-                     summary=f"Изменены настройки теста «{quiz.title}»")
+    audit.record_changes(actor, "quiz.settings", "quiz", quiz.id, before=before,
+                         after={key: getattr(quiz, key) for key in SETTINGS_FIELDS},
+                         summary=f"Изменены настройки теста «{quiz.title}»")

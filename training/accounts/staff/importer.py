@@ -375,11 +375,9 @@ def _apply_staff_file(actor: User, filename: str, data: bytes, max_rows: int | N
                 setattr(user, name, new_value)
         if user.roles != row.roles:
             user.set_roles(row.roles)
-        old, new = audit.changed_fields(before, user_snapshot(user))
-        if new:
+        if audit.record_changes(actor, "user.import_update", "user", user.id, before=before,
+                                after=user_snapshot(user), summary=f"Импорт: обновлён сотрудник {user.full_name}"):
             result.updated.append(user)
-            audit.record(actor, "user.import_update", "user", user.id, before=old, after=new,
-                         summary=f"Импорт: обновлён сотрудник {user.full_name}")
         else:
             result.unchanged += 1
     db.session.flush()

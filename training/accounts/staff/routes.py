@@ -8,11 +8,14 @@ from training.accounts.forms import StaffEditForm
 from training.accounts.models import Role, User
 from training.accounts.staff import bp, importer, services
 from training.accounts.staff.forms import StaffImportForm
-from training.errors import DomainError
 from training.extensions import db
 from training.org import services as org_services
 from training.tabular import ImportRejected, table_download
-from training.web import page_args, redirect_to, render_view, role_required
+from training.templating import NavItem, add_nav_item
+from training.web import page_args, redirect_to, render_view, role_required, submit
+
+add_nav_item(NavItem("staff.index", "Сотрудники", "people", roles=Role.SUPERVISORS, on_phone=False, order=80))
+add_nav_item(NavItem("staff.import_staff", "Импорт", "upload", roles=Role.SERVICE_ADMINS, on_phone=False, order=85))
 
 
 @bp.get("/")
@@ -66,20 +69,11 @@ def edit(user_id: int):
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
         form.department_id.data = user.department_id or 0
-    error = None
-    if form.validate_on_submit():
-        try:
-            accounts.update_staff_member(current_user, user, position=form.position.data,
-                                         department_id=form.department_id.data or None,
-                                         roles=set(form.roles.data), is_active=form.is_active.data)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            return redirect_to("staff.detail", user_id=user.id)
-    status = 422 if form.is_submitted() else 200
-    return render_view("accounts/staff/edit.html", None, status=status, form=form, person=user, error=error)
+    return submit(form, lambda: accounts.update_staff_member(
+                      current_user, user, position=form.position.data, department_id=form.department_id.data or None,
+                      roles=set(form.roles.data), is_active=form.is_active.data),
+                  on_success=lambda _: redirect_to("staff.detail", user_id=user.id),
+                  template="accounts/staff/edit.html", person=user)
 
 
 @bp.post("/staff/<int:user_id>/reset-password")

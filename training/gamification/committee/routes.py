@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import flash, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.errors import DomainError
 from training.extensions import db
@@ -12,7 +12,7 @@ from training.gamification.committee import bp
 from training.gamification.committee import services as committee
 from training.gamification.committee.forms import CommitteeForm
 from training.gamification.committee.models import CommitteeMember
-from training.web import redirect_to, render_view, role_required
+from training.web import redirect_to, render_view, role_required, submit
 
 
 def _committee_page(form: CommitteeForm, *, status: int = 200, error: str | None = None):
@@ -24,9 +24,7 @@ def _committee_page(form: CommitteeForm, *, status: int = 200, error: str | None
 
 def _committee_form(formdata=None) -> CommitteeForm:
     form = CommitteeForm(formdata=formdata)
-    staff = db.session.scalars(select(User).where(User.is_active,
-                                                  User.regional_service_id == current_user.regional_service_id)
-                               .order_by(User.full_name))
+    staff = db.session.scalars(scopes.active_staff(current_user.regional_service_id))
     form.user_id.choices = [(0, "—")] + [(u.id, u.full_name) for u in staff]
     return form
 
@@ -38,28 +36,24 @@ def index():
 
 
 @bp.post("/committee")
-@role_required(Role.HR, Role.ADMIN)
+@role_required(*Role.SERVICE_ADMINS)
 def add():
     form = _committee_form(formdata=request.form)
-    if not form.validate():
-        return _committee_page(form, status=422)
-    user = db.session.get(User, form.user_id.data)
-    try:
+
+    def add_member() -> User:
+        user = db.session.get(User, form.user_id.data)
         if user is None or current_user.regional_service_id is None:
             raise DomainError("Сотрудник не найден.")
         committee.add_member(current_user, current_user.regional_service_id, user, is_chair=form.is_chair.data)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            raise
-        return _committee_page(form, status=422, error=exc.message)
-    db.session.commit()
-    flash(f"{user.full_name} — в комитете.", "success")
-    return redirect_to("committee.index")
+        return user
+
+    return submit(form, add_member, message=lambda user: f"{user.full_name} — в комитете.",
+                  on_success=lambda _: redirect_to("committee.index"),
+                  page=lambda error, status: _committee_page(form, status=status, error=error))
 
 
 @bp.post("/committee/<int:committee_member_id>/remove")
-@role_required(Role.HR, Role.ADMIN)
+@role_required(*Role.SERVICE_ADMINS)
 def remove(committee_member_id: int):
     member = db.get_or_404(CommitteeMember, committee_member_id)
     committee.remove_member(current_user, member)

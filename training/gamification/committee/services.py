@@ -11,6 +11,7 @@ from training.audit import services as audit
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.gamification.committee.models import CommitteeMember
+from training.templating import gendered
 
 
 def members(service_id: int | None) -> list[CommitteeMember]:
@@ -57,7 +58,7 @@ def add_member(actor: User, service_id: int, user: User, *, is_chair: bool = Fal
         raise DomainError(f"{user.full_name} уже в комитете.") from None
     audit.record(actor, "committee.add", "committee_member", member.id, after={"user_id": user.id,
                  "regional_service_id": service_id, "is_chair": is_chair},
-                 summary=f"В комитет клиентоцентричности включён(а) {user.full_name}")
+                 summary=gendered(f"В комитет клиентоцентричности включён(а) {user.full_name}", user.full_name))
     return member
 
 
@@ -67,5 +68,6 @@ def remove_member(actor: User, member: CommitteeMember) -> None:
     audit.record(actor, "committee.remove", "committee_member", member.id,
                  before={"user_id": member.user_id, "regional_service_id": member.regional_service_id,
                          "is_chair": member.is_chair},
-                 summary=f"Из комитета клиентоцентричности исключён(а) {member.user.full_name}")
+                 summary=gendered(f"Из комитета клиентоцентричности исключён(а) {member.user.full_name}",
+                                  member.user.full_name))
     db.session.delete(member)

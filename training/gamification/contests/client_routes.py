@@ -10,7 +10,6 @@ import secrets
 
 from flask import Blueprint, abort, current_app, request
 from flask_limiter.util import get_remote_address
-from flask_login import current_user
 
 from training.accounts.models import User
 from training.errors import Conflict
@@ -18,7 +17,7 @@ from training.extensions import db, limiter
 from training.gamification.contests import services
 from training.gamification.contests.codes import check_sheet_signature, normalise_code
 from training.gamification.contests.forms import ClientVoteForm
-from training.web import public, redirect_to, render_view
+from training.web import is_staff_device, public, redirect_to, render_view
 
 vote_bp = Blueprint("client_vote", __name__)
 
@@ -67,8 +66,10 @@ def vote(employee_id: int, sig: str):
     if request.method == "GET" and code_from_link:
         form.code.data = code_from_link
     status, refused = 200, None
-    if current_user.is_authenticated:
-        # a staff member's signed-in phone is not a client's: no staff votes in the clients' track
+    is_staff = is_staff_device()
+    if is_staff:
+        # a staff member's phone (signed in now or ever on this browser) is not a client's: no staff votes in
+        # the clients' track, the specialist's own included
         status = 403 if request.method == "POST" else 200
     elif form.validate_on_submit():
         try:
@@ -89,7 +90,7 @@ def vote(employee_id: int, sig: str):
         status = 422
     response = render_view("gamification/contests/client_vote.html", None, status=status, form=form, employee=employee,
                            code_prefilled=bool(code_from_link) and not form.code.errors, refused=refused,
-                           is_staff=current_user.is_authenticated)
+                           is_staff=is_staff)
     return _with_device_cookie(response)
 
 

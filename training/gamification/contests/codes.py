@@ -1,10 +1,13 @@
-"""Client-vote codes: a stable signed link per employee and a short code that rotates every two hours
+"""Visit codes: a stable signed link per employee and short one-time codes that prove a visit
 (training/gamification/rotating_codes.py makes the codes).
 
-The code is ``HMAC(secret, employee id, window)`` written with 6 characters of an alphabet without look-alike
-characters (no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B). It is valid in its own 2-hour window and in the next one, so a
-client who scanned at 11:59 can still vote at 12:10. Cyrillic look-alikes typed on a Russian keyboard count
-as the Latin letters they resemble."""
+In each 2-hour window an employee has CLIENT_VISIT_CODES_PER_WINDOW codes (12 by default),
+``HMAC(secret, employee id, sequence, window)`` written with 6 characters of an alphabet without look-alike
+characters (no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B). The window screen shows the first code nobody has used yet; each
+code gives one client vote and one client feedback (services.claim_visit_code), so a code passed around a chat is
+worth one vote, and one window is worth at most CLIENT_VISIT_CODES_PER_WINDOW votes. A code is valid in its own
+window and the next one, so a client who scanned at 11:59 can still vote at 12:10. Cyrillic look-alikes typed on
+a Russian keyboard count as the Latin letters they resemble."""
 from __future__ import annotations
 
 import base64
@@ -12,12 +15,19 @@ import hashlib
 import hmac
 from datetime import date, datetime
 
+from flask import current_app
+
 from training.gamification import rotating_codes
 from training.gamification.rotating_codes import CODE_ALPHABET, CODE_LENGTH, normalise  # noqa: F401  (re-exported)
 
 WINDOW_SECONDS = 2 * 60 * 60
 WINDOWS_PER_DAY = 24 * 60 * 60 // WINDOW_SECONDS
 PURPOSE = "client-vote-code"
+VISIT_CODES_PER_WINDOW = 12  # default of CLIENT_VISIT_CODES_PER_WINDOW: clients served in two hours, at most
+
+
+def visit_codes_per_window() -> int:
+    return int(current_app.config.get("CLIENT_VISIT_CODES_PER_WINDOW", VISIT_CODES_PER_WINDOW))
 
 
 def window_index(now: datetime) -> int:
@@ -37,17 +47,32 @@ def window_day(window: int) -> date:
     return window_start(window).date()
 
 
-def client_code(employee_id: int, window: int) -> str:
-    return rotating_codes.code(PURPOSE, employee_id, window)
+def client_code(employee_id: int, window: int, seq: int = 0) -> str:
+    """The ``seq``-th visit code of the employee in the window."""
+    return rotating_codes.code(PURPOSE, employee_id if seq == 0 else f"{employee_id}:{seq}", window)
 
 
 def normalise_code(code: str | None) -> str:
     return normalise(code)
 
 
+def match_visit(employee_id: int, code: str | None, now: datetime) -> tuple[int, int] | None:
+    """(window, sequence) of a visit code valid now (its window is the current or the previous one), or None."""
+    cleaned = normalise(code)
+    if len(cleaned) != CODE_LENGTH or not cleaned.isascii():  # compare_digest refuses non-ASCII strings
+        return None
+    current = window_index(now)
+    for window in (current, current - 1):
+        for seq in range(visit_codes_per_window()):
+            if hmac.compare_digest(cleaned, client_code(employee_id, window, seq)):
+                return window, seq
+    return None
+
+
 def match_code(employee_id: int, code: str | None, now: datetime) -> int | None:
     """The window the code belongs to (current or previous), or None when it is not valid now."""
-    return rotating_codes.match(PURPOSE, employee_id, code, now, WINDOW_SECONDS)
+    found = match_visit(employee_id, code, now)
+    return found[0] if found else None
 
 
 def sheet_signature(employee_id: int) -> str:

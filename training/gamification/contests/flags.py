@@ -1,8 +1,10 @@
 """Flags for patterns that look like gaming. They are for HR to review, never an automatic penalty: a flag
-changes no vote and no result.
+changes no vote. A flag still open when a contest closes holds the contest's result (services.close_contest): no
+title and no award until HR has reviewed every open flag of the contest (services.release_held_results).
 
-- a burst of client votes for one person: at least BURST_VOTES within BURST_MINUTES (checked at every client
-  vote and again at the close);
+- a burst of client votes for one person: at least BURST_VOTES within BURST_MINUTES, SMALL_CENTRE_BURST_VOTES in
+  a centre of fewer than SMALL_CENTRE_STAFF people, where three votes can decide a contest (checked at every
+  client vote and again at the close);
 - a department voting as a bloc (centre contests): at least BLOC_SHARE of a department's voters, and at least
   BLOC_MIN_VOTERS people, chose the same colleague from their own department;
 - pairs who always vote for each other: A chose B and B chose A in this contest and in every earlier contest of
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts import scopes
@@ -25,10 +27,12 @@ from training.extensions import db
 from training.gamification.contests.models import ClientVote, ColleagueVote, Contest, ContestStatus, Flag, FlagKind
 from training.gamification.contests.queries import client_votes_query
 from training.org.models import Centre, Department
-from training.templating import ru_datetime
+from training.templating import plural, ru_datetime
 
 BURST_VOTES = 5
 BURST_MINUTES = 10
+SMALL_CENTRE_STAFF = 15
+SMALL_CENTRE_BURST_VOTES = 3
 BLOC_MIN_VOTERS = 3
 BLOC_SHARE = 0.8
 MUTUAL_MIN_CONTESTS = 2
@@ -109,7 +113,23 @@ def raise_flag(dedupe_key: str, kind: FlagKind, *, centre: Centre | None, contes
     if not flag.is_reviewed:
         flag.explanation = explanation
         flag.details = details
+        if flag.contest_id is None and contest is not None:  # a burst seen live belongs to the contest at the close
+            flag.contest_id = contest.id
     return flag
+
+
+def burst_threshold(centre_id: int | None) -> int:
+    """Votes within BURST_MINUTES that make a burst: fewer in a small centre."""
+    if centre_id is None:
+        return BURST_VOTES
+    staff = db.session.scalar(select(func.count()).select_from(User).where(User.centre_id == centre_id,
+                                                                          User.is_active)) or 0
+    return SMALL_CENTRE_BURST_VOTES if staff < SMALL_CENTRE_STAFF else BURST_VOTES
+
+
+def open_flags(contest: Contest) -> list[Flag]:
+    """The contest's flags HR has not reviewed yet."""
+    return list(db.session.scalars(select(Flag).where(Flag.contest_id == contest.id, Flag.is_reviewed.is_(False))))
 
 
 def _burst_flag(employee: User, bursts: list[tuple[datetime, datetime, int]], contest: Contest | None) -> None:
@@ -118,9 +138,12 @@ def _burst_flag(employee: User, bursts: list[tuple[datetime, datetime, int]], co
         by_day[first.date().isoformat()].append((first, last, count))
     centre = db.session.get(Centre, employee.centre_id) if employee.centre_id else None
     for day, items in by_day.items():
-        parts = [f"{count} голосов с {ru_datetime(first)} по {ru_datetime(last)[-5:]}" for first, last, count in items]
+        parts = [f"{count} {plural(count, 'голос', 'голоса', 'голосов')} с {ru_datetime(first)} по "
+                 f"{ru_datetime(last)[-5:]}" for first, last, count in items]
+        threshold = burst_threshold(employee.centre_id)
         explanation = (f"За {employee.full_name} клиенты проголосовали {'; '.join(parts)}: не меньше "
-                       f"{BURST_VOTES} голосов за {BURST_MINUTES} минут. Проверьте, не голосовал ли один человек "
+                       f"{threshold} голосов за {BURST_MINUTES} минут. "
+                       "Проверьте, не голосовал ли один человек "
                        "с разных устройств и не раздавался ли код вне приёма.")
         raise_flag(f"client_burst:{employee.id}:{day}", FlagKind.CLIENT_BURST, centre=centre, contest=contest,
                    subject=employee, explanation=explanation,
@@ -132,9 +155,10 @@ def check_client_burst(employee: User, now: datetime | None = None) -> None:
     now = now or utcnow()
     times = list(db.session.scalars(select(ClientVote.created_at).where(
         ClientVote.employee_id == employee.id, ClientVote.created_at >= now - timedelta(hours=2))))
-    if len(times) < BURST_VOTES:
+    threshold = burst_threshold(employee.centre_id)
+    if len(times) < threshold:
         return
-    bursts = find_bursts(times)
+    bursts = find_bursts(times, threshold=threshold)
     if bursts:
         _burst_flag(employee, bursts, None)
 
@@ -146,8 +170,9 @@ def refresh_contest_flags(contest: Contest) -> int:
     times_by_employee: dict[int, list[datetime]] = defaultdict(list)
     for vote in db.session.scalars(client_votes_query(contest, contest.closed_at)):
         times_by_employee[vote.employee_id].append(vote.created_at)
+    threshold = burst_threshold(contest.centre_id)
     for employee_id, times in times_by_employee.items():
-        bursts = find_bursts(times)
+        bursts = find_bursts(times, threshold=threshold)
         employee = db.session.get(User, employee_id)
         if bursts and employee is not None:
             _burst_flag(employee, bursts, contest)

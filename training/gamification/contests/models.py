@@ -99,6 +99,20 @@ class ClientVote(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class VisitCodeUse(db.Model):
+    """What a visit code (codes.client_code: employee, window, sequence) has been used for: one client vote and
+    one client feedback each. No device, no address, no time finer than the use itself."""
+
+    __tablename__ = "recognition_visit_code_uses"
+    __table_args__ = (UniqueConstraint("employee_id", "window_index", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    window_index: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int]
+    voted_at: Mapped[datetime | None]
+    feedback_at: Mapped[datetime | None]
+
+
 class ClientVoteSalt(db.Model):
     """A random salt per day for the client-vote hashes; a daily job deletes salts older than two days, after
     which nobody (not even with the server's secret) can link a stored hash to a device or an address."""

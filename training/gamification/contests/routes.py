@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from training.accounts import models as recognition
 from training.accounts.models import Role, User
 from training.db import utcnow
-from training.errors import DomainError
 from training.extensions import db
 from training.forms import EmptyForm
 from training.gamification import periods
@@ -20,7 +19,7 @@ from training.gamification.contests.forms import ContestForm, FlagReviewForm, Vo
 from training.gamification.contests.models import Contest, Flag
 from training.gamification.contests.pdf import SheetEntry, qr_svg_data_uri, vote_sheets_pdf
 from training.org.models import Centre, Department
-from training.web import download, page_args, public_url, redirect_to, render_view, role_required
+from training.web import download, page_args, public_url, redirect_to, render_view, role_required, submit
 
 
 @bp.app_template_global()
@@ -35,7 +34,7 @@ def _period_label(period: str) -> str:
 
 
 def _contest_or_404(contest_id: int) -> Contest:
-    contest = db.get_or_404(Contest, contest_id)
+    contest = db.get_or_404(Contest, contest_id, options=[joinedload(Contest.centre)])
     if not services.can_view_contest(current_user, contest):
         abort(404)
     return contest
@@ -69,23 +68,16 @@ def create():
     form.period.choices = [(p, periods.period_label(p)) for p in (this_month, periods.next_period(this_month))]
     if request.method == "GET":
         form.period.data = this_month
-    error = None
-    if form.validate_on_submit():
+
+    def open_contest():
         kind, _, raw_id = form.scope.data.partition(":")
         department = db.session.get(Department, int(raw_id)) if kind == "d" else None
         centre = department.centre if department else db.session.get(Centre, int(raw_id))
-        try:
-            contest = services.open_contest(current_user, centre=centre, department=department,
-                                            period=form.period.data)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Конкурс открыт. Сотрудники получили приглашение проголосовать.", "success")
-            return redirect_to("contests.detail", contest_id=contest.id)
-    status = 422 if form.is_submitted() else 200
-    return render_view("gamification/contests/create.html", None, status=status, form=form, error=error)
+        return services.open_contest(current_user, centre=centre, department=department, period=form.period.data)
+
+    return submit(form, open_contest, message="Конкурс открыт. Сотрудники получили приглашение проголосовать.",
+                  on_success=lambda contest: redirect_to("contests.detail", contest_id=contest.id),
+                  template="gamification/contests/create.html")
 
 
 def _results_view(contest: Contest) -> dict | None:
@@ -145,19 +137,17 @@ def detail(contest_id: int):
 def vote(contest_id: int):
     contest = _contest_or_404(contest_id)
     form = VoteForm()
-    form.nominee_id.choices = [("", "")] + [(u.id, u.full_name) for u in services.candidates(contest, current_user)]
-    if not form.validate_on_submit():
-        return _render_contest(contest, form, status=422)
-    had_vote = services.my_vote(contest, current_user) is not None
-    try:
-        services.cast_vote(current_user, contest, db.session.get(User, form.nominee_id.data), form.reason.data or "")
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_contest(contest, form, error=exc.message, status=exc.status_code)
-    db.session.commit()
-    flash("Голос изменён. Изменить его можно до закрытия конкурса." if had_vote else
-          "Голос учтён. Изменить его можно до закрытия конкурса.", "success")
-    return redirect_to("contests.detail", contest_id=contest.id)
+    people = services.candidates(contest, current_user)
+    form.nominee_id.choices = [("", "")] + [(u.id, u.full_name) for u in people]
+    # the vote as it stands, read once: for the message and for cast_vote, which does not read it again
+    had_vote = services.my_vote(contest, current_user) if form.is_submitted() else None
+    return submit(form, lambda: services.cast_vote(current_user, contest,
+                                                   next((u for u in people if u.id == form.nominee_id.data), None),
+                                                   form.reason.data or "", current=had_vote),
+                  message="Голос изменён. Изменить его можно до закрытия конкурса." if had_vote is not None else
+                          "Голос учтён. Изменить его можно до закрытия конкурса.",
+                  on_success=lambda _: redirect_to("contests.detail", contest_id=contest_id), rule_status=True,
+                  page=lambda error, status: _render_contest(contest, form, error=error, status=status))
 
 
 @bp.post("/contests/<int:contest_id>/close")
@@ -201,8 +191,11 @@ def flag_review(flag_id: int):
         flash(" ".join(form.note.errors) or "Запишите вывод проверки.", "error")
         return redirect_to("contests.flags")
     flags.review_flag(current_user, flag, form.note.data)
+    released = services.release_held_results(current_user, db.session.get(Contest, flag.contest_id)
+                                             if flag.contest_id else None)
     db.session.commit()
-    flash("Отметка рассмотрена.", "success")
+    flash("Отметка рассмотрена." + (" Итоги конкурса утверждены, победители награждены." if released else ""),
+          "success")
     return redirect_to("contests.flags")
 
 
@@ -246,7 +239,9 @@ def window():
     ctx = {"available": services.client_vote_employee_ok(current_user)}
     if ctx["available"]:
         code, valid_until = services.current_code(current_user)
-        url = public_url("client_vote.vote", employee_id=current_user.id, sig=sheet_signature(current_user.id), k=code)
-        ctx.update(code=code, valid_until=valid_until, url=url, qr=qr_svg_data_uri(url),
-                   votes_month=services.client_votes_this_month(current_user))
+        ctx.update(code=code, valid_until=valid_until, votes_month=services.client_votes_this_month(current_user))
+        if code:
+            url = public_url("client_vote.vote", employee_id=current_user.id, sig=sheet_signature(current_user.id),
+                             k=code)
+            ctx.update(url=url, qr=qr_svg_data_uri(url))
     return render_view("gamification/contests/window.html", "code_panel", **ctx)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from training.accounts import scopes
 from training.accounts.models import User
@@ -29,6 +30,7 @@ from training.gamification.contests.models import (
     ColleagueVote,
     Contest,
     ContestStatus,
+    VisitCodeUse,
 )
 from training.gamification.contests.queries import client_votes_query, members_query, scope_key
 from training.gamification.periods import current_period, has_period_ended, next_period, period_bounds, period_label
@@ -102,7 +104,9 @@ def is_member(user: User, contest: Contest) -> bool:
 
 
 def candidates(contest: Contest, voter: User) -> list[User]:
-    return list(db.session.scalars(members_query(contest).where(User.id != voter.id).order_by(User.full_name)))
+    """The colleagues the voter may choose (names only: their roles are not loaded)."""
+    return list(db.session.scalars(members_query(contest).where(User.id != voter.id).order_by(User.full_name)
+                                   .options(lazyload(User.role_links))))
 
 
 def open_contest(actor: User, *, centre: Centre, department: Department | None = None,
@@ -155,9 +159,11 @@ def open_contests_for(user: User) -> list[tuple[Contest, bool]]:
     """Open contests the user votes in, with whether they have voted."""
     if not user.is_authenticated or not user.centre_id:
         return []
-    contests = db.session.scalars(select(Contest).where(Contest.centre_id == user.centre_id,
-                                                        Contest.status == ContestStatus.OPEN))
-    return [(c, my_vote(c, user) is not None) for c in contests if is_member(user, c)]
+    rows = db.session.execute(
+        select(Contest, ColleagueVote.id)
+        .outerjoin(ColleagueVote, and_(ColleagueVote.contest_id == Contest.id, ColleagueVote.voter_id == user.id))
+        .where(Contest.centre_id == user.centre_id, Contest.status == ContestStatus.OPEN))
+    return [(contest, vote_id is not None) for contest, vote_id in rows if is_member(user, contest)]
 
 
 def my_vote(contest: Contest, voter: User) -> ColleagueVote | None:
@@ -165,9 +171,14 @@ def my_vote(contest: Contest, voter: User) -> ColleagueVote | None:
                                                          ColleagueVote.voter_id == voter.id))
 
 
+_UNREAD = object()
+
+
 def cast_vote(voter: User, contest: Contest, nominee: User | None, reason: str = "",
-              now: datetime | None = None) -> ColleagueVote:
-    """Cast or change the voter's vote. One row per (contest, voter), whatever the concurrency."""
+              now: datetime | None = None, *, current: ColleagueVote | None | object = _UNREAD) -> ColleagueVote:
+    """Cast or change the voter's vote. One row per (contest, voter), whatever the concurrency.
+
+    ``current``: the voter's vote as the caller has just read it with :func:`my_vote` (not read again)."""
     now = now or utcnow()
     if not is_member(voter, contest):
         raise DomainError("Вы не участвуете в этом конкурсе: голосуют сотрудники "
@@ -182,7 +193,7 @@ def cast_vote(voter: User, contest: Contest, nominee: User | None, reason: str =
     if len(reason) > REASON_MAX:
         raise DomainError(f"Причина — не длиннее {REASON_MAX} символов.")
     _lock_open_contest(contest, now)
-    vote = my_vote(contest, voter)
+    vote = my_vote(contest, voter) if current is _UNREAD else current
     if vote is None:
         vote = ColleagueVote(contest_id=contest.id, voter_id=voter.id, nominee_id=nominee.id, reason=reason,
                              created_at=now, updated_at=now)
@@ -192,11 +203,10 @@ def cast_vote(voter: User, contest: Contest, nominee: User | None, reason: str =
             return vote
         except IntegrityError:  # the same voter's parallel request won: change that row instead
             vote = my_vote(contest, voter)
-    values = {"nominee_id": nominee.id, "reason": reason}
     if vote.nominee_id != nominee.id:
-        values["updated_at"] = now  # the tie-break counts when the vote took its final form
-    db.session.execute(update(ColleagueVote).where(ColleagueVote.id == vote.id).values(**values))
-    db.session.refresh(vote)
+        vote.nominee_id = nominee.id
+        vote.updated_at = now  # the tie-break counts when the vote took its final form
+    vote.reason = reason  # one UPDATE of this row by its id at the flush
     return vote
 
 
@@ -346,23 +356,47 @@ def close_contest(actor: User | None, contest: Contest, now: datetime | None = N
     db.session.refresh(contest)
     results = build_results(contest, now)
     contest.results = results
+    flags.refresh_contest_flags(contest)
+    held = flags.open_flags(contest)
+    if held:
+        # an open gaming flag holds the result: no title, award or points until HR has reviewed every flag
+        contest.results = {**results, "held": True, "held_flags": len(held)}
+    if actor is not None:
+        audit.record(actor, "recognition.contest_close", "contest", contest.id,
+                     after={"winners": {k: (w or {}).get("user_id") for k, w in results["winners"].items()},
+                            "colleague_voters": results["colleague_voters"], "client_votes": results["client_votes"],
+                            "held_for_review": bool(held)},
+                     summary=f"Подведены итоги конкурса «Сотрудник месяца» ({contest.scope_label}, "
+                             f"{period_label(contest.period)})" + (": итоги ждут проверки отметок" if held else ""))
+    db.session.flush()
+    if not held:
+        _hand_out_awards(contest, actor)
+    return contest
+
+
+def _hand_out_awards(contest: Contest, actor: User | None) -> dict[str, int | None]:
     winners: dict[str, int | None] = {}
     for kind in (AwardKind.TITLE, AwardKind.COLLEAGUES, AwardKind.CLIENTS):
-        winner = results["winners"][kind.value]
+        winner = contest.results["winners"][kind.value]
         winners[kind.value] = winner["user_id"] if winner else None
         if winner:
             _record_award(contest, kind, winner["user_id"], actor)
-
-    flags.refresh_contest_flags(contest)
-    if actor is not None:
-        audit.record(actor, "recognition.contest_close", "contest", contest.id,
-                     after={"winners": winners, "colleague_voters": results["colleague_voters"],
-                            "client_votes": results["client_votes"]},
-                     summary=f"Подведены итоги конкурса «Сотрудник месяца» ({contest.scope_label}, "
-                             f"{period_label(contest.period)})")
     db.session.flush()
     contest_closed.send(contest, winners=winners)
-    return contest
+    return winners
+
+
+def release_held_results(actor: User, contest: Contest | None) -> bool:
+    """After HR reviews a flag: when the contest's result was held and no open flag is left, the title and the
+    awards are handed out now. Returns whether they were."""
+    if contest is None or not (contest.results or {}).get("held") or flags.open_flags(contest):
+        return False
+    contest.results = {key: value for key, value in contest.results.items() if key not in ("held", "held_flags")}
+    audit.record(actor, "recognition.contest_release", "contest", contest.id,
+                 summary=f"Итоги конкурса «Сотрудник месяца» утверждены после проверки отметок "
+                         f"({contest.scope_label}, {period_label(contest.period)})")
+    _hand_out_awards(contest, actor)
+    return True
 
 
 def _record_award(contest: Contest, kind: AwardKind, user_id: int, actor: User | None) -> Award | None:
@@ -379,7 +413,7 @@ def _record_award(contest: Contest, kind: AwardKind, user_id: int, actor: User |
     award.certificate_id = _issue_diploma(award, contest, actor)
     notify(user, "recognition.award",
            f"Поздравляем! {kind.label} — {period_label(contest.period)}, {contest.scope_label}.",
-           path_for("contests.detail", contest_id=contest.id),
+           path_for("contests.detail", contest_id=contest.id, _anchor="winners"),
            dedupe_key=f"recognition-award:{contest.id}:{kind.value}")
     return award
 
@@ -473,17 +507,56 @@ def client_vote_employee_ok(employee: User | None) -> bool:
     return employee is not None and employee.is_active and employee.centre_id is not None
 
 
+# votes for one specialist from one network address in one day (its hash is salted with the day's salt)
+CLIENT_VOTES_PER_ADDRESS_PER_DAY = 2
+CODE_USED = "Этот код уже использован. Код одноразовый: попросите специалиста показать новый."
+CODE_WRONG = ("Код не подходит. Введите 6 знаков, которые показывает или называет специалист; код действует "
+              "два-четыре часа и только один раз.")
+
+
+def claim_visit_code(employee_id: int, window: int, seq: int, use: str, now: datetime) -> bool:
+    """Mark the visit code used for ``use`` ("voted_at" or "feedback_at"); False when it was already used for
+    it. Exactly once under concurrency: the unique row or a conditional UPDATE decides."""
+    column = getattr(VisitCodeUse, use)
+    try:
+        with db.session.begin_nested():
+            db.session.add(VisitCodeUse(employee_id=employee_id, window_index=window, seq=seq, **{use: now}))
+        return True
+    except IntegrityError:
+        pass
+    claimed = db.session.execute(
+        update(VisitCodeUse).where(VisitCodeUse.employee_id == employee_id, VisitCodeUse.window_index == window,
+                                   VisitCodeUse.seq == seq, column.is_(None))
+        .values({use: now}).execution_options(synchronize_session=False))
+    return claimed.rowcount == 1
+
+
+def use_code_for_feedback(employee_ids: list[int], code: str | None, now: datetime | None = None) -> int:
+    """A client's feedback proves the visit with a visit code of one of ``employee_ids`` (the link's specialist,
+    or anyone of the link's centre); the code then gives no second feedback. Returns the employee's id."""
+    now = now or utcnow()
+    for employee_id in employee_ids:
+        found = codes.match_visit(employee_id, code, now)
+        if found is None:
+            continue
+        if not claim_visit_code(employee_id, *found, "feedback_at", now):
+            raise Conflict(CODE_USED)
+        return employee_id
+    raise CodeRejected(CODE_WRONG)
+
+
 def cast_client_vote(employee: User, *, code: str, device_token: str | None, address: str | None,
                      comment: str = "", now: datetime | None = None) -> ClientVote:
-    """A served client's vote. One per (employee, code window, device); the device is the vote cookie or,
-    without cookies, the network address; both are stored only as hashes salted with the day's salt."""
+    """A served client's vote, proved by a one-time visit code (one vote per code). Also one per (employee, code
+    window, device) and CLIENT_VOTES_PER_ADDRESS_PER_DAY per (employee, address, day); the device is the vote
+    cookie or, without cookies, the network address; both are stored only as hashes salted with the day's salt."""
     now = now or utcnow()
     if not client_vote_employee_ok(employee):
         raise DomainError("Голосование за этого специалиста сейчас недоступно.")
-    window = codes.match_code(employee.id, code, now)
-    if window is None:
-        raise CodeRejected("Код не подходит. Введите 6 знаков, которые показывает или называет специалист; "
-                           "код меняется каждые два часа.")
+    found = codes.match_visit(employee.id, code, now)
+    if found is None:
+        raise CodeRejected(CODE_WRONG)
+    window, seq = found
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise CodeRejected(f"Комментарий — не длиннее {COMMENT_MAX} символов.")
@@ -497,6 +570,15 @@ def cast_client_vote(employee: User, *, code: str, device_token: str | None, add
                                                           ClientVote.device_hash == device_hash))
     if exists:
         raise refused
+    if address_hash is not None:
+        day_start = datetime.combine(now.date(), datetime.min.time(), tzinfo=now.tzinfo)
+        same_address = db.session.scalar(select(func.count()).select_from(ClientVote).where(
+            ClientVote.employee_id == employee.id, ClientVote.address_hash == address_hash,
+            ClientVote.created_at >= day_start)) or 0
+        if same_address >= CLIENT_VOTES_PER_ADDRESS_PER_DAY:
+            raise Conflict("Из этой сети за специалиста сегодня уже проголосовали. Спасибо, голоса учтены!")
+    if not claim_visit_code(employee.id, window, seq, "voted_at", now):
+        raise Conflict(CODE_USED)
     vote = ClientVote(employee_id=employee.id, centre_id=employee.centre_id, department_id=employee.department_id,
                       window_index=window, device_hash=device_hash, address_hash=address_hash, comment=comment,
                       created_at=now)
@@ -510,11 +592,15 @@ def cast_client_vote(employee: User, *, code: str, device_token: str | None, add
     return vote
 
 
-def current_code(employee: User, now: datetime | None = None) -> tuple[str, datetime]:
-    """The code to show at the window now and when it stops being the current one."""
+def current_code(employee: User, now: datetime | None = None) -> tuple[str | None, datetime]:
+    """The visit code to show at the window now (the first one of the window nobody has used), or None when the
+    window's codes are all used, and when the window ends."""
     now = now or utcnow()
     window = codes.window_index(now)
-    return codes.client_code(employee.id, window), codes.window_end(window)
+    used = set(db.session.scalars(select(VisitCodeUse.seq).where(VisitCodeUse.employee_id == employee.id,
+                                                                  VisitCodeUse.window_index == window)))
+    seq = next((n for n in range(codes.visit_codes_per_window()) if n not in used), None)
+    return (codes.client_code(employee.id, window, seq) if seq is not None else None), codes.window_end(window)
 
 
 def client_comments(employee: User, limit: int = 20) -> list[ClientVote]:

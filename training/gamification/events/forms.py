@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from training.forms import RuIntegerField
 from training.gamification.events.models import OutcomeKind
 
 
@@ -22,7 +22,7 @@ class FormatForm(FlaskForm):
     name = StringField("Название", validators=[DataRequired("Укажите название."), Length(max=120)])
     purpose = TextAreaField("Зачем", validators=[DataRequired("Опишите, зачем проводить."), Length(max=4000)])
     group_size = StringField("Сколько участников", validators=[Length(max=120)])
-    duration_minutes = IntegerField("Продолжительность, мин", validators=[
+    duration_minutes = RuIntegerField("Продолжительность, мин", validators=[
         InputRequired("Укажите продолжительность."), NumberRange(5, 7 * 24 * 60, "От 5 минут до недели.")])
     timing = StringField("Хронометраж", validators=[Length(max=300)])
     roles = TextAreaField("Роли", validators=[Length(max=4000)])
@@ -37,14 +37,14 @@ class EventForm(FlaskForm):
     title = StringField("Название", validators=[Length(max=200)])
     day = DateField("Дата", validators=[InputRequired("Укажите дату.")])
     time = TimeField("Начало", validators=[InputRequired("Укажите время начала.")])
-    duration_minutes = IntegerField("Продолжительность, мин", validators=[
+    duration_minutes = RuIntegerField("Продолжительность, мин", validators=[
         InputRequired("Укажите продолжительность."), NumberRange(5, 7 * 24 * 60, "От 5 минут до недели.")])
     place = StringField("Место", validators=[Length(max=300)])
     video_url = StringField("Ссылка на видеовстречу", validators=[Length(max=500)])
     centre_id = SelectField("Для кого: центр", coerce=int, default=0)
     department_id = SelectField("Отдел", coerce=int, default=0)
     open_to_clients = BooleanField("Открыто для клиентов")
-    capacity = IntegerField("Мест (пусто — без ограничения)", validators=[
+    capacity = RuIntegerField("Мест (пусто — без ограничения)", validators=[
         Optional(), NumberRange(1, 10000, "От 1 до 10 000.")])
     programme_id = SelectField("Программа", coerce=int, default=0)
     speaker_ids = SelectMultipleField("Спикеры", coerce=int, default=[])
@@ -56,11 +56,11 @@ class EventEditForm(FlaskForm):
     title = StringField("Название", validators=[Length(max=200)])
     day = DateField("Дата", validators=[InputRequired("Укажите дату.")])
     time = TimeField("Начало", validators=[InputRequired("Укажите время начала.")])
-    duration_minutes = IntegerField("Продолжительность, мин", validators=[
+    duration_minutes = RuIntegerField("Продолжительность, мин", validators=[
         InputRequired("Укажите продолжительность."), NumberRange(5, 7 * 24 * 60, "От 5 минут до недели.")])
     place = StringField("Место", validators=[Length(max=300)])
     video_url = StringField("Ссылка на видеовстречу", validators=[Length(max=500)])
-    capacity = IntegerField("Мест (пусто — без ограничения)", validators=[
+    capacity = RuIntegerField("Мест (пусто — без ограничения)", validators=[
         Optional(), NumberRange(1, 10000, "От 1 до 10 000.")])
     description = TextAreaField("Описание", validators=[Length(max=8000)])
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User
 from training.db import utcnow
+from training.errors import DomainError
 from training.extensions import db, limiter
 from training.forms import EmptyForm
 from training.gamification.events import bp, ics
@@ -37,10 +38,13 @@ from training.gamification.events.models import (
     EventStatus,
     OutcomeStatus,
     ParticipantRole,
+    ParticipantStatus,
 )
+from training.org import services as org_services
 from training.org.models import Centre, Department
+from training.tabular import table_download
 from training.templating import DISPLAY_TZ, add_home_panel
-from training.web import download, int_or, public, public_url, redirect_to, render_view, role_required, try_rule
+from training.web import act, download, int_or, public, public_url, redirect_to, render_view, role_required, submit
 
 FEED_RATE_LIMIT = "60 per hour"
 
@@ -71,6 +75,12 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(DISPLAY_TZ)
 
 
+def _carry() -> dict:
+    """The programme a new event is being added to travels from the catalogue to the form (?programme=)."""
+    programme_id = int_or(request.args.get("programme"))
+    return {"programme": programme_id} if programme_id > 0 else {}
+
+
 def _week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -81,7 +91,7 @@ def _week_start(day: date) -> date:
 @login_required
 def index():
     today = _local(utcnow()).date()
-    view = "week" if request.args.get("view") == "week" else "list"
+    view = request.args.get("view") if request.args.get("view") in ("week", "past") else "list"
     ctx = {"view": view, "can_organise": events.can_organise(current_user),
            "can_configure": current_user.has_role(*Role.SERVICE_ADMINS),
            "feed_url": public_url("events.feed", token=ics.feed_token(current_user)),
@@ -98,6 +108,11 @@ def index():
         days = [(day, [e for e in rows if _local(e.starts_at).date() == day]) for day in week_days]
         ctx.update(days=days, week=start, prev_week=start - timedelta(days=7), next_week=start + timedelta(days=7),
                    today=today)
+    elif view == "past":
+        rows = list(db.session.scalars(events.visible_events(current_user).where(Event.ends_at <= utcnow())
+                                       .order_by(None).order_by(Event.starts_at.desc()).limit(50)
+                                       .options(selectinload(Event.format))))
+        ctx["upcoming"] = rows
     else:
         rows = list(db.session.scalars(events.visible_events(current_user, utcnow()).limit(100)
                                        .options(selectinload(Event.format))))
@@ -112,7 +127,7 @@ def index():
 @bp.get("/events/formats")
 @login_required
 def formats():
-    return render_view("gamification/events/formats.html", None,
+    return render_view("gamification/events/formats.html", None, carry=_carry(),
                        formats=events.formats(include_inactive=events.can_edit_formats(current_user)),
                        can_organise=events.can_organise(current_user),
                        can_edit=events.can_edit_formats(current_user))
@@ -124,9 +139,24 @@ def format_detail(event_format_id: int):
     fmt = db.get_or_404(EventFormat, event_format_id)
     if not fmt.is_active and not events.can_edit_formats(current_user):
         abort(404)
-    return render_view("gamification/events/format.html", None, fmt=fmt,
+    return render_view("gamification/events/format.html", None, fmt=fmt, carry=_carry(),
                        can_organise=events.can_organise(current_user),
                        can_edit=events.can_edit_formats(current_user))
+
+
+FORMAT_FIELDS = ("name", "purpose", "group_size", "duration_minutes", "timing", "roles", "record_after",
+                 "open_to_clients", "is_active")
+
+
+@bp.route("/events/formats/new", methods=["GET", "POST"])
+@role_required(*Role.SERVICE_ADMINS)
+def format_create():
+    form = FormatForm(formdata=request.form if request.method == "POST" else None, is_active=True)
+    return submit(form, lambda: events.create_format(current_user, **{n: getattr(form, n).data for n in FORMAT_FIELDS},
+                                                     run_sheet=events.parse_run_sheet(form.run_sheet.data)),
+                  message="Формат добавлен в каталог.",
+                  on_success=lambda fmt: redirect_to("events.format_detail", event_format_id=fmt.id),
+                  template="gamification/events/format_form.html", fmt=None)
 
 
 @bp.route("/events/formats/<int:event_format_id>/edit", methods=["GET", "POST"])
@@ -136,19 +166,12 @@ def format_edit(event_format_id: int):
     form = FormatForm(formdata=request.form if request.method == "POST" else None, obj=fmt)
     if request.method == "GET":
         form.run_sheet.data = events.run_sheet_text(fmt.run_sheet)
-    error = None
-    if request.method == "POST" and form.validate():
-        values = {name: getattr(form, name).data for name in ("name", "purpose", "group_size", "duration_minutes",
-                                                               "timing", "roles", "record_after", "open_to_clients",
-                                                               "is_active")}
-        _, error = try_rule(lambda: events.update_format(current_user, fmt, **values,
-                                                         run_sheet=events.parse_run_sheet(form.run_sheet.data)))
-        if error is None:
-            db.session.commit()
-            flash("Формат сохранён.", "success")
-            return redirect_to("events.format_detail", event_format_id=fmt.id)
-    return render_view("gamification/events/format_form.html", None,
-                       status=422 if request.method == "POST" else 200, form=form, fmt=fmt, error=error)
+    return submit(form, lambda: events.update_format(current_user, fmt, **{n: getattr(form, n).data
+                                                                           for n in FORMAT_FIELDS},
+                                                     run_sheet=events.parse_run_sheet(form.run_sheet.data)),
+                  message="Формат сохранён.",
+                  on_success=lambda _: redirect_to("events.format_detail", event_format_id=fmt.id),
+                  template="gamification/events/format_form.html", fmt=fmt)
 
 
 @bp.route("/events/settings", methods=["GET", "POST"])
@@ -157,19 +180,13 @@ def settings():
     service_id = current_user.regional_service_id
     form = SettingsForm(formdata=request.form if request.method == "POST" else None,
                         employees_may_organise=events.employees_may_organise(service_id))
-    error = None
-    if request.method == "POST" and form.validate():
+    def save():
         if service_id is None:
-            error = "Вы не закреплены за службой занятости."
-        else:
-            _, error = try_rule(lambda: events.set_employees_may_organise(current_user, service_id,
-                                                                          form.employees_may_organise.data))
-        if error is None:
-            db.session.commit()
-            flash("Настройка сохранена.", "success")
-            return redirect_to("events.index")
-    return render_view("gamification/events/settings.html", None, status=422 if request.method == "POST" else 200,
-                       form=form, error=error)
+            raise DomainError("Вы не закреплены за службой занятости.")
+        events.set_employees_may_organise(current_user, service_id, form.employees_may_organise.data)
+
+    return submit(form, save, message="Настройка сохранена.", on_success=lambda _: redirect_to("events.index"),
+                  template="gamification/events/settings.html")
 
 
 # --- scheduling ------------------------------------------------------------------------------------------------
@@ -209,34 +226,28 @@ def create():
         flash("Выберите формат из каталога.", "info")
         return redirect_to("events.formats")
     form = _event_form(formdata=request.form if request.method == "POST" else None, fmt=fmt)
-    error = None
-    if request.method == "POST" and form.validate():
-        starts_at, refusal = _starts_at(form, lambda message: render_view(
-            "gamification/events/form.html", None, status=422, form=form, fmt=fmt, error=message))
-        if refusal is not None:
-            return refusal
+
+    def schedule() -> Event:
         programme = db.session.get(EventProgramme, form.programme_id.data) if form.programme_id.data else None
-        event, error = try_rule(lambda: events.schedule_event(
-            current_user, fmt, title=form.title.data, starts_at=starts_at,
+        return events.schedule_event(
+            current_user, fmt, title=form.title.data, starts_at=_starts_at(form),
             duration_minutes=form.duration_minutes.data, place=form.place.data, video_url=form.video_url.data,
             centre_id=form.centre_id.data or None, department_id=form.department_id.data or None,
             open_to_clients=form.open_to_clients.data, capacity=form.capacity.data,
             description=form.description.data, programme=programme, speaker_ids=form.speaker_ids.data or [],
-            moderator_ids=form.moderator_ids.data or []))
-        if error is None:
-            db.session.commit()
-            flash("Мероприятие назначено. Коллеги увидят его в календаре.", "success")
-            return redirect_to("events.detail", event_id=event.id)
-    return render_view("gamification/events/form.html", None, status=422 if request.method == "POST" else 200,
-                       form=form, fmt=fmt, error=error)
+            moderator_ids=form.moderator_ids.data or [])
+
+    return submit(form, schedule, message="Мероприятие назначено. Коллеги увидят его в календаре.",
+                  on_success=lambda event: redirect_to("events.detail", event_id=event.id),
+                  template="gamification/events/form.html", fmt=fmt, carry=_carry())
 
 
-def _starts_at(form, fmt_error_page):
-    """The form's Moscow date and time as UTC, or the page refusing a date outside today … three years ahead."""
+def _starts_at(form) -> datetime:
+    """The form's Moscow date and time as UTC; a date outside today … three years ahead is refused."""
     today = _local(utcnow()).date()
     if not today - timedelta(days=1) <= form.day.data <= today + timedelta(days=3 * 366):
-        return None, fmt_error_page("Дата — от сегодняшнего дня и не дальше трёх лет вперёд.")
-    return datetime.combine(form.day.data, form.time.data, DISPLAY_TZ).astimezone(UTC), None
+        raise DomainError("Дата — от сегодняшнего дня и не дальше трёх лет вперёд.")
+    return datetime.combine(form.day.data, form.time.data, DISPLAY_TZ).astimezone(UTC)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -249,26 +260,13 @@ def edit(event_id: int):
         form.day.data, form.time.data = local.date(), local.time().replace(second=0, microsecond=0)
         form.duration_minutes.data = int((event.ends_at - event.starts_at).total_seconds() // 60)
 
-    def page(error=None, status=200):
-        return render_view("gamification/events/edit.html", None, status=status, form=form, event=event,
-                           error=error)
-
-    if request.method == "POST":
-        if not form.validate():
-            return page(status=422)
-        starts_at, refusal = _starts_at(form, lambda message: page(message, 422))
-        if refusal is not None:
-            return refusal
-        _, error = try_rule(lambda: events.update_event(
-            current_user, event, title=form.title.data, starts_at=starts_at,
-            duration_minutes=form.duration_minutes.data, place=form.place.data, video_url=form.video_url.data,
-            capacity=form.capacity.data, description=form.description.data))
-        if error:
-            return page(error, 422)
-        db.session.commit()
-        flash("Изменения сохранены; записавшиеся получили уведомление, если изменились время или место.", "success")
-        return redirect_to("events.detail", event_id=event.id)
-    return page()
+    return submit(form, lambda: events.update_event(
+                      current_user, event, title=form.title.data, starts_at=_starts_at(form),
+                      duration_minutes=form.duration_minutes.data, place=form.place.data,
+                      video_url=form.video_url.data, capacity=form.capacity.data, description=form.description.data),
+                  message="Изменения сохранены; записавшиеся получили уведомление, если изменились время или место.",
+                  on_success=lambda _: redirect_to("events.detail", event_id=event.id),
+                  template="gamification/events/edit.html", event=event)
 
 
 # --- an event ------------------------------------------------------------------------------------------------
@@ -289,7 +287,9 @@ def _detail(event: Event, *, status: int = 200, error: str | None = None, feedba
         staff = db.session.execute(select(User.id, User.full_name).where(
             User.is_active, User.regional_service_id == event.regional_service_id).order_by(User.full_name))
         form.owner_id.choices = [(0, "—")] + [(uid, name) for uid, name in staff]
-        ctx.update(outcome_form=form, finish_form=FinishForm(),
+        run_sheet = [{**step, "at": _local(step["at"]).strftime("%H:%M") if step["at"] else None}
+                     for step in events.timed_run_sheet(event)]
+        ctx.update(outcome_form=form, finish_form=FinishForm(), run_sheet=run_sheet,
                    feedback_summary=events.feedback_summary([event.id]))
     return render_view("gamification/events/detail.html", None, status=status, **ctx)
 
@@ -304,25 +304,17 @@ def detail(event_id: int):
 @login_required
 def register(event_id: int):
     event = _event_or_404(event_id)
-    participant, error = try_rule(lambda: events.register(current_user, event))
-    if error:
-        return _detail(event, status=422, error=error)
-    db.session.commit()
-    flash("Вы записаны." if participant.status == "registered"
-          else "Мест нет: вы в листе ожидания — запишем автоматически, когда место освободится.", "success")
-    return redirect_to("events.detail", event_id=event.id)
+    return act(lambda: events.register(current_user, event), "events.detail", event_id=event.id,
+               message=lambda p: "Вы записаны." if p.status == ParticipantStatus.REGISTERED
+               else "Мест нет: вы в листе ожидания — запишем автоматически, когда место освободится.")
 
 
 @bp.post("/events/<int:event_id>/unregister")
 @login_required
 def unregister(event_id: int):
     event = _event_or_404(event_id)
-    _, error = try_rule(lambda: events.cancel_registration(current_user, event))
-    if error:
-        return _detail(event, status=422, error=error)
-    db.session.commit()
-    flash("Запись отменена.", "success")
-    return redirect_to("events.detail", event_id=event.id)
+    return act(lambda: events.cancel_registration(current_user, event), "events.detail", event_id=event.id,
+               message="Запись отменена.")
 
 
 @bp.get("/events/<int:event_id>/event.ics")
@@ -376,15 +368,10 @@ def screen(event_id: int):
 def checkin(event_id: int):
     event = _event_or_404(event_id)
     code = (request.form.get("code") if request.method == "POST" else request.args.get("k")) or ""
-    error = None
-    if request.method == "POST":
-        participant, error = try_rule(lambda: events.check_in(current_user, event, code))
-        if error is None:
-            db.session.commit()
-            flash("Вы отмечены. Хорошей встречи!", "success")
-            return redirect_to("events.detail", event_id=event.id)
-    return render_view("gamification/events/checkin.html", None, status=422 if error else 200, event=event,
-                       code=code[:12], error=error, form=EmptyForm())
+    return submit(EmptyForm(), lambda: events.check_in(current_user, event, code),
+                  message="Вы отмечены. Хорошей встречи!",
+                  on_success=lambda _: redirect_to("events.detail", event_id=event.id),
+                  template="gamification/events/checkin.html", event=event, code=code[:12])
 
 
 @bp.post("/events/<int:event_id>/attendance")
@@ -394,12 +381,9 @@ def attendance(event_id: int):
     participant = db.session.get(EventParticipant, int_or(request.form.get("participant_id")) or 0)
     if participant is None or participant.event_id != event.id:
         return _detail(event, status=422, error="Участник не найден.")
-    _, error = try_rule(lambda: events.mark_attendance(current_user, event, participant,
-                                                       request.form.get("attended", "1") == "1"))
-    if error:
-        return _detail(event, status=422, error=error)
-    db.session.commit()
-    return redirect_to("events.detail", event_id=event.id)
+    return act(lambda: events.mark_attendance(current_user, event, participant,
+                                              request.form.get("attended", "1") == "1"),
+               url_for("events.detail", event_id=event.id) + "#organiser")
 
 
 @bp.post("/events/<int:event_id>/role")
@@ -410,11 +394,16 @@ def participant_role(event_id: int):
     role = request.form.get("role")
     if participant is None or participant.event_id != event.id or role not in {r.value for r in ParticipantRole}:
         return _detail(event, status=422, error="Выберите участника и роль из списка.")
-    _, error = try_rule(lambda: events.set_role(current_user, event, participant, role))
-    if error:
-        return _detail(event, status=422, error=error)
-    db.session.commit()
-    return redirect_to(url_for("events.detail", event_id=event.id) + "#organiser")
+    return act(lambda: events.set_role(current_user, event, participant, role),
+               url_for("events.detail", event_id=event.id) + "#organiser", message="Роль назначена.")
+
+
+@bp.get("/events/<int:event_id>/attendance.<fmt>")
+@login_required
+def attendance_sheet(event_id: int, fmt: str):
+    event = _managed_event_or_403(event_id)
+    return table_download(fmt, events.ATTENDANCE_HEADER, events.attendance_rows(event),
+                          filename=f"event-{event.id}-attendance", sheet_title="Участники")
 
 
 # --- feedback, outcomes, the end ------------------------------------------------------------------------------
@@ -424,15 +413,10 @@ def participant_role(event_id: int):
 def feedback(event_id: int):
     event = _event_or_404(event_id)
     form = FeedbackForm(formdata=request.form)
-    if not form.validate():
-        return _detail(event, status=422, feedback_form=form)
-    _, error = try_rule(lambda: events.give_feedback(current_user, event, usefulness=form.usefulness.data,
-                                                     takeaway=form.takeaway.data))
-    if error:
-        return _detail(event, status=422, error=error, feedback_form=form)
-    db.session.commit()
-    flash("Спасибо за отзыв!", "success")
-    return redirect_to("events.detail", event_id=event.id)
+    return submit(form, lambda: events.give_feedback(current_user, event, usefulness=form.usefulness.data,
+                                                     takeaway=form.takeaway.data),
+                  message="Спасибо за отзыв!", on_success=lambda _: redirect_to("events.detail", event_id=event.id),
+                  page=lambda error, status: _detail(event, status=status, error=error, feedback_form=form))
 
 
 @bp.post("/events/<int:event_id>/outcomes")
@@ -442,16 +426,13 @@ def outcome_add(event_id: int):
     form = OutcomeForm(formdata=request.form)
     form.owner_id.choices = [(0, "—")] + [(uid, "") for uid in db.session.scalars(select(User.id).where(
         User.is_active, User.regional_service_id == event.regional_service_id))]
-    if not form.validate():
-        return _detail(event, status=422, outcome_form=form)
-    owner = db.session.get(User, form.owner_id.data) if form.owner_id.data else None
-    _, error = try_rule(lambda: events.add_outcome(current_user, event, kind=form.kind.data, text=form.text.data,
-                                                   owner=owner, due_on=form.due_on.data))
-    if error:
-        return _detail(event, status=422, error=error, outcome_form=form)
-    db.session.commit()
-    flash("Итог записан.", "success")
-    return redirect_to(url_for("events.detail", event_id=event.id) + "#outcomes")
+    return submit(form, lambda: events.add_outcome(
+                      current_user, event, kind=form.kind.data, text=form.text.data,
+                      owner=db.session.get(User, form.owner_id.data) if form.owner_id.data else None,
+                      due_on=form.due_on.data),
+                  message="Итог записан.",
+                  on_success=lambda _: redirect_to(url_for("events.detail", event_id=event.id) + "#outcomes"),
+                  page=lambda error, status: _detail(event, status=status, error=error, outcome_form=form))
 
 
 @bp.post("/events/outcomes/<int:event_outcome_id>/status")
@@ -464,9 +445,8 @@ def outcome_status(event_outcome_id: int):
     status = request.form.get("status")
     if status not in {s.value for s in OutcomeStatus}:
         return _detail(event, status=422, error="Выберите статус из списка.")
-    events.set_outcome_status(current_user, outcome, status)
-    db.session.commit()
-    return redirect_to(url_for("events.detail", event_id=event.id) + "#outcomes")
+    return act(lambda: events.set_outcome_status(current_user, outcome, status),
+               url_for("events.detail", event_id=event.id) + "#outcomes", message="Статус меры сохранён.")
 
 
 @bp.post("/events/<int:event_id>/finish")
@@ -474,26 +454,18 @@ def outcome_status(event_outcome_id: int):
 def finish(event_id: int):
     event = _managed_event_or_403(event_id)
     form = FinishForm(formdata=request.form)
-    if not form.validate():
-        return _detail(event, status=422)
-    _, error = try_rule(lambda: events.finish_event(current_user, event, summary=form.summary.data))
-    if error:
-        return _detail(event, status=422, error=error)
-    db.session.commit()
-    flash("Мероприятие проведено. Участники получат просьбу оставить отзыв.", "success")
-    return redirect_to("events.detail", event_id=event.id)
+    return submit(form, lambda: events.finish_event(current_user, event, summary=form.summary.data),
+                  message="Мероприятие проведено. Участники получат просьбу оставить отзыв.",
+                  on_success=lambda _: redirect_to("events.detail", event_id=event.id),
+                  page=lambda error, status: _detail(event, status=status, error=error))
 
 
 @bp.post("/events/<int:event_id>/cancel")
 @login_required
 def cancel(event_id: int):
     event = _managed_event_or_403(event_id)
-    _, error = try_rule(lambda: events.cancel_event(current_user, event))
-    if error:
-        return _detail(event, status=422, error=error)
-    db.session.commit()
-    flash("Мероприятие отменено, записавшиеся получат уведомление.", "success")
-    return redirect_to("events.detail", event_id=event.id)
+    return act(lambda: events.cancel_event(current_user, event), "events.detail", event_id=event.id,
+               message="Мероприятие отменено, записавшиеся получат уведомление.")
 
 
 # --- programmes («Неделя клиентоцентричности») ------------------------------------------------------------------
@@ -518,19 +490,14 @@ def programme_create():
     if not events.can_organise(current_user):
         abort(403)
     form = ProgrammeForm(formdata=request.form if request.method == "POST" else None)
-    form.centre_id.choices = [(0, "вся служба занятости")] + [(c.id, c.name) for c in db.session.scalars(
-        select(Centre).where(Centre.regional_service_id == current_user.regional_service_id).order_by(Centre.name))]
-    error = None
-    if request.method == "POST" and form.validate():
-        programme, error = try_rule(lambda: events.create_programme(
-            current_user, title=form.title.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-            centre_id=form.centre_id.data or None, description=form.description.data))
-        if error is None:
-            db.session.commit()
-            flash("Программа создана: добавьте в неё мероприятия из каталога.", "success")
-            return redirect_to("events.programme", event_programme_id=programme.id)
-    return render_view("gamification/events/programme_form.html", None,
-                       status=422 if request.method == "POST" else 200, form=form, error=error)
+    form.centre_id.choices = [(0, "вся служба занятости")] + [
+        (c.id, c.name) for c in org_services.centres_of_service(current_user.regional_service_id)]
+    return submit(form, lambda: events.create_programme(
+                      current_user, title=form.title.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                      centre_id=form.centre_id.data or None, description=form.description.data),
+                  message="Программа создана: добавьте в неё мероприятия из каталога.",
+                  on_success=lambda programme: redirect_to("events.programme", event_programme_id=programme.id),
+                  template="gamification/events/programme_form.html")
 
 
 @bp.get("/events/weeks/<int:event_programme_id>")
@@ -554,8 +521,8 @@ def programme_summary(event_programme_id: int):
     if not events.can_manage_programme(current_user, programme):
         abort(403)
     form = ProgrammeSummaryForm(formdata=request.form)
-    if form.validate():
-        events.set_programme_summary(current_user, programme, form.summary.data)
-        db.session.commit()
-        flash("Итоги программы сохранены.", "success")
-    return redirect_to("events.programme", event_programme_id=programme.id)
+    if not form.validate():
+        flash("Итоги — не длиннее 8000 знаков.", "error")
+        return redirect_to("events.programme", event_programme_id=programme.id)
+    return act(lambda: events.set_programme_summary(current_user, programme, form.summary.data),
+               "events.programme", event_programme_id=programme.id, message="Итоги программы сохранены.")

@@ -1,18 +1,17 @@
 """«Библиотека клиентоцентричности» (/team/library): search, cases, likes, the committee's moderation."""
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from training.errors import DomainError
 from training.extensions import db
 from training.gamification.committee import services as committee
 from training.gamification.library import bp
 from training.gamification.library import services as library
 from training.gamification.library.forms import CaseForm, ModerationForm
 from training.gamification.library.models import CaseStatus, LibraryCase
-from training.web import int_or, page_args, redirect_to, render_view
+from training.web import int_or, page_args, redirect_to, render_view, submit
 
 
 def _case_or_404(case_id: int) -> LibraryCase:
@@ -61,19 +60,10 @@ def _case_values(form: CaseForm) -> dict:
 @login_required
 def create():
     form = _case_form(formdata=request.form if request.method == "POST" else None)
-    error = None
-    if request.method == "POST" and form.validate():
-        try:
-            case = library.submit_case(current_user, **_case_values(form))
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Кейс отправлен в комитет клиентоцентричности на модерацию.", "success")
-            return redirect_to("library.detail", library_case_id=case.id)
-    return render_view("gamification/library/form.html", None, status=422 if request.method == "POST" else 200,
-                       form=form, case=None, error=error)
+    return submit(form, lambda: library.submit_case(current_user, **_case_values(form)),
+                  message="Кейс отправлен в комитет клиентоцентричности на модерацию.",
+                  on_success=lambda case: redirect_to("library.detail", library_case_id=case.id),
+                  template="gamification/library/form.html", case=None)
 
 
 @bp.route("/library/<int:library_case_id>/edit", methods=["GET", "POST"])
@@ -83,19 +73,10 @@ def edit(library_case_id: int):
     if case.author_id != current_user.id:
         abort(403, "Править кейс может только его автор.")
     form = _case_form(formdata=request.form if request.method == "POST" else None, obj=case)
-    error = None
-    if request.method == "POST" and form.validate():
-        try:
-            library.edit_case(current_user, case, **_case_values(form))
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Кейс снова на модерации.", "success")
-            return redirect_to("library.detail", library_case_id=case.id)
-    return render_view("gamification/library/form.html", None, status=422 if request.method == "POST" else 200,
-                       form=form, case=case, error=error)
+    return submit(form, lambda: library.edit_case(current_user, case, **_case_values(form)),
+                  message="Кейс снова на модерации.",
+                  on_success=lambda _: redirect_to("library.detail", library_case_id=case.id),
+                  template="gamification/library/form.html", case=case)
 
 
 @bp.get("/library/<int:library_case_id>")
@@ -113,12 +94,15 @@ def detail(library_case_id: int):
 @login_required
 def like(library_case_id: int):
     case = _case_or_404(library_case_id)
-    library.set_like(current_user, case, request.form.get("liked", "1") != "0")
-    db.session.commit()
-    ctx = {"case": case, "likes": library.like_count(case), "liked": library.has_liked(current_user, case)}
-    if request.headers.get("HX-Request"):
-        return render_view("gamification/library/_like.html", None, **ctx)
-    return redirect_to("library.detail", library_case_id=case.id)
+
+    def liked(_):
+        if request.headers.get("HX-Request"):
+            return render_view("gamification/library/_like.html", None, case=case, likes=library.like_count(case),
+                               liked=library.has_liked(current_user, case))
+        return redirect_to("library.detail", library_case_id=case.id)
+
+    return submit(None, lambda: library.set_like(current_user, case, request.form.get("liked", "1") != "0"),
+                  on_success=liked, page=lambda error, status: abort(status, error))
 
 
 @bp.get("/library/mine")
@@ -140,19 +124,16 @@ def moderate(library_case_id: int):
     case = _case_or_404(library_case_id)
     committee.ensure_can_act(current_user, case.regional_service_id)
     form = ModerationForm()
-    if not form.validate_on_submit():
-        return render_view("gamification/library/detail.html", None, status=422, case=case,
-                           likes=library.like_count(case), liked=False, can_moderate=True, moderation_form=form)
-    try:
-        library.moderate(current_user, case, publish=form.decision.data == "publish", comment=form.comment.data)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            raise
-        form.comment.errors = [exc.message]
-        return render_view("gamification/library/detail.html", None, status=422, case=case,
+
+    def refused(error: str | None, status: int):
+        if error:
+            form.comment.errors = [error]
+        return render_view("gamification/library/detail.html", None, status=status, case=case,
                            likes=library.like_count(case), liked=False,
-                           can_moderate=case.status == CaseStatus.SUBMITTED, moderation_form=form)
-    db.session.commit()
-    flash("Кейс опубликован." if case.status == CaseStatus.PUBLISHED else "Кейс возвращён автору.", "success")
-    return redirect_to("library.moderation")
+                           can_moderate=error is None or case.status == CaseStatus.SUBMITTED, moderation_form=form)
+
+    return submit(form, lambda: library.moderate(current_user, case, publish=form.decision.data == "publish",
+                                                 comment=form.comment.data),
+                  message=lambda _: "Кейс опубликован." if case.status == CaseStatus.PUBLISHED
+                  else "Кейс возвращён автору.",
+                  on_success=lambda _: redirect_to("library.moderation"), page=refused)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from training.accounts import scopes
 from training.accounts.models import User, search_key
 from training.audit import services as audit
-from training.db import utcnow
+from training.db import seed_by_code, utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.gamification.committee import services as committee
@@ -53,14 +53,8 @@ TOUCHPOINTS = [
 
 
 def seed_reference_lists() -> int:
-    created = 0
-    for model, rows in ((LibraryClientGroup, CLIENT_GROUPS), (LibraryTouchpoint, TOUCHPOINTS)):
-        for order, (code, name) in enumerate(rows, start=1):
-            if db.session.scalar(select(model.id).where(model.code == code)) is None:
-                db.session.add(model(code=code, name=name, sort_order=order * 10, is_active=True))
-                created += 1
-    db.session.flush()
-    return created
+    return sum(seed_by_code(db.session, model, ({"code": code, "name": name, "is_active": True} for code, name in rows))
+               for model, rows in ((LibraryClientGroup, CLIENT_GROUPS), (LibraryTouchpoint, TOUCHPOINTS)))
 
 
 def client_groups() -> list[LibraryClientGroup]:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from training.forms import RuIntegerField
 from training.gamification.pulse.models import PulseSchedule
 
 
@@ -17,7 +18,7 @@ class SurveyForm(FlaskForm):
                                        option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
     schedule = SelectField("Как часто", choices=[(s.value, s.label) for s in PulseSchedule],
                            default=PulseSchedule.ONCE.value)
-    days_open = IntegerField("Сколько дней открыт", default=7,
+    days_open = RuIntegerField("Сколько дней открыт", default=7,
                              validators=[DataRequired("Укажите число дней."),
                                          NumberRange(1, 31, "От 1 до 31 дня.")])
 

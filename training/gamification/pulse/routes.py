@@ -3,18 +3,18 @@ per group from the threshold; workspace proposals and their replies. Nothing her
 anything about a respondent; the answer page's URL names the round, never a person."""
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import abort, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from training.accounts import scopes
 from training.accounts.models import Role
 from training.extensions import db
 from training.gamification.pulse import bp
 from training.gamification.pulse import services as pulse
 from training.gamification.pulse.forms import AnswerForm, ReplyForm, SurveyForm
 from training.gamification.pulse.models import PulseProposal, PulseRound, PulseSurvey
-from training.org.models import Centre
-from training.web import int_or, redirect_to, render_view, role_required, try_rule, visible_or_404
+from training.org import services as org_services
+from training.web import act, int_or, redirect_to, render_view, role_required, submit, visible_or_404
 
 
 @bp.get("/pulse")
@@ -28,8 +28,7 @@ def index():
 
 def _survey_form(formdata=None) -> SurveyForm:
     form = SurveyForm(formdata=formdata)
-    centres = db.session.scalars(select(Centre).where(Centre.regional_service_id == current_user.regional_service_id)
-                                 .order_by(Centre.name))
+    centres = org_services.centres_of_service(current_user.regional_service_id)
     form.centre_id.choices = [(0, "всю службу занятости (итоги по каждому ЦЗН)")] + [(c.id, c.name) for c in centres]
     form.question_ids.choices = [(q.id, f"{q.topic_label}: {q.text}") for q in pulse.question_bank()]
     return form
@@ -39,18 +38,13 @@ def _survey_form(formdata=None) -> SurveyForm:
 @role_required(*Role.SERVICE_ADMINS)
 def create():
     form = _survey_form(request.form if request.method == "POST" else None)
-    error = None
-    if form.validate_on_submit():
-        survey, error = try_rule(lambda: pulse.create_survey(
-            current_user, current_user.regional_service_id, title=form.title.data, question_ids=form.question_ids.data,
-            schedule=form.schedule.data, centre_id=form.centre_id.data or None, days_open=form.days_open.data))
-        if error is None:
-            db.session.commit()
-            flash("Опрос запущен: сотрудники получили приглашение.", "success")
-            return redirect_to("pulse.results", pulse_survey_id=survey.id)
-    status = 422 if request.method == "POST" else 200
-    return render_view("gamification/pulse/new.html", None, status=status, form=form, error=error,
-                       max_questions=pulse.MAX_QUESTIONS)
+    return submit(form, lambda: pulse.create_survey(
+                      current_user, current_user.regional_service_id, title=form.title.data,
+                      question_ids=form.question_ids.data, schedule=form.schedule.data,
+                      centre_id=form.centre_id.data or None, days_open=form.days_open.data),
+                  message="Опрос запущен: сотрудники получили приглашение.",
+                  on_success=lambda survey: redirect_to("pulse.results", pulse_survey_id=survey.id),
+                  template="gamification/pulse/new.html", max_questions=pulse.MAX_QUESTIONS)
 
 
 def _round_or_404(pulse_round_id: int) -> PulseRound:
@@ -70,19 +64,13 @@ def _answer_page(row: PulseRound, form: AnswerForm, *, status: int = 200, error:
 def answer(pulse_round_id: int):
     row = _round_or_404(pulse_round_id)
     form = AnswerForm(formdata=request.form if request.method == "POST" else None)
-    if request.method == "GET":
-        return _answer_page(row, form)
-    scores = {q.id: int_or(request.form.get(f"q-{q.id}"), 0) or None for q in pulse.questions_of(row.survey)}
-    if not form.validate_on_submit():
-        return _answer_page(row, form, status=422, scores=scores)
-    _, error = try_rule(lambda: pulse.submit_answer(current_user, row, enps=int(form.enps.data),
+    scores = {q.id: int_or(request.form.get(f"q-{q.id}"), 0) or None for q in pulse.questions_of(row.survey)} \
+        if request.method == "POST" else None
+    return submit(form, lambda: pulse.submit_answer(current_user, row, enps=int(form.enps.data),
                                                     scores={k: v for k, v in scores.items() if v is not None},
-                                                    proposal=form.proposal.data or ""))
-    if error:
-        return _answer_page(row, form, status=422, error=error, scores=scores)
-    db.session.commit()
-    flash("Спасибо! Ответ записан анонимно.", "success")
-    return redirect_to("pulse.index")
+                                                    proposal=form.proposal.data or ""),
+                  message="Спасибо! Ответ записан анонимно.", on_success=lambda _: redirect_to("pulse.index"),
+                  page=lambda error, status: _answer_page(row, form, status=status, error=error, scores=scores))
 
 
 @bp.get("/pulse/surveys/<int:pulse_survey_id>")
@@ -99,13 +87,8 @@ def results(pulse_survey_id: int):
 @role_required(*Role.SERVICE_ADMINS)
 def stop(pulse_survey_id: int):
     survey = visible_or_404(PulseSurvey, pulse_survey_id, lambda s: pulse.can_see_results(current_user, s))
-    _, error = try_rule(lambda: pulse.stop_survey(current_user, survey))
-    if error:
-        flash(error, "error")
-    else:
-        db.session.commit()
-        flash("Расписание опроса остановлено.", "success")
-    return redirect_to("pulse.results", pulse_survey_id=survey.id)
+    return act(lambda: pulse.stop_survey(current_user, survey), "pulse.results", pulse_survey_id=survey.id,
+               message="Расписание опроса остановлено.")
 
 
 def _proposals_page(form: ReplyForm | None = None, *, status: int = 200, error: str | None = None):
@@ -128,12 +111,8 @@ def reply():
     if not form.validate_on_submit():
         return _proposals_page(form, status=422, error="Напишите ответ.")
     proposal = db.session.get(PulseProposal, form.proposal_id.data)
-    if proposal is None or (proposal.regional_service_id != current_user.regional_service_id
-                            and not current_user.has_role(Role.ADMIN)):
+    if proposal is None or not scopes.can_view(current_user, proposal, members=scopes.Level.SERVICE):
         abort(404)
-    _, error = try_rule(lambda: pulse.reply_to_proposal(current_user, proposal, form.reply.data))
-    if error:
-        return _proposals_page(form, status=422, error=error)
-    db.session.commit()
-    flash("Ответ опубликован.", "success")
-    return redirect_to("pulse.proposals")
+    return submit(form, lambda: pulse.reply_to_proposal(current_user, proposal, form.reply.data),
+                  message="Ответ опубликован.", on_success=lambda _: redirect_to("pulse.proposals"),
+                  page=lambda error, status: _proposals_page(form, status=status, error=error))

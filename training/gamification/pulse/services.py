@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts import scopes
-from training.accounts.models import Role, User
+from training.accounts.models import User
 from training.audit import services as audit
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
@@ -77,21 +77,17 @@ def questions_of(survey: PulseSurvey) -> list[PulseQuestion]:
 
 def can_manage(user: User, service_id: int | None) -> bool:
     """HR of the service and administrators run surveys."""
-    if user.has_role(Role.ADMIN):
-        return True
-    return bool(service_id) and user.has_role(Role.HR) and user.regional_service_id == service_id
+    return scopes.can_administer_service(user, service_id)
 
 
 def can_see_results(user: User, survey: PulseSurvey) -> bool:
-    if can_manage(user, survey.regional_service_id):
-        return True
-    return bool(survey.centre_id and user.has_role(Role.MANAGER) and user.centre_id == survey.centre_id)
+    """HR of the service, administrators, and the manager of the survey's centre."""
+    return scopes.can_supervise(user, survey)
 
 
 def can_reply(user: User, proposal: PulseProposal) -> bool:
-    if can_manage(user, proposal.regional_service_id):
-        return True
-    return bool(proposal.centre_id and user.has_role(Role.MANAGER) and user.centre_id == proposal.centre_id)
+    """HR of the service, administrators, and the manager of the proposal's centre."""
+    return scopes.can_supervise(user, proposal)
 
 
 def is_eligible(user: User, survey: PulseSurvey) -> bool:
@@ -101,10 +97,10 @@ def is_eligible(user: User, survey: PulseSurvey) -> bool:
 
 
 def visible_surveys(user: User) -> list[PulseSurvey]:
-    query = select(PulseSurvey).order_by(PulseSurvey.created_at.desc(), PulseSurvey.id.desc())
-    if not user.has_role(Role.ADMIN):
-        query = query.where(PulseSurvey.regional_service_id == user.regional_service_id)
-    return [s for s in db.session.scalars(query) if can_see_results(user, s)]
+    return list(db.session.scalars(
+        select(PulseSurvey).where(scopes.supervisable_condition(user, service=PulseSurvey.regional_service_id,
+                                                                centre=PulseSurvey.centre_id))
+        .order_by(PulseSurvey.created_at.desc(), PulseSurvey.id.desc())))
 
 
 # --- surveys and rounds -------------------------------------------------------------------------------------------
@@ -374,9 +370,9 @@ def staff_enps_for_service(service_id: int, period: Period) -> tuple[GroupResult
 
 def proposals(user: User) -> list[PulseProposal]:
     """The service's proposals, newest rounds first; everyone in the service reads them and the replies."""
-    query = select(PulseProposal).order_by(PulseProposal.round_id.desc(), PulseProposal.id)
-    if not user.has_role(Role.ADMIN):
-        query = query.where(PulseProposal.regional_service_id == user.regional_service_id)
+    query = (select(PulseProposal).where(scopes.viewable_condition(
+        user, service=PulseProposal.regional_service_id, members=scopes.Level.SERVICE))
+        .order_by(PulseProposal.round_id.desc(), PulseProposal.id))
     return list(db.session.scalars(query))
 
 

@@ -5,12 +5,14 @@ from datetime import date
 
 from sqlalchemy import select
 
-from training.accounts.models import Role, User
+from training.accounts import scopes
+from training.accounts.models import Role
 from training.extensions import db
 from training.gamification.quests import services as quests
 from training.jobs import periodic_job
 from training.notifications.services import notify
-from training.org.models import Centre, RegionalService
+from training.org import services as org_services
+from training.org.models import RegionalService
 from training.web import path_for
 
 
@@ -25,17 +27,14 @@ def remind_quarter_without_quest(today: date) -> str:
         if any(q.centre_id is None for q in held):
             continue  # a service-wide quest counts for every centre
         covered = {q.centre_id for q in held}
-        centres = [c for c in db.session.scalars(select(Centre).where(Centre.regional_service_id == service.id)
-                                                 .order_by(Centre.name)) if c.id not in covered]
+        centres = [c for c in org_services.centres_of_service(service.id) if c.id not in covered]
         if not centres:
             continue
         names = ", ".join(c.name for c in centres)
         text = (f"{label}: не проведено ни одного корпоративного квеста клиентоцентричности в {names}. "
                 "Методика рекомендует не реже раза в квартал.")
-        hr_staff = db.session.scalars(select(User).where(User.regional_service_id == service.id, User.is_active))
-        for user in hr_staff:
-            if user.has_role(Role.HR):
-                if notify(user, "quest-reminder", text, path_for("quests.index"),
-                          dedupe_key=f"quest-quarter:{service.id}:{start:%Y-%m}:{user.id}"):
-                    sent += 1
+        for user in scopes.staff_with_role(Role.HR, service_id=service.id):
+            if notify(user, "quest-reminder", text, path_for("quests.index"),
+                      dedupe_key=f"quest-quarter:{service.id}:{start:%Y-%m}:{user.id}"):
+                sent += 1
     return f"напоминаний: {sent}"

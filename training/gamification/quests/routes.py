@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from training.accounts.models import Role, User
+from training.accounts import scopes
+from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
 from training.gamification.quests import bp
@@ -20,11 +21,11 @@ from training.gamification.quests.models import (
     QuestTeam,
     QuestTeamMember,
 )
-from training.org.models import Centre
+from training.org import services as org_services
 from training.quizzes import live
 from training.quizzes.forms import LiveSessionForm
 from training.quizzes.models import LiveFormat, Quiz
-from training.web import page_args, redirect_to, render_view, role_required, try_rule
+from training.web import page_args, redirect_to, render_view, role_required, submit
 
 
 def _quest_or_404(quest_id: int) -> Quest:
@@ -52,8 +53,7 @@ def index():
 
 
 def _centre_choices() -> list[tuple[int, str]]:
-    centres = db.session.scalars(select(Centre).where(Centre.regional_service_id == current_user.regional_service_id)
-                                 .order_by(Centre.name))
+    centres = org_services.centres_of_service(current_user.regional_service_id)
     return [(0, "Вся служба занятости")] + [(c.id, c.name) for c in centres]
 
 
@@ -62,22 +62,13 @@ def _centre_choices() -> list[tuple[int, str]]:
 def create():
     form = QuestForm()
     form.centre_id.choices = _centre_choices()
-    error = None
     if request.method == "GET" and current_user.centre_id:
         form.centre_id.data = current_user.centre_id
-    if form.validate_on_submit():
-        try:
-            quest = quests.create_quest(current_user, title=form.title.data, description=form.description.data,
-                                        format=form.format.data, held_on=form.held_on.data,
-                                        centre_id=form.centre_id.data or None)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            return redirect_to("quests.detail", quest_id=quest.id)
-    return render_view("gamification/quests/create.html", None, status=422 if form.is_submitted() else 200, form=form,
-                       error=error)
+    return submit(form, lambda: quests.create_quest(
+                      current_user, title=form.title.data, description=form.description.data,
+                      format=form.format.data, held_on=form.held_on.data, centre_id=form.centre_id.data or None),
+                  on_success=lambda quest: redirect_to("quests.detail", quest_id=quest.id),
+                  template="gamification/quests/create.html")
 
 
 def _team_choices(quest: Quest) -> list[tuple[int, str]]:
@@ -97,9 +88,7 @@ def _team_form(quest: Quest, team: QuestTeam | None = None, formdata=None,
 
 def _checkpoint_form(quest: Quest, formdata=None) -> CheckpointForm:
     form = CheckpointForm(prefix="cp", formdata=formdata)
-    staff = db.session.scalars(select(User).where(User.is_active,
-                                                  User.regional_service_id == quest.regional_service_id)
-                               .order_by(User.full_name))
+    staff = db.session.scalars(scopes.active_staff(quest.regional_service_id))
     form.instructor_ids.choices = [(u.id, u.full_name) for u in staff]
     form.quiz_id.choices = [(0, "—")] + _quiz_choices(quest)
     return form
@@ -141,14 +130,9 @@ def detail(quest_id: int):
 
 def _quest_action(quest: Quest, action, *, message: str | None = None, **page):
     """Run a quest change; on a refused rule re-render the page with the message (422)."""
-    _, error = try_rule(action)
-    if error:
-        db.session.refresh(quest)
-        return _quest_page(quest, status=422, error=error, **page)
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    return redirect_to("quests.detail", quest_id=quest.id)
+    return submit(None, action, message=message,
+                  on_success=lambda _: redirect_to("quests.detail", quest_id=quest.id),
+                  page=lambda error, status: _quest_page(quest, status=status, error=error, **page))
 
 
 @bp.post("/quests/<int:quest_id>/teams")
@@ -255,19 +239,19 @@ def score(quest_id: int, quest_checkpoint_id: int):
         return _score_page(quest, checkpoint, status=422,
                            messages={key: "; ".join(e for errors in form.errors.values() for e in errors)
                                      or "Команда не найдена."})
-    try:
-        quests.record_score(current_user, checkpoint, team, points=form.points.data, comment=form.comment.data or "",
-                            replaces_revision=form.revision.data or 0)
-    except DomainError as exc:
-        db.session.rollback()
-        db.session.refresh(quest)
-        # 422 for every refusal: htmx swaps it (the page's config swaps 2xx and 422 only)
-        return _score_page(quest, checkpoint, status=422, messages={team.id: exc.message})
-    db.session.commit()
-    if request.headers.get("HX-Request"):
-        return _score_page(quest, checkpoint, saved_team=team.id)
-    flash(f"Баллы команды «{team.name}» сохранены.", "success")
-    return redirect_to("quests.score", quest_id=quest.id, quest_checkpoint_id=checkpoint.id)
+
+    def scored(_):
+        if request.headers.get("HX-Request"):
+            return _score_page(quest, checkpoint, saved_team=team.id)
+        flash(f"Баллы команды «{team.name}» сохранены.", "success")
+        return redirect_to("quests.score", quest_id=quest.id, quest_checkpoint_id=checkpoint.id)
+
+    # 422 for every refusal: htmx swaps it (the page's config swaps 2xx and 422 only)
+    return submit(None, lambda: quests.record_score(current_user, checkpoint, team, points=form.points.data,
+                                                    comment=form.comment.data or "",
+                                                    replaces_revision=form.revision.data or 0),
+                  on_success=scored,
+                  page=lambda error, status: _score_page(quest, checkpoint, status=status, messages={team.id: error}))
 
 
 @bp.route("/quests/<int:quest_id>/checkpoints/<int:quest_checkpoint_id>/live", methods=["GET", "POST"])
@@ -284,34 +268,30 @@ def checkpoint_live(quest_id: int, quest_checkpoint_id: int):
         abort(403, "Вживую точку проводят её инструкторы и организаторы квеста.")
     quiz = db.get_or_404(Quiz, checkpoint.quiz_id)
     form = LiveSessionForm()
-    error = None
     if request.method == "GET":
         form.title.data = f"{quest.title}: {checkpoint.title}"[:200]
         form.format.data = LiveFormat.BRAIN_RING if quest.format == QuestFormat.BRAIN_RING else LiveFormat.QUIZ
-    elif form.validate_on_submit():
-        def create_game():
-            if quest.status != QuestStatus.RUNNING:
-                raise DomainError("Провести точку вживую можно, пока квест идёт: баллы игры запишутся в квест.")
-            source_key, teams = quests.live_source(checkpoint)
-            return live.create_session(
-                current_user, quiz, teams=teams, source_key=source_key,
-                source_label=f"Квест «{quest.title}», точка {checkpoint.number}. {checkpoint.title}",
-                source_url=url_for("quests.detail", quest_id=quest.id),
-                regional_service_id=quest.regional_service_id, **form.session_values())
 
-        session, error = try_rule(create_game)
-        if not error:
-            db.session.commit()
-            return redirect_to("quizzes.live_host", live_id=session.id)
-    questions, skipped = live.eligible_questions(quiz)
-    return render_view("quizzes/live_new.html", None, status=422 if form.is_submitted() else 200, form=form,
-                       quiz=quiz, action=url_for("quests.checkpoint_live", quest_id=quest.id,
-                                                 quest_checkpoint_id=checkpoint.id),
-                       source_label=f"квест «{quest.title}», точка {checkpoint.number}. {checkpoint.title} "
-                                    f"(до {checkpoint.max_points} б.)",
-                       back_url=url_for("quests.detail", quest_id=quest.id),
-                       team_names=[t.name for t in quest.teams], error=error, eligible=len(questions),
-                       skipped=skipped)
+    def create_game():
+        if quest.status != QuestStatus.RUNNING:
+            raise DomainError("Провести точку вживую можно, пока квест идёт: баллы игры запишутся в квест.")
+        source_key, teams = quests.live_source(checkpoint)
+        return live.create_session(
+            current_user, quiz, teams=teams, source_key=source_key,
+            source_label=f"Квест «{quest.title}», точка {checkpoint.number}. {checkpoint.title}",
+            source_url=url_for("quests.detail", quest_id=quest.id),
+            regional_service_id=quest.regional_service_id, **form.session_values())
+
+    def page() -> dict:
+        questions, skipped = live.eligible_questions(quiz)
+        return {"eligible": len(questions), "skipped": skipped, "team_names": [t.name for t in quest.teams]}
+
+    return submit(form, create_game, on_success=lambda session: redirect_to("quizzes.live_host", live_id=session.id),
+                  template="quizzes/live_new.html", quiz=quiz,
+                  action=url_for("quests.checkpoint_live", quest_id=quest.id, quest_checkpoint_id=checkpoint.id),
+                  source_label=f"квест «{quest.title}», точка {checkpoint.number}. {checkpoint.title} "
+                               f"(до {checkpoint.max_points} б.)",
+                  back_url=url_for("quests.detail", quest_id=quest.id), context=page)
 
 
 @bp.get("/quests/<int:quest_id>/board")

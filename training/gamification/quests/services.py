@@ -39,7 +39,7 @@ from training.org.models import Centre
 from training.quizzes.live import TeamSpec
 from training.quizzes.models import Quiz
 from training.signals import quest_finished
-from training.templating import DISPLAY_TZ, quoted
+from training.templating import DISPLAY_TZ, gendered, quoted
 from training.web import path_for
 
 # --- who may do what -----------------------------------------------------------------------------------------
@@ -93,10 +93,7 @@ def _ensure_not_closed(quest: Quest) -> None:
 
 def eligible_staff(quest: Quest) -> Select:
     """Who can play or instruct: active staff of the quest's service (and centre, when it has one)."""
-    query = select(User).where(User.is_active, User.regional_service_id == quest.regional_service_id)
-    if quest.centre_id:
-        query = query.where(User.centre_id == quest.centre_id)
-    return query.order_by(User.full_name)
+    return scopes.active_staff(quest.regional_service_id, centre_id=quest.centre_id)
 
 
 def _staff(quest: Quest, user_ids: list[int]) -> list[User]:
@@ -216,8 +213,8 @@ def _instructors(quest: Quest, user_ids: list[int]) -> list[User]:
     """Instructors of a centre's quest may come from anywhere in the service (methodologists, HR)."""
     if not user_ids:
         return []
-    people = list(db.session.scalars(select(User).where(User.is_active, User.id.in_(set(user_ids)),
-                                                        User.regional_service_id == quest.regional_service_id)))
+    people = list(db.session.scalars(scopes.active_staff(quest.regional_service_id)
+                                     .where(User.id.in_(set(user_ids)))))
     if len(people) != len(set(user_ids)):
         raise DomainError("Инструктор должен быть сотрудником этой службы занятости.")
     return people
@@ -308,7 +305,8 @@ def record_score(instructor: User, checkpoint: QuestCheckpoint, team: QuestTeam,
 def _already_scored(score: QuestScore | None) -> Conflict:
     if score is None:
         return Conflict("Команду уже оценили: обновите страницу.")
-    return Conflict(f"Команду на этой точке уже оценил(а) {score.instructor.full_name}: {score.points} б. "
+    return Conflict(f"Команду на этой точке уже {gendered('оценил(а)', score.instructor.full_name)} "
+                    f"{score.instructor.full_name}: {score.points} б. "
                     "Чтобы исправить, откройте оценку заново.")
 
 

@@ -12,7 +12,7 @@ from training.gamification.ratings import bp
 from training.gamification.ratings import services as ratings
 from training.gamification.ratings.forms import AspectForm, RatingForm
 from training.gamification.ratings.models import RatingAspect
-from training.web import int_or, redirect_to, render_view, role_required
+from training.web import int_or, redirect_to, render_view, role_required, submit
 
 
 def _card_context(offset: int, *, error: str | None = None, saved: bool = False) -> dict:
@@ -39,26 +39,26 @@ def rate():
             return render_view("gamification/ratings/deck.html", "card", **_card_context(offset + 1))
         return redirect_to(url_for("ratings.deck", skip=offset + 1))
     form = RatingForm()
-    if not form.validate_on_submit():
-        return render_view("gamification/ratings/deck.html", "card", status=422,
-                           **_card_context(offset, error="Карточка устарела: обновите страницу."))
-    rated = db.session.get(User, form.rated_id.data)
-    scores = {aspect.id: int_or(request.form.get(f"aspect-{aspect.id}"))
-              for aspect in ratings.aspects_for(current_user.regional_service_id)}
-    try:
+
+    def rate_colleague():
+        rated = db.session.get(User, form.rated_id.data)
         if rated is None:
             raise DomainError("Коллега не найден.")
-        ratings.submit_rating(current_user, rated, scores)
-    except DomainError as exc:
-        db.session.rollback()
-        return render_view("gamification/ratings/deck.html", "card", status=422,
-                           **_card_context(offset, error=exc.message))
-    db.session.commit()
-    if request.headers.get("HX-Request"):
-        # the rated colleague left the deck, so the same offset shows the next card
-        return render_view("gamification/ratings/deck.html", "card", **_card_context(offset, saved=True))
-    flash("Оценка сохранена анонимно.", "success")
-    return redirect_to(url_for("ratings.deck", skip=offset))
+        scores = {aspect.id: int_or(request.form.get(f"aspect-{aspect.id}"))
+                  for aspect in ratings.aspects_for(current_user.regional_service_id)}
+        return ratings.submit_rating(current_user, rated, scores)
+
+    def rated(_):
+        if request.headers.get("HX-Request"):
+            # the rated colleague left the deck, so the same offset shows the next card
+            return render_view("gamification/ratings/deck.html", "card", **_card_context(offset, saved=True))
+        flash("Оценка сохранена анонимно.", "success")
+        return redirect_to(url_for("ratings.deck", skip=offset))
+
+    return submit(form, rate_colleague, on_success=rated,
+                  page=lambda error, status: render_view(
+                      "gamification/ratings/deck.html", "card", status=status,
+                      **_card_context(offset, error=error or "Карточка устарела: обновите страницу.")))
 
 
 @bp.get("/ratings/me")
@@ -76,31 +76,23 @@ def _aspect_page(form: AspectForm, *, status: int = 200, error: str | None = Non
 
 
 @bp.route("/ratings/aspects", methods=["GET", "POST"])
-@role_required(Role.HR, Role.ADMIN)
+@role_required(*Role.SERVICE_ADMINS)
 def aspects():
     form = AspectForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return _aspect_page(form, status=422)
+
+    def add_aspect():
         service_id = current_user.regional_service_id
         owner = service_id if ratings.has_own_aspects(service_id) else None
-        try:
-            ratings.save_aspect(current_user, None, service_id=owner, code=form.code.data, name=form.name.data,
-                                description=form.description.data or "", is_active=form.is_active.data,
-                                sort_order=form.sort_order.data or 0)
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status_code == 403:
-                raise
-            return _aspect_page(form, status=422, error=exc.message)
-        db.session.commit()
-        flash("Аспект добавлен.", "success")
-        return redirect_to("ratings.aspects")
-    return _aspect_page(form)
+        return ratings.save_aspect(current_user, None, service_id=owner, code=form.code.data, name=form.name.data,
+                                   description=form.description.data or "", is_active=form.is_active.data,
+                                   sort_order=form.sort_order.data or 0)
+
+    return submit(form, add_aspect, message="Аспект добавлен.", on_success=lambda _: redirect_to("ratings.aspects"),
+                  page=lambda error, status: _aspect_page(form, status=status, error=error))
 
 
 @bp.post("/ratings/aspects/customise")
-@role_required(Role.HR, Role.ADMIN)
+@role_required(*Role.SERVICE_ADMINS)
 def aspects_customise():
     if current_user.regional_service_id is None:
         raise DomainError("У вашей учётной записи не указана служба занятости.")
@@ -112,25 +104,16 @@ def aspects_customise():
 
 
 @bp.route("/ratings/aspects/<int:rating_aspect_id>", methods=["GET", "POST"])
-@role_required(Role.HR, Role.ADMIN)
+@role_required(*Role.SERVICE_ADMINS)
 def aspect_edit(rating_aspect_id: int):
     aspect = db.get_or_404(RatingAspect, rating_aspect_id)
     if not ratings.can_configure(current_user, aspect.regional_service_id) or \
             (aspect.regional_service_id is None and not current_user.has_role(Role.ADMIN)):
         abort(403, "Общий набор аспектов меняет администратор; настройте собственный набор службы.")
     form = AspectForm(obj=aspect)
-    error = None
-    if form.validate_on_submit():
-        try:
-            ratings.save_aspect(current_user, aspect, service_id=aspect.regional_service_id, code=form.code.data,
-                                name=form.name.data, description=form.description.data or "",
-                                is_active=form.is_active.data, sort_order=form.sort_order.data or 0)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash("Аспект сохранён.", "success")
-            return redirect_to("ratings.aspects")
-    return render_view("gamification/ratings/aspect_edit.html", None, status=422 if form.is_submitted() else 200,
-                       form=form, aspect=aspect, error=error)
+    return submit(form, lambda: ratings.save_aspect(
+                      current_user, aspect, service_id=aspect.regional_service_id, code=form.code.data,
+                      name=form.name.data, description=form.description.data or "", is_active=form.is_active.data,
+                      sort_order=form.sort_order.data or 0),
+                  message="Аспект сохранён.", on_success=lambda _: redirect_to("ratings.aspects"),
+                  template="gamification/ratings/aspect_edit.html", aspect=aspect)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from training.accounts.models import Role, User
 from training.accounts.scopes import can_administer_service
 from training.audit import services as audit
-from training.db import utcnow
+from training.db import seed_by_code, utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.gamification.ratings.models import PeerRatingPair, PeerRatingTotal, RatingAspect
@@ -46,16 +46,10 @@ def min_raters() -> int:
 
 def seed_default_aspects() -> int:
     """Get-or-create the default set (regional service NULL). Returns how many were created."""
-    created = 0
-    for order, (code, name, description) in enumerate(DEFAULT_ASPECTS, start=1):
-        exists = db.session.scalar(select(RatingAspect.id).where(RatingAspect.regional_service_id.is_(None),
-                                                                 RatingAspect.code == code))
-        if exists is None:
-            db.session.add(RatingAspect(code=code, name=name, description=description, sort_order=order * 10,
-                                        is_active=True))
-            created += 1
-    db.session.flush()
-    return created
+    return seed_by_code(db.session, RatingAspect,
+                        ({"code": code, "name": name, "description": description, "is_active": True}
+                         for code, name, description in DEFAULT_ASPECTS),
+                        where=(RatingAspect.regional_service_id.is_(None),))
 
 
 def has_own_aspects(service_id: int | None) -> bool:
@@ -126,10 +120,8 @@ def save_aspect(actor: User, aspect: RatingAspect | None, *, service_id: int | N
         audit.record(actor, "rating_aspect.create", "rating_aspect", aspect.id, after=_aspect_snapshot(aspect),
                      summary=f"Добавлен аспект оценки «{aspect.name}»")
     else:
-        old, new = audit.changed_fields(before, _aspect_snapshot(aspect))
-        if new:
-            audit.record(actor, "rating_aspect.update", "rating_aspect", aspect.id, before=old, after=new,
-                         summary=f"Изменён аспект оценки «{aspect.name}»")
+        audit.record_changes(actor, "rating_aspect.update", "rating_aspect", aspect.id, before=before,
+                             after=_aspect_snapshot(aspect), summary=f"Изменён аспект оценки «{aspect.name}»")
     return aspect
 
 

@@ -45,13 +45,17 @@ class Badge(db.Model):
 
 
 class UserBadge(db.Model):
+    """A badge held. Most badges are held once (``source`` empty); a badge earned per occasion — «Наставник» per
+    newcomer accompanied, «Лучший рост» per month — names the occasion in ``source``, so each pays once."""
+
     __tablename__ = "recognition_user_badges"
-    __table_args__ = (UniqueConstraint("user_id", "badge_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "badge_id", "source"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     badge_id: Mapped[int] = mapped_column(ForeignKey("recognition_badges.id", ondelete="CASCADE"), index=True)
     awarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(300), default="")
+    source: Mapped[str] = mapped_column(String(120), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     badge: Mapped[Badge] = relationship(lazy="joined")

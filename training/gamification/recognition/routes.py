@@ -1,12 +1,11 @@
 """Staff pages of recognition: contests and votes, thanks, the honour board, points, badges, flags, QR sheets."""
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import abort, request
 from flask_login import current_user, login_required
 
 from training.accounts import models as accounts_models
 from training.accounts.models import Role, User
-from training.errors import DomainError
 from training.extensions import db
 from training.gamification import periods
 from training.gamification.contests import flags
@@ -16,7 +15,7 @@ from training.gamification.recognition.forms import BadgeForm, ThanksForm
 from training.gamification.recognition.models import Badge
 from training.org.models import Centre
 from training.templating import NavItem, add_home_panel, add_nav_item
-from training.web import page_args, redirect_to, render_view, role_required
+from training.web import page_args, redirect_to, render_view, role_required, submit
 
 add_nav_item(NavItem("recognition.index", "Признание", "star", order=60))
 add_nav_item(NavItem("contests.flags", "Проверка голосов", "log", roles=Role.SERVICE_ADMINS, on_phone=False, order=88))
@@ -85,20 +84,16 @@ def thanks_new():
         wanted = request.args.get("to", type=int)
         if wanted and any(u.id == wanted for u in people):
             form.recipient_id.data = wanted
-    error = None
-    if form.validate_on_submit():
+
+    def thank() -> User:
         recipient = db.session.get(User, form.recipient_id.data)
-        try:
-            services.give_thanks(current_user, recipient, form.text.data)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash(f"Спасибо отправлено: {recipient.full_name} получит уведомление.", "success")
-            return redirect_to("recognition.person", user_id=recipient.id)
-    status = 422 if form.is_submitted() else 200
-    return render_view("gamification/recognition/thanks_new.html", None, status=status, form=form, error=error)
+        services.give_thanks(current_user, recipient, form.text.data)
+        return recipient
+
+    return submit(form, thank,
+                  message=lambda recipient: f"Спасибо отправлено: {recipient.full_name} получит уведомление.",
+                  on_success=lambda recipient: redirect_to("recognition.person", user_id=recipient.id),
+                  template="gamification/recognition/thanks_new.html")
 
 
 # --- people, badges, boards -------------------------------------------------------------------------------
@@ -138,24 +133,21 @@ def award_badge(user_id: int):
         abort(403)
     form = BadgeForm()
     form.badge_id.choices = [("", "")] + [(b.id, b.name) for b in services.catalogue() if b.is_manual]
-    if not form.validate_on_submit():
-        return _render_person(person, form, status=422)
-    badge = db.session.get(Badge, form.badge_id.data)
-    try:
+    def award() -> Badge:
+        badge = db.session.get(Badge, form.badge_id.data)
         services.award_badge_by_hand(current_user, person, badge, form.reason.data)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_person(person, form, status=exc.status_code, error=exc.message)
-    db.session.commit()
-    flash(f"Знак «{badge.name}» присвоен.", "success")
-    return redirect_to("recognition.person", user_id=person.id)
+        return badge
+
+    return submit(form, award, message=lambda badge: f"Знак «{badge.name}» присвоен.",
+                  on_success=lambda _: redirect_to("recognition.person", user_id=person.id),
+                  rule_status=True,  # «уже есть знак» answers 400
+                  page=lambda error, status: _render_person(person, form, status=status, error=error))
 
 
 @bp.get("/badges")
 @login_required
 def badges():
-    if services.ensure_badge_catalogue():  # reference data normally comes from `flask seed reference`
-        db.session.commit()
+    # the catalogue is reference data: `flask seed reference` writes it (a GET writes nothing)
     return render_view("gamification/recognition/badges.html", None, badges=services.catalogue())
 
 

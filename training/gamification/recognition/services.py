@@ -52,7 +52,7 @@ def can_award_badges(viewer: User, person: User) -> bool:
 def may_grant(actor: User, badge: Badge) -> bool:
     """Whether the actor's role may give this badge by hand (scope is ``can_award_badges``): «Магистр» is HR's."""
     spec = BADGES_BY_CODE.get(badge.code)
-    return badge.is_manual and (spec is None or not spec.hr_only or actor.has_role(Role.HR, Role.ADMIN))
+    return badge.is_manual and (spec is None or not spec.hr_only or actor.has_role(*Role.SERVICE_ADMINS))
 
 
 def grantable_badges(actor: User) -> list[Badge]:
@@ -200,26 +200,33 @@ def badge_by_code(code: str) -> Badge | None:
     return badge
 
 
-def award_badge(user: User, code: str, *, reason: str = "", actor: User | None = None) -> UserBadge | None:
-    """Give a badge once (unique per person); returns None when the person already has it.
+def award_badge(user: User, code: str, *, reason: str = "", actor: User | None = None,
+                source: str = "") -> UserBadge | None:
+    """Give a badge once per person and ``source``; returns None when that award was already given.
 
-    Other domains call this too, e.g. metrics for «Мастер клиентоцентричности» from competence scores."""
+    Most badges are held once (no source). A badge earned per occasion names it: «Наставник» per newcomer
+    accompanied (``onboarding:<plan id>``), «Лучший рост» per month. Other domains call this too, e.g. metrics for
+    «Мастер клиентоцентричности» from competence scores."""
     badge = badge_by_code(code)
     if badge is None:
         raise DomainError("Такого знака отличия нет в каталоге.")
-    if db.session.scalar(select(UserBadge.id).where(UserBadge.user_id == user.id, UserBadge.badge_id == badge.id)):
+    source = (source or "")[:120]
+    if db.session.scalar(select(UserBadge.id).where(UserBadge.user_id == user.id, UserBadge.badge_id == badge.id,
+                                                    UserBadge.source == source)):
         return None
     link = UserBadge(user_id=user.id, badge_id=badge.id, awarded_by_id=actor.id if actor else None,
-                     reason=(reason or "")[:300])
+                     reason=(reason or "")[:300], source=source)
     try:
         with db.session.begin_nested():
             db.session.add(link)
     except IntegrityError:
         return None
+    suffix = f":{source}" if source else ""
     if badge.points:
-        award_points(user, badge.points, f"badge:{badge.code}", f"Знак отличия «{badge.name}»")
+        award_points(user, badge.points, f"badge:{badge.code}{suffix}", f"Знак отличия «{badge.name}»")
     notify(user, "recognition.badge", f"Вам присвоен знак отличия {quoted(badge.name)}.",
-           path_for("recognition.person", user_id=user.id), dedupe_key=f"recognition-badge:{user.id}:{badge.code}")
+           path_for("recognition.person", user_id=user.id),
+           dedupe_key=f"recognition-badge:{user.id}:{badge.code}{suffix}")
     return link
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from training.accounts.models import Role, User
+from training.accounts import scopes
+from training.accounts.models import User
 from training.errors import DomainError
 from training.extensions import db, limiter
 from training.forms import HiddenIdForm
@@ -15,12 +15,13 @@ from training.gamification.stress import bp
 from training.gamification.stress import services as stress
 from training.gamification.stress.forms import MeasureForm, MeasureStatusForm, PublicStressForm, StressForm
 from training.gamification.stress.models import StressItem, StressMeasure, StressSource
+from training.org import services as org_services
 from training.org.models import Centre
-from training.web import int_or, public, redirect_to, render_view
+from training.web import int_or, public, redirect_to, render_view, submit
 
 
 def _stress_centre_choices(service_id: int | None, empty: str) -> list[tuple[int, str]]:
-    centres = db.session.scalars(select(Centre).where(Centre.regional_service_id == service_id).order_by(Centre.name))
+    centres = org_services.centres_of_service(service_id)
     return [(0, empty)] + [(c.id, c.name) for c in centres]
 
 
@@ -62,17 +63,16 @@ def post():
     form.centre_id.choices = _stress_centre_choices(current_user.regional_service_id, "не указывать")
     if current_user.regional_service_id is None:
         raise DomainError("У вашей учётной записи не указана служба занятости.")
-    if not form.validate_on_submit():
-        return _stress_page(stress.current_month(), form, status=422)
-    try:
-        stress.post_item(current_user.regional_service_id, text=form.text.data, centre_id=form.centre_id.data or None)
-    except DomainError as exc:
-        db.session.rollback()
-        form.text.errors = [exc.message]
-        return _stress_page(stress.current_month(), form, status=422)
-    db.session.commit()
-    flash("Записано анонимно. Спасибо: комитет разберёт записи в конце месяца.", "success")
-    return redirect_to("stress.index")
+
+    def refused(error: str | None, status: int):
+        if error:
+            form.text.errors = [error]
+        return _stress_page(stress.current_month(), form, status=status)
+
+    return submit(form, lambda: stress.post_item(current_user.regional_service_id, text=form.text.data,
+                                                 centre_id=form.centre_id.data or None),
+                  message="Записано анонимно. Спасибо: комитет разберёт записи в конце месяца.",
+                  on_success=lambda _: redirect_to("stress.index"), page=refused)
 
 
 @bp.post("/stress/plus")
@@ -82,16 +82,15 @@ def plus():
     item = db.session.get(StressItem, form.item_id.data) if form.validate_on_submit() else None
     if item is None:
         abort(404)
-    try:
-        stress.plus_one(current_user, item)
-    except DomainError as exc:
-        db.session.rollback()
-        return render_view("gamification/stress/_plus.html", None, status=422, item=item, voted=False,
-                           state="open", error=exc.message)
-    db.session.commit()
-    if request.headers.get("HX-Request"):
-        return render_view("gamification/stress/_plus.html", None, item=item, voted=True, state="open", error=None)
-    return redirect_to("stress.index")
+
+    def plussed(_):
+        if request.headers.get("HX-Request"):
+            return render_view("gamification/stress/_plus.html", None, item=item, voted=True, state="open", error=None)
+        return redirect_to("stress.index")
+
+    return submit(None, lambda: stress.plus_one(current_user, item), on_success=plussed,
+                  page=lambda error, status: render_view("gamification/stress/_plus.html", None, status=status,
+                                                         item=item, voted=False, state="open", error=error))
 
 
 @bp.get("/stress/months")
@@ -120,9 +119,7 @@ def _review_page(month: str, month_row, form: MeasureForm, *, status: int = 200,
 
 def _measure_form(month_row, formdata=None) -> MeasureForm:
     form = MeasureForm(formdata=formdata)
-    staff = db.session.scalars(select(User).where(User.is_active,
-                                                  User.regional_service_id == current_user.regional_service_id)
-                               .order_by(User.full_name))
+    staff = db.session.scalars(scopes.active_staff(current_user.regional_service_id))
     form.owner_id.choices = [(0, "—")] + [(u.id, u.full_name) for u in staff]
     form.item_id.choices = [("", "общая мера")] + [(i.id, f"+{i.plus_count}: {i.text[:60]}")
                                                    for i in stress.items(month_row)]
@@ -143,29 +140,25 @@ def measure_add(stress_month: str):
     form = _measure_form(month_row, formdata=request.form)
     if month_row is None:
         raise DomainError("В этом месяце записей не было.")
-    if not form.validate():
-        return _review_page(stress_month, month_row, form, status=422)
-    owner = db.session.get(User, form.owner_id.data)
-    item = db.session.get(StressItem, form.item_id.data) if form.item_id.data else None
-    try:
+
+    def add_measure():
+        owner = db.session.get(User, form.owner_id.data)
         if owner is None:
             raise DomainError("Выберите ответственного.")
-        stress.add_measure(current_user, month_row, text=form.text.data, owner=owner, item=item,
-                           due_on=form.due_on.data, status=form.status.data)
-    except DomainError as exc:
-        db.session.rollback()
-        return _review_page(stress_month, month_row, form, status=422, error=exc.message)
-    db.session.commit()
-    flash("Мера записана, ответственный получил уведомление.", "success")
-    return redirect_to("stress.review", stress_month=stress_month)
+        item = db.session.get(StressItem, form.item_id.data) if form.item_id.data else None
+        return stress.add_measure(current_user, month_row, text=form.text.data, owner=owner, item=item,
+                                  due_on=form.due_on.data, status=form.status.data)
+
+    return submit(form, add_measure, message="Мера записана, ответственный получил уведомление.",
+                  on_success=lambda _: redirect_to("stress.review", stress_month=stress_month),
+                  page=lambda error, status: _review_page(stress_month, month_row, form, status=status, error=error))
 
 
 @bp.post("/stress/measures/<int:stress_measure_id>")
 @login_required
 def measure_status(stress_measure_id: int):
     measure = db.get_or_404(StressMeasure, stress_measure_id)
-    if measure.month_row.regional_service_id != current_user.regional_service_id and \
-            not current_user.has_role(Role.ADMIN):
+    if not scopes.can_view(current_user, measure.month_row, members=scopes.Level.SERVICE):
         abort(404)
     if not stress.can_update_measure(current_user, measure):
         abort(403, "Статус меры меняет её ответственный или комитет.")

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from training.forms import RuFloatField
 from training.measures.scales import GROUPS
 
 
@@ -15,5 +16,5 @@ class WeightSetForm(FlaskForm):
 
 
 for _key, _title in GROUPS.items():
-    setattr(WeightSetForm, f"w_{_key}", FloatField(f"{_title}, %", validators=[
+    setattr(WeightSetForm, f"w_{_key}", RuFloatField(f"{_title}, %", validators=[
         InputRequired("Укажите вес."), NumberRange(0, 100, "От 0 до 100.")]))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import abort, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from training import templating
 from training.accounts import scopes as services
@@ -22,7 +23,7 @@ from training.metrics.feedback import aspects
 from training.org.models import Centre, Department, RegionalService
 from training.tabular import XLSX_MIME
 from training.templating import NavItem, add_home_panel, add_nav_item
-from training.web import download, redirect_to, render_view, role_required, visible_or_404
+from training.web import download, redirect_to, render_view, role_required
 
 add_nav_item(NavItem("dashboards.index", "Пульс", "chart", on_phone=False, order=65))
 add_nav_item(NavItem("feedback.followups", "Отзывы", "star", roles=Role.SUPERVISORS, on_phone=False, order=61))
@@ -65,8 +66,9 @@ def _period():
 def _pulse(kind: str, scope_id: int, title: str, *, subtitle: str = "", children=None, child_kind: str | None = None,
            crumbs=(), employee: User | None = None, centre: Centre | None = None):
     period = _period()
-    snap = snapshots.snapshot(kind, scope_id, period)
+    # the twelve periods end with this one: its snapshot comes with the trend, in the same statement
     rows = snapshots.series(kind, scope_id, last_periods(period.kind, 12, today=period.end))
+    snap = rows[-1][1]
     figures = (snap.figures or {}) if snap else {}
     staff_enps = None  # the staff eNPS of a pulse survey round opened in the period, next to the clients' NPS
     if kind == snapshots.CENTRE and centre is not None:
@@ -112,7 +114,12 @@ def pulse_service(service_id: int):
 
 
 def _centre_or_404(centre_id: int) -> Centre:
-    return visible_or_404(Centre, centre_id, lambda centre: services.can_view_centre(current_user, centre))
+    """The centre with its service and departments (the crumbs and the rows of the page), in one statement."""
+    centre = db.session.execute(select(Centre).where(Centre.id == centre_id).options(
+        joinedload(Centre.service), joinedload(Centre.departments))).unique().scalar()
+    if centre is None or not services.can_view_centre(current_user, centre):
+        abort(404)
+    return centre
 
 
 @bp.get("/pulse/centre/<int:centre_id>")

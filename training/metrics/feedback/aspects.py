@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
+from training.db import seed_by_code
 from training.extensions import db
 from training.gamification.ratings.services import aspects_for as engagement_aspects
 from training.metrics.feedback.models import Touchpoint
@@ -23,14 +23,7 @@ TOUCHPOINTS = (
 
 
 def seed_touchpoints() -> int:
-    created = 0
-    have = set(db.session.scalars(select(Touchpoint.code)))
-    for order, (code, name) in enumerate(TOUCHPOINTS, start=1):
-        if code not in have:
-            db.session.add(Touchpoint(code=code, name=name, sort_order=order * 10))
-            created += 1
-    db.session.flush()
-    return created
+    return seed_by_code(db.session, Touchpoint, ({"code": code, "name": name} for code, name in TOUCHPOINTS))
 
 
 def active_touchpoints() -> list[Touchpoint]:
@@ -77,18 +70,9 @@ NOT_FOR_CLIENTS = frozenset({"teamwork"})
 def aspects_for(service_id: int | None) -> list[Aspect]:
     """The service's rating aspects that clients rate (the engagement domain's set: the service's own once HR
     set one up, else the shared one), without those a client cannot judge; the default list when the
-    engagement domain is absent or empty."""
-    try:
-        if db.session.get_bind().dialect.name == "sqlite":
-            # No savepoint on SQLite (a failed read does not spoil its transaction there): the savepoint would open
-            # the transaction before the feedback form's INSERT, and with that read snapshot the INSERT fails at
-            # once with «database is locked» whenever another answer was written meanwhile (docs/PERFORMANCE.md).
-            rows = engagement_aspects(service_id)
-        else:
-            with db.session.begin_nested():
-                rows = engagement_aspects(service_id)
-    except SQLAlchemyError:  # the table is not there yet (engagement not migrated)
-        return list(DEFAULT_ASPECTS)
+    engagement domain's set is empty. (The rating aspects come with the one migration chain, so the read needs
+    no savepoint: on PostgreSQL that was two more statements on every page that names aspects.)"""
+    rows = engagement_aspects(service_id)
     aspects = [Aspect(r.code, r.name) for r in rows if r.code not in NOT_FOR_CLIENTS]
     return aspects or list(DEFAULT_ASPECTS)
 

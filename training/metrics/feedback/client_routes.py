@@ -1,5 +1,9 @@
 """The client's one-minute feedback page, reached from a QR code; no account, nothing personal stored.
 
+An answer needs proof of a visit: a one-time visit code (the specialist's window screen shows it; its QR link
+carries it), one feedback per code; staff — signed in, or on a browser a staff member has signed in on — are
+refused like at the client vote, so nobody rates themselves as a client.
+
 Floods are throttled twice: per network address (Flask-Limiter, memory or Redis — never the database) and per
 device, by a random cookie that only the rate limiter reads. Neither the address nor the cookie is stored with
 the answers."""
@@ -10,12 +14,12 @@ import secrets
 from flask import Blueprint, abort, current_app, request
 from flask_limiter.util import get_remote_address
 
-from training.errors import DomainError
-from training.extensions import db, limiter
+from training.extensions import limiter
+from training.gamification.contests import services as visits
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback.aspects import aspects_for
 from training.metrics.feedback.forms import FeedbackForm
-from training.web import public, redirect_to, render_view
+from training.web import is_staff_device, public, redirect_to, render_view, submit
 
 feedback_bp = Blueprint("client_feedback", __name__)
 DEVICE_COOKIE = "fb_device"
@@ -36,6 +40,8 @@ def _per_device() -> str:
     return current_app.config.get("FEEDBACK_RATE_LIMIT_PER_DEVICE", "3 per hour;10 per day")
 
 
+STAFF_REFUSED = ("Вы вошли как сотрудник (или входили с этого устройства). Отзыв «как клиент» оставляют только "
+                 "клиенты со своих телефонов.")
 TOO_MANY = "Спасибо! Вы уже оставили несколько отзывов. Если хотите добавить ещё, попробуйте позже."
 
 
@@ -56,28 +62,28 @@ def form(token: str):
         abort(404)
     aspects = aspects_for(link.centre.regional_service_id)
     form_ = FeedbackForm()
-    error = None
-    if form_.validate_on_submit():
-        marks = {a.code: request.form.get(f"aspect-{a.code}") for a in aspects}
-        try:
-            feedback.submit_feedback(link, ces=form_.ces.data, expectations=form_.expectations.data,
-                                     recommend=form_.recommend.data, aspects=marks, comment=form_.comment.data,
-                                     contact_requested=form_.contact_requested.data,
-                                     contact_name=form_.contact_name.data or "",
-                                     contact_phone=form_.contact_phone.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            return redirect_to("client_feedback.thanks")
-    status = 422 if form_.is_submitted() and (error or form_.errors) else 200
-    specialist = link.employee.public_name if link.employee else None
-    response = render_view("metrics/feedback/form.html", None, status=status, form=form_, link=link,
-                           aspects=aspects, error=error, specialist=specialist,
-                           marks={a.code: request.form.get(f"aspect-{a.code}") for a in aspects})
-    response.headers["Cache-Control"] = "no-store"
-    return _with_device_cookie(response)
+    if request.method == "GET" and request.args.get("k"):
+        form_.code.data = request.args["k"][:12]  # the window screen's QR carries the visit code
+    marks = {a.code: request.form.get(f"aspect-{a.code}") for a in aspects}
+
+    def page(error: str | None, status: int):
+        response = render_view("metrics/feedback/form.html", None, status=status, form=form_, link=link,
+                               aspects=aspects, error=error, marks=marks,
+                               specialist=link.employee.public_name if link.employee else None)
+        response.headers["Cache-Control"] = "no-store"
+        return _with_device_cookie(response)
+
+    if is_staff_device():
+        return page(STAFF_REFUSED, 403 if request.method == "POST" else 200)
+
+    def answer():
+        visits.use_code_for_feedback(feedback.visit_code_holders(link), form_.code.data)
+        return feedback.submit_feedback(
+            link, ces=form_.ces.data, expectations=form_.expectations.data, recommend=form_.recommend.data,
+            aspects=marks, comment=form_.comment.data, contact_requested=form_.contact_requested.data,
+            contact_name=form_.contact_name.data or "", contact_phone=form_.contact_phone.data or "")
+
+    return submit(form_, answer, on_success=lambda _: redirect_to("client_feedback.thanks"), page=page)
 
 
 @feedback_bp.get("/thanks")

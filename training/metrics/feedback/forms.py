@@ -12,6 +12,7 @@ from training.metrics.feedback.services import CES_CHOICES, EXPECTATION_CHOICES
 
 
 class FeedbackForm(FlaskForm):
+    code = StringField("Код от специалиста", validators=[Optional(), Length(max=12)])
     ces = RadioField("Насколько легко вам было решить свой вопрос?", choices=CES_CHOICES, coerce=int,
                      validators=[Optional()])
     expectations = RadioField("Оправдались ли ваши ожидания от обращения?", choices=EXPECTATION_CHOICES, coerce=int,

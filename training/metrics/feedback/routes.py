@@ -1,14 +1,13 @@
 """Client feedback for staff (/metrics): QR sheets, the answers, follow-ups of low scores."""
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from training.accounts import scopes
 from training.accounts.models import Role, User
-from training.errors import DomainError
 from training.extensions import db
 from training.metrics.feedback import aspects as services
 from training.metrics.feedback import bp
@@ -17,7 +16,17 @@ from training.metrics.feedback.forms import FollowUpForm
 from training.metrics.feedback.models import ClientFeedback, FeedbackLink, FollowUpTask, Touchpoint
 from training.metrics.feedback.pdf import Sheet, qr_sheets_pdf
 from training.org.models import Centre
-from training.web import download, page_args, public_url, redirect_to, render_view, role_required, visible_or_404
+from training.web import (
+    act,
+    download,
+    page_args,
+    public_url,
+    redirect_to,
+    render_view,
+    role_required,
+    submit,
+    visible_or_404,
+)
 
 
 @bp.app_template_global()
@@ -52,33 +61,33 @@ def _specialist_line(employee: User) -> str:
     return "Ваш специалист" + (f": {employee.position}" if employee.position else "")
 
 
-@bp.get("/qr/<int:centre_id>.pdf")
+@bp.post("/qr/<int:centre_id>.pdf")
 @role_required(*Role.SUPERVISORS)
 def qr_pdf(centre_id: int):
-
+    """The QR sheets as a PDF. A POST: printing a sheet issues the link it carries (once per centre, touchpoint
+    and specialist)."""
     centre = visible_or_404(Centre, centre_id, lambda c: scopes.can_view_centre(current_user, c))
-    touchpoint_ids = request.args.getlist("touchpoint", type=int)
-    employee_ids = request.args.getlist("employee", type=int)
-    touchpoints = [db.session.get(Touchpoint, t) for t in touchpoint_ids]
-    employees = [db.session.get(User, e) for e in employee_ids]
-    sheets = []
-    try:
-        if not touchpoint_ids and not employee_ids:
-            sheets.append((feedback.link_for(centre), None, None))
-        for touchpoint in touchpoints:
+    touchpoint_ids = request.values.getlist("touchpoint", type=int)
+    employee_ids = request.values.getlist("employee", type=int)
+
+    def issue_links():
+        sheets = [] if touchpoint_ids or employee_ids else [(feedback.link_for(centre), None, None)]
+        for touchpoint in (db.session.get(Touchpoint, t) for t in touchpoint_ids):
             if touchpoint is not None:
                 sheets.append((feedback.link_for(centre, touchpoint), touchpoint, None))
-        for employee in employees:
+        for employee in (db.session.get(User, e) for e in employee_ids):
             if employee is not None and employee.centre_id == centre.id:
                 sheets.append((feedback.link_for(centre, None, employee), None, employee))
-    except DomainError as exc:
-        abort(400, exc.message)
-    db.session.commit()
-    pages = [Sheet(_feedback_url(link), centre.name, touchpoint.name if touchpoint else None,
-                   _specialist_line(employee) if employee else None)
-             for link, touchpoint, employee in sheets]
-    pdf = qr_sheets_pdf(pages, cards=bool(employee_ids) or request.args.get("layout") == "cards")
-    return download(pdf, "application/pdf", f"qr-centre-{centre.id}.pdf")
+        return sheets
+
+    def sheets_pdf(sheets):
+        pages = [Sheet(_feedback_url(link), centre.name, touchpoint.name if touchpoint else None,
+                       _specialist_line(employee) if employee else None)
+                 for link, touchpoint, employee in sheets]
+        pdf = qr_sheets_pdf(pages, cards=bool(employee_ids) or request.values.get("layout") == "cards")
+        return download(pdf, "application/pdf", f"qr-centre-{centre.id}.pdf")
+
+    return submit(None, issue_links, on_success=sheets_pdf, page=lambda error, status: abort(400, error))
 
 
 @bp.get("/feedback")
@@ -127,32 +136,22 @@ def followup_detail(task_id: int):
         form.apologised.data = task.apologised_at is not None
         form.notes.data, form.resolution.data = task.notes, task.resolution or ""
         form.corrective_measure.data = task.corrective_measure or ""
-    error = None
-    if form.validate_on_submit():
-        try:
-            feedback.record_progress(current_user, task, contacted=form.contacted.data,
-                                     contact_impossible=form.contact_impossible.data, apologised=form.apologised.data,
-                                     notes=form.notes.data or "", resolution=form.resolution.data or "",
-                                     corrective_measure=form.corrective_measure.data or "", close=form.close.data)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-            task = _task_or_404(task_id)
-        else:
-            db.session.commit()
-            flash("Задача закрыта." if task.is_resolved else "Сохранено.", "success")
-            return redirect_to("feedback.followup_detail", task_id=task.id)
-    status = 422 if form.is_submitted() and (error or form.errors) else 200
-    return render_view("metrics/feedback/followup_detail.html", "followup_form", status=status, task=task, form=form,
-                       error=error, reasons=feedback.REASON_LABELS, aspect_names=services.aspect_names(),
-                       ces_labels=dict(feedback.CES_CHOICES), expectation_labels=dict(feedback.EXPECTATION_CHOICES))
+    return submit(form, lambda: feedback.record_progress(
+                      current_user, task, contacted=form.contacted.data,
+                      contact_impossible=form.contact_impossible.data, apologised=form.apologised.data,
+                      notes=form.notes.data or "",
+                      resolution=form.resolution.data or "",
+                      corrective_measure=form.corrective_measure.data or "", close=form.close.data),
+                  message=lambda _: "Задача закрыта." if task.is_resolved else "Сохранено.",
+                  on_success=lambda _: redirect_to("feedback.followup_detail", task_id=task.id),
+                  template="metrics/feedback/followup_detail.html", partial="followup_form", task=task,
+                  reasons=feedback.REASON_LABELS, aspect_names=services.aspect_names(),
+                  ces_labels=dict(feedback.CES_CHOICES), expectation_labels=dict(feedback.EXPECTATION_CHOICES))
 
 
 @bp.post("/follow-ups/<int:task_id>/delete-contact")
 @role_required(*Role.SUPERVISORS)
 def followup_delete_contact(task_id: int):
     task = _task_or_404(task_id)
-    if feedback.delete_contact(current_user, task):
-        flash("Контакты клиента удалены.", "success")
-    db.session.commit()
-    return redirect_to("feedback.followup_detail", task_id=task.id)
+    return act(lambda: feedback.delete_contact(current_user, task), "feedback.followup_detail", task_id=task.id,
+               message=lambda deleted: deleted and "Контакты клиента удалены.")

@@ -10,7 +10,7 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role, User
@@ -75,6 +75,14 @@ def link_for(centre: Centre, touchpoint: Touchpoint | None = None, employee: Use
     except IntegrityError:
         link = db.session.scalar(select(FeedbackLink).where(FeedbackLink.scope_key == key))
     return link
+
+
+def visit_code_holders(link: FeedbackLink) -> list[int]:
+    """Whose visit code proves a visit for this link: the link's specialist, or anyone active in its centre."""
+    if link.employee_id:
+        return [link.employee_id]
+    return list(db.session.scalars(select(User.id).where(User.centre_id == link.centre_id, User.is_active)
+                                   .order_by(User.id)))
 
 
 def link_by_token(token: str) -> FeedbackLink | None:
@@ -218,11 +226,11 @@ def tasks_for(viewer: User, *, state: str = "open", centre_id: int | None = None
 
 
 def task_counts(viewer: User) -> dict[str, int]:
+    """Open and overdue tasks in the viewer's scope, counted in one statement."""
     base = tasks_for(viewer, state="open").order_by(None).subquery()
-    open_count = db.session.scalar(select(func.count()).select_from(base)) or 0
-    overdue = db.session.scalar(select(func.count()).select_from(
-        tasks_for(viewer, state="overdue").order_by(None).subquery())) or 0
-    return {"open": open_count, "overdue": overdue}
+    open_count, overdue = db.session.execute(select(
+        func.count(), func.coalesce(func.sum(case((base.c.due_at < utcnow(), 1), else_=0)), 0)).select_from(base)).one()
+    return {"open": open_count or 0, "overdue": overdue or 0}
 
 
 def _task_state(task: FollowUpTask) -> dict:
@@ -265,12 +273,9 @@ def record_progress(actor: User, task: FollowUpTask, *, contacted: bool, contact
     elif task.status == FollowUpStatus.OPEN and (task.contacted_at or task.apologised_at or task.notes
                                                  or task.is_contact_impossible):
         task.status = FollowUpStatus.IN_PROGRESS
-    after = _task_state(task)
-    before, after = audit.changed_fields(before, after)
-    if after:
-        audit.record(actor, "metrics.followup_closed" if close else "metrics.followup_updated", "follow_up_task",
-                     task.id, before=before, after=after,
-                     summary=f"Задача по отзыву № {task.id}: {FollowUpStatus(task.status).label}")
+    audit.record_changes(actor, "metrics.followup_closed" if close else "metrics.followup_updated", "follow_up_task",
+                         task.id, before=before, after=_task_state(task),
+                         summary=f"Задача по отзыву № {task.id}: {FollowUpStatus(task.status).label}")
     if close:
 
         follow_up_resolved.send(actor, task=task)

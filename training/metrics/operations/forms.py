@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from training.forms import RuFloatField, RuIntegerField
 
 
 class OperationalImportForm(FlaskForm):
@@ -31,7 +33,7 @@ class IqsCategoryForm(FlaskForm):
                                                               message="Латинские буквы, цифры, «_».")])
     name = StringField("Название", validators=[DataRequired("Укажите название."), Length(max=200)])
     description = TextAreaField("Что проверяем", validators=[Optional(), Length(max=2000)])
-    weight = FloatField("Вес", validators=[InputRequired("Укажите вес."), NumberRange(0, 10, "От 0 до 10.")])
+    weight = RuFloatField("Вес", validators=[InputRequired("Укажите вес."), NumberRange(0, 10, "От 0 до 10.")])
     is_critical = BooleanField("Критичная: провал обнуляет оценку")
     is_active = BooleanField("Действует", default=True)
-    sort_order = IntegerField("Порядок", default=100, validators=[Optional()])
+    sort_order = RuIntegerField("Порядок", default=100, validators=[Optional()])

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from training.accounts.models import Role, User
 from training.accounts.scopes import can_supervise, viewable_condition
 from training.audit import services as audit
+from training.db import seed_by_code
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.measures import formulas
@@ -36,15 +37,9 @@ DEFAULT_CATEGORIES = (
 
 
 def seed_categories() -> int:
-    have = set(db.session.scalars(select(IqsCategory.code)))
-    created = 0
-    for order, (code, name, weight, critical, competence, description) in enumerate(DEFAULT_CATEGORIES, start=1):
-        if code not in have:
-            db.session.add(IqsCategory(code=code, name=name, weight=weight, is_critical=critical, competence=competence,
-                                       description=description, sort_order=order * 10))
-            created += 1
-    db.session.flush()
-    return created
+    return seed_by_code(db.session, IqsCategory, (
+        {"code": code, "name": name, "weight": weight, "is_critical": critical, "competence": competence,
+         "description": description} for code, name, weight, critical, competence, description in DEFAULT_CATEGORIES))
 
 
 def active_categories() -> list[IqsCategory]:
@@ -82,12 +77,8 @@ def save_category(actor: User, category: IqsCategory | None, *, code: str, name:
         raise DomainError("Категория с таким кодом уже есть.") from exc
     if sum(c.weight for c in active_categories()) <= 0:
         raise DomainError("Хотя бы одна действующая категория должна иметь положительный вес.")
-    after = _category_state(category)
-    if before:
-        before, after = audit.changed_fields(before, after)
-    if after:
-        audit.record(actor, "metrics.iqs_category_saved", "iqs_category", category.id, before=before, after=after,
-                     summary=f"Категория IQS «{category.name}»")
+    audit.record_changes(actor, "metrics.iqs_category_saved", "iqs_category", category.id, before=before or None,
+                         after=_category_state(category), summary=f"Категория IQS «{category.name}»")
     return category
 
 

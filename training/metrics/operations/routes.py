@@ -1,7 +1,7 @@
 """Operational data and IQS (/metrics/operational, /metrics/iqs)."""
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,8 +19,8 @@ from training.metrics.operations import bp, iqs
 from training.metrics.operations import services as operational
 from training.metrics.operations.forms import IqsCategoryForm, IqsForm, OperationalImportForm
 from training.metrics.operations.models import IqsAssessment, IqsCategory, ReportLayout
-from training.tabular import ImportRejected, table_download
-from training.web import page_args, redirect_to, render_view, role_required
+from training.tabular import table_download
+from training.web import page_args, redirect_to, render_view, role_required, submit
 
 
 @bp.route("/operational/import", methods=["GET", "POST"])
@@ -33,28 +33,20 @@ def operational_import():
         last_month = period_of(MONTH, local_today()).previous()
         form.period_start.data, form.period_end.data = last_month.start, last_month.end
         form.centre_id.data = request.args.get("centre_id", type=int) or (centres[0].id if centres else None)
-    result = problems = error = None
-    if form.validate_on_submit():
+
+    def import_file():
         centre = next((c for c in centres if c.id == form.centre_id.data), None)
-        upload = form.file.data
-        try:
-            if centre is None:
-                raise DomainError("Выберите ЦЗН.")
-            result = operational.import_operational(current_user, centre, form.period_start.data,
-                                                    form.period_end.data, upload.filename, upload.read(),
-                                                    today=local_today())
-        except ImportRejected as exc:
-            db.session.rollback()
-            error, problems = exc.message, exc.problems
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-    status = 422 if form.is_submitted() and (error or form.errors) else 200
-    return render_view("metrics/operations/operational_import.html", None, status=status, form=form, result=result,
-                       problems=problems, error=error, fields=operational.SUMMARY_FIELDS,
-                       appeal_columns=operational.APPEAL_COLUMNS, channels=operational.CHANNELS)
+        if centre is None:
+            raise DomainError("Выберите ЦЗН.")
+        return operational.import_operational(current_user, centre, form.period_start.data, form.period_end.data,
+                                              form.file.data.filename, form.file.data.read(), today=local_today())
+
+    ctx = {"result": None, "problems": None, "fields": operational.SUMMARY_FIELDS,
+           "appeal_columns": operational.APPEAL_COLUMNS, "channels": operational.CHANNELS}
+    return submit(form, import_file, on_success=lambda result: render_view(
+                      "metrics/operations/operational_import.html", None, form=form, error=None,
+                      **{**ctx, "result": result}),
+                  template="metrics/operations/operational_import.html", **ctx)
 
 
 @bp.get("/operational/template-<layout>.<fmt>")
@@ -122,26 +114,20 @@ def iqs_new():
             marks[category.id] = raw == "1"
         elif request.method == "POST":
             missing.append(category.id)
-    error = None
-    if form.validate_on_submit():
+
+    def assess():
         employee = next((p for p in people if p.id == form.employee_id.data), None)
-        try:
-            if employee is None:
-                raise DomainError("Выберите сотрудника.")
-            assessment = iqs.assess(current_user, employee, marks=marks, conversation_date=form.conversation_date.data,
-                                    conversation_ref=form.conversation_ref.data or "", comment=form.comment.data or "",
-                                    touchpoint=db.session.get(Touchpoint, form.touchpoint_id.data)
-                                    if form.touchpoint_id.data else None, today=local_today())
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash(f"Проверка сохранена: IQS {presenters.fmt_number(assessment.score)} %.", "success")
-            return redirect_to("operations.iqs_detail", assessment_id=assessment.id)
-    status = 422 if form.is_submitted() and (error or form.errors) else 200
-    return render_view("metrics/operations/iqs_new.html", None, status=status, form=form, categories=categories,
-                       marks=marks, missing=missing, error=error)
+        if employee is None:
+            raise DomainError("Выберите сотрудника.")
+        return iqs.assess(current_user, employee, marks=marks, conversation_date=form.conversation_date.data,
+                          conversation_ref=form.conversation_ref.data or "", comment=form.comment.data or "",
+                          touchpoint=db.session.get(Touchpoint, form.touchpoint_id.data)
+                          if form.touchpoint_id.data else None, today=local_today())
+
+    return submit(form, assess,
+                  message=lambda assessment: f"Проверка сохранена: IQS {presenters.fmt_number(assessment.score)} %.",
+                  on_success=lambda assessment: redirect_to("operations.iqs_detail", assessment_id=assessment.id),
+                  template="metrics/operations/iqs_new.html", categories=categories, marks=marks, missing=missing)
 
 
 @bp.get("/iqs/<int:assessment_id>")
@@ -157,21 +143,13 @@ def iqs_detail(assessment_id: int):
 @role_required(*Role.SERVICE_ADMINS)
 def iqs_categories():
     form = IqsCategoryForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            iqs.save_category(current_user, None, code=form.code.data, name=form.name.data, weight=form.weight.data,
-                              is_critical=form.is_critical.data, is_active=form.is_active.data,
-                              sort_order=form.sort_order.data or 100, description=form.description.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            return redirect_to("operations.iqs_categories")
-    status = 422 if form.is_submitted() and (error or form.errors) else 200
-    return render_view("metrics/operations/iqs_categories.html", None, status=status, form=form, error=error,
-                       categories=iqs.all_categories())
+    return submit(form, lambda: iqs.save_category(
+                      current_user, None, code=form.code.data, name=form.name.data, weight=form.weight.data,
+                      is_critical=form.is_critical.data, is_active=form.is_active.data,
+                      sort_order=form.sort_order.data or 100, description=form.description.data or ""),
+                  on_success=lambda _: redirect_to("operations.iqs_categories"),
+                  template="metrics/operations/iqs_categories.html",
+                  context=lambda: {"categories": iqs.all_categories()})
 
 
 @bp.route("/iqs/categories/<int:category_id>", methods=["GET", "POST"])
@@ -179,18 +157,9 @@ def iqs_categories():
 def iqs_category_edit(category_id: int):
     category = db.get_or_404(IqsCategory, category_id)
     form = IqsCategoryForm(obj=category)
-    error = None
-    if form.validate_on_submit():
-        try:
-            iqs.save_category(current_user, category, code=category.code, name=form.name.data, weight=form.weight.data,
-                              is_critical=form.is_critical.data, is_active=form.is_active.data,
-                              sort_order=form.sort_order.data or 0, description=form.description.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            return redirect_to("operations.iqs_categories")
-    status = 422 if form.is_submitted() and (error or form.errors) else 200
-    return render_view("metrics/operations/iqs_category_edit.html", None, status=status, form=form, error=error,
-                       category=category)
+    return submit(form, lambda: iqs.save_category(
+                      current_user, category, code=category.code, name=form.name.data, weight=form.weight.data,
+                      is_critical=form.is_critical.data, is_active=form.is_active.data,
+                      sort_order=form.sort_order.data or 0, description=form.description.data or ""),
+                  on_success=lambda _: redirect_to("operations.iqs_categories"),
+                  template="metrics/operations/iqs_category_edit.html", category=category)

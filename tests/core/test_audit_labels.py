@@ -1,0 +1,31 @@
+"""The audit log speaks Russian: every action the program records has a label, objects are named in words."""
+import re
+from pathlib import Path
+
+from tests.factories import make_org, make_user
+from training.accounts.models import Role
+from training.audit import services as audit
+from training.audit.labels import ACTION_LABELS, action_label, object_label
+from training.extensions import db
+
+SOURCE = Path(__file__).resolve().parents[2] / "training"
+
+
+def test_every_action_the_program_records_has_a_russian_label():
+    recorded = set()
+    for path in SOURCE.rglob("*.py"):
+        recorded.update(re.findall(r"record\([^,()]+, *\"([a-z_]+\.[a-z_]+)\"", path.read_text(encoding="utf-8")))
+    assert recorded and sorted(recorded - set(ACTION_LABELS)) == []
+    assert action_label("quest.something_new") == "Квесты: другое действие"
+    assert object_label("contest", 1) == "конкурс № 1"
+
+
+def test_the_log_shows_labels_not_codes(client, login):
+    org = make_org()
+    admin = make_user(Role.ADMIN, service=org.service)
+    audit.record(admin, "recognition.contest_open", "contest", 1, after={"period": "2026-12"})
+    db.session.commit()
+    login(admin)
+    page = client.get("/audit/").get_data(as_text=True)
+    assert "Конкурс «Сотрудник месяца» открыт" in page and "конкурс № 1" in page and "период" in page
+    assert "recognition.contest_open</" not in page and "contest #1" not in page
