@@ -1,8 +1,8 @@
 """a partial index of competence rows without an overall score (the ranking's «no score yet» count)
 
 Revision ID: c81e4f2a9d30
-Revises: 16182e8bf2ba
-Create Date: 2026-12-07 14:40:00
+Revises: c81f3b6d2e90
+Create Date: 2026-12-07 14:50:00
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c81e4f2a9d30'
-down_revision = '16182e8bf2ba'
+down_revision = 'c81f3b6d2e90'
 branch_labels = None
 depends_on = None
 
