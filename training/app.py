@@ -34,6 +34,7 @@ from training.courses import aftercare as courses_aftercare
 from training.courses import aftercare_routes as courses_aftercare_routes  # noqa: F401  (views of the courses blueprint)
 from training.courses import extras_routes as courses_extras_routes  # noqa: F401  (views of the courses blueprint)
 from training.courses import listeners as courses_listeners
+from training.courses import owner_routes as courses_owner_routes  # noqa: F401  (views of the courses blueprint)
 from training.courses import routes as courses_routes
 from training.courses.cli import course_cli
 from training.errors import register_error_handlers
