@@ -13,6 +13,8 @@ ACTION_LABELS = {
     "course.cohort_create": "Создана учебная группа",
     "course.cohort_update": "Изменена учебная группа",
     "course.enrol": "Зачисление в группу",
+    "course.owner_add": "Назначен ответственный за курс",
+    "course.owner_remove": "Снят ответственный за курс",
     "event.cancel": "Мероприятие отменено",
     "event.finish": "Мероприятие проведено",
     "event.schedule": "Мероприятие назначено",
@@ -95,7 +97,7 @@ DOMAIN_LABELS = {
 }
 
 OBJECT_LABELS = {
-    "block": "блок", "centre": "ЦЗН", "certificate": "документ", "cohort": "группа",
+    "block": "блок", "centre": "ЦЗН", "certificate": "документ", "cohort": "группа", "course": "курс",
     "committee_member": "член комитета",
     "competence_weight_set": "набор весов компетенций", "contest": "конкурс", "department": "подразделение",
     "event": "мероприятие", "event_format": "формат мероприятий", "event_outcome": "итог мероприятия",
