@@ -46,6 +46,7 @@ from training.gamification.contests import jobs as contests_jobs
 from training.gamification.contests import routes as contests_routes
 from training.gamification.events import jobs as events_jobs
 from training.gamification.events import routes as events_routes
+from training.gamification.ideas import routes as ideas_routes
 from training.gamification.library import routes as library_routes
 from training.gamification.onboarding import jobs as onboarding_jobs
 from training.gamification.onboarding import routes as onboarding_routes
@@ -109,6 +110,7 @@ BLUEPRINTS = (
     (events_routes.bp, "/team"),
     (pulse_routes.bp, "/team"),
     (onboarding_routes.bp, "/team"),
+    (ideas_routes.bp, "/team"),
     (dashboards_routes.bp, "/metrics"),
     (feedback_routes.bp, "/metrics"),
     (operations_routes.bp, "/metrics"),
