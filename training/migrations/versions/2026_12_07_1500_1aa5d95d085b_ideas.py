@@ -1,8 +1,8 @@
 """ideas and joint projects: ideas, supporters, projects, their team and milestones (new tables)
 
 Revision ID: 1aa5d95d085b
-Revises: c81f3b6d2e90
-Create Date: 2026-12-07 14:50:00
+Revises: c81e4f2a9d30
+Create Date: 2026-12-07 15:00:00
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1aa5d95d085b'
-down_revision = 'c81f3b6d2e90'
+down_revision = 'c81e4f2a9d30'
 branch_labels = None
 depends_on = None
 
