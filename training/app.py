@@ -34,6 +34,7 @@ from training.courses import aftercare as courses_aftercare
 from training.courses import aftercare_routes as courses_aftercare_routes  # noqa: F401  (views of the courses blueprint)
 from training.courses import extras_routes as courses_extras_routes  # noqa: F401  (views of the courses blueprint)
 from training.courses import listeners as courses_listeners
+from training.courses import owner_routes as courses_owner_routes  # noqa: F401  (views of the courses blueprint)
 from training.courses import routes as courses_routes
 from training.courses.cli import course_cli
 from training.errors import register_error_handlers
@@ -45,6 +46,7 @@ from training.gamification.contests import jobs as contests_jobs
 from training.gamification.contests import routes as contests_routes
 from training.gamification.events import jobs as events_jobs
 from training.gamification.events import routes as events_routes
+from training.gamification.ideas import routes as ideas_routes
 from training.gamification.library import routes as library_routes
 from training.gamification.onboarding import jobs as onboarding_jobs
 from training.gamification.onboarding import routes as onboarding_routes
@@ -108,6 +110,7 @@ BLUEPRINTS = (
     (events_routes.bp, "/team"),
     (pulse_routes.bp, "/team"),
     (onboarding_routes.bp, "/team"),
+    (ideas_routes.bp, "/team"),
     (dashboards_routes.bp, "/metrics"),
     (feedback_routes.bp, "/metrics"),
     (operations_routes.bp, "/metrics"),

@@ -6,6 +6,7 @@ import training.courses.models  # noqa: F401
 import training.gamification.committee.models  # noqa: F401
 import training.gamification.contests.models  # noqa: F401
 import training.gamification.events.models  # noqa: F401
+import training.gamification.ideas.models  # noqa: F401
 import training.gamification.library.models  # noqa: F401
 import training.gamification.onboarding.models  # noqa: F401
 import training.gamification.pulse.models  # noqa: F401

@@ -52,9 +52,11 @@ def quoted(text: str) -> str:
     return "«" + text.replace("«", "„").replace("»", "“") + "»"
 
 
-def ru_date(value: date | datetime | None) -> str:
-    if value is None:
+def ru_date(value: date | datetime | str | None) -> str:
+    if value is None or value == "":
         return "—"
+    if isinstance(value, str):  # an ISO date kept in JSON (a score's window)
+        value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = value.astimezone(DISPLAY_TZ).date() if value.tzinfo else value.date()
     return f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year}"

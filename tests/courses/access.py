@@ -9,6 +9,8 @@ TEACHING = {Role.TEACHER, Role.HR, Role.ADMIN}
 ORGANISERS = {Role.HR, Role.ADMIN}
 
 ACCESS = {
+    "courses.owners": {Role.ADMIN},
+    "courses.owner_remove": {Role.ADMIN},
     "courses.index": SIGNED_IN,
     "courses.block": SIGNED_IN,
     "courses.mark_studied": SIGNED_IN,
@@ -81,5 +83,6 @@ def url_arguments(ctx):
     colleague_follow_up.submitted_at = utcnow()
     colleague_follow_up.self_assessment = {"communication": 4}
     db.session.commit()
-    return {"number": 1, "index": 0, "question_id": question.id, "submission_id": submission.id, "cohort_id": cohort.id,
+    return {"course_id": course.id, "owner_id": 999_999, "number": 1, "index": 0, "question_id": question.id,
+            "submission_id": submission.id, "cohort_id": cohort.id,
             "follow_up_id": colleague_follow_up.id, "notification_id": notification.id}

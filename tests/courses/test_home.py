@@ -54,3 +54,17 @@ def test_a_learner_behind_the_schedule_is_told_so(client, login, org):
     login(learner)
     home = client.get("/").get_data(as_text=True)
     assert "Вы отстаёте от графика: к сегодняшнему дню по плану пройдено" in home
+
+
+def test_a_manager_home_starts_with_learners_past_their_deadline_and_the_bar_holds_follow_ups(client, login, org):
+    course = make_course()
+    late = make_user(department=org.front_a, full_name="Опоздалова Вера Павловна")
+    elsewhere = make_user(department=org.front_b, full_name="Чужой Пётр Ильич")
+    make_cohort(course, org.service, start=date.today() - timedelta(days=120), learners=[late, elsewhere])
+    manager = make_user(Role.MANAGER, department=org.front_a, full_name="Руководова Елена Павловна")
+    login(manager)
+    home = client.get("/").get_data(as_text=True)
+    assert "1 слушатель не завершил курс в срок" in home and "Опоздалова Вера Павловна" in home
+    assert "Чужой Пётр Ильич" not in home
+    assert home.index("не завершил курс в срок") < home.index('class="tiles"')
+    assert ">Отзывы</span>" in home.split('class="bottom-nav"', 1)[1]

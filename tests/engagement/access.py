@@ -74,6 +74,17 @@ ACCESS = {
     "onboarding.log": SIGNED_IN,
     "onboarding.checkin": SIGNED_IN,
     "onboarding.finish": SIGNED_IN,
+    "ideas.index": SIGNED_IN,
+    "ideas.create": SIGNED_IN,
+    "ideas.detail": SIGNED_IN,
+    "ideas.support": SIGNED_IN,
+    # committee members (HR, the manager) and administrators; others 403
+    "ideas.decide": COMMITTEE,
+    # the project's lead (the colleague) and the committee move it along; the rule refuses others (422, not 403)
+    "ideas.member_add": SIGNED_IN,
+    "ideas.milestone_add": SIGNED_IN,
+    "ideas.milestone_toggle": SIGNED_IN,
+    "ideas.finish": SIGNED_IN,
 }
 
 
@@ -133,7 +144,14 @@ def url_arguments(ctx):
     plan = onboarding.create_plan(users[Role.MANAGER], newcomer, buddy=colleague, rhythm="weekly")
     onboarding.respond(colleague, plan, agree=True)
     onboarding.log_entry(colleague, plan, met_on=local_today(), text="Первая встреча: показала, где что лежит.")
+    from training.gamification.ideas import services as ideas
+
+    proposed = ideas.propose(users[Role.EMPLOYEE], title="Табличка с часами работы окон",
+                             text="Повесить у входа табличку, какие окна что принимают.", stress_item_id=item.id)
+    project_idea = ideas.propose(colleague, title="Электронная очередь", text="Записывать клиентов на время заранее.")
+    ideas.accept(hr, project_idea, lead=colleague, members=[users[Role.EMPLOYEE]])
+    ideas.add_milestone(colleague, project_idea, "Выбрать терминал", None)
     db.session.commit()
-    return {"plan_id": plan.id, "pulse_survey_id": survey.id, "pulse_round_id": survey.rounds[0].id, "rating_aspect_id": aspect.id, "quest_id": quest.id, "quest_team_id": team.id,
+    return {"idea_id": proposed.id, "plan_id": plan.id, "pulse_survey_id": survey.id, "pulse_round_id": survey.rounds[0].id, "rating_aspect_id": aspect.id, "quest_id": quest.id, "quest_team_id": team.id,
             "quest_checkpoint_id": checkpoint.id, "stress_month": month.month, "stress_measure_id": measure.id,
             "centre_id": org.centre_a.id, "library_case_id": case.id, "committee_member_id": removable.id}

@@ -233,3 +233,17 @@ def test_the_reminder_job_runs_with_the_other_periodic_jobs(staff, org):
     assert outcomes["events.reminders"] == "напоминаний: 1"
     assert db.session.scalar(select(Notification).where(Notification.user_id == staff["anna"].id,
                                                         Notification.kind == "event-reminder")) is not None
+
+
+def test_an_overdue_measure_reminds_its_owner_once_and_a_done_one_never(staff, org):
+    event = _event(staff["manager"], org)
+    late = events.add_outcome(staff["manager"], event, kind="measure", text="Табличка у входа",
+                              owner=staff["boris"], due_on=date.today() + timedelta(days=1))
+    done = events.add_outcome(staff["manager"], event, kind="measure", text="Кулер с водой",
+                              owner=staff["vera"], due_on=date.today() + timedelta(days=1))
+    events.set_outcome_status(staff["vera"], done, "done")
+    later = date.today() + timedelta(days=3)
+    assert events.remind_overdue_measures(later) == 1
+    assert events.remind_overdue_measures(later) == 0
+    told = db.session.scalars(select(Notification.user_id).where(Notification.kind == "event-measure-overdue")).all()
+    assert told == [late.owner_id]

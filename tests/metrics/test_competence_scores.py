@@ -3,6 +3,7 @@
 Also the shared set-up of the other test_competence_* modules (``rate_by_clients``, ``excellent_evidence``…)."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -279,6 +280,8 @@ def test_the_breakdown_adds_up_and_shows_every_figure_with_its_n(app, client, lo
     assert f"{row.overall:.1f}".replace(".", ",") in body
     assert "Оценки клиентов" in body and "Среднее ЦЗН" in body and "m = 10" in body
     assert body.count('class="total"') >= 3  # overall, blocks and competences show their «Итого»
+    assert f"Ваш балл {row.overall:.0f} из 100. Сильнее всего — «" in body and "<summary>Как считается</summary>" in body
+    assert re.search(r"Окно: \d{1,2} [а-я]+ \d{4} — \d{1,2} [а-я]+ \d{4}", body)
 
 
 def test_scores_are_refreshed_right_after_evidence_is_committed(app, client, org):

@@ -21,6 +21,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from tests.factories import make_cohort, make_user
+from training.accounts.models import Role
 from training.extensions import db
 from training.quizzes import bank, services
 from training.quizzes.stats import pearson, quiz_statistics
@@ -67,6 +68,17 @@ def test_statistics_page_shows_the_numbers(stats_quiz, world, client, login):
     login(world.teacher)
     page = client.get(f"/quizzes/{stats_quiz.id}/statistics").get_data(as_text=True)
     assert "64,5" in page and "32,7" in page and "60 %" in page
+
+
+def test_statistics_of_another_region_are_built_from_its_own_learners_only(stats_quiz, world, org, client, login):
+    """Issue 15, finding 1: HR of any service read statistics built from every region's attempts."""
+    login(make_user(Role.HR, service=org.other_service))
+    page = client.get(f"/quizzes/{stats_quiz.id}/statistics")
+    assert page.status_code == 200
+    assert "64,5" not in page.get_data(as_text=True) and "60 %" not in page.get_data(as_text=True)
+    client.post("/auth/logout")
+    login(make_user(Role.HR, service=org.service))  # the learners' own service
+    assert "64,5" in client.get(f"/quizzes/{stats_quiz.id}/statistics").get_data(as_text=True)
 
 
 def test_pearson_by_hand():

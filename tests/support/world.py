@@ -13,7 +13,7 @@ from tests.support.quiz_bank import BANK
 from training.accounts.models import Role, User
 from training.certificates import services as certificates
 from training.competence import services as competence
-from training.courses.models import Enrolment
+from training.courses.models import CourseOwner, Enrolment
 from training.extensions import db
 from training.gamification.contests import services as contests
 from training.gamification.ratings import services as ratings
@@ -62,12 +62,15 @@ class QuizWorld:
 
 
 def quiz_world(org) -> QuizWorld:
-    """A two-block course, a cohort with two learners of front office A and their teacher."""
+    """A two-block course, a cohort with two learners of front office A and their teacher, who also owns the
+    course (an administrator named her: she sets its block quizzes)."""
     course = make_course(blocks=2)
     learner = make_user(department=org.front_a, full_name="Ученикова Анна Петровна")
     other = make_user(department=org.front_a, full_name="Соседов Пётр Ильич")
     teacher = make_user(Role.TEACHER, department=org.front_a, full_name="Учителева Ольга Николаевна")
     cohort = make_cohort(course, org.service, teachers=[teacher], learners=[learner, other])
+    db.session.add(CourseOwner(course_id=course.id, user_id=teacher.id))
+    db.session.commit()
     return QuizWorld(org, course, course.blocks[0], cohort, learner, other, teacher)
 
 

@@ -1,6 +1,6 @@
 """What the audit log's codes mean, in Russian: the log stores stable codes («certificate.revoke», «contest»), the
-page shows «Сертификат отозван», «конкурс № 1». A code without a label here is shown by its domain's name, never
-as the code (tests/core/test_audit_labels.py checks every code the program records has one)."""
+page shows «Документ отозван», «конкурс № 1». A code without a label here is shown by its domain's name
+(«Квесты: другое действие»), never as the code; add a label with a new code."""
 from __future__ import annotations
 
 ACTION_LABELS = {
@@ -13,6 +13,8 @@ ACTION_LABELS = {
     "course.cohort_create": "Создана учебная группа",
     "course.cohort_update": "Изменена учебная группа",
     "course.enrol": "Зачисление в группу",
+    "course.owner_add": "Назначен ответственный за курс",
+    "course.owner_remove": "Снят ответственный за курс",
     "event.cancel": "Мероприятие отменено",
     "event.finish": "Мероприятие проведено",
     "event.schedule": "Мероприятие назначено",
@@ -22,6 +24,9 @@ ACTION_LABELS = {
     "event_outcome.create": "Записан итог мероприятия",
     "event_programme.create": "Создана программа мероприятий",
     "event_settings.update": "Изменены настройки мероприятий",
+    "idea.accept": "Идея принята",
+    "idea.decline": "Идея отклонена",
+    "idea.finish": "Идея реализована",
     "library_case.publish": "Кейс опубликован в библиотеке",
     "material.create": "Добавлен материал",
     "material.update": "Изменён материал",
@@ -85,7 +90,7 @@ ACTION_LABELS = {
 
 #: the first part of a code → the domain's name, for a code added later without a label yet
 DOMAIN_LABELS = {
-    "certificate": "Документы", "committee": "Комитет", "course": "Курс", "event": "Мероприятия",
+    "certificate": "Документы", "committee": "Комитет", "course": "Курс", "event": "Мероприятия", "idea": "Идеи",
     "library_case": "Библиотека", "material": "Материалы", "metrics": "Показатели", "onboarding": "Адаптация",
     "org": "Структура",
     "pulse_proposal": "Опросы сотрудников", "pulse_survey": "Опросы сотрудников", "quest": "Квесты", "quiz": "Тесты",
@@ -95,12 +100,12 @@ DOMAIN_LABELS = {
 }
 
 OBJECT_LABELS = {
-    "block": "блок", "centre": "ЦЗН", "certificate": "документ", "cohort": "группа",
+    "block": "блок", "centre": "ЦЗН", "certificate": "документ", "cohort": "группа", "course": "курс",
     "committee_member": "член комитета",
     "competence_weight_set": "набор весов компетенций", "contest": "конкурс", "department": "подразделение",
     "event": "мероприятие", "event_format": "формат мероприятий", "event_outcome": "итог мероприятия",
     "event_programme": "программа мероприятий", "event_settings": "настройки мероприятий",
-    "follow_up_task": "задача по отзыву", "import": "импорт", "index_weight_set": "набор весов индекса",
+    "follow_up_task": "задача по отзыву", "idea": "идея", "import": "импорт", "index_weight_set": "набор весов индекса",
     "iqs_assessment": "проверка IQS", "iqs_category": "критерий IQS", "library_case": "кейс библиотеки",
     "material": "материал", "material_category": "раздел материалов",
     "onboarding_plan": "план адаптации", "pulse_proposal": "предложение",

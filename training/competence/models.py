@@ -37,6 +37,9 @@ class CompetenceScore(db.Model):
                       Index("ix_competence_scores_pos_centre", "period_start", "centre_id", "pos_centre"),
                       Index("ix_competence_scores_pos_department", "period_start", "department_id",
                             "pos_department"),
+                      # the rows without an overall score (few): a ranking's «no score yet» count
+                      Index("ix_competence_scores_unscored", "period_start", "regional_service_id", "centre_id",
+                            postgresql_where=text("overall IS NULL"), sqlite_where=text("overall IS NULL")),
                       # the stale rows only (few): what the background recompute and the every-minute job look for
                       Index("ix_competence_scores_stale", "period_start", "user_id",
                             postgresql_where=text("computed_version < data_version"),

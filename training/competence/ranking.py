@@ -288,7 +288,8 @@ def _stored_statements(level: str, filters: tuple[str, ...], viewer_column: str 
         where.append(getattr(cur, viewer_column) == bindparam("viewer_scope"))
     if with_top:
         where.append(rank <= bindparam("top"))
-    count = select(func.count()).select_from(cur).where(*where)
+    # positions are 1…n in place order, so the last one is the count: one step down the index, not a count
+    count = select(func.max(pos)).select_from(cur).where(*where)
     shown = (select(rank.label("place"), cur.id.label("score_id"), cur.user_id, cur.overall.label("value"),
                     User.full_name)
              .join(User, User.id == cur.user_id)

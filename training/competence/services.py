@@ -182,7 +182,14 @@ def is_pending(user_id: int, month: Period) -> bool:
         CompetenceScore.computed_version < CompetenceScore.data_version))) or False
 
 
-def refresh_stale(limit: int | None = None, user_ids: Iterable[int] | None = None) -> int:
+def stale_months() -> list[Period]:
+    """The months that have stale rows (the partial index of stale rows answers)."""
+    return [month_of(start) for start in db.session.scalars(
+        select(CompetenceScore.period_start).where(CompetenceScore.computed_version < CompetenceScore.data_version)
+        .distinct())]
+
+
+def refresh_stale(limit: int | None = None, user_ids: Iterable[int] | None = None, *, ranks: bool = True) -> int:
     """Recompute stale rows, month by month, each month with one set-based computation; commits."""
     query = select(CompetenceScore.user_id, CompetenceScore.period_start) \
         .where(CompetenceScore.computed_version < CompetenceScore.data_version)
@@ -196,7 +203,7 @@ def refresh_stale(limit: int | None = None, user_ids: Iterable[int] | None = Non
         by_month[start].add(user_id)
     written = 0
     for start in sorted(by_month, reverse=True):
-        written += recompute_month(month_of(start), by_month[start])
+        written += recompute_month(month_of(start), by_month[start], ranks=ranks)
         db.session.commit()
     return written
 
@@ -589,9 +596,10 @@ def _write(month: Period, results: dict[int, dict[str, Any]], seen: dict[int, in
     return written
 
 
-def recompute_month(month: Period, user_ids: Iterable[int] | None = None) -> int:
-    """Compute and store the month for ``user_ids`` (None: everybody). Reads the versions first, so evidence
-    arriving during the computation leaves its row stale for the next refresh."""
+def recompute_month(month: Period, user_ids: Iterable[int] | None = None, *, ranks: bool = True) -> int:
+    """Compute and store the month for ``user_ids`` (None: everybody), then its places (``ranks``; a caller
+    recomputing in passes stores them once at the end). Reads the versions first, so evidence arriving during the
+    computation leaves its row stale for the next refresh."""
     wanted = None if user_ids is None else set(user_ids)
     if wanted is None:
         _ensure_rows(month)
@@ -606,7 +614,8 @@ def recompute_month(month: Period, user_ids: Iterable[int] | None = None) -> int
             CompetenceScore.period_start == month.start, CompetenceScore.user_id.in_(sorted(wanted - results.keys())))
             .values(computed_version=CompetenceScore.data_version).execution_options(synchronize_session=False))
     written = _write(month, results, seen)
-    store_ranks(month)
+    if ranks:
+        store_ranks(month)
     return written
 
 

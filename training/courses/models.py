@@ -46,6 +46,20 @@ class Course(db.Model):
                                                viewonly=True)
 
 
+class CourseOwner(db.Model):
+    """A teacher an administrator named owner of the course: owners (and administrators) set the course's block
+    quizzes for every region (pass mark, attempts, draw); regional services hold only their own overrides."""
+
+    __tablename__ = "course_owners"
+    __table_args__ = (UniqueConstraint("course_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
 class CourseModule(db.Model):
     __tablename__ = "course_modules"
     __table_args__ = (UniqueConstraint("course_id", "number"),)

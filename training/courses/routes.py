@@ -36,6 +36,7 @@ add_nav_item(NavItem("courses.cohorts", "Группы", "people", roles=Role.SUP
                      order=30))
 add_home_panel("courses/_next_step.html", order=10)
 add_home_panel("courses/_teacher_todo.html", roles=(Role.TEACHER,), order=5)
+add_home_panel("courses/_overdue_learners.html", roles=Role.SUPERVISORS, order=6)
 
 
 @bp.app_template_global()
@@ -48,6 +49,12 @@ def course_overview_for(user):
 def teacher_todo_for(user):
     """For the teacher's home page: (questions without an answer, cases waiting for grading), oldest first."""
     return services.teacher_queue(user)
+
+
+@bp.app_template_global()
+def overdue_learners_for(user):
+    """For a supervisor's home page: learners past their cohort's deadline."""
+    return services.overdue_learners(user)
 
 
 # --- learner ----------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from training.courses.models import (
     Cohort,
     CohortTeacher,
     Course,
+    CourseOwner,
     DiscussionPost,
     Enrolment,
     PracticalCase,
@@ -58,6 +59,55 @@ def the_course() -> Course:
 
 
 # --- cohorts and enrolment ---------------------------------------------------------------------------------
+
+# --- course owners --------------------------------------------------------------------------------------------
+
+def is_course_owner(user: User, course: Course) -> bool:
+    """Administrators, and the teachers an administrator named owners of the course: they set the course's
+    block quizzes (and their question banks) for every region."""
+    if user.has_role(Role.ADMIN):
+        return True
+    return user.has_role(Role.TEACHER) and db.session.scalar(
+        select(CourseOwner.id).where(CourseOwner.course_id == course.id, CourseOwner.user_id == user.id)) is not None
+
+
+def course_owners(course: Course) -> list[CourseOwner]:
+    return list(db.session.scalars(select(CourseOwner).where(CourseOwner.course_id == course.id)
+                                   .options(joinedload(CourseOwner.user)).order_by(CourseOwner.id)))
+
+
+def owner_candidates(course: Course) -> list[User]:
+    """Teachers who are not owners yet."""
+    owners = {o.user_id for o in course_owners(course)}
+    return [u for u in scopes.staff_with_role(Role.TEACHER) if u.id not in owners]
+
+
+def add_course_owner(actor: User, course: Course, person: User | None) -> CourseOwner:
+    if not actor.has_role(Role.ADMIN):
+        raise NotAllowed("Владельцев курса назначает администратор.")
+    if person is None or not person.is_active or not person.has_role(Role.TEACHER):
+        raise DomainError("Владельцем курса может быть действующий сотрудник с ролью «преподаватель».")
+    if db.session.scalar(select(CourseOwner.id).where(CourseOwner.course_id == course.id,
+                                                      CourseOwner.user_id == person.id)):
+        raise DomainError(f"{person.full_name} уже владелец курса.")
+    owner = CourseOwner(course_id=course.id, user_id=person.id, added_by_id=actor.id, added_at=utcnow())
+    db.session.add(owner)
+    db.session.flush()
+    audit.record(actor, "course.owner_add", "course", course.id, after={"owner": person.full_name},
+                 summary=f"Владелец курса «{course.short_title}»: {person.full_name}")
+    return owner
+
+
+def remove_course_owner(actor: User, course: Course, owner_id: int) -> None:
+    if not actor.has_role(Role.ADMIN):
+        raise NotAllowed("Владельцев курса назначает администратор.")
+    owner = db.session.get(CourseOwner, owner_id)
+    if owner is None or owner.course_id != course.id:
+        raise DomainError("Этот сотрудник уже не владелец курса.")
+    audit.record(actor, "course.owner_remove", "course", course.id, before={"owner": owner.user.full_name},
+                 summary=f"Снят владелец курса «{course.short_title}»: {owner.user.full_name}")
+    db.session.delete(owner)
+
 
 def create_cohort(actor: User, course: Course, *, name: str, start_date: date, months: int | None = None,
                   is_sequential: bool = False, teacher_ids: list[int] | None = None,
@@ -127,6 +177,19 @@ def visible_cohorts(user: User) -> Select:
         return query.where(Cohort.id.in_(select(Enrolment.cohort_id).join(User, User.id == Enrolment.user_id)
                                          .where(User.centre_id == user.centre_id)))
     return query.where(Cohort.id.in_(select(CohortTeacher.cohort_id).where(CohortTeacher.user_id == user.id)))
+
+
+def overdue_learners(user: User, today: date | None = None) -> list[Enrolment]:
+    """For a supervisor's home page: learners in the cohorts they see whose deadline has passed without finishing
+    (a manager: only their centre's people), the longest overdue first."""
+    query = (select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id).join(User, User.id == Enrolment.user_id)
+             .where(Cohort.id.in_(visible_cohorts(user).with_only_columns(Cohort.id)),
+                    Enrolment.completed_at.is_(None), Cohort.deadline < (today or date.today()))
+             .options(selectinload(Enrolment.user), selectinload(Enrolment.cohort))
+             .order_by(Cohort.deadline, User.full_name).limit(50))
+    if not user.has_role(*Role.SERVICE_ADMINS):
+        query = query.where(User.centre_id == user.centre_id)
+    return list(db.session.scalars(query))
 
 
 @dataclass

@@ -25,7 +25,13 @@ from training.quizzes.forms import (
     to_utc,
 )
 from training.quizzes.grading import format_number, parse_number
-from training.quizzes.lookups import block_or_404, managed_quiz_or_404, question_or_404
+from training.quizzes.lookups import (
+    block_or_404,
+    editable_block_or_404,
+    managed_quiz_or_404,
+    overseen_quiz_or_404,
+    question_or_404,
+)
 from training.quizzes.models import (
     AttemptSlot,
     Preset,
@@ -81,7 +87,7 @@ def bank_view(block_id: int):
 @bp.post("/bank/<int:block_id>/quiz")
 @role_required(*Role.TEACHING)
 def quiz_create(block_id: int):
-    block = block_or_404(block_id)
+    block = editable_block_or_404(block_id)
     if block is None:
         abort(404)
     quiz = bank.ensure_block_quiz(block)
@@ -138,7 +144,7 @@ def _question_form_view(block, block_id: int, qtype: str, question: Question | N
 @bp.route("/bank/<int:block_id>/new/<qtype>", methods=["GET", "POST"])
 @role_required(*Role.TEACHING)
 def question_new(block_id: int, qtype: str):
-    block = block_or_404(block_id)
+    block = editable_block_or_404(block_id)
     if qtype not in set(QuestionType):
         abort(404)
     return _question_form_view(block, block_id, qtype, None)
@@ -148,7 +154,7 @@ def question_new(block_id: int, qtype: str):
 @role_required(*Role.TEACHING)
 def question_edit(bank_question_id: int):
     question = question_or_404(bank_question_id)
-    block = block_or_404(question.block_id or 0)
+    block = editable_block_or_404(question.block_id or 0)
     return _question_form_view(block, question.block_id or 0, question.type, question)
 
 
@@ -165,6 +171,7 @@ def question_preview(bank_question_id: int):
 @role_required(*Role.TEACHING)
 def question_hide(bank_question_id: int):
     question = question_or_404(bank_question_id)
+    editable_block_or_404(question.block_id or 0)
     bank.set_hidden(question, not question.is_hidden, current_user)
     db.session.commit()
     if not request.headers.get("HX-Request"):
@@ -175,7 +182,7 @@ def question_hide(bank_question_id: int):
 @bp.route("/bank/<int:block_id>/import", methods=["GET", "POST"])
 @role_required(*Role.TEACHING)
 def bank_import(block_id: int):
-    block = block_or_404(block_id)
+    block = editable_block_or_404(block_id)
     form = BankUploadForm()
     summary = problems = warnings = error = unsupported = None
     if form.validate_on_submit():
@@ -319,7 +326,7 @@ def _override_form(quiz: Quiz) -> OverrideForm:
 @bp.route("/<int:quiz_id>/overrides", methods=["GET", "POST"])
 @role_required(*Role.TEACHING)
 def overrides(quiz_id: int):
-    quiz = managed_quiz_or_404(quiz_id)
+    quiz = overseen_quiz_or_404(quiz_id)
     form = _override_form(quiz)
 
     def save():
@@ -339,15 +346,16 @@ def overrides(quiz_id: int):
     return submit(form, save, message="Особые условия сохранены.",
                   on_success=lambda _: redirect_to("quizzes.overrides", quiz_id=quiz.id),
                   template="quizzes/overrides.html", quiz=quiz, block_id=quiz.block_id or 0,
-                  context=lambda: {"rows": list(db.session.scalars(select(QuizOverride).where(
-                      QuizOverride.quiz_id == quiz.id).order_by(QuizOverride.id)))})
+                  context=lambda: {"rows": services.visible_overrides(current_user, quiz)})
 
 
 @bp.post("/overrides/<int:override_id>/delete")
 @role_required(*Role.TEACHING)
 def override_delete(override_id: int):
     override = db.get_or_404(QuizOverride, override_id)
-    quiz = managed_quiz_or_404(override.quiz_id)
+    quiz = overseen_quiz_or_404(override.quiz_id)
+    if not services.override_in_scope(current_user, override):
+        abort(404)  # another service's override does not exist for this viewer
     services.delete_override(current_user, override)
     db.session.commit()
     return redirect_to("quizzes.overrides", quiz_id=quiz.id)
@@ -356,7 +364,7 @@ def override_delete(override_id: int):
 @bp.get("/<int:quiz_id>/results")
 @role_required(*Role.TEACHING)
 def results(quiz_id: int):
-    quiz = managed_quiz_or_404(quiz_id)
+    quiz = overseen_quiz_or_404(quiz_id)
     return render_view("quizzes/results.html", None, quiz=quiz, rows=services.results(current_user, quiz),
                        block_id=quiz.block_id or 0)
 
@@ -364,7 +372,7 @@ def results(quiz_id: int):
 @bp.get("/<int:quiz_id>/results.<fmt>")
 @role_required(*Role.TEACHING)
 def results_export(quiz_id: int, fmt: str):
-    quiz = managed_quiz_or_404(quiz_id)
+    quiz = overseen_quiz_or_404(quiz_id)
     rows = services.results_rows(quiz, services.results(current_user, quiz))
     return table_download(fmt, services.RESULTS_HEADER, rows, filename=f"quiz-{quiz.id}-results",
                           sheet_title="Результаты")
@@ -373,8 +381,9 @@ def results_export(quiz_id: int, fmt: str):
 @bp.get("/<int:quiz_id>/statistics")
 @role_required(*Role.TEACHING)
 def statistics(quiz_id: int):
-    quiz = managed_quiz_or_404(quiz_id)
-    return render_view("quizzes/statistics.html", None, quiz=quiz, stats=stats.quiz_statistics(quiz),
+    quiz = overseen_quiz_or_404(quiz_id)
+    return render_view("quizzes/statistics.html", None, quiz=quiz,
+                       stats=stats.quiz_statistics(quiz, services.statistics_scope(current_user, quiz)),
                        block_id=quiz.block_id or 0)
 
 

@@ -22,8 +22,8 @@ from werkzeug.datastructures import MultiDict
 from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.audit import services as audit
-from training.courses.models import Block, CohortTeacher, Enrolment
-from training.courses.services import enrolment_of, is_block_open
+from training.courses.models import Block, Cohort, CohortTeacher, Enrolment
+from training.courses.services import enrolment_of, is_block_open, is_course_owner, visible_cohorts
 from training.db import utcnow
 from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
@@ -188,10 +188,29 @@ def effective_limits(quiz: Quiz, user: User) -> Limits:
     return limits
 
 
+def override_in_scope(viewer: User, override: QuizOverride) -> bool:
+    """A regional service holds overrides for its own people only: a learner in the viewer's learner scope, or
+    a cohort the viewer may see."""
+    if override.user_id is not None:
+        return db.session.scalar(select(User.id).where(User.id == override.user_id,
+                                                       learner_scope(viewer, override.quiz))) is not None
+    return db.session.scalar(visible_cohorts(viewer).where(Cohort.id == override.cohort_id)) is not None
+
+
+def visible_overrides(viewer: User, quiz: Quiz) -> list[QuizOverride]:
+    rows = db.session.scalars(select(QuizOverride).where(QuizOverride.quiz_id == quiz.id).order_by(QuizOverride.id))
+    return [o for o in rows if override_in_scope(viewer, o)]
+
+
 def save_override(actor: User, quiz: Quiz, *, user: User | None = None, cohort=None, close_at: datetime | None,
                   time_limit_minutes: int | None, max_attempts: int | None) -> QuizOverride:
     if (user is None) == (cohort is None):
         raise DomainError("Выберите сотрудника или группу.")
+    if user is not None and db.session.scalar(select(User.id).where(User.id == user.id,
+                                                                    learner_scope(actor, quiz))) is None:
+        raise DomainError("Сотрудник с такой почтой не найден среди ваших слушателей.")
+    if cohort is not None and db.session.scalar(visible_cohorts(actor).where(Cohort.id == cohort.id)) is None:
+        raise DomainError("Группа не найдена среди ваших.")
     if close_at is None and time_limit_minutes is None and max_attempts is None:
         raise DomainError("Задайте хотя бы одно условие: срок, время или число попыток.")
     condition = QuizOverride.user_id == user.id if user is not None else QuizOverride.cohort_id == cohort.id
@@ -210,6 +229,8 @@ def save_override(actor: User, quiz: Quiz, *, user: User | None = None, cohort=N
 
 
 def delete_override(actor: User, override: QuizOverride) -> None:
+    if not override_in_scope(actor, override):
+        raise NotAllowed("Особые условия других служб занятости меняют они сами.")
     audit.record(actor, "quiz.override_delete", "quiz", override.quiz_id,
                  summary=f"Отменены особые условия теста «{override.quiz.title}»")
     db.session.delete(override)
@@ -735,10 +756,26 @@ def managed_quizzes(viewer: User) -> list[Quiz]:
     return list(db.session.scalars(query))
 
 
-def can_manage_quiz(viewer: User, quiz: Quiz) -> bool:
+def can_oversee_quiz(viewer: User, quiz: Quiz) -> bool:
+    """Open the quiz's staff pages (overrides, results, statistics), each showing only the viewer's learners:
+    any teacher, HR or administrator for a block quiz of the course; a custom quiz within its scope."""
     if not can_manage(viewer):
         return False
     return quiz.block_id is not None or scopes.open_to(viewer, quiz)
+
+
+def can_manage_quiz(viewer: User, quiz: Quiz) -> bool:
+    """Change the quiz itself (settings, live games). A block quiz belongs to the course, shared by every
+    region: only its owners (administrators and the teachers they name) change it."""
+    if not can_oversee_quiz(viewer, quiz):
+        return False
+    return quiz.block_id is None or is_course_owner(viewer, quiz.block.course)
+
+
+def statistics_scope(viewer: User, quiz: Quiz):
+    """The learners whose attempts the quiz statistics are built from: all of them for those who may change the
+    quiz (the course's owners, administrators), else the viewer's own learners (``learner_scope``)."""
+    return None if can_manage_quiz(viewer, quiz) else learner_scope(viewer, quiz)
 
 
 def create_custom_quiz(actor: User, title: str) -> Quiz:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from training.accounts.models import User
 from training.extensions import db
 from training.quizzes import grading
 from training.quizzes.models import Attempt, AttemptSlot, AttemptState, Question, QuestionVersion, Quiz
@@ -105,10 +106,15 @@ def _labels(version: QuestionVersion, response: dict | None) -> list[tuple[str, 
     return []
 
 
-def quiz_statistics(quiz: Quiz) -> QuizStats:
+def quiz_statistics(quiz: Quiz, learners=None) -> QuizStats:
+    """Item statistics of the finished attempts; ``learners`` (a condition on User) keeps only those learners'
+    attempts — a regional service sees statistics built from its own people."""
+    query = select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.FINISHED,
+                                  Attempt.percent.is_not(None))
+    if learners is not None:
+        query = query.where(Attempt.user_id.in_(select(User.id).where(learners)))
     attempts = list(db.session.scalars(
-        select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.FINISHED,
-                              Attempt.percent.is_not(None))
+        query
         .options(selectinload(Attempt.slots).selectinload(AttemptSlot.version)).order_by(Attempt.id)))
     items: dict[int, dict] = {}
     for attempt in attempts:

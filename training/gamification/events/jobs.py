@@ -1,4 +1,4 @@
-"""Periodic work of the events: reminders a day ahead."""
+"""Periodic work of the events: reminders a day ahead, and overdue measures of events' outcomes."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,3 +10,8 @@ from training.jobs import periodic_job
 @periodic_job("events.reminders", "every", "Напомнить участникам о мероприятиях за сутки")
 def remind_upcoming(today: date) -> str:
     return f"напоминаний: {events.send_reminders()}"
+
+
+@periodic_job("events.overdue_measures", "daily", "Напомнить ответственным о просроченных мерах по итогам мероприятий")
+def remind_overdue_measures(today: date) -> str:
+    return f"напоминаний: {events.remind_overdue_measures(today)}"

@@ -696,6 +696,21 @@ def send_reminders(now: datetime | None = None) -> int:
     return sent
 
 
+def remind_overdue_measures(today: date) -> int:
+    """Owners of an event's measures past their due date and not done are told once per measure."""
+    sent = 0
+    overdue = db.session.scalars(select(EventOutcome).where(
+        EventOutcome.kind == OutcomeKind.MEASURE, EventOutcome.status != OutcomeStatus.DONE,
+        EventOutcome.owner_id.is_not(None), EventOutcome.due_on < today))
+    for outcome in list(overdue):
+        if notify(outcome.owner, "event-measure-overdue",
+                  f"Срок меры истёк {outcome.due_on:%d.%m.%Y}: {outcome.text[:200]} (итог «{outcome.event.title}»).",
+                  path_for("events.detail", event_id=outcome.event_id),
+                  dedupe_key=f"event-measure-overdue:{outcome.id}"):
+            sent += 1
+    return sent
+
+
 # --- programmes («Неделя клиентоцентричности») ------------------------------------------------------------------
 
 def create_programme(actor: User, *, title: str, starts_on: date, ends_on: date, centre_id: int | None = None,

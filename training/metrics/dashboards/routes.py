@@ -26,7 +26,7 @@ from training.templating import NavItem, add_home_panel, add_nav_item
 from training.web import download, redirect_to, render_view, role_required
 
 add_nav_item(NavItem("dashboards.index", "Пульс", "chart", on_phone=False, order=65))
-add_nav_item(NavItem("feedback.followups", "Отзывы", "star", roles=Role.SUPERVISORS, on_phone=False, order=61))
+add_nav_item(NavItem("feedback.followups", "Отзывы", "star", roles=Role.SUPERVISORS, order=45))  # the key tool
 add_nav_item(NavItem("competence.ranking", "Рейтинг", "people", roles=Role.SUPERVISORS, on_phone=False,
                      order=62))
 add_home_panel("metrics/dashboards/_home_panel.html", roles=Role.SUPERVISORS, order=20)

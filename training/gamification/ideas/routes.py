@@ -1,0 +1,182 @@
+"""Ideas and projects (/team/ideas): propose, support, the committee's decision, the project's team, milestones
+and result."""
+from __future__ import annotations
+
+from flask import abort, flash, request
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from training.accounts.models import User
+from training.errors import DomainError
+from training.extensions import db
+from training.gamification.committee import services as committee
+from training.gamification.ideas import bp
+from training.gamification.ideas import services as ideas
+from training.gamification.ideas.forms import (
+    DecisionForm,
+    FinishForm,
+    IdeaForm,
+    MemberForm,
+    MilestoneForm,
+    MilestoneIdForm,
+)
+from training.gamification.ideas.models import Idea, Milestone
+from training.web import int_or, redirect_to, render_view, visible_or_404
+
+
+def try_rule(action):
+    """Run a service call whose rules may refuse it: ``(result, None)``, or the rolled-back transaction and
+    ``(None, message)`` for the page to show with 422; a refusal for lack of rights (403) goes on to the error page.
+    (The views here re-render their page with several forms, which ``web.submit`` does not cover.)"""
+    try:
+        return action(), None
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status_code == 403:
+            raise
+        return None, exc.message
+
+
+def _idea_form(formdata=None) -> IdeaForm:
+    service_id = current_user.regional_service_id
+    form = IdeaForm(formdata=formdata)
+    form.stress_item_id.choices = [("", "—")] + [(i.id, f"+{i.plus_count}: {i.text[:70]}")
+                                                 for i in ideas.stress_choices(service_id)]
+    form.library_case_id.choices = [(0, "—")] + [(c.id, c.title[:80]) for c in ideas.case_choices(service_id)]
+    form.event_outcome_id.choices = [(0, "—")] + [(o.id, f"{o.event.title}: {o.text[:60]}")
+                                                  for o in ideas.outcome_choices(service_id)]
+    return form
+
+
+def _index_page(form: IdeaForm, *, status: int = 200, error: str | None = None):
+    return render_view("gamification/ideas/index.html", None, status=status, form=form, error=error,
+                       items=ideas.visible_ideas(current_user))
+
+
+@bp.get("/ideas")
+@login_required
+def index():
+    return _index_page(_idea_form())
+
+
+@bp.post("/ideas")
+@login_required
+def create():
+    form = _idea_form(request.form)
+    if not form.validate_on_submit():
+        return _index_page(form, status=422)
+    idea, error = try_rule(lambda: ideas.propose(
+        current_user, title=form.title.data, text=form.text.data, stress_item_id=form.stress_item_id.data or None,
+        library_case_id=form.library_case_id.data or None, event_outcome_id=form.event_outcome_id.data or None))
+    if error:
+        return _index_page(form, status=422, error=error)
+    db.session.commit()
+    flash("Идея опубликована: коллеги могут её поддержать, комитет рассмотрит.", "success")
+    return redirect_to("ideas.detail", idea_id=idea.id)
+
+
+def _idea_or_404(idea_id: int) -> Idea:
+    return visible_or_404(Idea, idea_id, lambda i: ideas.can_view(current_user, i))
+
+
+def _find(text: str) -> User:
+    text = (text or "").strip()
+    person = db.session.scalars(select(User).where(
+        User.is_active, User.regional_service_id == current_user.regional_service_id,
+        (User.personnel_number == text) | (func.lower(User.email) == text.lower())).limit(1)).first()
+    if person is None:
+        raise DomainError("Коллега с таким табельным номером или e-mail не найден в вашей службе занятости.")
+    return person
+
+
+def _detail_page(idea: Idea, *, status: int = 200, error: str | None = None, **forms):
+    return render_view(
+        "gamification/ideas/detail.html", None, status=status, error=error, idea=idea,
+        supported=ideas.has_supported(current_user, idea), can_run=ideas.can_run(current_user, idea),
+        is_committee=committee.can_act(current_user, idea.regional_service_id),
+        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
+        milestone_form=forms.get("milestone_form") or MilestoneForm(formdata=None),
+        member_form=forms.get("member_form") or MemberForm(formdata=None),
+        finish_form=forms.get("finish_form") or FinishForm(formdata=None), id_form=MilestoneIdForm(formdata=None))
+
+
+@bp.get("/ideas/<int:idea_id>")
+@login_required
+def detail(idea_id: int):
+    return _detail_page(_idea_or_404(idea_id))
+
+
+def _act(idea: Idea, action, message: str, **forms):
+    _, error = try_rule(action)
+    if error:
+        return _detail_page(idea, status=422, error=error, **forms)
+    db.session.commit()
+    flash(message, "success")
+    return redirect_to("ideas.detail", idea_id=idea.id)
+
+
+@bp.post("/ideas/<int:idea_id>/support")
+@login_required
+def support(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    return _act(idea, lambda: ideas.support(current_user, idea), "Вы поддержали идею.")
+
+
+@bp.post("/ideas/<int:idea_id>/decide")
+@login_required
+def decide(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    committee.ensure_can_act(current_user, idea.regional_service_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _detail_page(idea, status=422, decision_form=form)
+    if form.decision.data == "accept":
+        return _act(idea, lambda: ideas.accept(current_user, idea, lead=_find(form.lead.data), members=[],
+                                               note=form.note.data or ""), "Идея принята в проект.",
+                    decision_form=form)
+    return _act(idea, lambda: ideas.decline(current_user, idea, form.note.data or ""), "Решение записано.",
+                decision_form=form)
+
+
+@bp.post("/ideas/<int:idea_id>/members")
+@login_required
+def member_add(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    form = MemberForm()
+    if not form.validate_on_submit():
+        return _detail_page(idea, status=422, member_form=form)
+    return _act(idea, lambda: ideas.add_member(current_user, idea, _find(form.person.data)), "Коллега в команде.",
+                member_form=form)
+
+
+@bp.post("/ideas/<int:idea_id>/milestones")
+@login_required
+def milestone_add(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    form = MilestoneForm()
+    if not form.validate_on_submit():
+        return _detail_page(idea, status=422, milestone_form=form)
+    return _act(idea, lambda: ideas.add_milestone(current_user, idea, form.text.data, form.due_on.data),
+                "Этап добавлен.", milestone_form=form)
+
+
+@bp.post("/ideas/<int:idea_id>/milestones/toggle")
+@login_required
+def milestone_toggle(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    form = MilestoneIdForm()
+    milestone = db.session.get(Milestone, int_or(form.milestone_id.data)) if form.validate_on_submit() else None
+    if milestone is None or idea.project is None or milestone.project_id != idea.project.id:
+        abort(404)
+    return _act(idea, lambda: ideas.toggle_milestone(current_user, milestone, idea), "Этап обновлён.")
+
+
+@bp.post("/ideas/<int:idea_id>/finish")
+@login_required
+def finish(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    form = FinishForm()
+    if not form.validate_on_submit():
+        return _detail_page(idea, status=422, finish_form=form)
+    return _act(idea, lambda: ideas.finish(current_user, idea, form.result.data),
+                "Проект завершён и отправлен в библиотеку кейсов на модерацию.", finish_form=form)
