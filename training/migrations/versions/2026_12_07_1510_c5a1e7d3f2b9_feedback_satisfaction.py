@@ -2,8 +2,8 @@
 own; the clients' marks of the centre's service aspects, stored without a specialist
 
 Revision ID: c5a1e7d3f2b9
-Revises: 16182e8bf2ba
-Create Date: 2026-12-07 14:40:00
+Revises: 1aa5d95d085b
+Create Date: 2026-12-07 15:10:00
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c5a1e7d3f2b9'
-down_revision = '16182e8bf2ba'
+down_revision = '1aa5d95d085b'
 branch_labels = None
 depends_on = None
 
