@@ -121,7 +121,8 @@ def test_failed_sign_ins_close_the_account_from_that_address_with_a_growing_dela
     statuses = [_attempt(app, user.email, f"wrong-{i}-password", "203.0.113.7").status_code for i in range(6)]
     assert statuses == [422] * 5 + [429]
     refused = _attempt(app, user.email, PASSWORD, "203.0.113.7")  # the right password waits here too
-    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    # about a minute: the seconds left are counted from the sixth failure, which a loaded machine answers late
+    assert refused.status_code == 429 and 50 <= int(refused.headers["Retry-After"]) <= 60
     assert "Повторите через 1 мин." in refused.get_data(as_text=True)
     with app.app_context():
         assert [lockout.delay_after(n) for n in (4, 5, 6, 7, 50)] == [0, 60, 120, 240, 3600]

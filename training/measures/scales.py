@@ -322,14 +322,15 @@ def weighted_index(group_scores: Mapping[str, float | None], weights: Mapping[st
     if not used:
         raise MetricValueError("нет данных ни по одной группе с положительным весом — индекс не определён")
     present_weight = math.fsum(w[key] for key in used)
-    value = math.fsum(w[key] * scores[key] for key in used) / present_weight
+    shares = {key: w[key] / present_weight for key in used}  # normalised first: tiny weights keep their ratio
+    value = math.fsum(shares[key] * scores[key] for key in used)
     # the weighted mean lies between the extreme scores; clamp away floating-point excess
     value = min(max(value, min(scores.values())), max(scores.values()))
     return IndexResult(
         value=value,
         used=tuple(used),
         missing=tuple(missing),
-        weights=MappingProxyType({key: w[key] / present_weight for key in used}),
+        weights=MappingProxyType(shares),
         coverage=present_weight / math.fsum(w.values()),
     )
 
