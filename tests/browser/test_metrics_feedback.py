@@ -28,7 +28,7 @@ def test_client_feedback_follow_up_and_centre_pulse_on_a_phone(phone, browser, l
     db.session.commit()
 
     # the client scans the QR code
-    phone.goto(f"/f/{link.token}")
+    phone.goto(f"/f/{link.token}?m=specialist")  # the specialist question of the rotation
     assert phone.get_by_role("heading", name="Оцените нашу работу").is_visible()
     assert not has_horizontal_scroll(phone)
     phone.get_by_label("Код от специалиста").fill(visit_code(specialist))  # told by the specialist

@@ -252,3 +252,11 @@ def test_a_diploma_notification_nests_quotes_the_russian_way(world):
     text = db.session.scalar(select(Notification.text).where(Notification.user_id == holder.id))
     assert text.startswith("Вам выдан документ «Диплом „Сотрудник месяца“» №")
     assert "««" not in text and "»»" not in text
+
+
+def test_hr_home_starts_with_the_certificates_due(client, login, world):
+    login(world.hr)
+    home = client.get("/").get_data(as_text=True)
+    assert "2 сертификата ждут выдачи" in home and home.index("ждут выдачи") < home.index('class="tiles"')
+    client.post("/certificates/due", data={"action": "all"})
+    assert "ждут выдачи" not in client.get("/").get_data(as_text=True)

@@ -261,8 +261,10 @@ def test_the_batched_recompute_gives_every_scope_the_figures_of_the_one_by_one_c
     day = date(2026, 3, 10)
     for i, person in enumerate(people):
         answers(feedback.link_for(person.centre, None, person), day, 4 + 3 * i, recommend=10 - i, ces=1 + i,
-                expectations=1 + i % 4, aspects={"politeness": 5 - i % 3, "clarity": 2 + i % 3})
-    answers(feedback.link_for(org.centre_b), day, 9, recommend=3, ces=5, expectations=2)
+                expectations=1 + i % 4, aspects={"politeness": 5 - i % 3, "clarity": 2 + i % 3},
+                specialist_satisfaction=1 + (i + 2) % 5, service_marks={"premises": 1 + i, "circumstances": 5 - i})
+    answers(feedback.link_for(org.centre_b), day, 9, recommend=3, ces=5, expectations=2, csat=4,
+            service_marks={"navigation": 2})
     categories = db.session.scalars(db.select(IqsCategory)).all()
     for i, person in enumerate(people[:3]):
         iqs.assess(manager, person, marks={c.id: (i + c.id) % 3 != 0 for c in categories}, conversation_date=day,

@@ -29,10 +29,18 @@ JSON_LD = "application/ld+json"
 add_nav_item(NavItem("certificates.mine", "Сертификаты", "star", on_phone=False, order=40))
 add_nav_item(NavItem("certificates.registry", "Реестр", "log", roles=Role.SERVICE_ADMINS, on_phone=False, order=45))
 add_home_panel("certificates/_home_panel.html", order=20)
+add_home_panel("certificates/_due_panel.html", roles=Role.SERVICE_ADMINS, order=7)
 
 
 def _public_limit() -> str:
     return current_app.config.get("CERTIFICATE_VERIFY_RATE_LIMIT", DEFAULT_PUBLIC_LIMIT)
+
+
+@bp.app_template_global()
+def certificates_due_count(user) -> int:
+    """For HR's home-page card: learners who finished the course and still wait for their certificate."""
+    query = services.due_enrolments(user).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 @bp.app_template_global()

@@ -28,6 +28,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -42,7 +43,7 @@ from training.measures.scales import ANCHORS, GROUPS, INDEX_INDICATORS, centre_i
 from training.metrics.centre_index.models import DiscoveryMark, IndexSnapshot, ScopeKind
 from training.metrics.centre_index.weights import weight_sets
 from training.metrics.feedback.aspects import aspect_indicator
-from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, Touchpoint
+from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, ClientServiceMark, Touchpoint
 from training.metrics.operations.models import IqsAssessment, OperationalReport
 from training.org.models import Centre, Department
 from training.tasks import after_commit
@@ -186,11 +187,12 @@ BATCH = 500
 class _Inputs:
     """What :func:`compute` reads for one scope and period, read for many scopes at once."""
 
-    __slots__ = ("answers", "aspects", "iqs", "reports", "weight_sets", "touchpoint_names")
+    __slots__ = ("answers", "aspects", "service_marks", "iqs", "reports", "weight_sets", "touchpoint_names")
 
     def __init__(self, touchpoint_names: dict[int, str]):
         self.answers: list = []
         self.aspects: list = []
+        self.service_marks: list = []
         self.iqs: tuple = (None, 0)
         self.reports: list[OperationalReport] = []
         self.weight_sets: list = []
@@ -222,11 +224,9 @@ def _read_inputs(kind: str, scope_ids: list[int], period: Period) -> dict[int, _
     for scope_value, *row in db.session.execute(
             select(column, *_ANSWER_COLUMNS, func.count()).where(*dates).group_by(column, *_ANSWER_COLUMNS)):
         inputs[key(scope_value)].answers.append(tuple(row))
-    for scope_value, *row in db.session.execute(
-            select(column, ClientAspectScore.aspect_code, func.sum(ClientAspectScore.score), func.count())
-            .join(ClientFeedback, ClientFeedback.id == ClientAspectScore.feedback_id)
-            .where(*dates).group_by(column, ClientAspectScore.aspect_code)):
-        inputs[key(scope_value)].aspects.append(tuple(row))
+    for scope_value, is_centre, *row in db.session.execute(_marks_query(kind, dates, column)):
+        target = inputs[key(scope_value)]
+        (target.service_marks if is_centre else target.aspects).append(tuple(row))
     column, within = _grouped(IqsAssessment, kind, scope_ids)
     for scope_value, avg, count in db.session.execute(
             select(column, func.avg(IqsAssessment.score), func.count())
@@ -435,33 +435,56 @@ def _figure(value: float | None, n: int, **extra: Any) -> dict[str, Any] | None:
 
 
 _ANSWER_COLUMNS = (ClientFeedback.touchpoint_id, ClientFeedback.recommend, ClientFeedback.ces,
-                   ClientFeedback.expectations, ClientFeedback.is_low)
+                   ClientFeedback.expectations, ClientFeedback.is_low, ClientFeedback.csat,
+                   ClientFeedback.specialist_satisfaction)
+
+#: Scopes the clients' marks of the centre's service count in: they are about a centre, never about a
+#: specialist or the department a specialist works in.
+CENTRE_LEVELS = (ORGANISATION, SERVICE, CENTRE)
+
+
+def _marks_query(kind: str, where: list, *columns):
+    """The specialists' aspect marks and, for a centre and above, the centre's service marks, grouped by aspect
+    (sum, count) in one statement; each row says which of the two it is (``is_centre``)."""
+    specialist = (select(*columns, literal(0).label("is_centre"), ClientAspectScore.aspect_code,
+                         func.sum(ClientAspectScore.score), func.count())
+                  .join(ClientFeedback, ClientFeedback.id == ClientAspectScore.feedback_id)
+                  .where(*where).group_by(*columns, ClientAspectScore.aspect_code))
+    if kind not in CENTRE_LEVELS:
+        return specialist
+    centre = (select(*columns, literal(1).label("is_centre"), ClientServiceMark.aspect_code,
+                     func.sum(ClientServiceMark.score), func.count())
+              .join(ClientFeedback, ClientFeedback.id == ClientServiceMark.feedback_id)
+              .where(*where).group_by(*columns, ClientServiceMark.aspect_code))
+    return union_all(specialist, centre)
 
 
 def survey_figures(kind: str, scope_id: int, period: Period) -> dict[str, Any]:
-    """Client metrics from the feedback of a scope and period (one grouped query for the answers)."""
+    """Client metrics from the feedback of a scope and period (one grouped query for the answers, one for the
+    marks)."""
     where = [ClientFeedback.local_date >= period.start, ClientFeedback.local_date <= period.end,
              *_scope_filter(ClientFeedback, kind, scope_id)]
     rows = db.session.execute(select(*_ANSWER_COLUMNS, func.count()).where(*where).group_by(*_ANSWER_COLUMNS)).all()
-    aspect_rows = db.session.execute(
-        select(ClientAspectScore.aspect_code, func.sum(ClientAspectScore.score), func.count())
-        .join(ClientFeedback, ClientFeedback.id == ClientAspectScore.feedback_id)
-        .where(*where).group_by(ClientAspectScore.aspect_code)).all()
-    return _survey_from_rows(rows, aspect_rows, _touchpoint_names())
+    aspect_rows, service_rows = [], []
+    for is_centre, *row in db.session.execute(_marks_query(kind, where)):
+        (service_rows if is_centre else aspect_rows).append(tuple(row))
+    return _survey_from_rows(rows, aspect_rows, _touchpoint_names(), service_rows)
 
 
 def _touchpoint_names() -> dict[int, str]:
     return dict(db.session.execute(select(Touchpoint.id, Touchpoint.name)).all())
 
 
-def _survey_from_rows(rows, aspect_rows, names: dict[int, str]) -> dict[str, Any]:
-    """The fold of :func:`survey_figures`: answers grouped by (touchpoint, recommend, ces, expectations, is_low)
-    with their counts, and aspect marks grouped by aspect (sum, count)."""
+def _survey_from_rows(rows, aspect_rows, names: dict[int, str], service_rows=()) -> dict[str, Any]:
+    """The fold of :func:`survey_figures`: answers grouped by (touchpoint, recommend, ces, expectations, is_low,
+    csat, specialist satisfaction) with their counts, the specialists' aspect marks grouped by aspect (sum,
+    count) — they feed «staff_rating» — and the centre's service marks the same way, each feeding its indicator
+    (comfort, personalisation)."""
 
-    recommend, ces, expectations = Counter(), Counter(), Counter()
+    recommend, ces, expectations, csat, specialist = Counter(), Counter(), Counter(), Counter(), Counter()
     by_touchpoint: dict[int | None, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     total = low = 0
-    for touchpoint_id, rec, ce, exp, is_low, count in rows:
+    for touchpoint_id, rec, ce, exp, is_low, sat, spec, count in rows:
         total += count
         low += count if is_low else 0
         bucket = by_touchpoint[touchpoint_id]
@@ -475,6 +498,10 @@ def _survey_from_rows(rows, aspect_rows, names: dict[int, str]) -> dict[str, Any
         if exp is not None:
             expectations[exp] += count
             bucket["expectations"][exp] += count
+        if sat is not None:
+            csat[sat] += count
+        if spec is not None:
+            specialist[spec] += count
     figures: dict[str, Any] = {"feedback_n": total, "low_n": low}
     nps_answers = _expand(recommend)
     if nps_answers:
@@ -487,7 +514,12 @@ def _survey_from_rows(rows, aspect_rows, names: dict[int, str]) -> dict[str, Any
     if expectations:
         answers = _expand(expectations)
         figures["expectations_met"] = _figure(formulas.expectations_met(answers), len(answers))
+    if csat:
+        answers = _expand(csat)
         figures["csat"] = _figure(formulas.csat(answers), len(answers))
+    if specialist:
+        answers = _expand(specialist)
+        figures["csat_staff"] = _figure(formulas.csat(answers), len(answers))
     touchpoints = []
     for touchpoint_id, bucket in by_touchpoint.items():
         entry = {"id": touchpoint_id, "name": names.get(touchpoint_id, "Без точки контакта"),
@@ -502,9 +534,13 @@ def _survey_from_rows(rows, aspect_rows, names: dict[int, str]) -> dict[str, Any
     figures["by_touchpoint"] = sorted(touchpoints, key=lambda e: (-e["n"], e["name"]))
     aspects = {code: {"value": float(total_) / count, "n": count} for code, total_, count in aspect_rows if count}
     figures["aspects"] = aspects
+    figures["service_aspects"] = {code: {"value": float(total_) / count, "n": count}
+                                  for code, total_, count in service_rows if count}
     pooled: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0])
-    for code, total_, count in aspect_rows:
-        target = pooled[aspect_indicator(code)]
+    marks = [("staff_rating", *row) for row in aspect_rows]
+    marks += [(aspect_indicator(row[0]), *row) for row in service_rows]
+    for indicator, _code, total_, count in marks:
+        target = pooled[indicator]
         target[0] += float(total_)
         target[1] += count
         target[2] = max(target[2], count)  # n: answers to the most-answered aspect of the indicator
@@ -659,7 +695,7 @@ def compute(kind: str, scope_id: int, period: Period, inputs: _Inputs | None = N
         reports = reports_for(kind, scope_id, period)
         sets = weight_sets(_service_of(kind, scope_id))
     else:
-        figures = _survey_from_rows(inputs.answers, inputs.aspects, inputs.touchpoint_names)
+        figures = _survey_from_rows(inputs.answers, inputs.aspects, inputs.touchpoint_names, inputs.service_marks)
         iqs = _iqs_from(*inputs.iqs)
         reports = _choose_reports(inputs.reports, period)
         sets = inputs.weight_sets

@@ -1,5 +1,5 @@
-"""Touchpoints and the aspects of service clients rate (shared with colleagues' ratings) and the index
-indicator each aspect feeds."""
+"""Touchpoints, the aspects of a specialist's work clients rate (shared with colleagues' ratings; they feed
+«staff_rating»), and the aspects of the centre's service clients rate with the index indicator each feeds."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,21 +46,31 @@ DEFAULT_ASPECTS: tuple[Aspect, ...] = (
 )
 
 
-#: Which index indicator a client aspect feeds (docs/metrics.md 6.3); any other code feeds «staff_rating».
-ASPECT_INDICATOR = {
-    "circumstances": "personalisation_rating",
-    "personal_approach": "personalisation_rating",
-    "personalisation": "personalisation_rating",
-    "comfort": "comfort_rating",
-    "premises": "comfort_rating",
-    "navigation": "comfort_rating",
-    "cleanliness": "comfort_rating",
-    "website": "comfort_rating",
-}
+@dataclass(frozen=True)
+class ServiceAspect:
+    """An aspect of the centre's service a client rates 1–5 (2.1 / 3.1), and the index indicator it feeds."""
+
+    code: str
+    name: str
+    indicator: str
+
+
+#: The centre's service aspects clients rate, in place from the first day (no set-up, no table to seed), so
+#: «Комфортность» and «Индивидуализация» of the index have client marks by default. They are about the centre:
+#: stored without a specialist (:class:`ClientServiceMark`), never in the colleagues' rating deck.
+SERVICE_ASPECTS: tuple[ServiceAspect, ...] = (
+    ServiceAspect("premises", "Помещение: удобно ждать, чисто, есть где присесть", "comfort_rating"),
+    ServiceAspect("navigation", "Легко найти нужное окно или кабинет", "comfort_rating"),
+    ServiceAspect("website", "Сайт и онлайн-услуги центра", "comfort_rating"),
+    ServiceAspect("circumstances", "Учли ваши обстоятельства и предложили подходящее", "personalisation_rating"),
+)
+SERVICE_ASPECT_INDICATOR = {a.code: a.indicator for a in SERVICE_ASPECTS}
+SERVICE_ASPECT_NAMES = {a.code: a.name for a in SERVICE_ASPECTS}
 
 
 def aspect_indicator(code: str) -> str:
-    return ASPECT_INDICATOR.get(code, "staff_rating")
+    """The index indicator a centre aspect feeds («comfort_rating» unless it names another)."""
+    return SERVICE_ASPECT_INDICATOR.get(code, "comfort_rating")
 
 
 #: Aspects colleagues rate that a client cannot judge from one visit.
@@ -78,6 +88,7 @@ def aspects_for(service_id: int | None) -> list[Aspect]:
 
 
 def aspect_names(service_id: int | None = None) -> dict[str, str]:
-    names = {a.code: a.name for a in DEFAULT_ASPECTS}
+    names = dict(SERVICE_ASPECT_NAMES)
+    names.update({a.code: a.name for a in DEFAULT_ASPECTS})
     names.update({a.code: a.name for a in aspects_for(service_id)})
     return names

@@ -1,5 +1,10 @@
 """The client's one-minute feedback page, reached from a QR code; no account, nothing personal stored.
 
+The form asks at most five questions: ease (CES), expectations, recommendation, one rotating question and a
+comment. The rotating one is either the specialist's work (satisfaction with the specialist and their aspects)
+or the centre's service (CSAT and the centre's service aspects), drawn at random for each client (the page's
+hidden ``module``), so both are collected without a longer form.
+
 An answer needs proof of a visit: a one-time visit code (the specialist's window screen shows it; its QR link
 carries it), one feedback per code; staff — signed in, or on a browser a staff member has signed in on — are
 refused like at the client vote, so nobody rates themselves as a client.
@@ -17,8 +22,8 @@ from flask_limiter.util import get_remote_address
 from training.extensions import limiter
 from training.gamification.contests import services as visits
 from training.metrics.feedback import services as feedback
-from training.metrics.feedback.aspects import aspects_for
-from training.metrics.feedback.forms import FeedbackForm
+from training.metrics.feedback.aspects import SERVICE_ASPECTS, aspects_for
+from training.metrics.feedback.forms import MODULES, FeedbackForm
 from training.web import is_staff_device, public, redirect_to, render_view, submit
 
 feedback_bp = Blueprint("client_feedback", __name__)
@@ -42,6 +47,7 @@ def _per_device() -> str:
 
 STAFF_REFUSED = ("Вы вошли как сотрудник (или входили с этого устройства). Отзыв «как клиент» оставляют только "
                  "клиенты со своих телефонов.")
+OFF_THE_SCALE = "Выберите ответ из предложенных вариантов."
 TOO_MANY = "Спасибо! Вы уже оставили несколько отзывов. Если хотите добавить ещё, попробуйте позже."
 
 
@@ -64,11 +70,19 @@ def form(token: str):
     form_ = FeedbackForm()
     if request.method == "GET" and request.args.get("k"):
         form_.code.data = request.args["k"][:12]  # the window screen's QR carries the visit code
+    if request.method == "GET":
+        asked = request.args.get("m")
+        form_.module.data = asked if asked in MODULES else MODULES[secrets.randbelow(len(MODULES))]
     marks = {a.code: request.form.get(f"aspect-{a.code}") for a in aspects}
+    centre_marks = {a.code: request.form.get(f"service-{a.code}") for a in SERVICE_ASPECTS}
 
     def page(error: str | None, status: int):
+        # an answer off the form's scale says so, in Russian, rather than an unexplained 422
+        if error is None and form_.errors:
+            error = form_.module.errors[0] if form_.module.errors else OFF_THE_SCALE
         response = render_view("metrics/feedback/form.html", None, status=status, form=form_, link=link,
-                               aspects=aspects, error=error, marks=marks,
+                               aspects=aspects, error=error, marks=marks, service_aspects=SERVICE_ASPECTS,
+                               centre_marks=centre_marks, module=form_.module.data or MODULES[0],
                                specialist=link.employee.public_name if link.employee else None)
         response.headers["Cache-Control"] = "no-store"
         return _with_device_cookie(response)
@@ -80,7 +94,8 @@ def form(token: str):
         visits.use_code_for_feedback(feedback.visit_code_holders(link), form_.code.data)
         return feedback.submit_feedback(
             link, ces=form_.ces.data, expectations=form_.expectations.data, recommend=form_.recommend.data,
-            aspects=marks, comment=form_.comment.data, contact_requested=form_.contact_requested.data,
+            csat=form_.csat.data, specialist_satisfaction=form_.specialist_satisfaction.data, aspects=marks,
+            service_marks=centre_marks, comment=form_.comment.data, contact_requested=form_.contact_requested.data,
             contact_name=form_.contact_name.data or "", contact_phone=form_.contact_phone.data or "")
 
     return submit(form_, answer, on_success=lambda _: redirect_to("client_feedback.thanks"), page=page)

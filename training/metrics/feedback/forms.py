@@ -1,14 +1,18 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     RadioField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import AnyOf, Length, Optional
 
-from training.metrics.feedback.services import CES_CHOICES, EXPECTATION_CHOICES
+from training.metrics.feedback.services import CES_CHOICES, EXPECTATION_CHOICES, SATISFACTION_CHOICES
+
+#: The rotating fourth question: about the specialist's work, or about the centre's service (see client_routes).
+MODULES = ("specialist", "centre")
 
 
 class FeedbackForm(FlaskForm):
@@ -19,6 +23,11 @@ class FeedbackForm(FlaskForm):
                               validators=[Optional()])
     recommend = RadioField("Насколько вероятно, что вы порекомендуете нас знакомым? (0 — точно нет, 10 — точно да)",
                            choices=[(i, str(i)) for i in range(11)], coerce=int, validators=[Optional()])
+    module = HiddenField(validators=[Optional(), AnyOf(MODULES, message="Обновите страницу и ответьте ещё раз.")])
+    specialist_satisfaction = RadioField("Довольны ли вы работой специалиста?", choices=SATISFACTION_CHOICES,
+                                         coerce=int, validators=[Optional()])
+    csat = RadioField("Довольны ли вы обслуживанием в центре в целом?", choices=SATISFACTION_CHOICES, coerce=int,
+                      validators=[Optional()])
     comment = TextAreaField("Что нам улучшить? (необязательно)", validators=[Optional(), Length(max=2000)])
     contact_requested = BooleanField("Свяжитесь со мной")
     contact_name = StringField("Как к вам обращаться", validators=[Optional(), Length(max=200)])

@@ -75,11 +75,15 @@ class ClientFeedback(db.Model):
     ces: Mapped[int | None]  # 1 «Очень сложно» … 5 «Очень легко»
     expectations: Mapped[int | None]  # 1 «Нет, разочарован» … 5 «Значительно превзошел ожидания»
     recommend: Mapped[int | None]  # 0…10
+    csat: Mapped[int | None]  # the centre's service: 1 «Совсем не доволен» … 5 «Очень доволен» (CSAT)
+    specialist_satisfaction: Mapped[int | None]  # «довольны ли вы работой специалиста», same five levels
     comment: Mapped[str | None] = mapped_column(Text)
     is_contact_requested: Mapped[bool] = mapped_column(default=False)
     is_low: Mapped[bool] = mapped_column(default=False)
     aspects: Mapped[list[ClientAspectScore]] = relationship(back_populates="feedback", cascade="all, delete-orphan",
                                                             order_by="ClientAspectScore.id")
+    service_marks: Mapped[list[ClientServiceMark]] = relationship(
+        back_populates="feedback", cascade="all, delete-orphan", order_by="ClientServiceMark.id")
     contact: Mapped[ContactRequest | None] = relationship(back_populates="feedback", uselist=False,
                                                           cascade="all, delete-orphan")
     centre: Mapped[Centre] = relationship()
@@ -99,6 +103,20 @@ class ClientAspectScore(db.Model):
     aspect_code: Mapped[str] = mapped_column(String(40))
     score: Mapped[int]
     feedback: Mapped[ClientFeedback] = relationship(back_populates="aspects")
+
+
+class ClientServiceMark(db.Model):
+    """The client's 1–5 mark of the centre on one service aspect (premises, navigation, website, their
+    circumstances: :data:`training.metrics.feedback.aspects.SERVICE_ASPECTS`). About the centre only: no
+    specialist column, so it never counts for a person and never appears in colleagues' rating deck."""
+
+    __tablename__ = "client_service_marks"
+    __table_args__ = (UniqueConstraint("feedback_id", "aspect_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("client_feedback.id", ondelete="CASCADE"))
+    aspect_code: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int]
+    feedback: Mapped[ClientFeedback] = relationship(back_populates="service_marks")
 
 
 class ContactRequest(db.Model):

@@ -97,7 +97,8 @@ def index():
     only_comments = request.args.get("comments") == "1"
     page, per_page = page_args()
     query = feedback.recent_feedback(centre_ids=[c.id for c in centres], only_comments=only_comments).options(
-        selectinload(ClientFeedback.employee), selectinload(ClientFeedback.aspects))
+        selectinload(ClientFeedback.employee), selectinload(ClientFeedback.aspects),
+        selectinload(ClientFeedback.service_marks))
     items = db.paginate(query, page=page, per_page=per_page, error_out=False)
     return render_view("metrics/feedback/index.html", "feedback_rows", items=items, only_comments=only_comments,
                        aspect_names=services.aspect_names())

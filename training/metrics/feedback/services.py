@@ -21,10 +21,11 @@ from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.measures.formulas import CES_LABELS_5, EXPECTATION_LABELS
 from training.measures.periods import local_date_of
-from training.metrics.feedback.aspects import aspects_for
+from training.metrics.feedback.aspects import SERVICE_ASPECT_NAMES, aspects_for
 from training.metrics.feedback.models import (
     ClientAspectScore,
     ClientFeedback,
+    ClientServiceMark,
     ContactRequest,
     FeedbackLink,
     FollowUpStatus,
@@ -45,9 +46,16 @@ REASON_LABELS = {
     "recommend": "готовность рекомендовать 0–6",
     "expectations": "«Нет, разочарован»",
     "ces": "решить вопрос было сложно",
+    "csat": "«Совсем не доволен» обслуживанием",
+    "specialist": "«Совсем не доволен» работой специалиста",
 }
+#: The five levels of the two satisfaction questions (CSAT of the centre, satisfaction with the specialist);
+#: CSAT counts the top two (formulas.csat). «Совсем не доволен» opens a follow-up.
+SATISFACTION_LABELS = ("Совсем не доволен", "Скорее не доволен", "Отчасти доволен", "Доволен", "Очень доволен")
+LOW_SATISFACTION = 1
 CES_CHOICES = [(value, label) for value, label in reversed(list(enumerate(CES_LABELS_5, start=1)))]
 EXPECTATION_CHOICES = [(value, label) for value, label in enumerate(EXPECTATION_LABELS, start=1)]
+SATISFACTION_CHOICES = [(value, label) for value, label in reversed(list(enumerate(SATISFACTION_LABELS, start=1)))]
 PHONE_RE = re.compile(r"^\+?[\d\s\-()]{6,25}$")
 
 
@@ -122,7 +130,8 @@ def _in_range(value, low: int, high: int, what: str) -> int | None:
     return number
 
 
-def low_reasons(recommend: int | None, expectations: int | None, ces: int | None) -> list[str]:
+def low_reasons(recommend: int | None, expectations: int | None, ces: int | None, csat: int | None = None,
+                specialist: int | None = None) -> list[str]:
     reasons = []
     if recommend is not None and recommend <= LOW_RECOMMEND_MAX:
         reasons.append("recommend")
@@ -130,19 +139,37 @@ def low_reasons(recommend: int | None, expectations: int | None, ces: int | None
         reasons.append("expectations")
     if ces is not None and ces <= LOW_CES_MAX:
         reasons.append("ces")
+    if csat is not None and csat <= LOW_SATISFACTION:
+        reasons.append("csat")
+    if specialist is not None and specialist <= LOW_SATISFACTION:
+        reasons.append("specialist")
     return reasons
 
 
-def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommend=None,
-                    aspects: dict[str, object] | None = None, comment: str | None = None,
+def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommend=None, csat=None,
+                    specialist_satisfaction=None, aspects: dict[str, object] | None = None,
+                    service_marks: dict[str, object] | None = None, comment: str | None = None,
                     contact_requested: bool = False, contact_name: str = "", contact_phone: str = "",
                     now: datetime | None = None) -> ClientFeedback:
-    """Store one client's answers. Raises :class:`DomainError` on impossible answers or an empty form."""
+    """Store one client's answers. Raises :class:`DomainError` on impossible answers or an empty form.
+
+    ``csat`` (the centre's service) and ``specialist_satisfaction`` are questions of their own, 1–5;
+    ``aspects`` rate the specialist (by the service's rating aspects), ``service_marks`` rate the centre
+    (:data:`~training.metrics.feedback.aspects.SERVICE_ASPECTS`, stored without the specialist)."""
     now = now or utcnow()
     centre = link.centre
     ces = _in_range(ces, 1, 5, "Насколько легко было решить вопрос")
     expectations = _in_range(expectations, 1, 5, "Оправдались ли ожидания")
     recommend = _in_range(recommend, 0, 10, "Готовность рекомендовать")
+    csat = _in_range(csat, 1, 5, "Довольны ли вы обслуживанием")
+    specialist_satisfaction = _in_range(specialist_satisfaction, 1, 5, "Довольны ли вы работой специалиста")
+    centre_marks: dict[str, int] = {}
+    for code, value in (service_marks or {}).items():
+        if code not in SERVICE_ASPECT_NAMES:
+            raise DomainError("Оценка по неизвестному аспекту обслуживания.")
+        mark = _in_range(value, 1, 5, "Оценка обслуживания в центре")
+        if mark is not None:
+            centre_marks[code] = mark
     allowed = {a.code for a in aspects_for(centre.regional_service_id)}
     marks: dict[str, int] = {}
     for code, value in (aspects or {}).items():
@@ -152,7 +179,8 @@ def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommen
         if mark is not None:
             marks[code] = mark
     comment = (comment or "").strip()[:2000] or None
-    if ces is None and expectations is None and recommend is None and not marks and not comment:
+    if (ces is None and expectations is None and recommend is None and csat is None
+            and specialist_satisfaction is None and not marks and not centre_marks and not comment):
         raise DomainError("Ответьте хотя бы на один вопрос.")
     contact = None
     if contact_requested:
@@ -167,12 +195,13 @@ def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommen
         link_id=link.id, regional_service_id=centre.regional_service_id, centre_id=centre.id,
         department_id=employee.department_id if employee and employee.centre_id == centre.id else None,
         employee_id=employee.id if employee else None, touchpoint_id=link.touchpoint_id, created_at=now,
-        local_date=local_date_of(now), ces=ces, expectations=expectations, recommend=recommend, comment=comment,
-        is_contact_requested=contact is not None)
+        local_date=local_date_of(now), ces=ces, expectations=expectations, recommend=recommend, csat=csat,
+        specialist_satisfaction=specialist_satisfaction, comment=comment, is_contact_requested=contact is not None)
     feedback.aspects = [ClientAspectScore(aspect_code=code, score=mark, employee_id=feedback.employee_id)
                         for code, mark in marks.items()]
+    feedback.service_marks = [ClientServiceMark(aspect_code=code, score=mark) for code, mark in centre_marks.items()]
     feedback.contact = contact
-    reasons = low_reasons(recommend, expectations, ces)
+    reasons = low_reasons(recommend, expectations, ces, csat, specialist_satisfaction)
     feedback.is_low = bool(reasons)
     db.session.add(feedback)
     db.session.flush()
