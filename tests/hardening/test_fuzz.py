@@ -337,6 +337,18 @@ SHOWN_ONLY_IN_OTHER_STATES = {
     "onboarding.respond": "only to a colleague invited to be the buddy (the world's buddy already agreed)",
     "onboarding.checkin": "only from a week before the 1- or 3-month date (the world's newcomer started 10 days ago)",
     "quizzes.submit": "on the finish page of an open attempt, reached after answering",
+    "quizzes.time_up": "only on the «Время вышло» page of an attempt whose time has run out",
+    "courses.lesson_opened": "posted by the lesson page itself when it loads (hx-trigger=load), not a form",
+    "courses.owner_remove": "only for a course with a named owner (the hardening world's course has none)",
+    "accounts.end_session": "only to a person signed in on another device as well (the walk has one session)",
+    "accounts.end_other_sessions": "only to a person signed in on another device as well",
+    # the hardening world holds no event; tests/events walks these forms through an event's life
+    "events.create": "reached from a format's «Назначить» (/events/new?format=…); without it the catalogue opens",
+    "events.unregister": "only to a registered participant of an upcoming event",
+    "events.attendance": "only to the organiser once the event has begun",
+    "events.participant_role": "only to the organiser of an event with participants",
+    "events.feedback": "only to a participant who attended, after the event",
+    "events.finish": "only to the organiser once the event has begun",
     # the world's live game is in its lobby (tests/quizzes/access.py): these forms appear once a question is open
     "quizzes.live_answer": "only while a question of a викторина is open",
     "quizzes.live_buzz": "only while a question of a брейн-ринг is open",

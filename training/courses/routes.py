@@ -23,7 +23,7 @@ from training.courses.forms import (
 from training.courses.lookups import cohort_or_404, learning_context
 from training.courses.models import Block, CaseSubmission, Cohort, Enrolment, Stage, TeacherQuestion
 from training.errors import DomainError
-from training.extensions import db
+from training.extensions import db, htmx
 from training.materials import storage
 from training.org import services as org_services
 from training.tabular import table_download
@@ -79,12 +79,13 @@ def block(number: int):
 @bp.post("/block/<int:number>/opened")
 @login_required
 def lesson_opened(number: int):
-    """«Урок открыт»: the lesson page posts it on load, once (the GET of the page writes nothing)."""
+    """«Урок открыт»: the lesson page posts it on load, once (the GET of the page writes nothing); htmx swaps
+    nothing, a plain POST goes back to the lesson."""
     block, enrolment = learning_context(number)
     if enrolment is None:
         abort(403)
     return submit(None, lambda: services.is_block_open(enrolment, block) and services.open_lesson(enrolment, block),
-                  on_success=lambda _: ("", 204))
+                  on_success=lambda _: ("", 200) if htmx else redirect_to("courses.block", number=number))
 
 
 @bp.post("/block/<int:number>/studied")
