@@ -6,14 +6,17 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from tests.factories import make_user
-from training.accounts.models import Role
+from tests.factories import make_org, make_user
+from tests.support.concurrency import run_in_parallel
+from training.accounts.models import Role, User
 from training.audit.models import AuditEntry
 from training.errors import NotAllowed
 from training.extensions import db
 from training.metrics.centre_index import regional_checklist as checklist
 from training.metrics.centre_index.models import RegionalChecklistAnswer
+from training.org.models import RegionalService
 
 URL = "/metrics/regional-checklist"
 EVIDENCE = "https://trudvsem.example.ru/lk"
@@ -74,3 +77,21 @@ def test_hr_of_another_service_cannot_answer_for_this_one(app, client, login, or
     assert _rows() == {}
     with pytest.raises(NotAllowed):
         checklist.save(other_hr, org.service, date(2026, 11, 1), {"trudvsem_account": (True, EVIDENCE)})
+
+
+def test_two_tabs_saving_the_same_month_at_once_leave_one_answer_per_item(pg_app):
+    org = make_org()
+    hr = make_user(Role.HR, service=org.service)
+    db.session.commit()
+    hr_id, service_id = hr.id, org.service.id
+
+    def save(i):
+        return checklist.save(db.session.get(User, hr_id), db.session.get(RegionalService, service_id),
+                              date(2026, 11, 1), {"trudvsem_account": (True, f"{EVIDENCE}/{i}")})
+
+    results = run_in_parallel(pg_app, 6, save)
+    assert all(isinstance(r, int | IntegrityError) for r in results), results
+    db.session.expire_all()
+    per_item = db.session.execute(select(RegionalChecklistAnswer.item, func.count())
+                                  .group_by(RegionalChecklistAnswer.item)).all()
+    assert len(per_item) == len(checklist.ITEMS) and {count for _, count in per_item} == {1}

@@ -91,6 +91,7 @@ def regional_checklist():
         return checklist.save(current_user, service, month, answers)
 
     return submit(form, save, message="Чек-лист сохранён.",
+                  conflict="Чек-лист этого месяца только что сохранили в другой вкладке: откройте его заново.",
                   on_success=lambda _: redirect_to(url_for("centre_index.regional_checklist", service_id=service.id,
                                                            month=f"{month:%Y-%m}")),
                   template="metrics/centre_index/regional_checklist.html", service=service,
