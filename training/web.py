@@ -265,18 +265,6 @@ def act(action: Callable[[], T], to: str, /, *, message: str | Callable[[T], str
     return then(result) if then is not None else redirect_to(to, **values)
 
 
-def try_rule(action: Callable[[], Any]) -> tuple[Any, str | None]:
-    """The older shape of :func:`submit`, kept for views not yet moved to it (onboarding): ``(result, None)``, or,
-    when a rule refused, the transaction rolled back and ``(None, message)``; 403 goes on. New views use submit."""
-    try:
-        return action(), None
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            raise
-        return None, exc.message
-
-
 def public_url(endpoint: str, **values) -> str:
     """An absolute URL for paper and QR codes: PUBLIC_BASE_URL when set (behind a proxy), else this request's host."""
     base = current_app.config.get("PUBLIC_BASE_URL")

@@ -35,6 +35,7 @@ ACCESS = {
     "operations.iqs_categories": ORGANISERS,
     "operations.iqs_category_edit": ORGANISERS,
     "centre_index.weights": ORGANISERS,
+    "centre_index.regional_checklist": ORGANISERS,
     "centre_index.weight_withdraw": ORGANISERS,
     "dashboards.reports": SUPERVISORS,
     "dashboards.report_download": SUPERVISORS,

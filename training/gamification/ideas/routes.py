@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import abort, flash, request
+from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -28,20 +28,7 @@ from training.gamification.ideas.forms import (
 )
 from training.gamification.ideas.models import AssistOffer, AssistRequest, Idea, Milestone
 from training.templating import DISPLAY_TZ
-from training.web import int_or, redirect_to, render_view, visible_or_404
-
-
-def try_rule(action):
-    """Run a service call whose rules may refuse it: ``(result, None)``, or the rolled-back transaction and
-    ``(None, message)`` for the page to show with 422; a refusal for lack of rights (403) goes on to the error page.
-    (The views here re-render their page with several forms, which ``web.submit`` does not cover.)"""
-    try:
-        return action(), None
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            raise
-        return None, exc.message
+from training.web import int_or, redirect_to, render_view, submit, visible_or_404
 
 
 def _idea_form(formdata=None) -> IdeaForm:
@@ -70,16 +57,12 @@ def index():
 @login_required
 def create():
     form = _idea_form(request.form)
-    if not form.validate_on_submit():
-        return _index_page(form, status=422)
-    idea, error = try_rule(lambda: ideas.propose(
+    return submit(form, lambda: ideas.propose(
         current_user, title=form.title.data, text=form.text.data, stress_item_id=form.stress_item_id.data or None,
-        library_case_id=form.library_case_id.data or None, event_outcome_id=form.event_outcome_id.data or None))
-    if error:
-        return _index_page(form, status=422, error=error)
-    db.session.commit()
-    flash("Идея опубликована: коллеги могут её поддержать, комитет рассмотрит.", "success")
-    return redirect_to("ideas.detail", idea_id=idea.id)
+        library_case_id=form.library_case_id.data or None, event_outcome_id=form.event_outcome_id.data or None),
+        message="Идея опубликована: коллеги могут её поддержать, комитет рассмотрит.",
+        on_success=lambda idea: redirect_to("ideas.detail", idea_id=idea.id),
+        page=lambda error, status: _index_page(form, status=status, error=error))
 
 
 def _idea_or_404(idea_id: int) -> Idea:
@@ -114,12 +97,10 @@ def detail(idea_id: int):
 
 
 def _act(idea: Idea, action, message: str, **forms):
-    _, error = try_rule(action)
-    if error:
-        return _detail_page(idea, status=422, error=error, **forms)
-    db.session.commit()
-    flash(message, "success")
-    return redirect_to("ideas.detail", idea_id=idea.id)
+    """Run an idea's action through ``web.submit``: back to the idea, or its page again (with the form that was
+    sent) and the rule's message, status 422."""
+    return submit(None, action, message=message, on_success=lambda _: redirect_to("ideas.detail", idea_id=idea.id),
+                  page=lambda error, status: _detail_page(idea, status=status, error=error, **forms))
 
 
 @bp.post("/ideas/<int:idea_id>/support")
@@ -215,16 +196,12 @@ def assist_index():
 @login_required
 def assist_create():
     form = _assist_form(request.form)
-    if not form.validate_on_submit():
-        return _assist_index(form, status=422)
-    row, error = try_rule(lambda: assist.ask(current_user, title=form.title.data, text=form.text.data,
-                                             stress_item_id=form.stress_item_id.data or None,
-                                             library_case_id=form.library_case_id.data or None))
-    if error:
-        return _assist_index(form, status=422, error=error)
-    db.session.commit()
-    flash("Запрос опубликован: коллеги из других отделов и центров увидят его и предложат опыт.", "success")
-    return redirect_to("ideas.assist_detail", assist_id=row.id)
+    return submit(form, lambda: assist.ask(current_user, title=form.title.data, text=form.text.data,
+                                           stress_item_id=form.stress_item_id.data or None,
+                                           library_case_id=form.library_case_id.data or None),
+                  message="Запрос опубликован: коллеги из других отделов и центров увидят его и предложат опыт.",
+                  on_success=lambda row: redirect_to("ideas.assist_detail", assist_id=row.id),
+                  page=lambda error, status: _assist_index(form, status=status, error=error))
 
 
 def _assist_or_404(assist_id: int) -> AssistRequest:
@@ -247,12 +224,9 @@ def assist_detail(assist_id: int):
 
 
 def _assist_act(row: AssistRequest, action, message: str, **forms):
-    _, error = try_rule(action)
-    if error:
-        return _assist_page(row, status=422, error=error, **forms)
-    db.session.commit()
-    flash(message, "success")
-    return redirect_to("ideas.assist_detail", assist_id=row.id)
+    return submit(None, action, message=message,
+                  on_success=lambda _: redirect_to("ideas.assist_detail", assist_id=row.id),
+                  page=lambda error, status: _assist_page(row, status=status, error=error, **forms))
 
 
 @bp.post("/assist/<int:assist_id>/offer")

@@ -2,7 +2,7 @@
 meetings and the check-ins. Plans outside the viewer's reach are 404."""
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import func
 
@@ -17,20 +17,7 @@ from training.gamification.onboarding import services as onboarding
 from training.gamification.onboarding.forms import BuddyForm, CheckinForm, LogForm, PlanForm, TaskForm, TaskIdForm
 from training.gamification.onboarding.models import BuddyStatus, OnboardingPlan, OnboardingTask
 from training.measures.periods import local_today
-from training.web import int_or, redirect_to, render_view, role_required, visible_or_404
-
-
-def try_rule(action):
-    """Run a service call whose rules may refuse it: ``(result, None)``, or the rolled-back transaction and
-    ``(None, message)`` for the page to show with 422; a refusal for lack of rights (403) goes on to the error page.
-    (The views here re-render their page with several forms, which ``web.submit`` does not cover.)"""
-    try:
-        return action(), None
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            raise
-        return None, exc.message
+from training.web import int_or, redirect_to, render_view, role_required, submit, visible_or_404
 
 
 def _find_colleague(text: str) -> User:
@@ -64,24 +51,19 @@ def _plan_form(service_id, formdata=None) -> PlanForm:
 def create(user_id: int):
     newcomer = visible_or_404(User, user_id, lambda u: scopes.can_supervise(current_user, u))
     form = _plan_form(newcomer.regional_service_id, request.form if request.method == "POST" else None)
-    error = None
-    if form.validate_on_submit():
-        def make():
-            buddy = _find_colleague(form.buddy.data) if (form.buddy.data or "").strip() else None
-            return onboarding.create_plan(current_user, newcomer, buddy=buddy, rhythm=form.rhythm.data,
-                                          cohort=db.session.get(Cohort, form.cohort_id.data) if form.cohort_id.data
-                                          else None,
-                                          event=db.session.get(Event, form.event_id.data) if form.event_id.data
-                                          else None)
 
-        plan, error = try_rule(make)
-        if error is None:
-            db.session.commit()
-            flash("План адаптации составлен.", "success")
-            return redirect_to("onboarding.detail", plan_id=plan.id)
-    status = 422 if request.method == "POST" else 200
-    return render_view("gamification/onboarding/new.html", None, status=status, form=form, newcomer=newcomer,
-                       error=error)
+    def make():
+        buddy = _find_colleague(form.buddy.data) if (form.buddy.data or "").strip() else None
+        return onboarding.create_plan(current_user, newcomer, buddy=buddy, rhythm=form.rhythm.data,
+                                      cohort=db.session.get(Cohort, form.cohort_id.data) if form.cohort_id.data
+                                      else None,
+                                      event=db.session.get(Event, form.event_id.data) if form.event_id.data
+                                      else None)
+
+    return submit(form, make, message="План адаптации составлен.",
+                  on_success=lambda plan: redirect_to("onboarding.detail", plan_id=plan.id),
+                  page=lambda error, status: render_view("gamification/onboarding/new.html", None, status=status,
+                                                         form=form, newcomer=newcomer, error=error))
 
 
 def _plan_or_404(plan_id: int) -> OnboardingPlan:
@@ -108,17 +90,23 @@ def detail(plan_id: int):
     return _detail_page(_plan_or_404(plan_id))
 
 
+def _submit(plan: OnboardingPlan, form, action, message: str | None = None, **page_forms):
+    """Run a plan's action through ``web.submit``: back to the plan, or its page again (with the form that was
+    sent) and the rule's message, status 422."""
+    return submit(form, action, message=message,
+                  on_success=lambda _: redirect_to("onboarding.detail", plan_id=plan.id),
+                  page=lambda error, status: _detail_page(plan, status=status, error=error, **page_forms))
+
+
 @bp.post("/onboarding/<int:plan_id>/respond")
 @login_required
 def respond(plan_id: int):
     plan = _plan_or_404(plan_id)
-    _, error = try_rule(lambda: onboarding.respond(current_user, plan, request.form.get("answer") == "agree"))
-    if error:
-        return _detail_page(plan, status=422, error=error)
-    db.session.commit()
-    flash("Спасибо за ответ.", "success")
-    return redirect_to("onboarding.detail", plan_id=plan.id) if onboarding.can_view(current_user, plan) \
-        else redirect_to("onboarding.index")
+    return submit(None, lambda: onboarding.respond(current_user, plan, request.form.get("answer") == "agree"),
+                  message="Спасибо за ответ.",
+                  on_success=lambda _: redirect_to("onboarding.detail", plan_id=plan.id)
+                  if onboarding.can_view(current_user, plan) else redirect_to("onboarding.index"),
+                  page=lambda error, status: _detail_page(plan, status=status, error=error))
 
 
 @bp.post("/onboarding/<int:plan_id>/buddy")
@@ -126,14 +114,8 @@ def respond(plan_id: int):
 def buddy(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = BuddyForm()
-    if not form.validate_on_submit():
-        return _detail_page(plan, status=422, buddy_form=form)
-    _, error = try_rule(lambda: onboarding.propose_buddy(current_user, plan, _find_colleague(form.buddy.data)))
-    if error:
-        return _detail_page(plan, status=422, error=error, buddy_form=form)
-    db.session.commit()
-    flash("Коллега получил приглашение стать наставником.", "success")
-    return redirect_to("onboarding.detail", plan_id=plan.id)
+    return _submit(plan, form, lambda: onboarding.propose_buddy(current_user, plan, _find_colleague(form.buddy.data)),
+                   "Коллега получил приглашение стать наставником.", buddy_form=form)
 
 
 @bp.post("/onboarding/<int:plan_id>/tasks")
@@ -141,13 +123,7 @@ def buddy(plan_id: int):
 def task_add(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = TaskForm()
-    if not form.validate_on_submit():
-        return _detail_page(plan, status=422, task_form=form)
-    _, error = try_rule(lambda: onboarding.add_task(current_user, plan, form.text.data))
-    if error:
-        return _detail_page(plan, status=422, error=error, task_form=form)
-    db.session.commit()
-    return redirect_to("onboarding.detail", plan_id=plan.id)
+    return _submit(plan, form, lambda: onboarding.add_task(current_user, plan, form.text.data), task_form=form)
 
 
 def _task(plan: OnboardingPlan) -> OnboardingTask:
@@ -163,11 +139,7 @@ def _task(plan: OnboardingPlan) -> OnboardingTask:
 def task_toggle(plan_id: int):
     plan = _plan_or_404(plan_id)
     task = _task(plan)
-    _, error = try_rule(lambda: onboarding.toggle_task(current_user, task))
-    if error:
-        return _detail_page(plan, status=422, error=error)
-    db.session.commit()
-    return redirect_to("onboarding.detail", plan_id=plan.id)
+    return _submit(plan, None, lambda: onboarding.toggle_task(current_user, task))
 
 
 @bp.post("/onboarding/<int:plan_id>/tasks/remove")
@@ -175,11 +147,7 @@ def task_toggle(plan_id: int):
 def task_remove(plan_id: int):
     plan = _plan_or_404(plan_id)
     task = _task(plan)
-    _, error = try_rule(lambda: onboarding.remove_task(current_user, task))
-    if error:
-        return _detail_page(plan, status=422, error=error)
-    db.session.commit()
-    return redirect_to("onboarding.detail", plan_id=plan.id)
+    return _submit(plan, None, lambda: onboarding.remove_task(current_user, task))
 
 
 @bp.post("/onboarding/<int:plan_id>/log")
@@ -187,14 +155,9 @@ def task_remove(plan_id: int):
 def log(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = LogForm()
-    if not form.validate_on_submit():
-        return _detail_page(plan, status=422, log_form=form)
-    _, error = try_rule(lambda: onboarding.log_entry(current_user, plan, met_on=form.met_on.data, text=form.text.data))
-    if error:
-        return _detail_page(plan, status=422, error=error, log_form=form)
-    db.session.commit()
-    flash("Встреча записана в журнал.", "success")
-    return redirect_to("onboarding.detail", plan_id=plan.id)
+    return _submit(plan, form, lambda: onboarding.log_entry(current_user, plan, met_on=form.met_on.data,
+                                                            text=form.text.data),
+                   "Встреча записана в журнал.", log_form=form)
 
 
 @bp.post("/onboarding/<int:plan_id>/checkin")
@@ -202,24 +165,13 @@ def log(plan_id: int):
 def checkin(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = CheckinForm()
-    if not form.validate_on_submit():
-        return _detail_page(plan, status=422, checkin_form=form)
-    _, error = try_rule(lambda: onboarding.check_in(current_user, plan, milestone=int_or(form.milestone.data),
-                                                    score=int_or(form.score.data), text=form.text.data or ""))
-    if error:
-        return _detail_page(plan, status=422, error=error, checkin_form=form)
-    db.session.commit()
-    flash("Отзыв записан. Спасибо!", "success")
-    return redirect_to("onboarding.detail", plan_id=plan.id)
+    return _submit(plan, form, lambda: onboarding.check_in(current_user, plan, milestone=int_or(form.milestone.data),
+                                                           score=int_or(form.score.data), text=form.text.data or ""),
+                   "Отзыв записан. Спасибо!", checkin_form=form)
 
 
 @bp.post("/onboarding/<int:plan_id>/complete")
 @login_required
 def finish(plan_id: int):
     plan = _plan_or_404(plan_id)
-    _, error = try_rule(lambda: onboarding.complete(current_user, plan))
-    if error:
-        return _detail_page(plan, status=422, error=error)
-    db.session.commit()
-    flash("Адаптация завершена.", "success")
-    return redirect_to("onboarding.detail", plan_id=plan.id)
+    return _submit(plan, None, lambda: onboarding.complete(current_user, plan), "Адаптация завершена.")

@@ -98,3 +98,19 @@ class DiscoveryMark(db.Model):
     __tablename__ = "index_discovery_marks"
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
     last_id: Mapped[int] = mapped_column(default=0)
+
+
+class RegionalChecklistAnswer(db.Model):
+    """HR's yes/no answer to one item of the regional checklist of chapter 4 (a fact about the regional service,
+    the same for all its centres) for one month, with a link to the evidence."""
+
+    __tablename__ = "regional_checklist"
+    __table_args__ = (UniqueConstraint("regional_service_id", "period_start", "item"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regional_service_id: Mapped[int] = mapped_column(ForeignKey("regional_services.id", ondelete="CASCADE"))
+    period_start: Mapped[date] = mapped_column(Date)
+    item: Mapped[str] = mapped_column(String(40))
+    is_met: Mapped[bool] = mapped_column(default=False)
+    evidence_url: Mapped[str | None] = mapped_column(String(500))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,5 +1,8 @@
-"""The index's dated weights (/metrics/weights), set by HR of the service."""
+"""The index's dated weights (/metrics/weights) and the regional checklist (/metrics/regional-checklist), set by
+HR of the service."""
 from __future__ import annotations
+
+from datetime import date, datetime
 
 from flask import request, url_for
 from flask_login import current_user
@@ -8,9 +11,11 @@ from training.accounts import scopes
 from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
+from training.forms import EmptyForm
 from training.measures.periods import MONTH, local_today, period_of
 from training.measures.scales import GROUPS
 from training.metrics.centre_index import bp
+from training.metrics.centre_index import regional_checklist as checklist
 from training.metrics.centre_index import services as index_services
 from training.metrics.centre_index import weights as services
 from training.metrics.centre_index.forms import WeightSetForm
@@ -59,3 +64,37 @@ def weight_withdraw(weight_set_id: int):
     row = db.get_or_404(IndexWeightSet, weight_set_id)
     return act(lambda: index_services.withdraw_weight_set(current_user, row, today=local_today()),
                "centre_index.weights", service_id=row.regional_service_id, message="Набор весов отозван.")
+
+
+def _month_of(value: str | None, today: date) -> date:
+    try:
+        return datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return today.replace(day=1)
+
+
+@bp.route("/regional-checklist", methods=["GET", "POST"])
+@role_required(*Role.SERVICE_ADMINS)
+def regional_checklist():
+    """HR answers the regional checklist of their service for a month, each «да» with its evidence link."""
+    service_list = scopes.visible_services(current_user)
+    selected = request.values.get("service_id", type=int) or (service_list[0].id if service_list else None)
+    service = next((s for s in service_list if s.id == selected), None)
+    month = _month_of(request.values.get("month"), local_today())
+    form = EmptyForm()
+    stored = checklist.answers_for(service.id, month) if service else {}
+    answers = {item.code: (request.form.get(f"met-{item.code}") == "1", request.form.get(f"url-{item.code}"))
+               for item in checklist.ITEMS} if request.method == "POST" else \
+        {code: (a.is_met, a.evidence_url) for code, a in stored.items()}
+
+    def save():
+        if service is None:
+            raise DomainError("Выберите службу.")
+        return checklist.save(current_user, service, month, answers)
+
+    return submit(form, save, message="Чек-лист сохранён.",
+                  conflict="Чек-лист этого месяца только что сохранили в другой вкладке: откройте его заново.",
+                  on_success=lambda _: redirect_to(url_for("centre_index.regional_checklist", service_id=service.id,
+                                                           month=f"{month:%Y-%m}")),
+                  template="metrics/centre_index/regional_checklist.html", service=service,
+                  service_list=service_list, month=month, items=checklist.ITEMS, answers=answers)

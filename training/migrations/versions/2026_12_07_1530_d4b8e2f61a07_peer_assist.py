@@ -1,8 +1,8 @@
 """Peer Assist (issue 16, item 8 of 5.4): requests for help on a client problem and colleagues' offers
 
 Revision ID: d4b8e2f61a07
-Revises: c5a1e7d3f2b9
-Create Date: 2026-12-07 15:20:00
+Revises: d7b3e9a1c4f6
+Create Date: 2026-12-07 15:30:00
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4b8e2f61a07'
-down_revision = 'c5a1e7d3f2b9'
+down_revision = 'd7b3e9a1c4f6'
 branch_labels = None
 depends_on = None
 
