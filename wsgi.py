@@ -2,6 +2,7 @@
 
 The ``training`` package never imports ``seeds``: seed data is wired in here."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from training.app import create_app
@@ -23,12 +24,17 @@ def seed_reference() -> None:
 
 @seed_cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Только если в базе ещё нет сотрудников.")
-def seed_demo(if_empty: bool) -> None:
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="«Сегодня» демо-данных (ГГГГ-ММ-ДД; по умолчанию — текущая дата): от него отсчитываются даты.")
+def seed_demo(if_empty: bool, today) -> None:
     """Демонстрационный регион: 3 ЦЗН, ~60 сотрудников всех ролей. Только для разработки и показа."""
     from seeds import demo, reference
 
+    if not current_app.config.get("DEMO_DATA_ALLOWED", True):
+        raise click.ClickException(demo.REFUSED_IN_PRODUCTION)
     reference.run()
-    logins = demo.run(only_if_empty=if_empty)
+    logins = demo.run(only_if_empty=if_empty, today=today.date() if today else None)
+    reference.run()  # the catalogues kept per service (rewards) for the demo service, so a second run adds nothing
     db.session.commit()
     if logins is None:
         click.echo("В базе уже есть сотрудники: демо-данные не загружались.")

@@ -5,21 +5,35 @@ so the demo also exercises it. Idempotent: matched by personnel number."""
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from training.accounts.models import Role, User
 from training.accounts.passwords import hash_password
 from training.accounts.staff.importer import TEMPLATE_HEADER, import_staff
+from training.competence import services as competence
 from training.extensions import db
-from training.org.models import Region, RegionalService
+from training.gamification.contests import services as visits
+from training.measures.periods import local_today
+from training.metrics.centre_index import snapshots
+from training.metrics.feedback import services as feedback
+from training.metrics.feedback.aspects import aspects_for
+from training.metrics.feedback.models import ClientFeedback
+from training.metrics.operations import services as operations
+from training.metrics.operations.models import OperationalReport, ReportLayout
+from training.org.models import Centre, Region, RegionalService
 from training.tabular import csv_bytes
+from training.templating import DISPLAY_TZ
 
 DEMO_PASSWORD = "demo-szn-2026"  # noqa: S105  (published in the README: demo data only)
 REGION_CODE, REGION_NAME = "52", "Нижегородская область"
-SERVICE = "Управление занятости населения Нижегородской области"
-CENTRES = ["ЦЗН г. Нижнего Новгорода", "ЦЗН г. Дзержинска", "ЦЗН г. Арзамаса"]
+#: «(демо)» in the service's and the centres' names tells every page that the figures are demo data
+SERVICE = "Управление занятости населения Нижегородской области (демо)"
+CENTRES = ["ЦЗН г. Нижнего Новгорода (демо)", "ЦЗН г. Дзержинска (демо)", "ЦЗН г. Арзамаса (демо)"]
+FEEDBACK_DAYS = 91  # three months of client feedback and operational data behind the dashboards
+REFUSED_IN_PRODUCTION = "Демо-данные не загружаются в рабочую базу (DEMO_DATA_ALLOWED выключен в рабочей конфигурации)."
 DEPARTMENTS = [("Руководство", "руководство"), ("Фронт-офис", "фронт-офис"), ("Бэк-офис", "бэк-офис"),
                ("Колл-центр", "колл-центр")]
 # (e-mail, personnel number, full name, position, centre index or None, department, roles)
@@ -47,6 +61,13 @@ POSITIONS = {"Фронт-офис": ["Ведущий инспектор", "Ин�
              "Бэк-офис": ["Главный специалист", "Ведущий специалист", "Аналитик"],
              "Колл-центр": ["Оператор колл-центра", "Старший оператор"],
              "Руководство": ["Заместитель директора"]}
+#: the optional indicators the importer's template leaves empty (services on time, personal support), per month
+OPERATIONS_EXTRA = {"Услуг оказано": 1500, "Из них в установленный срок": 1410, "Активных клиентов": 2200,
+                    "Из них с персональным сопровождением": 1350}
+COMMENTS_GOOD = ["Всё объяснили спокойно и по делу.", "Записали на удобное время, ждать не пришлось.",
+                 "Специалист сам перезвонил и напомнил про документы.", "Быстро подобрали вакансии."]
+COMMENTS_LOW = ["Долго ждал в очереди.", "Пришлось приходить дважды из-за одной справки.",
+                "По телефону не дозвониться."]
 
 
 def _people() -> list[list[str]]:
@@ -82,7 +103,16 @@ def _row(centre_index, department, number, name, position, email, hired, roles) 
             position, email, hired.strftime("%d.%m.%Y"), roles]
 
 
-def run(only_if_empty: bool = False) -> list[tuple[str, str]] | None:
+class DemoRefused(RuntimeError):
+    """The production configuration never loads demo data."""
+
+
+def run(only_if_empty: bool = False, today: date | None = None) -> list[tuple[str, str]] | None:
+    """Load the demo region (idempotent: a second run changes nothing). ``today`` fixes the dates (default: the
+    local date), so a run is deterministic. Commits: the figures are recomputed from committed data at the end."""
+    if not current_app.config.get("DEMO_DATA_ALLOWED", True):
+        raise DemoRefused(REFUSED_IN_PRODUCTION)
+    today = today or local_today()
     if only_if_empty and db.session.scalar(select(func.count()).select_from(User)):
         return None
     admin = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[0][0]))
@@ -109,15 +139,107 @@ def run(only_if_empty: bool = False) -> list[tuple[str, str]] | None:
             user.must_change_password = False
             user.one_time_password_expires_at = None
     db.session.flush()
-    _demo_cohort(admin)
-    _demo_week()
+    _demo_cohort(admin, today)
+    _demo_week(today)
+    hr = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[1][0]))
+    _demo_feedback(today)
+    _demo_operations(hr, today)
+    db.session.commit()
+    _recompute(today)
     return demo_logins_if_present()
 
 
-def _demo_cohort(admin: User) -> None:
-    """A cohort of the first centre's staff with the demo teacher, when the course is loaded."""
-    from datetime import timedelta
+def _demo_centres() -> list[Centre]:
+    return list(db.session.scalars(select(Centre).where(Centre.name.in_(CENTRES)).order_by(Centre.id)))
 
+
+def _mark(rnd: random.Random, low: int, high: int, lift: int) -> int:
+    return min(high, max(low, rnd.randint(low, high) + lift))
+
+
+def _demo_feedback(today: date) -> None:
+    """Three months of client answers to the specialists' QR links, each proved by the specialist's visit code
+    (as a real client's): the follow-ups of low scores, the aspects and the index's inputs are filled by the
+    services. Skipped when the demo centres already have feedback."""
+    centres = _demo_centres()
+    if not centres or db.session.scalar(select(ClientFeedback.id).where(
+            ClientFeedback.centre_id.in_([c.id for c in centres])).limit(1)):
+        return
+    rnd = random.Random(14)
+    aspect_codes = None
+    for centre_no, centre in enumerate(centres):
+        staff = list(db.session.scalars(select(User).where(User.centre_id == centre.id, User.is_active)
+                                        .order_by(User.personnel_number)))
+        front = [u for u in staff if u.position and ("инспектор" in u.position.lower()
+                                                     or "оператор" in u.position.lower())][:5] or staff[:5]
+        if aspect_codes is None:
+            aspect_codes = [a.code for a in aspects_for(centre.regional_service_id)]
+        links = [feedback.link_for(centre, employee=u) for u in front]
+        mood = (0.0, -0.6, 0.5)[centre_no % 3]  # centres differ, so the comparison tells something
+        for offset in range(FEEDBACK_DAYS, 0, -1):
+            day = today - timedelta(days=offset)
+            if day.weekday() >= 5:
+                continue
+            for n in range(rnd.randint(1, 3)):
+                link = rnd.choice(links)
+                at = datetime.combine(day, time(9 + 2 * n, rnd.randint(0, 59)), DISPLAY_TZ).astimezone(UTC)
+                good = rnd.random() < 0.82 + mood * 0.1
+                lift = 1 if good else -1
+                code, _ = visits.current_code(link.employee, at)
+                visits.use_code_for_feedback([link.employee_id], code, at)
+                feedback.submit_feedback(
+                    link, now=at, ces=_mark(rnd, 2, 5, lift),
+                    expectations=_mark(rnd, 2, 5, lift) if good else rnd.randint(1, 3),
+                    recommend=rnd.randint(7, 10) if good else rnd.randint(2, 7),
+                    csat=_mark(rnd, 3, 5, lift) if good else 2,
+                    specialist_satisfaction=_mark(rnd, 3, 5, lift) if good else rnd.randint(2, 4),
+                    aspects={code_: _mark(rnd, 3, 5, lift) for code_ in aspect_codes},
+                    comment=rnd.choice(COMMENTS_GOOD if good else COMMENTS_LOW) if rnd.random() < 0.3 else None)
+
+
+def _demo_operations(actor: User | None, today: date) -> None:
+    """Monthly operational reports (appeals by channel, first-contact resolution, waiting) of each demo centre for
+    the three months before this one, through the importer (a file as HR would upload). Skipped when present."""
+    if actor is None:
+        return
+    rnd = random.Random(52)
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    periods = []
+    for _ in range(3):
+        periods.append((first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)))
+        first = (first - timedelta(days=1)).replace(day=1)
+    if today.day > 1:  # this month so far: the current month's index is published too
+        periods.append((today.replace(day=1), today - timedelta(days=1)))
+    for centre_no, centre in enumerate(_demo_centres()):
+        for start, end in sorted(periods):
+            share = ((end - start).days + 1) / 30
+            if db.session.scalar(select(OperationalReport.id).where(OperationalReport.centre_id == centre.id,
+                                                                    OperationalReport.period_start == start)):
+                continue
+            scale = 1.0 - 0.2 * centre_no + rnd.uniform(-0.05, 0.05)
+            header, rows = operations.template_rows(ReportLayout.SUMMARY)
+            values = {row[0]: row[1] for row in rows} | {title: value for title, value in OPERATIONS_EXTRA.items()}
+            for title, value in values.items():
+                if value != "" and isinstance(value, int):
+                    values[title] = max(1, round(value * scale * share))
+                elif value != "":
+                    values[title] = f"{value * (2 - scale):.1f}".replace(".", ",")
+            data = csv_bytes(header, [[title, values[title], ""] for title in values])
+            operations.import_operational(actor, centre, start, end, "demo.csv", data, today=today)
+
+
+def _recompute(today: date) -> None:
+    """What `flask metrics recompute` does, synchronously: the index's snapshots, then competence scores and ranks."""
+    snapshots.discover(today, full=True)
+    db.session.commit()
+    snapshots.refresh_stale()
+    competence.recompute_batch(competence.recent_months(3, today))
+    competence.refresh_stale()
+    db.session.commit()
+
+
+def _demo_cohort(admin: User, today: date) -> None:
+    """A cohort of the first centre's staff with the demo teacher, when the course is loaded."""
     from training.courses.models import Cohort, Course
     from training.courses.services import create_cohort, enrol
 
@@ -125,17 +247,15 @@ def _demo_cohort(admin: User) -> None:
     if course is None or db.session.scalar(select(Cohort.id).where(Cohort.name == "Демо-группа")):
         return
     teacher = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[3][0]))
-    cohort = create_cohort(admin, course, name="Демо-группа", start_date=date.today() - timedelta(days=20),
+    cohort = create_cohort(admin, course, name="Демо-группа", start_date=today - timedelta(days=20),
                            teacher_ids=[teacher.id])
     learners = list(db.session.scalars(select(User).where(User.centre_id.is_not(None)).order_by(User.id).limit(20)))
     enrol(admin, cohort, [u for u in learners if u.id != teacher.id])
 
 
-def _demo_week() -> None:
+def _demo_week(today: date) -> None:
     """«Неделя клиентоцентричности» next week in the manager's centre: a knowledge cafe, a fireside chat with the
     centre's head and a pecha kucha, each from the catalogue (needs `flask seed reference` first)."""
-    from datetime import UTC, datetime, time, timedelta
-
     from training.gamification.events import services as events
     from training.gamification.events.models import EventFormat, EventProgramme
     from training.templating import DISPLAY_TZ
@@ -147,7 +267,7 @@ def _demo_week() -> None:
     formats = {f.code: f for f in db.session.scalars(select(EventFormat))}
     if not {"knowledge_cafe", "fireside_chat", "pecha_kucha"} <= formats.keys():
         return
-    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    monday = today + timedelta(days=7 - today.weekday())
     programme = events.create_programme(manager, title=title, starts_on=monday, ends_on=monday + timedelta(days=4),
                                         centre_id=manager.centre_id,
                                         description="Лекции, разговоры и короткие доклады о том, что мешает клиенту.")

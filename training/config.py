@@ -28,6 +28,7 @@ class Config:
     MAX_CONTENT_LENGTH = 30 * 1024 * 1024  # materials accept files up to MATERIALS_MAX_BYTES (25 MB)
     # Flask-Limiter: memory by default; RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 for several workers
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    DEMO_DATA_ALLOWED = True  # `flask seed demo`; never in production
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"  # every sign-in POST from one address
     # failed sign-ins of one account from one address (accounts/lockout.py): 5 free, then 1, 2, 4 … ≤ 60 minutes
@@ -99,6 +100,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     # several workers counting rate limits in their own memory let N times the limit through: refuse to start
     RATELIMIT_SHARED_STORAGE_REQUIRED = True
+    DEMO_DATA_ALLOWED = False  # `flask seed demo` refuses: demo logins with a published password
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

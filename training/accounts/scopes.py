@@ -224,6 +224,15 @@ def visible_services(viewer: User) -> list[RegionalService]:
                                    .order_by(RegionalService.name)))
 
 
+def chosen_service(viewer: User, asked: int | None) -> tuple[list[RegionalService], int | None,
+                                                              RegionalService | None]:
+    """The services a viewer sees, the id asked for (or else the first one's) and that service — None when the
+    asked one is out of the viewer's sight (pages that set something per service: the weights of an index)."""
+    service_list = visible_services(viewer)
+    selected = asked or (service_list[0].id if service_list else None)
+    return service_list, selected, next((s for s in service_list if s.id == selected), None)
+
+
 def active_staff(service_id: int | None, *, centre_id: int | None = None) -> Select:
     """Active staff of a regional service (and of one centre of it), by name: whom to choose for a committee, a
     measure, a quest."""

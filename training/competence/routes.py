@@ -86,11 +86,9 @@ def export(fmt: str):
 @bp.route("/competence/weights", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def weights():
-    service_list = services.visible_services(current_user)
+    service_list, selected, service = services.chosen_service(current_user, request.values.get("service_id", type=int))
     form = CompetenceWeightForm()
     form.service_id.choices = [(s.id, s.name) for s in service_list]
-    selected = request.values.get("service_id", type=int) or (service_list[0].id if service_list else None)
-    service = next((s for s in service_list if s.id == selected), None)
     today = local_today()
     if request.method == "GET":
         form.service_id.data = selected

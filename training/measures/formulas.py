@@ -101,6 +101,9 @@ def _count(value: Any, name: str) -> int:
 
 def _real(value: Any, name: str) -> float:
     """A finite real number; ``bool``, NaN and ±inf are refused."""
+    kind = type(value)
+    if (kind is float or kind is int) and math.isfinite(value):  # fast path (batches call this ~10⁶ times)
+        return float(value)
     if isinstance(value, bool):
         raise _fail(f"{name}: ожидается число, а передано логическое значение {value!r}")
     if not isinstance(value, numbers.Real):
@@ -159,6 +162,16 @@ def _scale(scale: Any, low: int, high: int, name: str) -> int:
 
 def _share(part: int, whole: int) -> float:
     return 100.0 * part / whole
+
+
+def _part_share(part: int, whole: int, *, undefined: str, more: str) -> float:
+    """``part`` of ``whole`` in percent: refused with ``undefined`` when the whole is empty and with ``more`` (and
+    the two counts) when the part exceeds it."""
+    if whole == 0:
+        raise _fail(undefined)
+    if part > whole:
+        raise _fail(f"{more} ({part} > {whole})")
+    return _share(part, whole)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -301,13 +314,9 @@ def resolution_rate(resolved: int, received: int) -> float:
 
     resolution_rate = resolved / received × 100
     """
-    done = _count(resolved, "решено обращений")
-    total = _count(received, "поступило обращений")
-    if total == 0:
-        raise _fail("не поступило ни одного обращения — доля решённых не определена")
-    if done > total:
-        raise _fail(f"решено больше обращений, чем поступило ({done} > {total})")
-    return _share(done, total)
+    return _part_share(_count(resolved, "решено обращений"), _count(received, "поступило обращений"),
+                       undefined="не поступило ни одного обращения — доля решённых не определена",
+                       more="решено больше обращений, чем поступило")
 
 
 def escalation_rate(escalated: int, received: int) -> float:
@@ -317,13 +326,9 @@ def escalation_rate(escalated: int, received: int) -> float:
 
     Lower is better.
     """
-    passed_on = _count(escalated, "передано (эскалировано) обращений")
-    total = _count(received, "поступило обращений")
-    if total == 0:
-        raise _fail("не поступило ни одного обращения — доля эскалированных не определена")
-    if passed_on > total:
-        raise _fail(f"эскалировано больше обращений, чем поступило ({passed_on} > {total})")
-    return _share(passed_on, total)
+    return _part_share(_count(escalated, "передано (эскалировано) обращений"), _count(received, "поступило обращений"),
+                       undefined="не поступило ни одного обращения — доля эскалированных не определена",
+                       more="эскалировано больше обращений, чем поступило")
 
 
 def fcr(resolved_first_contact: int, total: int) -> float:
@@ -331,13 +336,9 @@ def fcr(resolved_first_contact: int, total: int) -> float:
 
     FCR = resolved_first_contact / total × 100
     """
-    first = _count(resolved_first_contact, "решено при первом контакте")
-    whole = _count(total, "всего обращений")
-    if whole == 0:
-        raise _fail("нет ни одного обращения — FCR не определён")
-    if first > whole:
-        raise _fail(f"решено при первом контакте больше обращений, чем поступило ({first} > {whole})")
-    return _share(first, whole)
+    return _part_share(_count(resolved_first_contact, "решено при первом контакте"), _count(total, "всего обращений"),
+                       undefined="нет ни одного обращения — FCR не определён",
+                       more="решено при первом контакте больше обращений, чем поступило")
 
 
 def net_fcr(resolved_first_contact: int, total: int, not_resolvable_first_contact: int) -> float:

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
-from training.measures.formulas import MetricValueError
+from training.measures.formulas import MetricValueError, _real  # _real: one rule for a finite number
 
 __all__ = [
     "Anchor",
@@ -62,20 +62,6 @@ __all__ = [
 # --------------------------------------------------------------------------------------------------
 # validation helpers
 # --------------------------------------------------------------------------------------------------
-
-
-def _real(value: Any, name: str) -> float:
-    kind = type(value)
-    if (kind is float or kind is int) and math.isfinite(value):  # fast path (batches call this ~10⁶ times)
-        return float(value)
-    if isinstance(value, bool):
-        raise MetricValueError(f"{name}: ожидается число, а передано логическое значение {value!r}")
-    if not isinstance(value, numbers.Real):
-        raise MetricValueError(f"{name}: ожидается число, получено {value!r}")
-    result = float(value)
-    if not math.isfinite(result):
-        raise MetricValueError(f"{name}: значение должно быть конечным числом (получено {value!r})")
-    return result
 
 
 def _weight(value: Any, name: str) -> float:

@@ -1183,21 +1183,7 @@ class _QuestionReader:
                 question.answers.append(answer)
             else:
                 self.warn(line, Msg.ANSWER_EMPTY, "answer-empty")
-        if not question.answers:
-            self.error(self.start_line, Msg.MULTICHOICE_ALL_EMPTY, "multichoice-empty")
-            return
-        if len(question.answers) == 1:
-            self.warn(self.start_line, Msg.MULTICHOICE_ONE_ANSWER, "multichoice-one")
-        if question.single:
-            if not any(answer.fraction == 1 for answer in question.answers):
-                self.warn(self.start_line, Msg.MULTICHOICE_NO_RIGHT, "no-right")
-            return
-        positive = sum((Decimal(repr(a.fraction)) for a in question.answers if a.fraction > 0), Decimal(0))
-        if positive == 0:
-            self.warn(self.start_line, Msg.MULTICHOICE_NO_RIGHT, "no-right")
-        elif positive.quantize(Decimal("0.01"), ROUND_HALF_UP) != 1:
-            self.warn(self.start_line, Msg.MULTICHOICE_SUM.format(total=_format_decimal(positive * 100)),
-                      "weights-sum")
+        check_multichoice_answers(question, self.start_line, self, lambda positive: _format_decimal(positive * 100))
 
     def read_shortanswer(self, question: GiftQuestion, answers: _T) -> None:
         lead, items = _split_items(answers, "=")
@@ -1368,6 +1354,26 @@ def _php_float(value: float) -> float:
 
 def _clean_zero(value: float) -> float:
     return 0.0 if value == 0 else value
+
+
+def check_multichoice_answers(question: GiftQuestion, line: int, reporter, total_text) -> None:
+    """The rule every importer applies to a multiple-choice question's answers (``reporter`` has ``error`` and
+    ``warn``): at least one answer; one right answer at 100% for a single choice; the positive weights of a
+    multiple choice add up to 100% (``total_text`` writes their sum as the format writes numbers)."""
+    if not question.answers:
+        reporter.error(line, Msg.MULTICHOICE_ALL_EMPTY, "multichoice-empty")
+        return
+    if len(question.answers) == 1:
+        reporter.warn(line, Msg.MULTICHOICE_ONE_ANSWER, "multichoice-one")
+    if question.single:
+        if not any(answer.fraction == 1 for answer in question.answers):
+            reporter.warn(line, Msg.MULTICHOICE_NO_RIGHT, "no-right")
+        return
+    positive = sum((Decimal(repr(a.fraction)) for a in question.answers if a.fraction > 0), Decimal(0))
+    if positive == 0:
+        reporter.warn(line, Msg.MULTICHOICE_NO_RIGHT, "no-right")
+    elif positive.quantize(Decimal("0.01"), ROUND_HALF_UP) != 1:
+        reporter.warn(line, Msg.MULTICHOICE_SUM.format(total=total_text(positive)), "weights-sum")
 
 
 def _format_decimal(value: Decimal) -> str:

@@ -7,7 +7,7 @@ service (a quest's instructor hosts the game run from their checkpoint); everyon
 from __future__ import annotations
 
 import segno
-from flask import abort, flash, make_response, request, url_for
+from flask import flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
@@ -16,7 +16,7 @@ from training.extensions import db
 from training.quizzes import bp, live, services
 from training.quizzes.forms import LiveJoinForm, LiveSessionForm, LiveTeamForm
 from training.quizzes.models import LiveSession, LiveStatus, LiveTeam, Quiz
-from training.web import redirect_to, render_view, role_required, submit
+from training.web import redirect_to, render_view, role_required, submit, visible_or_404
 
 
 def int_or(value, default: int = -1) -> int:
@@ -28,16 +28,12 @@ def int_or(value, default: int = -1) -> int:
 
 
 def _session_or_404(live_id: int) -> LiveSession:
-    session = db.get_or_404(LiveSession, live_id)
-    if not live.can_view(current_user, session):
-        abort(404)
+    session = visible_or_404(LiveSession, live_id, lambda s: live.can_view(current_user, s))
     return session
 
 
 def _hosted_or_404(live_id: int) -> LiveSession:
-    session = db.get_or_404(LiveSession, live_id)
-    if not live.can_host(current_user, session):
-        abort(404)
+    session = visible_or_404(LiveSession, live_id, lambda s: live.can_host(current_user, s))
     return session
 
 
@@ -78,9 +74,7 @@ def live_form_page(form: LiveSessionForm, quiz: Quiz, *, action: str, source_lab
 @bp.route("/<int:quiz_id>/live/new", methods=["GET", "POST"])
 @role_required(*Role.TEACHING)
 def live_new(quiz_id: int):
-    quiz = db.get_or_404(Quiz, quiz_id)
-    if not services.can_manage_quiz(current_user, quiz):
-        abort(404)
+    quiz = visible_or_404(Quiz, quiz_id, lambda q: services.can_manage_quiz(current_user, q))
     form = LiveSessionForm()
     back = url_for("quizzes.settings", quiz_id=quiz.id)
     if request.method == "GET":
@@ -246,9 +240,7 @@ def live_team_add(live_id: int):
 @login_required
 def live_team_delete(live_id: int, live_team_id: int):
     session = _hosted_or_404(live_id)
-    team = db.get_or_404(LiveTeam, live_team_id)
-    if team.session_id != session.id:
-        abort(404)
+    team = visible_or_404(LiveTeam, live_team_id, lambda t: t.session_id == session.id)
     return _host_action(session, lambda: live.remove_team(current_user, session, team), message="Команда убрана.")
 
 

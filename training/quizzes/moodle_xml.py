@@ -18,7 +18,7 @@ import binascii
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from urllib.parse import quote, unquote
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
@@ -36,6 +36,7 @@ from training.quizzes.gift import (
     GiftQuestion,
     Msg,
     QuestionFile,
+    check_multichoice_answers,
     clean_tags,
     match_moodle_fraction,
     nearest_moodle_fraction,
@@ -500,20 +501,7 @@ class _XmlReader:
             question.answers.append(GiftAnswer(text, fraction, feedback))
         if self.failed:
             return
-        if not question.answers:
-            self.error(node.line, Msg.MULTICHOICE_ALL_EMPTY, "multichoice-empty")
-            return
-        if len(question.answers) == 1:
-            self.warn(node.line, Msg.MULTICHOICE_ONE_ANSWER, "multichoice-one")
-        if question.single:
-            if not any(answer.fraction == 1 for answer in question.answers):
-                self.warn(node.line, Msg.MULTICHOICE_NO_RIGHT, "no-right")
-            return
-        positive = sum((Decimal(repr(a.fraction)) for a in question.answers if a.fraction > 0), Decimal(0))
-        if positive == 0:
-            self.warn(node.line, Msg.MULTICHOICE_NO_RIGHT, "no-right")
-        elif positive.quantize(Decimal("0.01"), ROUND_HALF_UP) != 1:
-            self.warn(node.line, Msg.MULTICHOICE_SUM.format(total=percent_text(float(positive))), "weights-sum")
+        check_multichoice_answers(question, node.line, self, lambda positive: percent_text(float(positive)))
 
     def read_truefalse(self, question: GiftQuestion, node: _Node, files: _QuestionFiles) -> None:
         answers = node.all("answer")

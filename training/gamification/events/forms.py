@@ -33,7 +33,8 @@ class FormatForm(FlaskForm):
     is_active = BooleanField("Показывать в каталоге")
 
 
-class EventForm(FlaskForm):
+class _WhenWhereForm(FlaskForm):
+    """What scheduling and editing an event both ask: its title, when, how long and where."""
     title = StringField("Название", validators=[Length(max=200)])
     day = DateField("Дата", validators=[InputRequired("Укажите дату.")])
     time = TimeField("Начало", validators=[InputRequired("Укажите время начала.")])
@@ -41,6 +42,9 @@ class EventForm(FlaskForm):
         InputRequired("Укажите продолжительность."), NumberRange(5, 7 * 24 * 60, "От 5 минут до недели.")])
     place = StringField("Место", validators=[Length(max=300)])
     video_url = StringField("Ссылка на видеовстречу", validators=[Length(max=500)])
+
+
+class EventForm(_WhenWhereForm):
     centre_id = SelectField("Для кого: центр", coerce=int, default=0)
     department_id = SelectField("Отдел", coerce=int, default=0)
     open_to_clients = BooleanField("Открыто для клиентов")
@@ -52,14 +56,7 @@ class EventForm(FlaskForm):
     description = TextAreaField("Описание", validators=[Length(max=8000)])
 
 
-class EventEditForm(FlaskForm):
-    title = StringField("Название", validators=[Length(max=200)])
-    day = DateField("Дата", validators=[InputRequired("Укажите дату.")])
-    time = TimeField("Начало", validators=[InputRequired("Укажите время начала.")])
-    duration_minutes = RuIntegerField("Продолжительность, мин", validators=[
-        InputRequired("Укажите продолжительность."), NumberRange(5, 7 * 24 * 60, "От 5 минут до недели.")])
-    place = StringField("Место", validators=[Length(max=300)])
-    video_url = StringField("Ссылка на видеовстречу", validators=[Length(max=500)])
+class EventEditForm(_WhenWhereForm):
     capacity = RuIntegerField("Мест (пусто — без ограничения)", validators=[
         Optional(), NumberRange(1, 10000, "От 1 до 10 000.")])
     description = TextAreaField("Описание", validators=[Length(max=8000)])

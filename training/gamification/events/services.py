@@ -264,14 +264,7 @@ def schedule_event(actor: User, fmt: EventFormat, *, title: str, starts_at: date
     title = (title or "").strip() or fmt.name
     if not fmt.is_active:
         raise DomainError("Этот формат отключён в каталоге.")
-    if starts_at <= now:
-        raise DomainError("Начало мероприятия должно быть в будущем.")
-    if not 5 <= duration_minutes <= 7 * 24 * 60:
-        raise DomainError("Продолжительность — от 5 минут до недели.")
-    if not (place or "").strip() and not (video_url or "").strip():
-        raise DomainError("Укажите место или ссылку на видеовстречу.")
-    if video_url and not video_url.startswith(("https://", "http://")):
-        raise DomainError("Ссылка на видеовстречу должна начинаться с https://.")
+    _check_when_and_where(starts_at, duration_minutes, place, video_url, now)
     if capacity is not None and capacity < 1:
         raise DomainError("Число мест — не меньше одного (или оставьте поле пустым: без ограничения).")
     centre = _centre_in_scope(actor, centre_id)
@@ -315,6 +308,19 @@ def schedule_event(actor: User, fmt: EventFormat, *, title: str, starts_at: date
     return event
 
 
+def _check_when_and_where(starts_at: datetime, duration_minutes: int, place: str, video_url: str,
+                          now: datetime) -> None:
+    """An event starts in the future, lasts from 5 minutes to a week and happens somewhere: a place or a video link."""
+    if starts_at <= now:
+        raise DomainError("Начало мероприятия должно быть в будущем.")
+    if not 5 <= duration_minutes <= 7 * 24 * 60:
+        raise DomainError("Продолжительность — от 5 минут до недели.")
+    if not (place or "").strip() and not (video_url or "").strip():
+        raise DomainError("Укажите место или ссылку на видеовстречу.")
+    if video_url and not video_url.startswith(("https://", "http://")):
+        raise DomainError("Ссылка на видеовстречу должна начинаться с https://.")
+
+
 def update_event(actor: User, event: Event, *, title: str, starts_at: datetime, duration_minutes: int,
                  place: str = "", video_url: str = "", capacity: int | None = None, description: str = "",
                  now: datetime | None = None) -> None:
@@ -326,14 +332,7 @@ def update_event(actor: User, event: Event, *, title: str, starts_at: datetime, 
     event = _locked(event)
     if event.status != EventStatus.SCHEDULED:
         raise DomainError("Изменить можно только запланированное мероприятие.")
-    if starts_at <= now:
-        raise DomainError("Начало мероприятия должно быть в будущем.")
-    if not 5 <= duration_minutes <= 7 * 24 * 60:
-        raise DomainError("Продолжительность — от 5 минут до недели.")
-    if not (place or "").strip() and not (video_url or "").strip():
-        raise DomainError("Укажите место или ссылку на видеовстречу.")
-    if video_url and not video_url.startswith(("https://", "http://")):
-        raise DomainError("Ссылка на видеовстречу должна начинаться с https://.")
+    _check_when_and_where(starts_at, duration_minutes, place, video_url, now)
     if capacity is not None and capacity < event.registered_count:
         raise DomainError(f"Уже записано {event.registered_count}: мест не может быть меньше.")
     ends_at = starts_at + timedelta(minutes=duration_minutes)

@@ -25,7 +25,7 @@ from training.org import services as org_services
 from training.quizzes import live
 from training.quizzes.forms import LiveSessionForm
 from training.quizzes.models import LiveFormat, Quiz
-from training.web import page_args, redirect_to, render_view, role_required, submit
+from training.web import page_args, redirect_to, render_view, role_required, submit, visible_or_404
 
 
 def _quest_or_404(quest_id: int) -> Quest:
@@ -151,9 +151,7 @@ def team_add(quest_id: int):
 @role_required(*Role.ORGANISERS)
 def team_edit(quest_id: int, quest_team_id: int):
     quest = _managed_quest(quest_id)
-    team = db.get_or_404(QuestTeam, quest_team_id)
-    if team.quest_id != quest.id:
-        abort(404)
+    team = visible_or_404(QuestTeam, quest_team_id, lambda t: t.quest_id == quest.id)
     form = _team_form(quest, team, formdata=request.form)
     if not form.validate():
         return _quest_page(quest, status=422, error="Проверьте название и состав команды.")
@@ -166,9 +164,7 @@ def team_edit(quest_id: int, quest_team_id: int):
 @role_required(*Role.ORGANISERS)
 def team_delete(quest_id: int, quest_team_id: int):
     quest = _managed_quest(quest_id)
-    team = db.get_or_404(QuestTeam, quest_team_id)
-    if team.quest_id != quest.id:
-        abort(404)
+    team = visible_or_404(QuestTeam, quest_team_id, lambda t: t.quest_id == quest.id)
     return _quest_action(quest, lambda: quests.delete_team(current_user, quest, team), message="Команда удалена.")
 
 
@@ -189,9 +185,7 @@ def checkpoint_add(quest_id: int):
 @role_required(*Role.ORGANISERS)
 def checkpoint_delete(quest_id: int, quest_checkpoint_id: int):
     quest = _managed_quest(quest_id)
-    checkpoint = db.get_or_404(QuestCheckpoint, quest_checkpoint_id)
-    if checkpoint.quest_id != quest.id:
-        abort(404)
+    checkpoint = visible_or_404(QuestCheckpoint, quest_checkpoint_id, lambda c: c.quest_id == quest.id)
     return _quest_action(quest, lambda: quests.delete_checkpoint(current_user, quest, checkpoint),
                          message="Контрольная точка удалена.")
 
@@ -225,9 +219,7 @@ def _score_page(quest: Quest, checkpoint: QuestCheckpoint, *, status: int = 200,
 @login_required
 def score(quest_id: int, quest_checkpoint_id: int):
     quest = _quest_or_404(quest_id)
-    checkpoint = db.get_or_404(QuestCheckpoint, quest_checkpoint_id)
-    if checkpoint.quest_id != quest.id:
-        abort(404)
+    checkpoint = visible_or_404(QuestCheckpoint, quest_checkpoint_id, lambda c: c.quest_id == quest.id)
     if not quests.can_score(current_user, checkpoint):
         abort(403, "Баллы на этой точке ставят её инструкторы.")
     if request.method == "GET":
@@ -261,9 +253,8 @@ def checkpoint_live(quest_id: int, quest_checkpoint_id: int):
     engine tells the result back (``live_quiz_finished``) and quests.on_live_quiz_finished records the scores."""
 
     quest = _quest_or_404(quest_id)
-    checkpoint = db.get_or_404(QuestCheckpoint, quest_checkpoint_id)
-    if checkpoint.quest_id != quest.id or checkpoint.quiz_id is None:
-        abort(404)
+    checkpoint = visible_or_404(QuestCheckpoint, quest_checkpoint_id,
+                                lambda c: c.quest_id == quest.id and c.quiz_id is not None)
     if not quests.can_score(current_user, checkpoint):
         abort(403, "Вживую точку проводят её инструкторы и организаторы квеста.")
     quiz = db.get_or_404(Quiz, checkpoint.quiz_id)

@@ -173,11 +173,18 @@ def save_team(actor: User, quest: Quest, team: QuestTeam | None, *, name: str, m
 
 
 def delete_team(actor: User, quest: Quest, team: QuestTeam) -> None:
+    _delete_unscored(actor, quest, team, QuestScore.team_id == team.id,
+                     "У команды уже есть баллы: удалить её нельзя.")
+
+
+def _delete_unscored(actor: User, quest: Quest, thing, scored, refusal: str) -> None:
+    """A team or a checkpoint of an open quest goes while no score names it (``scored``: the condition on
+    QuestScore); once scored it stays, so the results never lose a row."""
     ensure_can_manage(actor, quest)
     _ensure_not_closed(quest)
-    if db.session.scalar(select(QuestScore.id).where(QuestScore.team_id == team.id).limit(1)):
-        raise DomainError("У команды уже есть баллы: удалить её нельзя.")
-    db.session.delete(team)
+    if db.session.scalar(select(QuestScore.id).where(scored).limit(1)):
+        raise DomainError(refusal)
+    db.session.delete(thing)
     _bump(quest)
 
 
@@ -221,12 +228,8 @@ def _instructors(quest: Quest, user_ids: list[int]) -> list[User]:
 
 
 def delete_checkpoint(actor: User, quest: Quest, checkpoint: QuestCheckpoint) -> None:
-    ensure_can_manage(actor, quest)
-    _ensure_not_closed(quest)
-    if db.session.scalar(select(QuestScore.id).where(QuestScore.checkpoint_id == checkpoint.id).limit(1)):
-        raise DomainError("На точке уже выставлены баллы: удалить её нельзя.")
-    db.session.delete(checkpoint)
-    _bump(quest)
+    _delete_unscored(actor, quest, checkpoint, QuestScore.checkpoint_id == checkpoint.id,
+                     "На точке уже выставлены баллы: удалить её нельзя.")
 
 
 def start_quest(actor: User, quest: Quest) -> None:

@@ -1,0 +1,102 @@
+"""`flask seed demo` builds a region a director can evaluate: every page of the story shows data, a second run
+changes nothing, and the production configuration refuses it."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from seeds import demo
+from tests.support.app import app_with_tables
+from training.accounts.models import User
+from training.config import ProductionConfig
+from training.extensions import db
+from training.models import *  # noqa: F403  (every table counted by the idempotency check)
+from wsgi import seed_cli
+
+TODAY = date(2026, 12, 7)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    with app_with_tables(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", drop_tables=True) as app:
+        result = app.test_cli_runner().invoke(seed_cli, ["demo", "--today", TODAY.isoformat()])
+        assert result.exit_code == 0, result.output
+        assert "manager@demo.szn.local" in result.output
+        yield app
+
+
+def _page(app, email: str, url: str) -> str:
+    client = app.test_client()
+    response = client.post("/auth/login", data={"email": email, "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    response = client.get(url, follow_redirects=True)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def _counts() -> dict[str, int]:
+    return {table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}
+
+
+def test_the_demo_is_marked_and_its_logins_sign_in(seeded):
+    manager = db.session.scalar(select(User).where(User.email == "manager@demo.szn.local"))
+    assert manager.centre.name.endswith("(демо)")
+    html = _page(seeded, "manager@demo.szn.local", "/metrics/")
+    assert "(демо)" in html
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<(script|style|head).*?</\1>", "", html)))
+
+
+def test_pulse_shows_the_index_and_three_months_of_client_figures(seeded):
+    text = _text(_page(seeded, "manager@demo.szn.local", "/metrics/"))
+    assert "Индекс пока не публикуется" not in text
+    for month in ("сентябрь 2026", "октябрь 2026", "ноябрь 2026"):
+        row = re.search(month + r" (\d+,\d) [+−-]?\d+ (\d+)", text)
+        assert row, month  # the month's index and the number of answers behind it
+        assert int(row.group(2)) >= 30
+
+
+def test_comparison_lists_every_demo_centre_with_its_index(seeded):
+    text = _text(_page(seeded, "hr@demo.szn.local", "/metrics/compare"))
+    for centre in demo.CENTRES:
+        assert re.search(re.escape(centre) + r" \d+,\d", text), centre
+
+
+def test_ranking_shows_people_with_scores(seeded):
+    text = _text(_page(seeded, "hr@demo.szn.local", "/metrics/competence/ranking"))
+    places = re.findall(r"(\d+) ([А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+) ЦЗН [^·]+\(демо\) · [^0-9]+ (\d+,\d)", text)
+    assert len(places) >= 10
+    assert places[0][0] == "1"
+
+
+def test_employee_sees_her_own_client_figures_and_competence(seeded):
+    text = _text(_page(seeded, "employee@demo.szn.local", "/metrics/competence/me"))
+    assert re.search(r"Общий балл \d+,\d из 100", text)
+    assert re.search(r"Оценки клиентов \d,\d\d из 5 \d+", text)
+
+
+def test_second_run_changes_nothing(seeded):
+    before = _counts()
+    result = seeded.test_cli_runner().invoke(seed_cli, ["demo", "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert _counts() == before
+
+
+def test_production_configuration_refuses_the_demo(tmp_path):
+    assert ProductionConfig.DEMO_DATA_ALLOWED is False
+    with app_with_tables(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+                         DEMO_DATA_ALLOWED=False) as app:
+        result = app.test_cli_runner().invoke(seed_cli, ["demo", "--today", TODAY.isoformat()])
+        assert result.exit_code != 0
+        assert "не загружаются в рабочую базу" in result.output
+        with pytest.raises(demo.DemoRefused):
+            demo.run()
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
