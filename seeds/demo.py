@@ -16,9 +16,14 @@ from training.accounts.services import set_public_consent
 from training.accounts.staff.importer import TEMPLATE_HEADER, import_staff
 from training.competence import services as competence
 from training.extensions import db
+from training.gamification.committee import services as committee
 from training.gamification.contests import services as contests
 from training.gamification.contests.models import Contest
 from training.gamification.periods import current_period
+from training.gamification.quests import services as quests
+from training.gamification.quests.models import Quest, QuestFormat
+from training.gamification.stress import services as stress
+from training.gamification.stress.models import MeasureStatus, StressItem
 from training.measures.periods import local_today
 from training.metrics.centre_index import snapshots
 from training.metrics.feedback import services as feedback
@@ -67,6 +72,17 @@ POSITIONS = {"Фронт-офис": ["Ведущий инспектор", "Ин�
 #: the optional indicators the importer's template leaves empty (services on time, personal support), per month
 OPERATIONS_EXTRA = {"Услуг оказано": 1500, "Из них в установленный срок": 1410, "Активных клиентов": 2200,
                     "Из них с персональным сопровождением": 1350}
+STRESS_POSTS = [("Клиент требовал выплату, которую отменили в прошлом месяце, и кричал в зале.", 0),
+                ("Электронная очередь зависла утром, люди ждали больше часа.", 0),
+                ("Звонки на колл-центр идут без перерыва, некогда записать обращение.", 1),
+                ("Одну и ту же справку просим приносить дважды: клиенты злятся.", 2),
+                ("Не хватает переговорной для трудных разговоров.", 1)]
+STRESS_MEASURES = [("Памятка об изменениях выплат у каждого окна и в чате центра", MeasureStatus.DONE),
+                   ("Резервная запись на приём на бумаге, пока очередь не работает", MeasureStatus.IN_PROGRESS),
+                   ("Автоответ колл-центра с частыми вопросами", MeasureStatus.PLANNED)]
+QUEST_CHECKPOINTS = [("Встреча у входа", "question", "Как встретить клиента, который не знает, куда идти?"),
+                     ("Разбор жалобы", "case", "Клиент недоволен отказом: проведите разговор по шагам."),
+                     ("Понятный ответ", "exercise", "Перепишите письмо клиенту простым языком.")]
 VOTE_REASONS = ["Всегда выручает коллег с трудными клиентами.", "Навела порядок в очереди на приём.",
                 "Спокойно разбирает жалобы и объясняет понятно.", ""]
 COMMENTS_GOOD = ["Всё объяснили спокойно и по делу.", "Записали на удобное время, ждать не пришлось.",
@@ -151,6 +167,8 @@ def run(only_if_empty: bool = False, today: date | None = None) -> list[tuple[st
     _demo_feedback(today)
     _demo_operations(hr, today)
     _demo_contests(today)
+    _demo_stress(hr)
+    _demo_quests(today)
     db.session.commit()
     _recompute(today)
     return demo_logins_if_present()
@@ -282,6 +300,63 @@ def _demo_contests(today: date) -> None:
                                       now=at)
         if close:
             contests.close_contest(manager, contest, now=_at(this_month, 9))
+
+
+def _demo_stress(hr: User | None) -> None:
+    """«Стресс месяца»: the committee (the manager chairs, the teacher and HR sit in), this month's anonymous posts
+    with «+1» from colleagues, and the committee's measures (one done, one under way, one planned)."""
+    manager = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[2][0]))
+    if hr is None or manager is None or manager.regional_service_id is None:
+        return
+    service_id = manager.regional_service_id
+    if not committee.members(service_id):
+        committee.add_member(hr, service_id, manager, is_chair=True)
+        for email in (DEMO_LOGINS[3][0], DEMO_LOGINS[1][0]):
+            committee.add_member(hr, service_id, db.session.scalar(select(User).where(User.email == email)))
+    month_row = stress.get_month(service_id, stress.current_month())
+    if month_row.is_archived or db.session.scalar(select(StressItem.id).where(StressItem.month_id == month_row.id)):
+        return
+    staff = list(db.session.scalars(select(User).where(User.regional_service_id == service_id, User.is_active)
+                                    .order_by(User.personnel_number)))
+    rnd = random.Random(3)
+    posted = []
+    for n, (text, centre_no) in enumerate(STRESS_POSTS):
+        centre = _demo_centres()[centre_no]
+        item = stress.post_item(service_id, text=text, centre_id=centre.id)
+        for voter in rnd.sample(staff, k=max(1, 14 - 2 * n)):
+            stress.plus_one(voter, item)
+        posted.append(item)
+    owners = [manager, db.session.scalar(select(User).where(User.email == DEMO_LOGINS[3][0])), hr]
+    for (text, status), item, owner in zip(STRESS_MEASURES, posted, owners, strict=False):
+        stress.add_measure(manager, month_row, text=text, owner=owner, item=item, status=status)
+
+
+def _demo_quests(today: date) -> None:
+    """A finished quest (last month, three teams scored at three checkpoints) and a running one (two checkpoints,
+    the first scored), organised by the teacher for the first centre."""
+    teacher = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[3][0]))
+    if teacher is None or db.session.scalar(select(Quest.id).where(Quest.organiser_id == teacher.id)):
+        return
+    centre_id = _demo_centres()[0].id
+    staff = [u for u in db.session.scalars(select(User).where(User.centre_id == centre_id, User.is_active)
+                                           .order_by(User.personnel_number)) if u.id != teacher.id]
+    rnd = random.Random(21)
+    for title, held_on, finished in (("Квест «Путь клиента»", today - timedelta(days=24), True),
+                                     ("Брейн-ринг «Сложный посетитель»", today, False)):
+        quest = quests.create_quest(teacher, title=title, held_on=held_on, centre_id=centre_id,
+                                    description="Команды проходят точки контакта глазами клиента.",
+                                    format=QuestFormat.QUEST if finished else QuestFormat.BRAIN_RING)
+        teams = [quests.save_team(teacher, quest, None, name=name, member_ids=[u.id for u in staff[i::3]][:5])
+                 for i, name in enumerate(("Навигаторы", "Эмпаты", "Решалы"))]
+        points = [quests.add_checkpoint(teacher, quest, title=title_, kind=kind, task=task, max_points=10,
+                                        quiz_id=None, instructor_ids=[teacher.id])
+                  for title_, kind, task in QUEST_CHECKPOINTS[:3 if finished else 2]]
+        quests.start_quest(teacher, quest)
+        for checkpoint in points if finished else points[:1]:
+            for team in teams:
+                quests.record_score(teacher, checkpoint, team, points=rnd.randint(5, 10), comment="")
+        if finished:
+            quests.close_quest(teacher, quest)
 
 
 def _recompute(today: date) -> None:
