@@ -19,9 +19,13 @@ from training.extensions import db
 from training.gamification.committee import services as committee
 from training.gamification.contests import services as contests
 from training.gamification.contests.models import Contest
+from training.gamification.library import services as library
+from training.gamification.library.models import LibraryCase
 from training.gamification.periods import current_period
 from training.gamification.quests import services as quests
 from training.gamification.quests.models import Quest, QuestFormat
+from training.gamification.ratings import services as ratings
+from training.gamification.ratings.models import PeerRatingPair
 from training.gamification.stress import services as stress
 from training.gamification.stress.models import MeasureStatus, StressItem
 from training.measures.periods import local_today
@@ -83,6 +87,24 @@ STRESS_MEASURES = [("Памятка об изменениях выплат у к
 QUEST_CHECKPOINTS = [("Встреча у входа", "question", "Как встретить клиента, который не знает, куда идти?"),
                      ("Разбор жалобы", "case", "Клиент недоволен отказом: проведите разговор по шагам."),
                      ("Понятный ответ", "exercise", "Перепишите письмо клиенту простым языком.")]
+LIBRARY_CASES = [
+    ("case", "Пенсионер и электронная очередь",
+     "Пожилой клиент не смог взять талон в терминале и простоял у входа полчаса.",
+     "Администратор зала стал встречать посетителей у терминала в часы пик и брать талон вместе с ними.",
+     "Жалоб на терминал за месяц не было, ожидание у входа сократилось."),
+    ("lifehack", "Список документов в сообщении",
+     "Клиенты приходили без нужных справок и записывались повторно.",
+     "После записи специалист отправляет короткое сообщение с перечнем документов и адресом кабинета.",
+     "Повторных визитов из-за документов стало заметно меньше."),
+    ("case", "Разговор после отказа в выплате",
+     "Клиентка восприняла отказ как несправедливость и грозила жалобой.",
+     "Специалист объяснил причину простыми словами, показал, что можно сделать, и записал на консультацию.",
+     "Клиентка подала документы на другую меру поддержки и оставила хороший отзыв."),
+    ("lifehack", "Тихий час колл-центра",
+     "Операторы не успевали фиксировать обращения между звонками.",
+     "Каждый час пять минут без входящих: операторы дописывают карточки обращений.",
+     "Потерянных обращений не стало, время ответа почти не выросло."),
+]
 VOTE_REASONS = ["Всегда выручает коллег с трудными клиентами.", "Навела порядок в очереди на приём.",
                 "Спокойно разбирает жалобы и объясняет понятно.", ""]
 COMMENTS_GOOD = ["Всё объяснили спокойно и по делу.", "Записали на удобное время, ждать не пришлось.",
@@ -169,6 +191,8 @@ def run(only_if_empty: bool = False, today: date | None = None) -> list[tuple[st
     _demo_contests(today)
     _demo_stress(hr)
     _demo_quests(today)
+    _demo_peer_ratings(today)
+    _demo_library()
     db.session.commit()
     _recompute(today)
     return demo_logins_if_present()
@@ -357,6 +381,45 @@ def _demo_quests(today: date) -> None:
                 quests.record_score(teacher, checkpoint, team, points=rnd.randint(5, 10), comment="")
         if finished:
             quests.close_quest(teacher, quest)
+
+
+def _demo_peer_ratings(today: date) -> None:
+    """Colleagues of the first centre rate each other over the last weeks, so everyone there has more raters than
+    the anonymity threshold (PEER_RATING_MIN_RATERS) and the competence scores have the colleagues' view."""
+    centre = (_demo_centres() or [None])[0]
+    if centre is None or db.session.scalar(select(PeerRatingPair.id).join(User, User.id == PeerRatingPair.rater_id)
+                                           .where(User.centre_id == centre.id).limit(1)):
+        return
+    staff = list(db.session.scalars(select(User).where(User.centre_id == centre.id, User.is_active)
+                                    .order_by(User.personnel_number)))
+    rnd = random.Random(5)
+    for n, rater in enumerate(staff):
+        aspects = ratings.aspects_for(rater.regional_service_id)
+        for k in range(1, 7):
+            rated = staff[(n + k) % len(staff)]
+            at = _at(today - timedelta(days=1 + (n + k) % 25), 13, k)
+            ratings.submit_rating(rater, rated, {a.id: rnd.choice((3, 4, 4, 5, 5)) for a in aspects}, now=at)
+
+
+def _demo_library() -> None:
+    """The library of cases: colleagues' cases and life hacks, published by the committee, with likes."""
+    manager = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[2][0]))
+    if manager is None or db.session.scalar(select(LibraryCase.id).where(
+            LibraryCase.regional_service_id == manager.regional_service_id).limit(1)):
+        return
+    staff = list(db.session.scalars(select(User).where(User.regional_service_id == manager.regional_service_id,
+                                                       User.centre_id.is_not(None), User.is_active,
+                                                       User.id != manager.id).order_by(User.personnel_number)))
+    groups, points = library.client_groups(), library.touchpoints()
+    for n, (kind, title, situation, action, result) in enumerate(LIBRARY_CASES):
+        case = library.submit_case(staff[(7 * n + 3) % len(staff)], kind=kind, title=title, situation=situation,
+                                   action=action, result=result,
+                                   client_group_id=groups[n % len(groups)].id if groups else None,
+                                   touchpoint_id=points[n % len(points)].id if points else None)
+        library.moderate(manager, case, publish=True)
+        for reader in staff[n:n + 9 - 2 * n]:
+            if reader.id != case.author_id:
+                library.set_like(reader, case, True)
 
 
 def _recompute(today: date) -> None:

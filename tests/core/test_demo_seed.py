@@ -133,3 +133,18 @@ def test_quests_show_a_finished_and_a_running_one_with_points(seeded):
     places = re.findall(r"(\d) (Навигаторы|Эмпаты|Решалы) [^0-9]+ (\d+)", text)
     assert [place for place, *_ in places][:3] == ["1", "2", "3"]
     assert all(15 <= int(points) <= 30 for *_, points in places[:3])
+
+
+def test_library_shows_published_cases_with_likes(seeded):
+    text = _text(_page(seeded, "employee@demo.szn.local", "/team/library"))
+    assert "Пенсионер и электронная очередь" in text
+    assert re.search(r"Тихий час колл-центра Лайфхак · [А-ЯЁ][а-яё]+ [^♥]+ ♥ [1-9]", text)
+
+
+def test_peer_ratings_are_shown_above_the_anonymity_threshold(seeded):
+    text = _text(_page(seeded, "employee@demo.szn.local", "/team/ratings/me"))
+    raters = int(re.search(r"Вас оценили (\d+) коллег", text).group(1))
+    assert raters >= seeded.config.get("PEER_RATING_MIN_RATERS", 3)
+    assert re.search(r"Вежливость \d[.,]\d \(\d+\) \d[.,]\d \(\d+\)", text)  # colleagues' and clients' averages
+    text = _text(_page(seeded, "hr@demo.szn.local", "/metrics/competence/ranking"))
+    assert re.search(r"коллеги [1-9]", text)
