@@ -12,10 +12,18 @@ from sqlalchemy import func, select
 
 from training.accounts.models import Role, User
 from training.accounts.passwords import hash_password
+from training.accounts.services import set_public_consent
 from training.accounts.staff.importer import TEMPLATE_HEADER, import_staff
 from training.competence import services as competence
 from training.extensions import db
-from training.gamification.contests import services as visits
+from training.gamification.committee import services as committee
+from training.gamification.contests import services as contests
+from training.gamification.contests.models import Contest
+from training.gamification.periods import current_period
+from training.gamification.quests import services as quests
+from training.gamification.quests.models import Quest, QuestFormat
+from training.gamification.stress import services as stress
+from training.gamification.stress.models import MeasureStatus, StressItem
 from training.measures.periods import local_today
 from training.metrics.centre_index import snapshots
 from training.metrics.feedback import services as feedback
@@ -64,6 +72,19 @@ POSITIONS = {"Фронт-офис": ["Ведущий инспектор", "Ин�
 #: the optional indicators the importer's template leaves empty (services on time, personal support), per month
 OPERATIONS_EXTRA = {"Услуг оказано": 1500, "Из них в установленный срок": 1410, "Активных клиентов": 2200,
                     "Из них с персональным сопровождением": 1350}
+STRESS_POSTS = [("Клиент требовал выплату, которую отменили в прошлом месяце, и кричал в зале.", 0),
+                ("Электронная очередь зависла утром, люди ждали больше часа.", 0),
+                ("Звонки на колл-центр идут без перерыва, некогда записать обращение.", 1),
+                ("Одну и ту же справку просим приносить дважды: клиенты злятся.", 2),
+                ("Не хватает переговорной для трудных разговоров.", 1)]
+STRESS_MEASURES = [("Памятка об изменениях выплат у каждого окна и в чате центра", MeasureStatus.DONE),
+                   ("Резервная запись на приём на бумаге, пока очередь не работает", MeasureStatus.IN_PROGRESS),
+                   ("Автоответ колл-центра с частыми вопросами", MeasureStatus.PLANNED)]
+QUEST_CHECKPOINTS = [("Встреча у входа", "question", "Как встретить клиента, который не знает, куда идти?"),
+                     ("Разбор жалобы", "case", "Клиент недоволен отказом: проведите разговор по шагам."),
+                     ("Понятный ответ", "exercise", "Перепишите письмо клиенту простым языком.")]
+VOTE_REASONS = ["Всегда выручает коллег с трудными клиентами.", "Навела порядок в очереди на приём.",
+                "Спокойно разбирает жалобы и объясняет понятно.", ""]
 COMMENTS_GOOD = ["Всё объяснили спокойно и по делу.", "Записали на удобное время, ждать не пришлось.",
                  "Специалист сам перезвонил и напомнил про документы.", "Быстро подобрали вакансии."]
 COMMENTS_LOW = ["Долго ждал в очереди.", "Пришлось приходить дважды из-за одной справки.",
@@ -139,14 +160,26 @@ def run(only_if_empty: bool = False, today: date | None = None) -> list[tuple[st
             user.must_change_password = False
             user.one_time_password_expires_at = None
     db.session.flush()
+    _demo_consents()
     _demo_cohort(admin, today)
     _demo_week(today)
     hr = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[1][0]))
     _demo_feedback(today)
     _demo_operations(hr, today)
+    _demo_contests(today)
+    _demo_stress(hr)
+    _demo_quests(today)
     db.session.commit()
     _recompute(today)
     return demo_logins_if_present()
+
+
+def _demo_consents() -> None:
+    """Most demo staff agree to be named on boards and results (a few do not, as in life); once per person."""
+    for user in db.session.scalars(select(User).where(User.personnel_number.like("D%"),
+                                                      User.consent_updated_at.is_(None))):
+        if user.email in {e for e, *_ in DEMO_LOGINS} or random.Random(user.personnel_number).random() < 0.85:
+            set_public_consent(user, True)
 
 
 def _demo_centres() -> list[Centre]:
@@ -185,8 +218,8 @@ def _demo_feedback(today: date) -> None:
                 at = datetime.combine(day, time(9 + 2 * n, rnd.randint(0, 59)), DISPLAY_TZ).astimezone(UTC)
                 good = rnd.random() < 0.82 + mood * 0.1
                 lift = 1 if good else -1
-                code, _ = visits.current_code(link.employee, at)
-                visits.use_code_for_feedback([link.employee_id], code, at)
+                code, _ = contests.current_code(link.employee, at)
+                contests.use_code_for_feedback([link.employee_id], code, at)
                 feedback.submit_feedback(
                     link, now=at, ces=_mark(rnd, 2, 5, lift),
                     expectations=_mark(rnd, 2, 5, lift) if good else rnd.randint(1, 3),
@@ -226,6 +259,104 @@ def _demo_operations(actor: User | None, today: date) -> None:
                     values[title] = f"{value * (2 - scale):.1f}".replace(".", ",")
             data = csv_bytes(header, [[title, values[title], ""] for title in values])
             operations.import_operational(actor, centre, start, end, "demo.csv", data, today=today)
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), DISPLAY_TZ).astimezone(UTC)
+
+
+def _demo_contests(today: date) -> None:
+    """«Сотрудник месяца» in the manager's centre: last month's contest closed (colleagues' votes and clients'
+    votes by visit code, awards handed out), this month's open with the first votes. Skipped when present."""
+    manager = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[2][0]))
+    if manager is None or manager.centre is None:
+        return
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    rnd = random.Random(7)
+    for first_day, close in ((last_month, True), (this_month, False)):
+        period = current_period(_at(first_day, 12))
+        if db.session.scalar(select(Contest.id).where(Contest.centre_id == manager.centre_id,
+                                                      Contest.period == period)):
+            continue
+        contest = contests.open_contest(manager, centre=manager.centre, period=period, now=_at(first_day, 9))
+        members = list(db.session.scalars(select(User).where(User.centre_id == manager.centre_id, User.is_active)
+                                          .order_by(User.personnel_number)))
+        favourites = [u for u in members if u.email == DEMO_LOGINS[4][0]] + members[5:8]
+        last_day = (first_day + timedelta(days=32)).replace(day=1) - timedelta(days=1) if close else today
+        days = max(1, (last_day - first_day).days)
+        share = 1.0 if close else 0.5  # half the centre has voted so far this month
+        for n, voter in enumerate(members):
+            if rnd.random() > share:
+                continue
+            nominee = rnd.choice([u for u in favourites if u.id != voter.id])
+            at = _at(first_day + timedelta(days=n % days), 10, n % 60)
+            contests.cast_vote(voter, contest, nominee, rnd.choice(VOTE_REASONS), now=at)
+        for n in range(12 if close else 4):  # clients vote by the visit code the specialist shows
+            employee = favourites[n % len(favourites)]
+            at = _at(first_day + timedelta(days=(2 * n) % days), 15, 30)
+            code, _ = contests.current_code(employee, at)
+            contests.cast_client_vote(employee, code=code, device_token=f"demo-client-{period}-{n}", address=None,
+                                      now=at)
+        if close:
+            contests.close_contest(manager, contest, now=_at(this_month, 9))
+
+
+def _demo_stress(hr: User | None) -> None:
+    """«Стресс месяца»: the committee (the manager chairs, the teacher and HR sit in), this month's anonymous posts
+    with «+1» from colleagues, and the committee's measures (one done, one under way, one planned)."""
+    manager = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[2][0]))
+    if hr is None or manager is None or manager.regional_service_id is None:
+        return
+    service_id = manager.regional_service_id
+    if not committee.members(service_id):
+        committee.add_member(hr, service_id, manager, is_chair=True)
+        for email in (DEMO_LOGINS[3][0], DEMO_LOGINS[1][0]):
+            committee.add_member(hr, service_id, db.session.scalar(select(User).where(User.email == email)))
+    month_row = stress.get_month(service_id, stress.current_month())
+    if month_row.is_archived or db.session.scalar(select(StressItem.id).where(StressItem.month_id == month_row.id)):
+        return
+    staff = list(db.session.scalars(select(User).where(User.regional_service_id == service_id, User.is_active)
+                                    .order_by(User.personnel_number)))
+    rnd = random.Random(3)
+    posted = []
+    for n, (text, centre_no) in enumerate(STRESS_POSTS):
+        centre = _demo_centres()[centre_no]
+        item = stress.post_item(service_id, text=text, centre_id=centre.id)
+        for voter in rnd.sample(staff, k=max(1, 14 - 2 * n)):
+            stress.plus_one(voter, item)
+        posted.append(item)
+    owners = [manager, db.session.scalar(select(User).where(User.email == DEMO_LOGINS[3][0])), hr]
+    for (text, status), item, owner in zip(STRESS_MEASURES, posted, owners, strict=False):
+        stress.add_measure(manager, month_row, text=text, owner=owner, item=item, status=status)
+
+
+def _demo_quests(today: date) -> None:
+    """A finished quest (last month, three teams scored at three checkpoints) and a running one (two checkpoints,
+    the first scored), organised by the teacher for the first centre."""
+    teacher = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[3][0]))
+    if teacher is None or db.session.scalar(select(Quest.id).where(Quest.organiser_id == teacher.id)):
+        return
+    centre_id = _demo_centres()[0].id
+    staff = [u for u in db.session.scalars(select(User).where(User.centre_id == centre_id, User.is_active)
+                                           .order_by(User.personnel_number)) if u.id != teacher.id]
+    rnd = random.Random(21)
+    for title, held_on, finished in (("Квест «Путь клиента»", today - timedelta(days=24), True),
+                                     ("Брейн-ринг «Сложный посетитель»", today, False)):
+        quest = quests.create_quest(teacher, title=title, held_on=held_on, centre_id=centre_id,
+                                    description="Команды проходят точки контакта глазами клиента.",
+                                    format=QuestFormat.QUEST if finished else QuestFormat.BRAIN_RING)
+        teams = [quests.save_team(teacher, quest, None, name=name, member_ids=[u.id for u in staff[i::3]][:5])
+                 for i, name in enumerate(("Навигаторы", "Эмпаты", "Решалы"))]
+        points = [quests.add_checkpoint(teacher, quest, title=title_, kind=kind, task=task, max_points=10,
+                                        quiz_id=None, instructor_ids=[teacher.id])
+                  for title_, kind, task in QUEST_CHECKPOINTS[:3 if finished else 2]]
+        quests.start_quest(teacher, quest)
+        for checkpoint in points if finished else points[:1]:
+            for team in teams:
+                quests.record_score(teacher, checkpoint, team, points=rnd.randint(5, 10), comment="")
+        if finished:
+            quests.close_quest(teacher, quest)
 
 
 def _recompute(today: date) -> None:

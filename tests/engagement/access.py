@@ -85,6 +85,15 @@ ACCESS = {
     "ideas.milestone_add": SIGNED_IN,
     "ideas.milestone_toggle": SIGNED_IN,
     "ideas.finish": SIGNED_IN,
+    # Peer Assist: everyone of the service asks and offers; the asker (the employee) or the committee accepts,
+    # schedules and closes — the rule refuses others (422, not 403)
+    "ideas.assist_index": SIGNED_IN,
+    "ideas.assist_create": SIGNED_IN,
+    "ideas.assist_detail": SIGNED_IN,
+    "ideas.assist_offer": SIGNED_IN,
+    "ideas.assist_accept": SIGNED_IN,
+    "ideas.assist_schedule": SIGNED_IN,
+    "ideas.assist_close": SIGNED_IN,
 }
 
 
@@ -151,7 +160,11 @@ def url_arguments(ctx):
     project_idea = ideas.propose(colleague, title="Электронная очередь", text="Записывать клиентов на время заранее.")
     ideas.accept(hr, project_idea, lead=colleague, members=[users[Role.EMPLOYEE]])
     ideas.add_milestone(colleague, project_idea, "Выбрать терминал", None)
+    from training.gamification.ideas import assist
+
+    help_request = assist.ask(users[Role.EMPLOYEE], title="Клиент без документов о стаже",
+                              text="Архив работодателя закрыт, клиенту нужна выплата.")
     db.session.commit()
-    return {"idea_id": proposed.id, "plan_id": plan.id, "pulse_survey_id": survey.id, "pulse_round_id": survey.rounds[0].id, "rating_aspect_id": aspect.id, "quest_id": quest.id, "quest_team_id": team.id,
+    return {"assist_id": help_request.id, "idea_id": proposed.id, "plan_id": plan.id, "pulse_survey_id": survey.id, "pulse_round_id": survey.rounds[0].id, "rating_aspect_id": aspect.id, "quest_id": quest.id, "quest_team_id": team.id,
             "quest_checkpoint_id": checkpoint.id, "stress_month": month.month, "stress_measure_id": measure.id,
             "centre_id": org.centre_a.id, "library_case_id": case.id, "committee_member_id": removable.id}

@@ -334,6 +334,8 @@ SHOWN_ONLY_IN_OTHER_STATES = {
     "ideas.milestone_add": "only on an idea the committee accepted into a project",
     "ideas.milestone_toggle": "only on an idea the committee accepted into a project",
     "ideas.finish": "only on an idea the committee accepted into a project",
+    "ideas.assist_accept": "only to the asker of a Peer Assist request once a colleague offered help (none has)",
+    "ideas.assist_schedule": "only to the asker of a Peer Assist request with an accepted offer (none is)",
     "onboarding.respond": "only to a colleague invited to be the buddy (the world's buddy already agreed)",
     "onboarding.checkin": "only from a week before the 1- or 3-month date (the world's newcomer started 10 days ago)",
     "quizzes.submit": "on the finish page of an open attempt, reached after answering",

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class IdeaForm(FlaskForm):
@@ -38,3 +38,29 @@ class MemberForm(FlaskForm):
 class FinishForm(FlaskForm):
     result = TextAreaField("Результат: что изменилось для клиентов",
                            validators=[DataRequired("Опишите результат."), Length(min=10, max=8000)])
+
+
+class AssistForm(FlaskForm):
+    title = StringField("С чем нужна помощь", validators=[DataRequired("Назовите задачу."), Length(max=200)])
+    text = TextAreaField("Случай клиента и что уже пробовали",
+                         validators=[DataRequired("Опишите случай."), Length(min=10, max=8000)])
+    stress_item_id = SelectField("По записи «Стресс месяца»", default="")
+    library_case_id = SelectField("По кейсу библиотеки", coerce=int, default=0)
+
+
+class OfferForm(FlaskForm):
+    text = TextAreaField("Каким опытом поделитесь", validators=[DataRequired("Напишите пару слов о своём опыте."),
+                                                                 Length(min=5, max=1000)])
+
+
+class OfferIdForm(FlaskForm):
+    offer_id = HiddenField(validators=[DataRequired()])
+
+
+class AssistSessionForm(FlaskForm):
+    day = DateField("Дата встречи", validators=[InputRequired("Укажите дату.")])
+    time = TimeField("Начало", validators=[InputRequired("Укажите время начала.")])
+    duration_minutes = IntegerField("Продолжительность, мин", default=60,
+                                    validators=[DataRequired("Укажите продолжительность."), NumberRange(5, 480)])
+    place = StringField("Место", validators=[Optional(), Length(max=300)])
+    video_url = StringField("Или ссылка на видеовстречу", validators=[Optional(), Length(max=500)])

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from training.accounts.models import User
 from training.db import LabelledEnum, enum_type, utcnow
 from training.extensions import db
-from training.gamification.events.models import EventOutcome
+from training.gamification.events.models import Event, EventOutcome
 from training.gamification.library.models import LibraryCase
 from training.gamification.stress.models import StressItem
 
@@ -88,3 +88,57 @@ class Milestone(db.Model):
     text: Mapped[str] = mapped_column(String(300))
     due_on: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None]
+
+
+# --- Peer Assist (item 8 of 5.4) -----------------------------------------------------------------------------------
+
+class AssistStatus(LabelledEnum):
+    OPEN = "open", "ждёт помощи"
+    SCHEDULED = "scheduled", "встреча назначена"
+    CLOSED = "closed", "закрыт"
+
+
+class AssistRequest(db.Model):
+    """A request for help on a client problem; colleagues of other departments or centres offer experience. The
+    asker's centre and department are kept as they were when asking (who counts as «another department»)."""
+    __tablename__ = "assist_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regional_service_id: Mapped[int] = mapped_column(ForeignKey("regional_services.id"), index=True)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id", ondelete="SET NULL"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    stress_item_id: Mapped[str | None] = mapped_column(ForeignKey("stress_items.id", ondelete="SET NULL"))
+    library_case_id: Mapped[int | None] = mapped_column(ForeignKey("library_cases.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    status: Mapped[AssistStatus] = mapped_column(enum_type(AssistStatus, column="status", length=20),
+                                                 default=AssistStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    asker: Mapped[User] = relationship()
+    stress_item: Mapped[StressItem | None] = relationship()
+    library_case: Mapped[LibraryCase | None] = relationship()
+    event: Mapped[Event | None] = relationship()
+    offers: Mapped[list[AssistOffer]] = relationship(cascade="all, delete-orphan", order_by="AssistOffer.id")
+
+    @property
+    def status_label(self) -> str:
+        return AssistStatus(self.status).label
+
+    @property
+    def accepted_offers(self) -> list[AssistOffer]:
+        return [o for o in self.offers if o.accepted]
+
+
+class AssistOffer(db.Model):
+    """A colleague's offer of experience: one per person and request; the asker accepts it."""
+    __tablename__ = "assist_offers"
+    __table_args__ = (UniqueConstraint("request_id", "helper_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("assist_requests.id", ondelete="CASCADE"), index=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    accepted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    helper: Mapped[User] = relationship()

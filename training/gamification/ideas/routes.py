@@ -2,23 +2,30 @@
 and result."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import abort, request
 from flask_login import current_user, login_required
 
 from training.accounts import scopes
 from training.extensions import db
 from training.gamification.committee import services as committee
-from training.gamification.ideas import bp
+from training.gamification.ideas import assist, bp
 from training.gamification.ideas import services as ideas
 from training.gamification.ideas.forms import (
+    AssistForm,
+    AssistSessionForm,
     DecisionForm,
     FinishForm,
     IdeaForm,
     MemberForm,
     MilestoneForm,
     MilestoneIdForm,
+    OfferForm,
+    OfferIdForm,
 )
-from training.gamification.ideas.models import Idea, Milestone
+from training.gamification.ideas.models import AssistOffer, AssistRequest, Idea, Milestone
+from training.templating import DISPLAY_TZ
 from training.web import int_or, redirect_to, render_view, submit, visible_or_404
 
 
@@ -149,3 +156,108 @@ def finish(idea_id: int):
         return _detail_page(idea, status=422, finish_form=form)
     return _act(idea, lambda: ideas.finish(current_user, idea, form.result.data),
                 "Проект завершён и отправлен в библиотеку кейсов на модерацию.", finish_form=form)
+
+
+# --- Peer Assist (/team/assist) -----------------------------------------------------------------------------------
+
+def _assist_form(formdata=None) -> AssistForm:
+    service_id = current_user.regional_service_id
+    form = AssistForm(formdata=formdata)
+    form.stress_item_id.choices = [("", "—")] + [(i.id, f"+{i.plus_count}: {i.text[:70]}")
+                                                 for i in ideas.stress_choices(service_id)]
+    form.library_case_id.choices = [(0, "—")] + [(c.id, c.title[:80]) for c in ideas.case_choices(service_id)]
+    return form
+
+
+def _assist_index(form: AssistForm, *, status: int = 200, error: str | None = None):
+    return render_view("gamification/ideas/assist_index.html", None, status=status, form=form, error=error,
+                       items=assist.visible_requests(current_user))
+
+
+@bp.get("/assist")
+@login_required
+def assist_index():
+    return _assist_index(_assist_form())
+
+
+@bp.post("/assist")
+@login_required
+def assist_create():
+    form = _assist_form(request.form)
+    return submit(form, lambda: assist.ask(current_user, title=form.title.data, text=form.text.data,
+                                           stress_item_id=form.stress_item_id.data or None,
+                                           library_case_id=form.library_case_id.data or None),
+                  message="Запрос опубликован: коллеги из других отделов и центров увидят его и предложат опыт.",
+                  on_success=lambda row: redirect_to("ideas.assist_detail", assist_id=row.id),
+                  page=lambda error, status: _assist_index(form, status=status, error=error))
+
+
+def _assist_or_404(assist_id: int) -> AssistRequest:
+    return visible_or_404(AssistRequest, assist_id, lambda r: assist.can_view(current_user, r))
+
+
+def _assist_page(row: AssistRequest, *, status: int = 200, error: str | None = None, **forms):
+    return render_view(
+        "gamification/ideas/assist_detail.html", None, status=status, error=error, item=row,
+        can_run=assist.can_run(current_user, row), may_offer=assist.may_offer(current_user, row),
+        my_offer=assist.offer_of(current_user, row), same_unit=assist.same_unit(current_user, row),
+        offer_form=forms.get("offer_form") or OfferForm(formdata=None), id_form=OfferIdForm(formdata=None),
+        session_form=forms.get("session_form") or AssistSessionForm(formdata=None))
+
+
+@bp.get("/assist/<int:assist_id>")
+@login_required
+def assist_detail(assist_id: int):
+    return _assist_page(_assist_or_404(assist_id))
+
+
+def _assist_act(row: AssistRequest, action, message: str, **forms):
+    return submit(None, action, message=message,
+                  on_success=lambda _: redirect_to("ideas.assist_detail", assist_id=row.id),
+                  page=lambda error, status: _assist_page(row, status=status, error=error, **forms))
+
+
+@bp.post("/assist/<int:assist_id>/offer")
+@login_required
+def assist_offer(assist_id: int):
+    row = _assist_or_404(assist_id)
+    form = OfferForm()
+    if not form.validate_on_submit():
+        return _assist_page(row, status=422, offer_form=form)
+    return _assist_act(row, lambda: assist.offer(current_user, row, form.text.data),
+                       "Предложение отправлено автору запроса.", offer_form=form)
+
+
+@bp.post("/assist/<int:assist_id>/accept")
+@login_required
+def assist_accept(assist_id: int):
+    row = _assist_or_404(assist_id)
+    form = OfferIdForm()
+    offer = db.session.get(AssistOffer, int_or(form.offer_id.data)) if form.validate_on_submit() else None
+    if offer is None or offer.request_id != row.id:
+        abort(404)
+    return _assist_act(row, lambda: assist.accept(current_user, row, offer), "Предложение принято.")
+
+
+def _session_start(form: AssistSessionForm) -> datetime:
+    return datetime.combine(form.day.data, form.time.data, DISPLAY_TZ).astimezone(UTC)
+
+
+@bp.post("/assist/<int:assist_id>/schedule")
+@login_required
+def assist_schedule(assist_id: int):
+    row = _assist_or_404(assist_id)
+    form = AssistSessionForm()
+    if not form.validate_on_submit():
+        return _assist_page(row, status=422, session_form=form)
+    return _assist_act(row, lambda: assist.schedule(current_user, row, starts_at=_session_start(form),
+                                                    duration_minutes=form.duration_minutes.data,
+                                                    place=form.place.data or "", video_url=form.video_url.data or ""),
+                       "Встреча назначена: помощники приглашены как спикеры.", session_form=form)
+
+
+@bp.post("/assist/<int:assist_id>/close")
+@login_required
+def assist_close(assist_id: int):
+    row = _assist_or_404(assist_id)
+    return _assist_act(row, lambda: assist.close(current_user, row), "Запрос закрыт, помощникам начислены баллы.")
