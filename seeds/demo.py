@@ -12,10 +12,13 @@ from sqlalchemy import func, select
 
 from training.accounts.models import Role, User
 from training.accounts.passwords import hash_password
+from training.accounts.services import set_public_consent
 from training.accounts.staff.importer import TEMPLATE_HEADER, import_staff
 from training.competence import services as competence
 from training.extensions import db
-from training.gamification.contests import services as visits
+from training.gamification.contests import services as contests
+from training.gamification.contests.models import Contest
+from training.gamification.periods import current_period
 from training.measures.periods import local_today
 from training.metrics.centre_index import snapshots
 from training.metrics.feedback import services as feedback
@@ -64,6 +67,8 @@ POSITIONS = {"Фронт-офис": ["Ведущий инспектор", "Ин�
 #: the optional indicators the importer's template leaves empty (services on time, personal support), per month
 OPERATIONS_EXTRA = {"Услуг оказано": 1500, "Из них в установленный срок": 1410, "Активных клиентов": 2200,
                     "Из них с персональным сопровождением": 1350}
+VOTE_REASONS = ["Всегда выручает коллег с трудными клиентами.", "Навела порядок в очереди на приём.",
+                "Спокойно разбирает жалобы и объясняет понятно.", ""]
 COMMENTS_GOOD = ["Всё объяснили спокойно и по делу.", "Записали на удобное время, ждать не пришлось.",
                  "Специалист сам перезвонил и напомнил про документы.", "Быстро подобрали вакансии."]
 COMMENTS_LOW = ["Долго ждал в очереди.", "Пришлось приходить дважды из-за одной справки.",
@@ -139,14 +144,24 @@ def run(only_if_empty: bool = False, today: date | None = None) -> list[tuple[st
             user.must_change_password = False
             user.one_time_password_expires_at = None
     db.session.flush()
+    _demo_consents()
     _demo_cohort(admin, today)
     _demo_week(today)
     hr = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[1][0]))
     _demo_feedback(today)
     _demo_operations(hr, today)
+    _demo_contests(today)
     db.session.commit()
     _recompute(today)
     return demo_logins_if_present()
+
+
+def _demo_consents() -> None:
+    """Most demo staff agree to be named on boards and results (a few do not, as in life); once per person."""
+    for user in db.session.scalars(select(User).where(User.personnel_number.like("D%"),
+                                                      User.consent_updated_at.is_(None))):
+        if user.email in {e for e, *_ in DEMO_LOGINS} or random.Random(user.personnel_number).random() < 0.85:
+            set_public_consent(user, True)
 
 
 def _demo_centres() -> list[Centre]:
@@ -185,8 +200,8 @@ def _demo_feedback(today: date) -> None:
                 at = datetime.combine(day, time(9 + 2 * n, rnd.randint(0, 59)), DISPLAY_TZ).astimezone(UTC)
                 good = rnd.random() < 0.82 + mood * 0.1
                 lift = 1 if good else -1
-                code, _ = visits.current_code(link.employee, at)
-                visits.use_code_for_feedback([link.employee_id], code, at)
+                code, _ = contests.current_code(link.employee, at)
+                contests.use_code_for_feedback([link.employee_id], code, at)
                 feedback.submit_feedback(
                     link, now=at, ces=_mark(rnd, 2, 5, lift),
                     expectations=_mark(rnd, 2, 5, lift) if good else rnd.randint(1, 3),
@@ -226,6 +241,47 @@ def _demo_operations(actor: User | None, today: date) -> None:
                     values[title] = f"{value * (2 - scale):.1f}".replace(".", ",")
             data = csv_bytes(header, [[title, values[title], ""] for title in values])
             operations.import_operational(actor, centre, start, end, "demo.csv", data, today=today)
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), DISPLAY_TZ).astimezone(UTC)
+
+
+def _demo_contests(today: date) -> None:
+    """«Сотрудник месяца» in the manager's centre: last month's contest closed (colleagues' votes and clients'
+    votes by visit code, awards handed out), this month's open with the first votes. Skipped when present."""
+    manager = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[2][0]))
+    if manager is None or manager.centre is None:
+        return
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    rnd = random.Random(7)
+    for first_day, close in ((last_month, True), (this_month, False)):
+        period = current_period(_at(first_day, 12))
+        if db.session.scalar(select(Contest.id).where(Contest.centre_id == manager.centre_id,
+                                                      Contest.period == period)):
+            continue
+        contest = contests.open_contest(manager, centre=manager.centre, period=period, now=_at(first_day, 9))
+        members = list(db.session.scalars(select(User).where(User.centre_id == manager.centre_id, User.is_active)
+                                          .order_by(User.personnel_number)))
+        favourites = [u for u in members if u.email == DEMO_LOGINS[4][0]] + members[5:8]
+        last_day = (first_day + timedelta(days=32)).replace(day=1) - timedelta(days=1) if close else today
+        days = max(1, (last_day - first_day).days)
+        share = 1.0 if close else 0.5  # half the centre has voted so far this month
+        for n, voter in enumerate(members):
+            if rnd.random() > share:
+                continue
+            nominee = rnd.choice([u for u in favourites if u.id != voter.id])
+            at = _at(first_day + timedelta(days=n % days), 10, n % 60)
+            contests.cast_vote(voter, contest, nominee, rnd.choice(VOTE_REASONS), now=at)
+        for n in range(12 if close else 4):  # clients vote by the visit code the specialist shows
+            employee = favourites[n % len(favourites)]
+            at = _at(first_day + timedelta(days=(2 * n) % days), 15, 30)
+            code, _ = contests.current_code(employee, at)
+            contests.cast_client_vote(employee, code=code, device_token=f"demo-client-{period}-{n}", address=None,
+                                      now=at)
+        if close:
+            contests.close_contest(manager, contest, now=_at(this_month, 9))
 
 
 def _recompute(today: date) -> None:

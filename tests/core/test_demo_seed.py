@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from tests.support.app import app_with_tables
 from training.accounts.models import User
 from training.config import ProductionConfig
 from training.extensions import db
+from training.gamification.contests.models import Contest
 from training.models import *  # noqa: F403  (every table counted by the idempotency check)
 from wsgi import seed_cli
 
@@ -51,7 +53,7 @@ def test_the_demo_is_marked_and_its_logins_sign_in(seeded):
 
 
 def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<(script|style|head).*?</\1>", "", html)))
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<(script|style|head).*?</\1>", "", html))))
 
 
 def test_pulse_shows_the_index_and_three_months_of_client_figures(seeded):
@@ -100,3 +102,13 @@ def test_production_configuration_refuses_the_demo(tmp_path):
         with pytest.raises(demo.DemoRefused):
             demo.run()
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_contest_pages_show_a_closed_and_an_open_employee_of_the_month(seeded):
+    text = _text(_page(seeded, "manager@demo.szn.local", "/recognition/contests"))
+    assert "декабрь 2026 · ЦЗН г. Нижнего Новгорода (демо) идёт голосование" in text
+    assert "ноябрь 2026 · ЦЗН г. Нижнего Новгорода (демо) Итоги подведены 1 декабря 2026" in text
+    closed = db.session.scalar(select(Contest).where(Contest.period == "2026-11"))
+    text = _text(_page(seeded, "employee@demo.szn.local", f"/recognition/contests/{closed.id}"))
+    assert re.search(r"В глазах коллег [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ \(\d+ голос", text)
+    assert re.search(r"Проголосовали коллеги (\d+) из \1 Голосов клиентов 12", text)
