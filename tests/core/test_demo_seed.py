@@ -15,6 +15,7 @@ from training.accounts.models import User
 from training.config import ProductionConfig
 from training.extensions import db
 from training.gamification.contests.models import Contest
+from training.gamification.quests.models import Quest
 from training.models import *  # noqa: F403  (every table counted by the idempotency check)
 from wsgi import seed_cli
 
@@ -112,3 +113,38 @@ def test_contest_pages_show_a_closed_and_an_open_employee_of_the_month(seeded):
     text = _text(_page(seeded, "employee@demo.szn.local", f"/recognition/contests/{closed.id}"))
     assert re.search(r"В глазах коллег [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ \(\d+ голос", text)
     assert re.search(r"Проголосовали коллеги (\d+) из \1 Голосов клиентов 12", text)
+
+
+def test_stress_board_shows_posts_with_support_and_the_committees_measures(seeded):
+    text = _text(_page(seeded, "employee@demo.szn.local", "/team/stress"))
+    assert re.search(r"Клиент требовал выплату[^+]+\+14", text)  # the most supported post first, with its «+1»
+    assert "Электронная очередь зависла утром" in text
+    assert ("Памятка об изменениях выплат у каждого окна и в чате центра Ответственный: Руководов Игорь Павлович "
+            "выполнена") in text
+
+
+def test_quests_show_a_finished_and_a_running_one_with_points(seeded):
+    text = _text(_page(seeded, "teacher@demo.szn.local", "/team/quests"))
+    assert re.search(r"Брейн-ринг «Сложный посетитель» Брейн-ринг · [^·]+ · ЦЗН [^·]+ идёт", text)
+    assert re.search(r"Квест «Путь клиента» Корпоративный квест · [^·]+ · ЦЗН [^·]+ завершён", text)
+    finished = db.session.scalar(select(Quest).where(Quest.title == "Квест «Путь клиента»"))
+    text = _text(_page(seeded, "employee@demo.szn.local", f"/team/quests/{finished.id}"))
+    assert "Итоги (заморожены" in text
+    places = re.findall(r"(\d) (Навигаторы|Эмпаты|Решалы) [^0-9]+ (\d+)", text)
+    assert [place for place, *_ in places][:3] == ["1", "2", "3"]
+    assert all(15 <= int(points) <= 30 for *_, points in places[:3])
+
+
+def test_library_shows_published_cases_with_likes(seeded):
+    text = _text(_page(seeded, "employee@demo.szn.local", "/team/library"))
+    assert "Пенсионер и электронная очередь" in text
+    assert re.search(r"Тихий час колл-центра Лайфхак · [А-ЯЁ][а-яё]+ [^♥]+ ♥ [1-9]", text)
+
+
+def test_peer_ratings_are_shown_above_the_anonymity_threshold(seeded):
+    text = _text(_page(seeded, "employee@demo.szn.local", "/team/ratings/me"))
+    raters = int(re.search(r"Вас оценили (\d+) коллег", text).group(1))
+    assert raters >= seeded.config.get("PEER_RATING_MIN_RATERS", 3)
+    assert re.search(r"Вежливость \d[.,]\d \(\d+\) \d[.,]\d \(\d+\)", text)  # colleagues' and clients' averages
+    text = _text(_page(seeded, "hr@demo.szn.local", "/metrics/competence/ranking"))
+    assert re.search(r"коллеги [1-9]", text)

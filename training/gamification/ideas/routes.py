@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 
 from flask import abort, request
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from training.accounts.models import Role, User
-from training.errors import DomainError
+from training.accounts import scopes
+from training.accounts.models import Role
 from training.extensions import db
 from training.gamification.committee import services as committee
 from training.gamification.ideas import agents, assist, bp
@@ -72,16 +71,6 @@ def _idea_or_404(idea_id: int) -> Idea:
     return visible_or_404(Idea, idea_id, lambda i: ideas.can_view(current_user, i))
 
 
-def _find(text: str) -> User:
-    text = (text or "").strip()
-    person = db.session.scalars(select(User).where(
-        User.is_active, User.regional_service_id == current_user.regional_service_id,
-        (User.personnel_number == text) | (func.lower(User.email) == text.lower())).limit(1)).first()
-    if person is None:
-        raise DomainError("Коллега с таким табельным номером или e-mail не найден в вашей службе занятости.")
-    return person
-
-
 def _detail_page(idea: Idea, *, status: int = 200, error: str | None = None, **forms):
     return render_view(
         "gamification/ideas/detail.html", None, status=status, error=error, idea=idea,
@@ -122,8 +111,8 @@ def decide(idea_id: int):
     if not form.validate_on_submit():
         return _detail_page(idea, status=422, decision_form=form)
     if form.decision.data == "accept":
-        return _act(idea, lambda: ideas.accept(current_user, idea, lead=_find(form.lead.data), members=[],
-                                               note=form.note.data or ""), "Идея принята в проект.",
+        return _act(idea, lambda: ideas.accept(current_user, idea, lead=scopes.colleague(current_user, form.lead.data),
+                                               members=[], note=form.note.data or ""), "Идея принята в проект.",
                     decision_form=form)
     return _act(idea, lambda: ideas.decline(current_user, idea, form.note.data or ""), "Решение записано.",
                 decision_form=form)
@@ -136,8 +125,8 @@ def member_add(idea_id: int):
     form = MemberForm()
     if not form.validate_on_submit():
         return _detail_page(idea, status=422, member_form=form)
-    return _act(idea, lambda: ideas.add_member(current_user, idea, _find(form.person.data)), "Коллега в команде.",
-                member_form=form)
+    return _act(idea, lambda: ideas.add_member(current_user, idea, scopes.colleague(current_user, form.person.data)),
+                "Коллега в команде.", member_form=form)
 
 
 @bp.post("/ideas/<int:idea_id>/milestones")
@@ -310,7 +299,8 @@ def agents_nominate():
     form = AgentForm()
     if not form.validate_on_submit():
         return _agents_page(status=422, agent_form=form)
-    return _agents_act(lambda: agents.nominate(current_user, service_id, _find(form.person.data), form.reason.data),
+    return _agents_act(lambda: agents.nominate(current_user, service_id,
+                                               scopes.colleague(current_user, form.person.data), form.reason.data),
                        "Агент изменений выдвинут.", agent_form=form)
 
 
