@@ -25,6 +25,8 @@ from training.gamification.contests.models import Contest
 from training.gamification.library import services as library
 from training.gamification.library.models import LibraryCase
 from training.gamification.periods import current_period
+from training.gamification.pulse import services as pulse
+from training.gamification.pulse.models import PulseRound, PulseSchedule, PulseSurvey
 from training.gamification.quests import services as quests
 from training.gamification.quests.models import Quest, QuestFormat
 from training.gamification.ratings import services as ratings
@@ -197,6 +199,7 @@ def run(only_if_empty: bool = False, today: date | None = None) -> list[tuple[st
     _demo_quests(today)
     _demo_peer_ratings(today)
     _demo_library()
+    _demo_pulse(hr, today)
     db.session.commit()
     _recompute(today)
     return demo_logins_if_present()
@@ -424,6 +427,24 @@ def _demo_library() -> None:
         for reader in staff[n:n + 9 - 2 * n]:
             if reader.id != case.author_id:
                 library.set_like(reader, case, True)
+
+
+def _demo_pulse(hr: User | None, today: date) -> None:
+    """A monthly pulse survey of the staff opened five days ago; most of the service has answered, so eNPS is
+    shown beside the clients' NPS («довольные сотрудники — довольные клиенты»)."""
+    if hr is None or db.session.scalar(select(PulseSurvey.id).where(
+            PulseSurvey.regional_service_id == hr.regional_service_id).limit(1)):
+        return
+    bank = pulse.question_bank()[:4]
+    survey = pulse.create_survey(hr, hr.regional_service_id, title="Как нам работается", schedule=PulseSchedule.MONTHLY,
+                                 question_ids=[q.id for q in bank], days_open=14, today=today - timedelta(days=5))
+    row = db.session.scalar(select(PulseRound).where(PulseRound.survey_id == survey.id))
+    rnd = random.Random(11)
+    for user in pulse.eligible_staff(survey):
+        # the two service-level people (HR, the administrator) stay out: a group under five would hide a centre
+        if user.centre_id is not None and rnd.random() < 0.75:
+            pulse.submit_answer(user, row, enps=rnd.choice((5, 7, 8, 8, 9, 9, 10, 6, 10)),
+                                scores={q.id: rnd.randint(3, 5) for q in bank}, today=today)
 
 
 def _recompute(today: date) -> None:

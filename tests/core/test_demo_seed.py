@@ -162,3 +162,10 @@ def test_certificates_issued_and_one_due_with_a_signatory(seeded):
     assert re.search(r"Ожидают сертификата: 1 Выбрать ФИО Группа Курс завершён [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ "
                      r"[А-ЯЁ][а-яё]+ .* Демо-группа", due)
     assert 'value="Кадрова Н. В."' in _page(seeded, "hr@demo.szn.local", "/certificates/settings")
+
+
+def test_materials_and_the_staff_enps_beside_the_clients_nps(seeded):
+    text = _text(_page(seeded, "employee@demo.szn.local", "/materials/"))
+    assert len(re.findall(r"версия \d+ от \d+ [а-я]+ \d{4}", text)) >= 3  # the course kit, loaded before the demo
+    text = _text(_page(seeded, "manager@demo.szn.local", "/metrics/"))
+    assert re.search(r"eNPS сотрудников [+−-]?\d+", text)
