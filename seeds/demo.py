@@ -14,7 +14,10 @@ from training.accounts.models import Role, User
 from training.accounts.passwords import hash_password
 from training.accounts.services import set_public_consent
 from training.accounts.staff.importer import TEMPLATE_HEADER, import_staff
+from training.certificates import services as certificates
 from training.competence import services as competence
+from training.courses.models import Block, Cohort, Course, Enrolment, Stage
+from training.courses.services import complete_stage, create_cohort, enrol
 from training.extensions import db
 from training.gamification.committee import services as committee
 from training.gamification.contests import services as contests
@@ -183,6 +186,7 @@ def run(only_if_empty: bool = False, today: date | None = None) -> list[tuple[st
             user.one_time_password_expires_at = None
     db.session.flush()
     _demo_consents()
+    _demo_signatory()
     _demo_cohort(admin, today)
     _demo_week(today)
     hr = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[1][0]))
@@ -432,11 +436,18 @@ def _recompute(today: date) -> None:
     db.session.commit()
 
 
-def _demo_cohort(admin: User, today: date) -> None:
-    """A cohort of the first centre's staff with the demo teacher, when the course is loaded."""
-    from training.courses.models import Cohort, Course
-    from training.courses.services import create_cohort, enrol
+def _demo_signatory() -> None:
+    """The person who signs the service's certificates (HR sets it once; kept when HR changed it)."""
+    hr = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[1][0]))
+    if hr is None or certificates.signatory_row(hr.regional_service_id) is not None:
+        return
+    certificates.set_signatory(hr, hr.regional_service_id, name="Кадрова Н. В.", position="Начальник отдела кадров",
+                               email=hr.email)
 
+
+def _demo_cohort(admin: User, today: date) -> None:
+    """A cohort of the first centre's staff with the demo teacher, when the course is loaded: four learners have
+    finished (three hold certificates, one is due one), three are part-way, the rest behind schedule."""
     course = db.session.scalar(select(Course).order_by(Course.id))
     if course is None or db.session.scalar(select(Cohort.id).where(Cohort.name == "Демо-группа")):
         return
@@ -445,6 +456,20 @@ def _demo_cohort(admin: User, today: date) -> None:
                            teacher_ids=[teacher.id])
     learners = list(db.session.scalars(select(User).where(User.centre_id.is_not(None)).order_by(User.id).limit(20)))
     enrol(admin, cohort, [u for u in learners if u.id != teacher.id])
+    blocks = list(db.session.scalars(select(Block).where(Block.course_id == course.id).order_by(Block.number)))
+    enrolments = list(db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id)
+                                         .order_by(Enrolment.id)))
+    demo_employee = [e for e in enrolments if e.user.email == DEMO_LOGINS[4][0]]
+    others = [e for e in enrolments if e not in demo_employee]
+    finished, partway = others[:4], demo_employee + others[4:6]
+    for enrolment in finished + partway:
+        done = blocks if enrolment in finished else blocks[:3]
+        for block in done:
+            for stage in (Stage.LESSON, Stage.QUIZ, Stage.CASE):
+                complete_stage(enrolment, block, stage)
+    hr = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[1][0]))
+    if hr is not None and finished:
+        certificates.issue_course_certificates(hr, finished[:3])
 
 
 def _demo_week(today: date) -> None:

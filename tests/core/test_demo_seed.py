@@ -9,7 +9,8 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from seeds import demo
+from seeds import demo, reference
+from seeds.course_loader import load_course
 from tests.support.app import app_with_tables
 from training.accounts.models import User
 from training.config import ProductionConfig
@@ -26,6 +27,9 @@ TODAY = date(2026, 12, 7)
 def seeded(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     with app_with_tables(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", drop_tables=True) as app:
+        reference.run()
+        load_course()  # as `make run`: the course before the demo, so the demo cohort has it
+        db.session.commit()
         result = app.test_cli_runner().invoke(seed_cli, ["demo", "--today", TODAY.isoformat()])
         assert result.exit_code == 0, result.output
         assert "manager@demo.szn.local" in result.output
@@ -148,3 +152,13 @@ def test_peer_ratings_are_shown_above_the_anonymity_threshold(seeded):
     assert re.search(r"Вежливость \d[.,]\d \(\d+\) \d[.,]\d \(\d+\)", text)  # colleagues' and clients' averages
     text = _text(_page(seeded, "hr@demo.szn.local", "/metrics/competence/ranking"))
     assert re.search(r"коллеги [1-9]", text)
+
+
+def test_certificates_issued_and_one_due_with_a_signatory(seeded):
+    text = _text(_page(seeded, "hr@demo.szn.local", "/certificates/registry"))
+    due = _text(_page(seeded, "hr@demo.szn.local", "/certificates/due"))
+    issued = re.findall(r"СЗН-52-2026-\d+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ ЦЗН [^0-9]+\(демо\) Сертификат:", text)
+    assert len(issued) == 3
+    assert re.search(r"Ожидают сертификата: 1 Выбрать ФИО Группа Курс завершён [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ "
+                     r"[А-ЯЁ][а-яё]+ .* Демо-группа", due)
+    assert 'value="Кадрова Н. В."' in _page(seeded, "hr@demo.szn.local", "/certificates/settings")
