@@ -55,3 +55,23 @@ def test_candidates_come_from_the_ranking_and_skip_agents(staff, org):
         assert [u.id for u in agents.candidates(org.service.id)] == [staff["vera"].id]
     finally:
         change_agent_candidates_requested.disconnect(top)
+
+
+def test_the_proactive_ranking_suggests_names_and_marks_agents(staff, org, client, login):
+    from training.competence.models import CompetenceScore
+    from training.measures.periods import MONTH, local_today, period_of
+
+    month = period_of(MONTH, local_today())
+    for key, proactive in (("anna", 4.1), ("boris", 2.0), ("vera", 4.8), ("gleb", None)):
+        person = staff[key]
+        db.session.add(CompetenceScore(user_id=person.id, period_start=month.start, period_end=month.end,
+                                       regional_service_id=person.regional_service_id, centre_id=person.centre_id,
+                                       department_id=person.department_id, data_version=1, computed_version=1,
+                                       overall=proactive or 3.0, proactive=proactive))
+    db.session.commit()
+    assert [u.id for u in agents.candidates(org.service.id, limit=2)] == [staff["vera"].id, staff["anna"].id]
+    agents.nominate(staff["hr"], org.service.id, staff["vera"])
+    db.session.commit()
+    login(staff["hr"])
+    page = client.get(f"/metrics/competence/ranking?by=overall&month={month.key}").text
+    assert page.count("Агент изменений") == 1 and staff["vera"].full_name in page
