@@ -21,8 +21,12 @@ def test_only_the_committee_or_hr_nominates(staff, org, client, login):
     assert db.session.scalar(select(func.count()).select_from(ChangeAgent)) == 0
     agents.nominate(staff["hr"], org.service.id, staff["anna"], "Ведёт запись на приём")
     db.session.commit()
+    agents.add_task(staff["hr"], agents.agents_of(org.service.id)[0],
+                    "Провести встречу с командой", None)
+    db.session.commit()
     page = client.get("/team/agents").text
     assert staff["anna"].full_name in page and "агент изменений" in page
+    assert "Провести встречу с командой" not in page  # the tasks are the agent's and the committee's
 
 
 def test_the_title_is_given_once_per_nomination(staff, org):
@@ -40,6 +44,7 @@ def test_the_agent_ticks_own_tasks_and_others_cannot(staff, org, client, login):
     with pytest.raises(DomainError, match="сам агент"):
         agents.toggle_task(staff["boris"], agent, task)
     login(staff["anna"])
+    assert "Собрать предложения коллег" in client.get("/team/agents").text
     assert client.post(f"/team/agents/{agent.id}/tasks/toggle", data={"task_id": task.id}).status_code == 303
     db.session.expire_all()
     assert db.session.get(AgentTask, task.id).done_at is not None
