@@ -21,8 +21,12 @@ def test_only_the_committee_or_hr_nominates(staff, org, client, login):
     assert db.session.scalar(select(func.count()).select_from(ChangeAgent)) == 0
     agents.nominate(staff["hr"], org.service.id, staff["anna"], "Ведёт запись на приём")
     db.session.commit()
+    agents.add_task(staff["hr"], agents.agents_of(org.service.id)[0],
+                    "Провести встречу с командой", None)
+    db.session.commit()
     page = client.get("/team/agents").text
     assert staff["anna"].full_name in page and "агент изменений" in page
+    assert "Провести встречу с командой" not in page  # the tasks are the agent's and the committee's
 
 
 def test_the_title_is_given_once_per_nomination(staff, org):
@@ -40,6 +44,7 @@ def test_the_agent_ticks_own_tasks_and_others_cannot(staff, org, client, login):
     with pytest.raises(DomainError, match="сам агент"):
         agents.toggle_task(staff["boris"], agent, task)
     login(staff["anna"])
+    assert "Собрать предложения коллег" in client.get("/team/agents").text
     assert client.post(f"/team/agents/{agent.id}/tasks/toggle", data={"task_id": task.id}).status_code == 303
     db.session.expire_all()
     assert db.session.get(AgentTask, task.id).done_at is not None
@@ -55,3 +60,23 @@ def test_candidates_come_from_the_ranking_and_skip_agents(staff, org):
         assert [u.id for u in agents.candidates(org.service.id)] == [staff["vera"].id]
     finally:
         change_agent_candidates_requested.disconnect(top)
+
+
+def test_the_proactive_ranking_suggests_names_and_marks_agents(staff, org, client, login):
+    from training.competence.models import CompetenceScore
+    from training.measures.periods import MONTH, local_today, period_of
+
+    month = period_of(MONTH, local_today())
+    for key, proactive in (("anna", 4.1), ("boris", 2.0), ("vera", 4.8), ("gleb", None)):
+        person = staff[key]
+        db.session.add(CompetenceScore(user_id=person.id, period_start=month.start, period_end=month.end,
+                                       regional_service_id=person.regional_service_id, centre_id=person.centre_id,
+                                       department_id=person.department_id, data_version=1, computed_version=1,
+                                       overall=proactive or 3.0, proactive=proactive))
+    db.session.commit()
+    assert [u.id for u in agents.candidates(org.service.id, limit=2)] == [staff["vera"].id, staff["anna"].id]
+    agents.nominate(staff["hr"], org.service.id, staff["vera"])
+    db.session.commit()
+    login(staff["hr"])
+    page = client.get(f"/metrics/competence/ranking?by=overall&month={month.key}").text
+    assert page.count("Агент изменений") == 1 and staff["vera"].full_name in page
