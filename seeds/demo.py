@@ -14,11 +14,25 @@ from training.accounts.models import Role, User
 from training.accounts.passwords import hash_password
 from training.accounts.services import set_public_consent
 from training.accounts.staff.importer import TEMPLATE_HEADER, import_staff
+from training.certificates import services as certificates
 from training.competence import services as competence
+from training.courses.models import Block, Cohort, Course, Enrolment, Stage
+from training.courses.services import complete_stage, create_cohort, enrol
 from training.extensions import db
+from training.gamification.committee import services as committee
 from training.gamification.contests import services as contests
 from training.gamification.contests.models import Contest
+from training.gamification.library import services as library
+from training.gamification.library.models import LibraryCase
 from training.gamification.periods import current_period
+from training.gamification.pulse import services as pulse
+from training.gamification.pulse.models import PulseRound, PulseSchedule, PulseSurvey
+from training.gamification.quests import services as quests
+from training.gamification.quests.models import Quest, QuestFormat
+from training.gamification.ratings import services as ratings
+from training.gamification.ratings.models import PeerRatingPair
+from training.gamification.stress import services as stress
+from training.gamification.stress.models import MeasureStatus, StressItem
 from training.measures.periods import local_today
 from training.metrics.centre_index import snapshots
 from training.metrics.feedback import services as feedback
@@ -67,6 +81,35 @@ POSITIONS = {"Фронт-офис": ["Ведущий инспектор", "Ин�
 #: the optional indicators the importer's template leaves empty (services on time, personal support), per month
 OPERATIONS_EXTRA = {"Услуг оказано": 1500, "Из них в установленный срок": 1410, "Активных клиентов": 2200,
                     "Из них с персональным сопровождением": 1350}
+STRESS_POSTS = [("Клиент требовал выплату, которую отменили в прошлом месяце, и кричал в зале.", 0),
+                ("Электронная очередь зависла утром, люди ждали больше часа.", 0),
+                ("Звонки на колл-центр идут без перерыва, некогда записать обращение.", 1),
+                ("Одну и ту же справку просим приносить дважды: клиенты злятся.", 2),
+                ("Не хватает переговорной для трудных разговоров.", 1)]
+STRESS_MEASURES = [("Памятка об изменениях выплат у каждого окна и в чате центра", MeasureStatus.DONE),
+                   ("Резервная запись на приём на бумаге, пока очередь не работает", MeasureStatus.IN_PROGRESS),
+                   ("Автоответ колл-центра с частыми вопросами", MeasureStatus.PLANNED)]
+QUEST_CHECKPOINTS = [("Встреча у входа", "question", "Как встретить клиента, который не знает, куда идти?"),
+                     ("Разбор жалобы", "case", "Клиент недоволен отказом: проведите разговор по шагам."),
+                     ("Понятный ответ", "exercise", "Перепишите письмо клиенту простым языком.")]
+LIBRARY_CASES = [
+    ("case", "Пенсионер и электронная очередь",
+     "Пожилой клиент не смог взять талон в терминале и простоял у входа полчаса.",
+     "Администратор зала стал встречать посетителей у терминала в часы пик и брать талон вместе с ними.",
+     "Жалоб на терминал за месяц не было, ожидание у входа сократилось."),
+    ("lifehack", "Список документов в сообщении",
+     "Клиенты приходили без нужных справок и записывались повторно.",
+     "После записи специалист отправляет короткое сообщение с перечнем документов и адресом кабинета.",
+     "Повторных визитов из-за документов стало заметно меньше."),
+    ("case", "Разговор после отказа в выплате",
+     "Клиентка восприняла отказ как несправедливость и грозила жалобой.",
+     "Специалист объяснил причину простыми словами, показал, что можно сделать, и записал на консультацию.",
+     "Клиентка подала документы на другую меру поддержки и оставила хороший отзыв."),
+    ("lifehack", "Тихий час колл-центра",
+     "Операторы не успевали фиксировать обращения между звонками.",
+     "Каждый час пять минут без входящих: операторы дописывают карточки обращений.",
+     "Потерянных обращений не стало, время ответа почти не выросло."),
+]
 VOTE_REASONS = ["Всегда выручает коллег с трудными клиентами.", "Навела порядок в очереди на приём.",
                 "Спокойно разбирает жалобы и объясняет понятно.", ""]
 COMMENTS_GOOD = ["Всё объяснили спокойно и по делу.", "Записали на удобное время, ждать не пришлось.",
@@ -145,12 +188,18 @@ def run(only_if_empty: bool = False, today: date | None = None) -> list[tuple[st
             user.one_time_password_expires_at = None
     db.session.flush()
     _demo_consents()
+    _demo_signatory()
     _demo_cohort(admin, today)
     _demo_week(today)
     hr = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[1][0]))
     _demo_feedback(today)
     _demo_operations(hr, today)
     _demo_contests(today)
+    _demo_stress(hr)
+    _demo_quests(today)
+    _demo_peer_ratings(today)
+    _demo_library()
+    _demo_pulse(hr, today)
     db.session.commit()
     _recompute(today)
     return demo_logins_if_present()
@@ -284,6 +333,120 @@ def _demo_contests(today: date) -> None:
             contests.close_contest(manager, contest, now=_at(this_month, 9))
 
 
+def _demo_stress(hr: User | None) -> None:
+    """«Стресс месяца»: the committee (the manager chairs, the teacher and HR sit in), this month's anonymous posts
+    with «+1» from colleagues, and the committee's measures (one done, one under way, one planned)."""
+    manager = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[2][0]))
+    if hr is None or manager is None or manager.regional_service_id is None:
+        return
+    service_id = manager.regional_service_id
+    if not committee.members(service_id):
+        committee.add_member(hr, service_id, manager, is_chair=True)
+        for email in (DEMO_LOGINS[3][0], DEMO_LOGINS[1][0]):
+            committee.add_member(hr, service_id, db.session.scalar(select(User).where(User.email == email)))
+    month_row = stress.get_month(service_id, stress.current_month())
+    if month_row.is_archived or db.session.scalar(select(StressItem.id).where(StressItem.month_id == month_row.id)):
+        return
+    staff = list(db.session.scalars(select(User).where(User.regional_service_id == service_id, User.is_active)
+                                    .order_by(User.personnel_number)))
+    rnd = random.Random(3)
+    posted = []
+    for n, (text, centre_no) in enumerate(STRESS_POSTS):
+        centre = _demo_centres()[centre_no]
+        item = stress.post_item(service_id, text=text, centre_id=centre.id)
+        for voter in rnd.sample(staff, k=max(1, 14 - 2 * n)):
+            stress.plus_one(voter, item)
+        posted.append(item)
+    owners = [manager, db.session.scalar(select(User).where(User.email == DEMO_LOGINS[3][0])), hr]
+    for (text, status), item, owner in zip(STRESS_MEASURES, posted, owners, strict=False):
+        stress.add_measure(manager, month_row, text=text, owner=owner, item=item, status=status)
+
+
+def _demo_quests(today: date) -> None:
+    """A finished quest (last month, three teams scored at three checkpoints) and a running one (two checkpoints,
+    the first scored), organised by the teacher for the first centre."""
+    teacher = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[3][0]))
+    if teacher is None or db.session.scalar(select(Quest.id).where(Quest.organiser_id == teacher.id)):
+        return
+    centre_id = _demo_centres()[0].id
+    staff = [u for u in db.session.scalars(select(User).where(User.centre_id == centre_id, User.is_active)
+                                           .order_by(User.personnel_number)) if u.id != teacher.id]
+    rnd = random.Random(21)
+    for title, held_on, finished in (("Квест «Путь клиента»", today - timedelta(days=24), True),
+                                     ("Брейн-ринг «Сложный посетитель»", today, False)):
+        quest = quests.create_quest(teacher, title=title, held_on=held_on, centre_id=centre_id,
+                                    description="Команды проходят точки контакта глазами клиента.",
+                                    format=QuestFormat.QUEST if finished else QuestFormat.BRAIN_RING)
+        teams = [quests.save_team(teacher, quest, None, name=name, member_ids=[u.id for u in staff[i::3]][:5])
+                 for i, name in enumerate(("Навигаторы", "Эмпаты", "Решалы"))]
+        points = [quests.add_checkpoint(teacher, quest, title=title_, kind=kind, task=task, max_points=10,
+                                        quiz_id=None, instructor_ids=[teacher.id])
+                  for title_, kind, task in QUEST_CHECKPOINTS[:3 if finished else 2]]
+        quests.start_quest(teacher, quest)
+        for checkpoint in points if finished else points[:1]:
+            for team in teams:
+                quests.record_score(teacher, checkpoint, team, points=rnd.randint(5, 10), comment="")
+        if finished:
+            quests.close_quest(teacher, quest)
+
+
+def _demo_peer_ratings(today: date) -> None:
+    """Colleagues of the first centre rate each other over the last weeks, so everyone there has more raters than
+    the anonymity threshold (PEER_RATING_MIN_RATERS) and the competence scores have the colleagues' view."""
+    centre = (_demo_centres() or [None])[0]
+    if centre is None or db.session.scalar(select(PeerRatingPair.id).join(User, User.id == PeerRatingPair.rater_id)
+                                           .where(User.centre_id == centre.id).limit(1)):
+        return
+    staff = list(db.session.scalars(select(User).where(User.centre_id == centre.id, User.is_active)
+                                    .order_by(User.personnel_number)))
+    rnd = random.Random(5)
+    for n, rater in enumerate(staff):
+        aspects = ratings.aspects_for(rater.regional_service_id)
+        for k in range(1, 7):
+            rated = staff[(n + k) % len(staff)]
+            at = _at(today - timedelta(days=1 + (n + k) % 25), 13, k)
+            ratings.submit_rating(rater, rated, {a.id: rnd.choice((3, 4, 4, 5, 5)) for a in aspects}, now=at)
+
+
+def _demo_library() -> None:
+    """The library of cases: colleagues' cases and life hacks, published by the committee, with likes."""
+    manager = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[2][0]))
+    if manager is None or db.session.scalar(select(LibraryCase.id).where(
+            LibraryCase.regional_service_id == manager.regional_service_id).limit(1)):
+        return
+    staff = list(db.session.scalars(select(User).where(User.regional_service_id == manager.regional_service_id,
+                                                       User.centre_id.is_not(None), User.is_active,
+                                                       User.id != manager.id).order_by(User.personnel_number)))
+    groups, points = library.client_groups(), library.touchpoints()
+    for n, (kind, title, situation, action, result) in enumerate(LIBRARY_CASES):
+        case = library.submit_case(staff[(7 * n + 3) % len(staff)], kind=kind, title=title, situation=situation,
+                                   action=action, result=result,
+                                   client_group_id=groups[n % len(groups)].id if groups else None,
+                                   touchpoint_id=points[n % len(points)].id if points else None)
+        library.moderate(manager, case, publish=True)
+        for reader in staff[n:n + 9 - 2 * n]:
+            if reader.id != case.author_id:
+                library.set_like(reader, case, True)
+
+
+def _demo_pulse(hr: User | None, today: date) -> None:
+    """A monthly pulse survey of the staff opened five days ago; most of the service has answered, so eNPS is
+    shown beside the clients' NPS («довольные сотрудники — довольные клиенты»)."""
+    if hr is None or db.session.scalar(select(PulseSurvey.id).where(
+            PulseSurvey.regional_service_id == hr.regional_service_id).limit(1)):
+        return
+    bank = pulse.question_bank()[:4]
+    survey = pulse.create_survey(hr, hr.regional_service_id, title="Как нам работается", schedule=PulseSchedule.MONTHLY,
+                                 question_ids=[q.id for q in bank], days_open=14, today=today - timedelta(days=5))
+    row = db.session.scalar(select(PulseRound).where(PulseRound.survey_id == survey.id))
+    rnd = random.Random(11)
+    for user in pulse.eligible_staff(survey):
+        # the two service-level people (HR, the administrator) stay out: a group under five would hide a centre
+        if user.centre_id is not None and rnd.random() < 0.75:
+            pulse.submit_answer(user, row, enps=rnd.choice((5, 7, 8, 8, 9, 9, 10, 6, 10)),
+                                scores={q.id: rnd.randint(3, 5) for q in bank}, today=today)
+
+
 def _recompute(today: date) -> None:
     """What `flask metrics recompute` does, synchronously: the index's snapshots, then competence scores and ranks."""
     snapshots.discover(today, full=True)
@@ -294,11 +457,18 @@ def _recompute(today: date) -> None:
     db.session.commit()
 
 
-def _demo_cohort(admin: User, today: date) -> None:
-    """A cohort of the first centre's staff with the demo teacher, when the course is loaded."""
-    from training.courses.models import Cohort, Course
-    from training.courses.services import create_cohort, enrol
+def _demo_signatory() -> None:
+    """The person who signs the service's certificates (HR sets it once; kept when HR changed it)."""
+    hr = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[1][0]))
+    if hr is None or certificates.signatory_row(hr.regional_service_id) is not None:
+        return
+    certificates.set_signatory(hr, hr.regional_service_id, name="Кадрова Н. В.", position="Начальник отдела кадров",
+                               email=hr.email)
 
+
+def _demo_cohort(admin: User, today: date) -> None:
+    """A cohort of the first centre's staff with the demo teacher, when the course is loaded: four learners have
+    finished (three hold certificates, one is due one), three are part-way, the rest behind schedule."""
     course = db.session.scalar(select(Course).order_by(Course.id))
     if course is None or db.session.scalar(select(Cohort.id).where(Cohort.name == "Демо-группа")):
         return
@@ -307,6 +477,20 @@ def _demo_cohort(admin: User, today: date) -> None:
                            teacher_ids=[teacher.id])
     learners = list(db.session.scalars(select(User).where(User.centre_id.is_not(None)).order_by(User.id).limit(20)))
     enrol(admin, cohort, [u for u in learners if u.id != teacher.id])
+    blocks = list(db.session.scalars(select(Block).where(Block.course_id == course.id).order_by(Block.number)))
+    enrolments = list(db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id)
+                                         .order_by(Enrolment.id)))
+    demo_employee = [e for e in enrolments if e.user.email == DEMO_LOGINS[4][0]]
+    others = [e for e in enrolments if e not in demo_employee]
+    finished, partway = others[:4], demo_employee + others[4:6]
+    for enrolment in finished + partway:
+        done = blocks if enrolment in finished else blocks[:3]
+        for block in done:
+            for stage in (Stage.LESSON, Stage.QUIZ, Stage.CASE):
+                complete_stage(enrolment, block, stage)
+    hr = db.session.scalar(select(User).where(User.email == DEMO_LOGINS[1][0]))
+    if hr is not None and finished:
+        certificates.issue_course_certificates(hr, finished[:3])
 
 
 def _demo_week(today: date) -> None:

@@ -36,6 +36,9 @@ stress_measure_resolved = _signals.signal("stress-measure-resolved")
 # sender: a staff User; receivers return {aspect code: (average 1–5, number of client ratings)} for
 # «как меня видят коллеги и клиенты» (engagement.ratings.client_aspect_averages pools the answers)
 client_aspect_averages_requested = _signals.signal("client-aspect-averages-requested")
+# sender: a regional service id; kwargs: limit — receivers return the ids of the service's strongest staff by the
+# proactive competences of the latest scored month (the candidates for «агенты изменений»)
+change_agent_candidates_requested = _signals.signal("change-agent-candidates-requested")
 # sender: the ClientFeedback; kwargs: employee_id (or None), centre_id — a client left feedback from a QR code
 client_feedback_received = _signals.signal("client-feedback-received")
 # sender: the User who closed it; kwargs: task (FollowUpTask) — a low client score was followed up and resolved

@@ -9,12 +9,14 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from seeds import demo
+from seeds import demo, reference
+from seeds.course_loader import load_course
 from tests.support.app import app_with_tables
 from training.accounts.models import User
 from training.config import ProductionConfig
 from training.extensions import db
 from training.gamification.contests.models import Contest
+from training.gamification.quests.models import Quest
 from training.models import *  # noqa: F403  (every table counted by the idempotency check)
 from wsgi import seed_cli
 
@@ -25,6 +27,9 @@ TODAY = date(2026, 12, 7)
 def seeded(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     with app_with_tables(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", drop_tables=True) as app:
+        reference.run()
+        load_course()  # as `make run`: the course before the demo, so the demo cohort has it
+        db.session.commit()
         result = app.test_cli_runner().invoke(seed_cli, ["demo", "--today", TODAY.isoformat()])
         assert result.exit_code == 0, result.output
         assert "manager@demo.szn.local" in result.output
@@ -112,3 +117,55 @@ def test_contest_pages_show_a_closed_and_an_open_employee_of_the_month(seeded):
     text = _text(_page(seeded, "employee@demo.szn.local", f"/recognition/contests/{closed.id}"))
     assert re.search(r"В глазах коллег [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ \(\d+ голос", text)
     assert re.search(r"Проголосовали коллеги (\d+) из \1 Голосов клиентов 12", text)
+
+
+def test_stress_board_shows_posts_with_support_and_the_committees_measures(seeded):
+    text = _text(_page(seeded, "employee@demo.szn.local", "/team/stress"))
+    assert re.search(r"Клиент требовал выплату[^+]+\+14", text)  # the most supported post first, with its «+1»
+    assert "Электронная очередь зависла утром" in text
+    assert ("Памятка об изменениях выплат у каждого окна и в чате центра Ответственный: Руководов Игорь Павлович "
+            "выполнена") in text
+
+
+def test_quests_show_a_finished_and_a_running_one_with_points(seeded):
+    text = _text(_page(seeded, "teacher@demo.szn.local", "/team/quests"))
+    assert re.search(r"Брейн-ринг «Сложный посетитель» Брейн-ринг · [^·]+ · ЦЗН [^·]+ идёт", text)
+    assert re.search(r"Квест «Путь клиента» Корпоративный квест · [^·]+ · ЦЗН [^·]+ завершён", text)
+    finished = db.session.scalar(select(Quest).where(Quest.title == "Квест «Путь клиента»"))
+    text = _text(_page(seeded, "employee@demo.szn.local", f"/team/quests/{finished.id}"))
+    assert "Итоги (заморожены" in text
+    places = re.findall(r"(\d) (Навигаторы|Эмпаты|Решалы) [^0-9]+ (\d+)", text)
+    assert [place for place, *_ in places][:3] == ["1", "2", "3"]
+    assert all(15 <= int(points) <= 30 for *_, points in places[:3])
+
+
+def test_library_shows_published_cases_with_likes(seeded):
+    text = _text(_page(seeded, "employee@demo.szn.local", "/team/library"))
+    assert "Пенсионер и электронная очередь" in text
+    assert re.search(r"Тихий час колл-центра Лайфхак · [А-ЯЁ][а-яё]+ [^♥]+ ♥ [1-9]", text)
+
+
+def test_peer_ratings_are_shown_above_the_anonymity_threshold(seeded):
+    text = _text(_page(seeded, "employee@demo.szn.local", "/team/ratings/me"))
+    raters = int(re.search(r"Вас оценили (\d+) коллег", text).group(1))
+    assert raters >= seeded.config.get("PEER_RATING_MIN_RATERS", 3)
+    assert re.search(r"Вежливость \d[.,]\d \(\d+\) \d[.,]\d \(\d+\)", text)  # colleagues' and clients' averages
+    text = _text(_page(seeded, "hr@demo.szn.local", "/metrics/competence/ranking"))
+    assert re.search(r"коллеги [1-9]", text)
+
+
+def test_certificates_issued_and_one_due_with_a_signatory(seeded):
+    text = _text(_page(seeded, "hr@demo.szn.local", "/certificates/registry"))
+    due = _text(_page(seeded, "hr@demo.szn.local", "/certificates/due"))
+    issued = re.findall(r"СЗН-52-2026-\d+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ ЦЗН [^0-9]+\(демо\) Сертификат:", text)
+    assert len(issued) == 3
+    assert re.search(r"Ожидают сертификата: 1 Выбрать ФИО Группа Курс завершён [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ "
+                     r"[А-ЯЁ][а-яё]+ .* Демо-группа", due)
+    assert 'value="Кадрова Н. В."' in _page(seeded, "hr@demo.szn.local", "/certificates/settings")
+
+
+def test_materials_and_the_staff_enps_beside_the_clients_nps(seeded):
+    text = _text(_page(seeded, "employee@demo.szn.local", "/materials/"))
+    assert len(re.findall(r"версия \d+ от \d+ [а-я]+ \d{4}", text)) >= 3  # the course kit, loaded before the demo
+    text = _text(_page(seeded, "manager@demo.szn.local", "/metrics/"))
+    assert re.search(r"eNPS сотрудников [+−-]?\d+", text)

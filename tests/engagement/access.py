@@ -94,6 +94,12 @@ ACCESS = {
     "ideas.assist_accept": SIGNED_IN,
     "ideas.assist_schedule": SIGNED_IN,
     "ideas.assist_close": SIGNED_IN,
+    # change agents: everyone of the service sees them; the committee or HR nominates and sets tasks (others 403);
+    # the agent (the colleague) or the committee ticks a task — the rule refuses others (422)
+    "ideas.agents_index": SIGNED_IN,
+    "ideas.agents_nominate": COMMITTEE,
+    "ideas.agents_task_add": COMMITTEE,
+    "ideas.agents_task_toggle": SIGNED_IN,
 }
 
 
@@ -164,7 +170,11 @@ def url_arguments(ctx):
 
     help_request = assist.ask(users[Role.EMPLOYEE], title="Клиент без документов о стаже",
                               text="Архив работодателя закрыт, клиенту нужна выплата.")
+    from training.gamification.ideas import agents
+
+    agent = agents.nominate(hr, org.service.id, colleague, "Ведёт проект электронной очереди")
+    agents.add_task(hr, agent, "Провести встречу с командой", None)
     db.session.commit()
-    return {"assist_id": help_request.id, "idea_id": proposed.id, "plan_id": plan.id, "pulse_survey_id": survey.id, "pulse_round_id": survey.rounds[0].id, "rating_aspect_id": aspect.id, "quest_id": quest.id, "quest_team_id": team.id,
+    return {"agent_id": agent.id, "assist_id": help_request.id, "idea_id": proposed.id, "plan_id": plan.id, "pulse_survey_id": survey.id, "pulse_round_id": survey.rounds[0].id, "rating_aspect_id": aspect.id, "quest_id": quest.id, "quest_team_id": team.id,
             "quest_checkpoint_id": checkpoint.id, "stress_month": month.month, "stress_measure_id": measure.id,
             "centre_id": org.centre_a.id, "library_case_id": case.id, "committee_member_id": removable.id}

@@ -21,10 +21,11 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from training.accounts.models import Role, User, UserRole
+from training.errors import DomainError
 from training.extensions import db
 from training.org.models import Centre, Department, RegionalService
 
@@ -238,6 +239,17 @@ def active_staff(service_id: int | None, *, centre_id: int | None = None) -> Sel
     measure, a quest."""
     query = select(User).where(User.is_active, User.regional_service_id == service_id).order_by(User.full_name)
     return query if centre_id is None else query.where(User.centre_id == centre_id)
+
+
+def colleague(viewer: User, text: str) -> User:
+    """An active colleague in the viewer's service named by personnel number or e-mail (any case): a buddy, a
+    project lead or member; else a DomainError saying none was found."""
+    text = (text or "").strip()
+    person = db.session.scalars(active_staff(viewer.regional_service_id).where(
+        (User.personnel_number == text) | (func.lower(User.email) == text.lower())).limit(1)).first()
+    if person is None:
+        raise DomainError("Коллега с таким табельным номером или e-mail не найден в вашей службе занятости.")
+    return person
 
 
 def staff_with_role(role: Role, *, centre_id: int | None = None, service_id: int | None = None) -> list[User]:

@@ -3,9 +3,14 @@
 Receivers run inside the sender's transaction (training/signals.py); the app factory connects RECEIVERS."""
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from training import signals
+from training.accounts.models import User
+from training.competence.models import CompetenceScore
 from training.competence.peer_evidence import record_peer_scores
 from training.competence.services import mark_stale
+from training.extensions import db
 
 
 def on_user(user, **_):
@@ -49,6 +54,19 @@ def on_event(user, **_):
     mark_stale([getattr(user, "id", None)])
 
 
+def on_change_agent_candidates(service_id, limit=5, **_):
+    """The service's top names by the proactive competences of its latest scored month (active staff only)."""
+    latest = db.session.scalar(select(func.max(CompetenceScore.period_start)).where(
+        CompetenceScore.regional_service_id == service_id, CompetenceScore.proactive.is_not(None)))
+    if latest is None:
+        return []
+    return list(db.session.scalars(
+        select(CompetenceScore.user_id).join(User, User.id == CompetenceScore.user_id)
+        .where(CompetenceScore.regional_service_id == service_id, CompetenceScore.period_start == latest,
+               CompetenceScore.proactive.is_not(None), User.is_active)
+        .order_by(CompetenceScore.proactive.desc(), CompetenceScore.user_id).limit(limit)))
+
+
 RECEIVERS = (
     (signals.quiz_passed, on_user), (signals.case_accepted, on_user), (signals.block_completed, on_user),
     (signals.course_completed, on_user), (signals.library_case_published, on_user),
@@ -57,5 +75,6 @@ RECEIVERS = (
     (signals.thanks_given, on_thanks), (signals.quest_finished, on_quest),
     (signals.stress_measure_resolved, on_stress), (signals.follow_up_resolved, on_follow_up),
     (signals.event_participation, on_event),
+    (signals.change_agent_candidates_requested, on_change_agent_candidates),
 )
 

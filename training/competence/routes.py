@@ -13,6 +13,7 @@ from training.competence.forms import CompetenceWeightForm, competence_weight_fi
 from training.competence.models import CompetenceWeightSet
 from training.errors import DomainError
 from training.extensions import db
+from training.gamification.ideas import agents
 from training.measures.periods import MONTH, local_today, parse_period, period_of
 from training.measures.scales import COMPETENCE_BLOCKS, COMPETENCE_EVIDENCE
 from training.tabular import TABLE_FORMATS, table_download
@@ -68,6 +69,7 @@ def ranking_page():
     result = ranking.ranking_page(current_user, filters, page, per_page)
     month = filters.month
     return render_view("competence/ranking.html", "ranking_table", filters=filters, result=result,
+                       agent_ids=agents.agent_user_ids([r.user_id for r in result.items]),
                        options=ranking.options(current_user, filters), metrics=ranking.METRICS,
                        months=list(reversed(competence.recent_months(12))), month=month)
 

@@ -64,3 +64,18 @@ class AssistSessionForm(FlaskForm):
                                     validators=[DataRequired("Укажите продолжительность."), NumberRange(5, 480)])
     place = StringField("Место", validators=[Optional(), Length(max=300)])
     video_url = StringField("Или ссылка на видеовстречу", validators=[Optional(), Length(max=500)])
+
+
+class AgentForm(FlaskForm):
+    person = StringField("Агент изменений: табельный номер или e-mail",
+                         validators=[DataRequired("Укажите коллегу."), Length(max=254)])
+    reason = StringField("За что (необязательно)", validators=[Optional(), Length(max=300)])
+
+
+class AgentTaskForm(FlaskForm):
+    text = StringField("Задача", validators=[DataRequired("Опишите задачу."), Length(max=300)])
+    due_on = DateField("Срок", validators=[Optional()])
+
+
+class AgentTaskIdForm(FlaskForm):
+    task_id = HiddenField(validators=[DataRequired()])

@@ -142,3 +142,30 @@ class AssistOffer(db.Model):
     accepted: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     helper: Mapped[User] = relationship()
+
+
+# --- «Агенты изменений» (the preamble of 5.4) --------------------------------------------------------------------
+
+class ChangeAgent(db.Model):
+    """A colleague the committee (or HR) nominated as a change agent of the service: once per person and service."""
+    __tablename__ = "change_agents"
+    __table_args__ = (UniqueConstraint("regional_service_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regional_service_id: Mapped[int] = mapped_column(ForeignKey("regional_services.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    tasks: Mapped[list[AgentTask]] = relationship(cascade="all, delete-orphan",
+                                                  order_by="AgentTask.due_on, AgentTask.id")
+
+
+class AgentTask(db.Model):
+    """A change agent's own task: a checklist line with a due date, seen by the agent and the committee."""
+    __tablename__ = "change_agent_tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("change_agents.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None]

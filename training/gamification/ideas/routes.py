@@ -6,15 +6,17 @@ from datetime import UTC, datetime
 
 from flask import abort, request
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from training.accounts.models import User
-from training.errors import DomainError
+from training.accounts import scopes
+from training.accounts.models import Role
 from training.extensions import db
 from training.gamification.committee import services as committee
-from training.gamification.ideas import assist, bp
+from training.gamification.ideas import agents, assist, bp
 from training.gamification.ideas import services as ideas
 from training.gamification.ideas.forms import (
+    AgentForm,
+    AgentTaskForm,
+    AgentTaskIdForm,
     AssistForm,
     AssistSessionForm,
     DecisionForm,
@@ -26,7 +28,7 @@ from training.gamification.ideas.forms import (
     OfferForm,
     OfferIdForm,
 )
-from training.gamification.ideas.models import AssistOffer, AssistRequest, Idea, Milestone
+from training.gamification.ideas.models import AgentTask, AssistOffer, AssistRequest, ChangeAgent, Idea, Milestone
 from training.templating import DISPLAY_TZ
 from training.web import int_or, redirect_to, render_view, submit, visible_or_404
 
@@ -69,16 +71,6 @@ def _idea_or_404(idea_id: int) -> Idea:
     return visible_or_404(Idea, idea_id, lambda i: ideas.can_view(current_user, i))
 
 
-def _find(text: str) -> User:
-    text = (text or "").strip()
-    person = db.session.scalars(select(User).where(
-        User.is_active, User.regional_service_id == current_user.regional_service_id,
-        (User.personnel_number == text) | (func.lower(User.email) == text.lower())).limit(1)).first()
-    if person is None:
-        raise DomainError("Коллега с таким табельным номером или e-mail не найден в вашей службе занятости.")
-    return person
-
-
 def _detail_page(idea: Idea, *, status: int = 200, error: str | None = None, **forms):
     return render_view(
         "gamification/ideas/detail.html", None, status=status, error=error, idea=idea,
@@ -119,8 +111,8 @@ def decide(idea_id: int):
     if not form.validate_on_submit():
         return _detail_page(idea, status=422, decision_form=form)
     if form.decision.data == "accept":
-        return _act(idea, lambda: ideas.accept(current_user, idea, lead=_find(form.lead.data), members=[],
-                                               note=form.note.data or ""), "Идея принята в проект.",
+        return _act(idea, lambda: ideas.accept(current_user, idea, lead=scopes.colleague(current_user, form.lead.data),
+                                               members=[], note=form.note.data or ""), "Идея принята в проект.",
                     decision_form=form)
     return _act(idea, lambda: ideas.decline(current_user, idea, form.note.data or ""), "Решение записано.",
                 decision_form=form)
@@ -133,8 +125,8 @@ def member_add(idea_id: int):
     form = MemberForm()
     if not form.validate_on_submit():
         return _detail_page(idea, status=422, member_form=form)
-    return _act(idea, lambda: ideas.add_member(current_user, idea, _find(form.person.data)), "Коллега в команде.",
-                member_form=form)
+    return _act(idea, lambda: ideas.add_member(current_user, idea, scopes.colleague(current_user, form.person.data)),
+                "Коллега в команде.", member_form=form)
 
 
 @bp.post("/ideas/<int:idea_id>/milestones")
@@ -273,3 +265,69 @@ def assist_schedule(assist_id: int):
 def assist_close(assist_id: int):
     row = _assist_or_404(assist_id)
     return _assist_act(row, lambda: assist.close(current_user, row), "Запрос закрыт, помощникам начислены баллы.")
+
+
+# --- «Агенты изменений» (/team/agents) -----------------------------------------------------------------------------
+
+def _agents_page(*, status: int = 200, error: str | None = None, **forms):
+    service_id = current_user.regional_service_id
+    can_nominate = agents.can_nominate(current_user, service_id)
+    return render_view(
+        "gamification/ideas/agents.html", None, status=status, error=error, items=agents.agents_of(service_id),
+        can_nominate=can_nominate, candidates=agents.candidates(service_id) if can_nominate else [],
+        agent_form=forms.get("agent_form") or AgentForm(formdata=None),
+        task_form=forms.get("task_form") or AgentTaskForm(formdata=None), id_form=AgentTaskIdForm(formdata=None))
+
+
+@bp.get("/agents")
+@login_required
+def agents_index():
+    return _agents_page()
+
+
+def _agents_act(action, message: str, **forms):
+    return submit(None, action, message=message, on_success=lambda _: redirect_to("ideas.agents_index"),
+                  page=lambda error, status: _agents_page(status=status, error=error, **forms))
+
+
+@bp.post("/agents")
+@login_required
+def agents_nominate():
+    service_id = current_user.regional_service_id
+    if not agents.can_nominate(current_user, service_id):
+        abort(403)
+    form = AgentForm()
+    if not form.validate_on_submit():
+        return _agents_page(status=422, agent_form=form)
+    return _agents_act(lambda: agents.nominate(current_user, service_id,
+                                               scopes.colleague(current_user, form.person.data), form.reason.data),
+                       "Агент изменений выдвинут.", agent_form=form)
+
+
+def _agent_or_404(agent_id: int) -> ChangeAgent:
+    return visible_or_404(ChangeAgent, agent_id, lambda a: current_user.has_role(Role.ADMIN)
+                          or a.regional_service_id == current_user.regional_service_id)
+
+
+@bp.post("/agents/<int:agent_id>/tasks")
+@login_required
+def agents_task_add(agent_id: int):
+    agent = _agent_or_404(agent_id)
+    if not agents.can_nominate(current_user, agent.regional_service_id):
+        abort(403)
+    form = AgentTaskForm()
+    if not form.validate_on_submit():
+        return _agents_page(status=422, task_form=form)
+    return _agents_act(lambda: agents.add_task(current_user, agent, form.text.data, form.due_on.data),
+                       "Задача добавлена.", task_form=form)
+
+
+@bp.post("/agents/<int:agent_id>/tasks/toggle")
+@login_required
+def agents_task_toggle(agent_id: int):
+    agent = _agent_or_404(agent_id)
+    form = AgentTaskIdForm()
+    task = db.session.get(AgentTask, int_or(form.task_id.data)) if form.validate_on_submit() else None
+    if task is None or task.agent_id != agent.id:
+        abort(404)
+    return _agents_act(lambda: agents.toggle_task(current_user, agent, task), "Задача обновлена.")

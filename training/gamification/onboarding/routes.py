@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from flask import abort, request
 from flask_login import current_user, login_required
-from sqlalchemy import func
 
 from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.courses.models import Cohort
-from training.errors import DomainError
 from training.extensions import db
 from training.gamification.events.models import Event
 from training.gamification.onboarding import bp
@@ -18,15 +16,6 @@ from training.gamification.onboarding.forms import BuddyForm, CheckinForm, LogFo
 from training.gamification.onboarding.models import BuddyStatus, OnboardingPlan, OnboardingTask
 from training.measures.periods import local_today
 from training.web import int_or, redirect_to, render_view, role_required, submit, visible_or_404
-
-
-def _find_colleague(text: str) -> User:
-    text = (text or "").strip()
-    person = db.session.scalars(scopes.active_staff(current_user.regional_service_id).where(
-        (User.personnel_number == text) | (func.lower(User.email) == text.lower())).limit(1)).first()
-    if person is None:
-        raise DomainError("Коллега с таким табельным номером или e-mail не найден в вашей службе занятости.")
-    return person
 
 
 @bp.get("/onboarding")
@@ -53,7 +42,7 @@ def create(user_id: int):
     form = _plan_form(newcomer.regional_service_id, request.form if request.method == "POST" else None)
 
     def make():
-        buddy = _find_colleague(form.buddy.data) if (form.buddy.data or "").strip() else None
+        buddy = scopes.colleague(current_user, form.buddy.data) if (form.buddy.data or "").strip() else None
         return onboarding.create_plan(current_user, newcomer, buddy=buddy, rhythm=form.rhythm.data,
                                       cohort=db.session.get(Cohort, form.cohort_id.data) if form.cohort_id.data
                                       else None,
@@ -114,7 +103,8 @@ def respond(plan_id: int):
 def buddy(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = BuddyForm()
-    return _submit(plan, form, lambda: onboarding.propose_buddy(current_user, plan, _find_colleague(form.buddy.data)),
+    return _submit(plan, form, lambda: onboarding.propose_buddy(
+        current_user, plan, scopes.colleague(current_user, form.buddy.data)),
                    "Коллега получил приглашение стать наставником.", buddy_form=form)
 
 
