@@ -16,6 +16,7 @@ import pytest
 from tests import factories
 from tests.support.app import app_with_tables, sign_in
 from tests.support.postgres import scratch_postgres_database
+from tests.support.queue import queue_overrides
 from tests.support.statements import listing, statements_sent
 from tests.support.visits import feedback_code
 from tests.support.world import BusyWorld, busy_world
@@ -46,7 +47,9 @@ def budgeted(request, tmp_path_factory) -> Iterator[Budgeted]:
 
 @contextmanager
 def _world_app(url: str) -> Iterator[Budgeted]:
-    with app_with_tables(SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False) as app:
+    # the queue as in production (an SQLite file next to the database, never run inline): what a request
+    # hands to the worker is not the request's statements
+    with app_with_tables(SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False, **queue_overrides("sqlite")) as app:
         world = busy_world(factories.make_org())
         db.session.remove()
         yield Budgeted(app, world)
@@ -103,11 +106,12 @@ PAGES = [
     Page("answer save", "employee", 5, _save),
     Page("colleague vote", "employee", 6, _vote),
     Page("client feedback", None, 5, _feedback,
-         waits_for="issue 13, task queue: the request recomputes the index snapshots and the specialist's competence "
-                   "score after the commit (~70 statements) and marks ten snapshots stale one by one"),
+         waits_for="12 statements with the recompute in the worker: the link and its centre, the aspects, the one-time "
+                   "code (savepoint, insert), the specialist and roles, the answer, the stale marks (one UPDATE of the "
+                   "snapshots, one of the score); joining the reads and an INSERT … ON CONFLICT for the code would leave 6"),
     Page("ranking", "hr", 4, _get("ranking"),
-         waits_for="issue 13, task queue: the ranking counts its ranked rows for the pager and the stale scores for "
-                   "«обновляется»; stored ranks with keyset pagination leave one query"),
+         waits_for="6 statements: stored ranks are read by position, but the pager's last position and the count of "
+                   "scores being recomputed («обновляется») are two more reads"),
     Page("pulse", "manager", 6, _get("pulse")),
     Page("verification", None, 2, _get("verification")),
     *[Page(f"home of {who}", who, 6, _get("home")) for who in ("employee", "teacher", "manager", "hr", "admin")],

@@ -9,6 +9,7 @@ MANAGERS = {Role.MANAGER, Role.HR, Role.ADMIN}
 
 ACCESS = {
     "events.index": SIGNED_IN,
+    "events.home_panel": SIGNED_IN,
     "events.formats": SIGNED_IN,
     "events.format_detail": SIGNED_IN,
     "events.format_edit": CONFIGURERS,

@@ -126,7 +126,9 @@ def test_the_home_page_lists_my_next_events(client, staff, org):
     db.session.commit()
     sign_in(client, staff["boris"])
     home = client.get("/").get_data(as_text=True)
-    assert "Мои мероприятия" in home and "Кафе знаний" in home and "в листе ожидания" in home
+    assert 'hx-get="/team/events/mine"' in home  # the panel loads when the page scrolls to it
+    panel = client.get("/team/events/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Мои мероприятия" in panel and "Кафе знаний" in panel and "в листе ожидания" in panel
 
 
 def test_the_organiser_moves_the_event_and_the_page_shows_the_new_time(client, staff, org):

@@ -51,10 +51,12 @@ FEED_RATE_LIMIT = "60 per hour"
 add_home_panel("gamification/events/_home_panel.html", order=30)
 
 
-@bp.app_template_global()
-def my_upcoming_events_for(user):
-    """For the home-page panel: the person's next events (seat, role or waiting list)."""
-    return events.upcoming_for(user)
+@bp.get("/events/mine")
+@login_required
+def home_panel():
+    """The home page's «Мои мероприятия»: the person's next events (seat, role or waiting list), fetched by the
+    page when the panel scrolls into view."""
+    return render_view("gamification/events/_my_events.html", None, my_events=events.upcoming_for(current_user))
 
 
 def _event_or_404(event_id: int) -> Event:

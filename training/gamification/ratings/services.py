@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import Select, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role, User
@@ -61,10 +61,12 @@ def has_own_aspects(service_id: int | None) -> bool:
 
 def all_aspects(service_id: int | None) -> list[RatingAspect]:
     """The set a service uses (its own once HR set one up, else the default set), active or not."""
-    owner = service_id if has_own_aspects(service_id) else None
-    query = select(RatingAspect).where(RatingAspect.regional_service_id.is_(None) if owner is None
-                                       else RatingAspect.regional_service_id == owner)
-    return list(db.session.scalars(query.order_by(RatingAspect.sort_order, RatingAspect.name)))
+    shared = RatingAspect.regional_service_id.is_(None)
+    query = select(RatingAspect).where(shared if service_id is None
+                                       else or_(shared, RatingAspect.regional_service_id == service_id))
+    rows = list(db.session.scalars(query.order_by(RatingAspect.sort_order, RatingAspect.name)))  # one statement
+    own = [aspect for aspect in rows if aspect.regional_service_id is not None]
+    return own or rows
 
 
 def aspects_for(service_id: int | None) -> list[RatingAspect]:

@@ -81,9 +81,22 @@ def bump(scopes: Iterable[tuple[str, int]], days: Iterable[date]) -> None:
     them when missing), and queue the recompute of the centre's figures for after the commit (coalesced per
     centre: training/tasks.py). Atomic increments: concurrent arrivals never lose a bump."""
     periods = {period_of(kind, day) for day in set(days) for kind in KINDS}
-    for kind, scope_id in set(scopes):
-        for period in sorted(periods):
-            _bump_one(kind, scope_id, period)
+    scopes = set(scopes)
+    wanted = {(str(kind), scope_id, str(period.kind), period.start): (kind, scope_id, period)
+              for kind, scope_id in scopes for period in periods}
+    if wanted:
+        # one UPDATE for every snapshot that exists (a client's answer touches ten); the missing are created
+        match = or_(*(and_(IndexSnapshot.scope_kind == kind, IndexSnapshot.scope_id == scope_id,
+                           IndexSnapshot.period_kind == period.kind, IndexSnapshot.period_start == period.start)
+                      for kind, scope_id, period in wanted.values()))
+        stmt = update(IndexSnapshot).where(match).values(data_version=IndexSnapshot.data_version + 1).returning(
+            IndexSnapshot.scope_kind, IndexSnapshot.scope_id, IndexSnapshot.period_kind, IndexSnapshot.period_start,
+        ).execution_options(synchronize_session=False)
+        bumped = {(str(kind), scope_id, str(period_kind), start)
+                  for kind, scope_id, period_kind, start in db.session.execute(stmt)}
+        for key in sorted(wanted.keys() - bumped):
+            _bump_one(*wanted[key])
+    for kind, scope_id in scopes:
         if kind == CENTRE and periods:
             after_commit(REFRESH_CENTRE, scope_id)
 
