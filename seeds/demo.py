@@ -38,8 +38,9 @@ from training.metrics.centre_index import snapshots
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback.aspects import aspects_for
 from training.metrics.feedback.models import ClientFeedback
+from training.metrics.operations import iqs
 from training.metrics.operations import services as operations
-from training.metrics.operations.models import OperationalReport, ReportLayout
+from training.metrics.operations.models import IqsAssessment, OperationalReport, ReportLayout
 from training.org.models import Centre, Region, RegionalService
 from training.tabular import csv_bytes
 from training.templating import DISPLAY_TZ
@@ -200,6 +201,7 @@ def run(only_if_empty: bool = False, today: date | None = None) -> list[tuple[st
     _demo_peer_ratings(today)
     _demo_library()
     _demo_pulse(hr, today)
+    _demo_iqs(hr, today)
     db.session.commit()
     _recompute(today)
     return demo_logins_if_present()
@@ -445,6 +447,24 @@ def _demo_pulse(hr: User | None, today: date) -> None:
         if user.centre_id is not None and rnd.random() < 0.75:
             pulse.submit_answer(user, row, enps=rnd.choice((5, 7, 8, 8, 9, 9, 10, 6, 10)),
                                 scores={q.id: rnd.randint(3, 5) for q in bank}, today=today)
+
+
+def _demo_iqs(hr: User | None, today: date) -> None:
+    """Quality checks (IQS) of recorded conversations: HR listens to three conversations a week per demo centre over
+    the three months, so the index's «Дружелюбное отношение» has its internal measure."""
+    categories = iqs.active_categories()
+    if hr is None or not categories or db.session.scalar(select(IqsAssessment.id).limit(1)):
+        return
+    rnd = random.Random(8)
+    for centre in _demo_centres():
+        staff = list(db.session.scalars(select(User).where(User.centre_id == centre.id, User.is_active,
+                                                           User.id != hr.id).order_by(User.personnel_number)))
+        for week in range(FEEDBACK_DAYS // 7):
+            for n in range(3):
+                employee = staff[(3 * week + n) % len(staff)]
+                day = today - timedelta(days=FEEDBACK_DAYS - 7 * week - 2 * n)
+                iqs.assess(hr, employee, marks={c.id: rnd.random() < 0.96 for c in categories},
+                           conversation_date=day, conversation_ref=f"демо-{week + 1}-{n + 1}", today=today)
 
 
 def _recompute(today: date) -> None:

@@ -170,3 +170,11 @@ def test_materials_and_the_staff_enps_beside_the_clients_nps(seeded):
     assert len(re.findall(r"версия \d+ от \d+ [а-я]+ \d{4}", text)) >= 3  # the course kit, loaded before the demo
     text = _text(_page(seeded, "manager@demo.szn.local", "/metrics/"))
     assert re.search(r"eNPS сотрудников [+−-]?\d+", text)
+
+
+def test_quality_checks_feed_the_index(seeded):
+    manager = db.session.scalar(select(User).where(User.email == "manager@demo.szn.local"))
+    text = _text(_page(seeded, "manager@demo.szn.local", f"/metrics/pulse/centre/{manager.centre_id}?key=2026-11"))
+    row = re.search(r"Внутренний показатель качества \(IQS\), среднее по проверкам Дружелюбное отношение · "
+                    r"внутренняя оценка (\d+,\d) % (\d+) \d+,\d учтён", text)
+    assert row and int(row.group(2)) >= 10  # enough checks in November for the index to count them
