@@ -97,11 +97,12 @@ def test_second_run_changes_nothing(seeded):
     assert _counts() == before
 
 
-def test_production_configuration_refuses_the_demo(tmp_path):
-    assert ProductionConfig.DEMO_DATA_ALLOWED is False
-    with app_with_tables(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-                         DEMO_DATA_ALLOWED=False) as app:
-        result = app.test_cli_runner().invoke(seed_cli, ["demo", "--today", TODAY.isoformat()])
+def test_production_configuration_refuses_the_demo(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "p" * 48)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://unused/never")
+    with app_with_tables(config=ProductionConfig(), SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+                         RATELIMIT_STORAGE_URI="memory://", RATELIMIT_SHARED_STORAGE_REQUIRED=False) as app:
+        result = app.test_cli_runner().invoke(seed_cli, ["demo"])
         assert result.exit_code != 0
         assert "не загружаются в рабочую базу" in result.output
         with pytest.raises(demo.DemoRefused):

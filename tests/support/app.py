@@ -45,10 +45,10 @@ def make_test_app(config=TestingConfig, **overrides) -> Flask:
 
 
 @contextlib.contextmanager
-def app_with_tables(*, drop_tables: bool = False, **overrides) -> Iterator[Flask]:
+def app_with_tables(*, config=TestingConfig, drop_tables: bool = False, **overrides) -> Iterator[Flask]:
     """A test app with every table created, its application context pushed for the test body; afterwards the
     session is removed and the connections closed (the tables dropped too when asked)."""
-    app = make_test_app(**overrides)
+    app = make_test_app(config, **overrides)
     with app.app_context():
         db.create_all()
         yield app
