@@ -54,7 +54,7 @@ def register_error_handlers(app: Flask) -> None:
         message = e.description if e.description != type(e).description else None
         return _render_error(e.code, message)
 
-    for status in (400, 403, 404, 405, 413, 429, 500):
+    for status in (400, 403, 404, 405, 409, 413, 422, 429, 500):
         app.register_error_handler(status, http_error)
 
     @app.errorhandler(CSRFError)
