@@ -123,7 +123,9 @@ def test_a_value_postgresql_cannot_hold_is_refused_without_changes(pg_url):
 
 
 def test_an_unknown_quiz_preset_is_refused(world_app, world):
-    response = world_app.client("teacher").post(f"/quizzes/{world.arguments['quiz_id']}/settings",
+    """The course's quiz settings belong to its owners and administrators (issue 15): an administrator sends an
+    unknown preset."""
+    response = world_app.client("admin").post(f"/quizzes/{world.arguments['quiz_id']}/settings",
                                                data={"apply_preset": "1", "preset": "no-such-preset"})
     assert response.status_code == 422
     assert "Выберите набор настроек из списка." in response.get_data(as_text=True)
