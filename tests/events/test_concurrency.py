@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 
 from seeds.reference import event_formats
 from tests.factories import make_org, make_user
-from tests.support.app import make_test_app
-from tests.support.concurrency import run_in_parallel
+from tests.support.concurrency import run_in_parallel, wide_postgres_app
 from training.accounts.models import Role, User
 from training.db import utcnow
 from training.extensions import db
@@ -27,13 +26,8 @@ CAPACITY = 10
 @pytest.fixture
 def wide_pg_app(pg_url):
     """A PostgreSQL app whose pool holds every thread's connection at once."""
-    app = make_test_app(SQLALCHEMY_DATABASE_URI=pg_url,
-                        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": N + 5, "max_overflow": 5, "pool_timeout": 60})
-    with app.app_context():
-        db.create_all()
+    with wide_postgres_app(pg_url, N) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _setup(people: int) -> tuple[int, list[int]]:

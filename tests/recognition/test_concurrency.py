@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_org, make_user
-from tests.support.app import make_test_app
-from tests.support.concurrency import run_in_parallel
+from tests.support.concurrency import run_in_parallel, wide_postgres_app
 from training.accounts.models import Role, User
 from training.db import utcnow
 from training.errors import Conflict
@@ -26,13 +25,8 @@ N = 50
 @pytest.fixture
 def wide_pg_app(pg_url):
     """A PostgreSQL app whose pool holds every thread's connection at once."""
-    app = make_test_app(SQLALCHEMY_DATABASE_URI=pg_url,
-                        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": N + 5, "max_overflow": 5, "pool_timeout": 60})
-    with app.app_context():
-        db.create_all()
+    with wide_postgres_app(pg_url, N) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _parallel(app, work, n: int = N) -> list:

@@ -2,11 +2,13 @@
 parallel starts and races leave exactly one result (PostgreSQL; see ``pg_app`` in tests/conftest.py)."""
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import select
 
+from tests.support.app import make_test_app
 from training.extensions import db
 
 
@@ -36,3 +38,15 @@ def run_in_parallel(app, count: int, work: Callable[[int], object], *, timeout: 
     for thread in threads:
         thread.join(timeout * 2)
     return results
+
+
+@contextlib.contextmanager
+def wide_postgres_app(url: str, threads: int) -> Iterator[object]:
+    """A PostgreSQL app with its tables, whose pool holds every thread's connection at once."""
+    app = make_test_app(SQLALCHEMY_DATABASE_URI=url,
+                        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": threads + 5, "max_overflow": 5, "pool_timeout": 60})
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
