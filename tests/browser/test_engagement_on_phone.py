@@ -142,7 +142,7 @@ def test_a_peer_rating_respects_the_30_day_rule_and_the_anonymity_threshold(phon
         ratings.submit_rating(rater, boris, {a.id: value for a in ratings.aspects_for(org.service.id)})
     db.session.commit()
     boris_phone.reload()
-    assert boris_phone.locator("table strong").all_inner_texts() == ["4.0"] * 5
+    assert boris_phone.locator("table strong").all_inner_texts() == ["4,0"] * 5
     body = boris_phone.locator("main").inner_text()
     assert all(name not in body for name in (anna.full_name, vera.full_name, gleb.full_name))
     assert not has_horizontal_scroll(boris_phone)

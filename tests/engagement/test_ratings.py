@@ -96,11 +96,11 @@ def test_averages_appear_only_after_three_different_colleagues(app, staff, clien
         db.session.commit()
     page = client.get("/team/ratings/me").get_data(as_text=True)
     assert "появятся, когда вас оценят не меньше 3" in page
-    assert "<strong>4.5</strong>" not in page and ratings.colleague_aspect_averages(boris) == {}
+    assert "<strong>4,5</strong>" not in page and ratings.colleague_aspect_averages(boris) == {}
     ratings.submit_rating(staff["gleb"], boris, _scores(staff["gleb"], 3))
     db.session.commit()
     page = client.get("/team/ratings/me").get_data(as_text=True)
-    assert page.count("<strong>4.0</strong>") == 5
+    assert page.count("<strong>4,0</strong>") == 5  # a decimal comma, as Russian writes it
     assert "Вас оценили 3 коллеги" in page
     for rater in ("anna", "vera", "gleb"):
         assert staff[rater].full_name not in page
@@ -191,7 +191,7 @@ def test_clients_averages_come_from_the_hook_beside_colleagues(app, staff, clien
         page = client.get("/team/ratings/me").get_data(as_text=True)
     finally:
         client_aspect_averages_requested.disconnect(answer)
-    assert "<strong>4.8</strong> <span class=\"muted\">(12)</span>" in page
+    assert "<strong>4,8</strong> <span class=\"muted\">(12)</span>" in page
     assert "нет оценок" in page  # the aspects clients did not rate
 
 
