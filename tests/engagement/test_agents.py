@@ -2,6 +2,8 @@
 title once per nomination, a mark on the service's page and in the ranking, and own tasks with due dates."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -66,7 +68,8 @@ def test_the_proactive_ranking_suggests_names_and_marks_agents(staff, org, clien
     from training.competence.models import CompetenceScore
     from training.measures.periods import MONTH, local_today, period_of
 
-    month = period_of(MONTH, local_today())
+    # the last finished month: the month in progress moves with anonymous acts and never suggests anyone
+    month = period_of(MONTH, local_today().replace(day=1) - timedelta(days=1))
     for key, proactive in (("anna", 4.1), ("boris", 2.0), ("vera", 4.8), ("gleb", None)):
         person = staff[key]
         db.session.add(CompetenceScore(user_id=person.id, period_start=month.start, period_end=month.end,

@@ -11,6 +11,7 @@ from training.competence.models import CompetenceScore
 from training.competence.peer_evidence import record_peer_scores
 from training.competence.services import mark_stale
 from training.extensions import db
+from training.measures.periods import local_today
 
 
 def on_user(user, **_):
@@ -55,9 +56,13 @@ def on_event(user, **_):
 
 
 def on_change_agent_candidates(service_id, limit=5, **_):
-    """The service's top names by the proactive competences of its latest scored month (active staff only)."""
+    """The service's top names by the proactive competences of its latest finished month (active staff only).
+    The month in progress never counts: its scores move with each anonymous act (a rating given, a «Стресс месяца»
+    post), and a name appearing among the candidates right after one would tell who did it."""
+    this_month = local_today().replace(day=1)
     latest = db.session.scalar(select(func.max(CompetenceScore.period_start)).where(
-        CompetenceScore.regional_service_id == service_id, CompetenceScore.proactive.is_not(None)))
+        CompetenceScore.regional_service_id == service_id, CompetenceScore.proactive.is_not(None),
+        CompetenceScore.period_start < this_month))
     if latest is None:
         return []
     return list(db.session.scalars(

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from training.forms import RuIntegerField
 
 
 class IdeaForm(FlaskForm):
@@ -60,7 +62,7 @@ class OfferIdForm(FlaskForm):
 class AssistSessionForm(FlaskForm):
     day = DateField("Дата встречи", validators=[InputRequired("Укажите дату.")])
     time = TimeField("Начало", validators=[InputRequired("Укажите время начала.")])
-    duration_minutes = IntegerField("Продолжительность, мин", default=60,
+    duration_minutes = RuIntegerField("Продолжительность, мин", default=60,
                                     validators=[DataRequired("Укажите продолжительность."), NumberRange(5, 480)])
     place = StringField("Место", validators=[Optional(), Length(max=300)])
     video_url = StringField("Или ссылка на видеовстречу", validators=[Optional(), Length(max=500)])
