@@ -7,6 +7,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from training.forms import RuFloatField
 from training.measures.scales import GROUPS
+from training.metrics.feedback.aspects import CSI_PARAMETERS
 
 
 class WeightSetForm(FlaskForm):
@@ -17,4 +18,15 @@ class WeightSetForm(FlaskForm):
 
 for _key, _title in GROUPS.items():
     setattr(WeightSetForm, f"w_{_key}", RuFloatField(f"{_title}, %", validators=[
+        InputRequired("Укажите вес."), NumberRange(0, 100, "От 0 до 100.")]))
+
+
+class CsiWeightsForm(FlaskForm):
+    service_id = SelectField("СЗН", coerce=int)
+    effective_from = DateField("Действует с", validators=[InputRequired("Укажите дату.")])
+    label = StringField("Название набора", validators=[Optional(), Length(max=200)])
+
+
+for _parameter in CSI_PARAMETERS:
+    setattr(CsiWeightsForm, f"w_{_parameter.code}", RuFloatField(f"{_parameter.name}, %", validators=[
         InputRequired("Укажите вес."), NumberRange(0, 100, "От 0 до 100.")]))

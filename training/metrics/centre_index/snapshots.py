@@ -40,6 +40,7 @@ from training.measures import formulas
 from training.measures.formulas import MetricValueError
 from training.measures.periods import KINDS, MONTH, WEEK, Period, local_today, period_of, periods_touching
 from training.measures.scales import ANCHORS, GROUPS, INDEX_INDICATORS, centre_index, normalise, weights_in_force
+from training.metrics.centre_index.csi import csi_figure, csi_weight_sets, csi_weights_in_force
 from training.metrics.centre_index.models import DiscoveryMark, IndexSnapshot, ScopeKind
 from training.metrics.centre_index.weights import weight_sets
 from training.metrics.feedback.aspects import aspect_indicator
@@ -200,7 +201,8 @@ BATCH = 500
 class _Inputs:
     """What :func:`compute` reads for one scope and period, read for many scopes at once."""
 
-    __slots__ = ("answers", "aspects", "service_marks", "iqs", "reports", "weight_sets", "touchpoint_names")
+    __slots__ = ("answers", "aspects", "service_marks", "iqs", "reports", "weight_sets", "csi_weight_sets",
+                 "touchpoint_names")
 
     def __init__(self, touchpoint_names: dict[int, str]):
         self.answers: list = []
@@ -209,6 +211,7 @@ class _Inputs:
         self.iqs: tuple = (None, 0)
         self.reports: list[OperationalReport] = []
         self.weight_sets: list = []
+        self.csi_weight_sets: list = []
         self.touchpoint_names = touchpoint_names
 
 
@@ -256,10 +259,15 @@ def _read_inputs(kind: str, scope_ids: list[int], period: Period) -> dict[int, _
             db.session.expunge(report)  # read-only here: the commits below must not expire (and reload) it
             inputs[key(getattr(report, column.key) if column is not None else 0)].reports.append(report)
     sets_of_service: dict[int | None, list] = {}
+    csi_sets_of_service: dict[int | None, list] = {}
     for scope_id, service_id in _services_of(kind, scope_ids).items():
         if service_id not in sets_of_service:
             sets_of_service[service_id] = weight_sets(service_id)
         inputs[scope_id].weight_sets = sets_of_service[service_id]
+        if kind in CENTRE_LEVELS and inputs[scope_id].service_marks:  # CSI is about a centre, from its marks
+            if service_id not in csi_sets_of_service:
+                csi_sets_of_service[service_id] = csi_weight_sets(service_id)
+            inputs[scope_id].csi_weight_sets = csi_sets_of_service[service_id]
     return inputs
 
 
@@ -553,6 +561,8 @@ def _survey_from_rows(rows, aspect_rows, names: dict[int, str], service_rows=())
     marks = [("staff_rating", *row) for row in aspect_rows]
     marks += [(aspect_indicator(row[0]), *row) for row in service_rows]
     for indicator, _code, total_, count in marks:
+        if indicator is None:  # a CSI parameter: weighted into «csi» by compute(), never pooled
+            continue
         target = pooled[indicator]
         target[0] += float(total_)
         target[1] += count
@@ -680,7 +690,7 @@ _INDICATOR_FIGURES = {
     "personalisation_rating": "personalisation_rating", "ces": "ces", "net_fcr": "net_fcr",
     "waiting_time_minutes": "waiting", "ttfr_minutes": "ttfr", "replies_per_conversation": "replies_per_conversation",
     "escalation_rate": "escalation_rate", "comfort_rating": "comfort_rating", "comfort_checklist": "comfort_checklist",
-    "csat_staff": "csat_staff", "staff_rating": "staff_rating", "iqs": "iqs",
+    "csat_staff": "csat_staff", "staff_rating": "staff_rating", "iqs": "iqs", "csi": "csi",
 }
 
 
@@ -707,11 +717,17 @@ def compute(kind: str, scope_id: int, period: Period, inputs: _Inputs | None = N
         iqs = iqs_figure(kind, scope_id, period)
         reports = reports_for(kind, scope_id, period)
         sets = weight_sets(_service_of(kind, scope_id))
+        csi_sets = csi_weight_sets(_service_of(kind, scope_id)) if figures.get("service_aspects") else []
     else:
         figures = _survey_from_rows(inputs.answers, inputs.aspects, inputs.touchpoint_names, inputs.service_marks)
         iqs = _iqs_from(*inputs.iqs)
         reports = _choose_reports(inputs.reports, period)
         sets = inputs.weight_sets
+        csi_sets = inputs.csi_weight_sets
+    if csi_sets:
+        csi = csi_figure(figures.get("service_aspects") or {}, csi_weights_in_force(csi_sets, period.start))
+        if csi:
+            figures["csi"] = csi
     if iqs:
         figures["iqs"] = iqs
     figures.update(objective_figures(reports))
