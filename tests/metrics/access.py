@@ -39,6 +39,8 @@ ACCESS = {
     "centre_index.weight_withdraw": ORGANISERS,
     "centre_index.csi_weights_page": ORGANISERS,
     "centre_index.csi_weights_withdraw": ORGANISERS,
+    "centre_index.checklist_weights": ORGANISERS,
+    "centre_index.checklist_weights_withdraw": ORGANISERS,
     "dashboards.reports": SUPERVISORS,
     "dashboards.report_download": SUPERVISORS,
     "competence.me": SIGNED_IN,
