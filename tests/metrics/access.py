@@ -40,6 +40,8 @@ ACCESS = {
     "centre_index.weights": ORGANISERS,
     "centre_index.regional_checklist": ORGANISERS,
     "centre_index.weight_withdraw": ORGANISERS,
+    "centre_index.checklist_weights": ORGANISERS,
+    "centre_index.checklist_weights_withdraw": ORGANISERS,
     "dashboards.reports": SUPERVISORS,
     "dashboards.report_download": SUPERVISORS,
     "competence.me": SIGNED_IN,
