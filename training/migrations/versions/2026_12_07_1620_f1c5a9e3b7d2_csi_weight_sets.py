@@ -1,8 +1,8 @@
 """CSI (issue 17): importance weights of the five CSI parameters per regional service, dated like the index's
 
 Revision ID: f1c5a9e3b7d2
-Revises: a3f5c7e9b1d2
-Create Date: 2026-12-07 16:10:00
+Revises: 00c917b96ac2
+Create Date: 2026-12-07 16:20:00
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f1c5a9e3b7d2'
-down_revision = 'a3f5c7e9b1d2'
+down_revision = '00c917b96ac2'
 branch_labels = None
 depends_on = None
 
