@@ -95,8 +95,9 @@ class XmlMsg:
     FRACTION_RANGE = "доля балла {text}% вне диапазона от -100% до 100%: Moodle такой файл не примет"
     FILE_ENCODING = "файл «{name}»: кодировка «{encoding}» не поддерживается, нужна base64"
     FILE_BASE64 = "файл «{name}»: содержимое не в base64"
-    FILE_TYPE = "файл «{name}» — не изображение: допустимы " + ALLOWED_LABEL
-    FILE_SIZE = "изображение «{name}» больше {size}"
+    FILE_TYPE = ("файл «{name}» не сохранён: это не изображение (допустимы " + ALLOWED_LABEL
+                 + "), ссылка на него в тексте работать не будет")
+    FILE_SIZE = "изображение «{name}» больше {size} и не сохранено: в тексте оно не покажется"
     FILE_NO_NAME = "у файла <file> нет имени"
     FILE_MISSING = "в тексте ссылка на файл «{name}», которого нет в этом вопросе: изображение не покажется"
     FILE_RENAMED = "два разных файла «{name}» в одном вопросе: второй сохранён как «{new}»"
@@ -224,6 +225,8 @@ class _QuestionFiles:
     def __init__(self, reader: _XmlReader):
         self.reader = reader
         self.by_name: dict[str, QuestionFile] = {}
+        #: files left out (not an allowed image, or too big): the texts that show them were warned about already
+        self.dropped: set[str] = set()
 
     def read(self, owner: _Node | None, text: str) -> str:
         if owner is None:
@@ -236,6 +239,7 @@ class _QuestionFiles:
             seen.add(name)
             content = self.reader.file_content(node, name)
             if content is None:
+                self.dropped.add(name)
                 continue
             final = self.add(name, content)
             if final != name:
@@ -325,12 +329,16 @@ class _XmlReader:
         except (binascii.Error, ValueError):
             self.error(node.line, XmlMsg.FILE_BASE64.format(name=short(name)), "file")
             return None
+        # Moodle keeps any file; here only images are stored (nothing that can carry a script, bounded size). The
+        # question is imported without the file, as its text without that picture or link: one audio file of a
+        # bank must not cost the teacher the whole file.
         if len(content) > MAX_IMAGE_BYTES:
-            self.error(node.line, XmlMsg.FILE_SIZE.format(name=short(name), size=megabytes(MAX_IMAGE_BYTES)), "file")
+            self.warn(node.line, XmlMsg.FILE_SIZE.format(name=short(name), size=megabytes(MAX_IMAGE_BYTES)),
+                      "file-dropped")
             return None
         mime = sniff_image(content)
         if mime is None:
-            self.error(node.line, XmlMsg.FILE_TYPE.format(name=short(name)), "file")
+            self.warn(node.line, XmlMsg.FILE_TYPE.format(name=short(name)), "file-dropped")
             return None
         return QuestionFile(name, content, mime)
 
@@ -452,7 +460,7 @@ class _XmlReader:
         for text in self.texts(question):
             for match in _PLUGINFILE_REF.finditer(text):
                 name = unquote(match.group(1))
-                if name not in files.by_name:
+                if name not in files.by_name and name not in files.dropped:
                     self.warn(node.line, XmlMsg.FILE_MISSING.format(name=short(name)), "file-missing")
         return question
 
