@@ -25,6 +25,9 @@ ACCESS = {
     "feedback.followups": SUPERVISORS,
     "feedback.followup_detail": SUPERVISORS,
     "feedback.followup_delete_contact": SUPERVISORS,
+    "feedback.enter_answer": SIGNED_IN,  # the people of a centre and its supervisors (channels.can_enter)
+    "feedback.enter_batch": SIGNED_IN,
+    "feedback.paper_forms": SUPERVISORS,
     "operations.operational_import": SUPERVISORS,
     "operations.operational_template": SUPERVISORS,
     "operations.operational_list": SUPERVISORS,
@@ -37,6 +40,8 @@ ACCESS = {
     "centre_index.weights": ORGANISERS,
     "centre_index.regional_checklist": ORGANISERS,
     "centre_index.weight_withdraw": ORGANISERS,
+    "centre_index.checklist_weights": ORGANISERS,
+    "centre_index.checklist_weights_withdraw": ORGANISERS,
     "dashboards.reports": SUPERVISORS,
     "dashboards.report_download": SUPERVISORS,
     "competence.me": SIGNED_IN,

@@ -23,6 +23,7 @@ from training.measures.formulas import CES_LABELS_5, EXPECTATION_LABELS
 from training.measures.periods import local_date_of
 from training.metrics.feedback.aspects import SERVICE_ASPECT_NAMES, aspects_for
 from training.metrics.feedback.models import (
+    Channel,
     ClientAspectScore,
     ClientFeedback,
     ClientServiceMark,
@@ -150,12 +151,14 @@ def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommen
                     specialist_satisfaction=None, aspects: dict[str, object] | None = None,
                     service_marks: dict[str, object] | None = None, comment: str | None = None,
                     contact_requested: bool = False, contact_name: str = "", contact_phone: str = "",
-                    now: datetime | None = None) -> ClientFeedback:
+                    now: datetime | None = None, channel: Channel = Channel.QR,
+                    answered_on: date | None = None) -> ClientFeedback:
     """Store one client's answers. Raises :class:`DomainError` on impossible answers or an empty form.
 
     ``csat`` (the centre's service) and ``specialist_satisfaction`` are questions of their own, 1–5;
     ``aspects`` rate the specialist (by the service's rating aspects), ``service_marks`` rate the centre
-    (:data:`~training.metrics.feedback.aspects.SERVICE_ASPECTS`, stored without the specialist)."""
+    (:data:`~training.metrics.feedback.aspects.SERVICE_ASPECTS`, stored without the specialist). Staff typing an
+    answer from another channel (channels.py) pass its ``channel`` and the day it was given (``answered_on``)."""
     now = now or utcnow()
     centre = link.centre
     ces = _in_range(ces, 1, 5, "Насколько легко было решить вопрос")
@@ -195,8 +198,9 @@ def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommen
         link_id=link.id, regional_service_id=centre.regional_service_id, centre_id=centre.id,
         department_id=employee.department_id if employee and employee.centre_id == centre.id else None,
         employee_id=employee.id if employee else None, touchpoint_id=link.touchpoint_id, created_at=now,
-        local_date=local_date_of(now), ces=ces, expectations=expectations, recommend=recommend, csat=csat,
-        specialist_satisfaction=specialist_satisfaction, comment=comment, is_contact_requested=contact is not None)
+        local_date=answered_on or local_date_of(now), channel=channel, ces=ces, expectations=expectations,
+        recommend=recommend, csat=csat, specialist_satisfaction=specialist_satisfaction, comment=comment,
+        is_contact_requested=contact is not None)
     feedback.aspects = [ClientAspectScore(aspect_code=code, score=mark, employee_id=feedback.employee_id)
                         for code, mark in marks.items()]
     feedback.service_marks = [ClientServiceMark(aspect_code=code, score=mark) for code, mark in centre_marks.items()]
