@@ -2,8 +2,8 @@
 forms with a single-use code per sheet, the manual register of media mentions
 
 Revision ID: 00c917b96ac2
-Revises: e9c1a7b3d5f2
-Create Date: 2026-12-07 16:00:00
+Revises: a3f5c7e9b1d2
+Create Date: 2026-12-07 16:10:00
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '00c917b96ac2'
-down_revision = 'e9c1a7b3d5f2'
+down_revision = 'a3f5c7e9b1d2'
 branch_labels = None
 depends_on = None
 
