@@ -1,5 +1,6 @@
 """On phones (360×740): an organiser schedules a «Кафе знаний» from the catalogue, colleagues register, check in
-by the rotating QR code on the organiser's screen, give feedback, and the organiser records an idea."""
+by the rotating QR code on the organiser's screen, give feedback, and the organiser records an idea that goes on to
+the ideas board, gathers support and becomes the committee's project."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,7 +14,9 @@ from tests.support.browser import axe_violations, has_horizontal_scroll, new_pag
 from training.accounts.models import Role
 from training.db import utcnow
 from training.extensions import db
+from training.gamification.committee import services as committee
 from training.gamification.events.models import Event, EventOutcome, OutcomeKind
+from training.gamification.ideas.models import Idea, IdeaStatus
 from training.templating import DISPLAY_TZ
 
 pytestmark = pytest.mark.browser
@@ -27,11 +30,13 @@ def _colleague_phone(browser, live_server, user):
     return context, page, errors
 
 
-def test_a_knowledge_cafe_from_the_catalogue_to_an_idea(phone, browser, live_server, live_app):
+def test_a_knowledge_cafe_from_the_catalogue_to_an_idea_and_a_committee_project(phone, browser, live_server, live_app):
     org = make_org()
     manager = make_user(Role.MANAGER, department=org.front_a, full_name="Руководов Игорь Павлович")
     anna = make_user(department=org.front_a, full_name="Антонова Анна Андреевна")
     boris = make_user(department=org.front_a, full_name="Борисов Борис Борисович")
+    chair = make_user(Role.HR, department=org.front_a, full_name="Кадрова Вера Петровна")
+    committee.add_member(chair, org.service.id, chair, is_chair=True)
     event_formats()
     db.session.commit()
 
@@ -110,6 +115,40 @@ def test_a_knowledge_cafe_from_the_catalogue_to_an_idea(phone, browser, live_ser
     assert axe_violations(phone) == []
     outcome = db.session.scalar(select(EventOutcome))
     assert (outcome.kind, outcome.text) == (OutcomeKind.IDEA, "Табло с цветом очереди у входа")
+
+    # the idea goes to the ideas board from the event's page, the form filled from the outcome
+    phone.locator("#outcomes").get_by_role("link", name="Предложить в проекты").click()
+    assert phone.get_by_label("Идея в одной фразе").input_value() == "Табло с цветом очереди у входа"
+    assert phone.get_by_label("По идее с мероприятия").locator("option:checked").inner_text().startswith(
+        "Кафе знаний: очередь у окна")
+    assert not has_horizontal_scroll(phone)
+    phone.get_by_role("button", name="Предложить").click()
+    phone.get_by_text("Идея опубликована").wait_for()
+    idea = db.session.scalar(select(Idea))
+    assert (idea.event_outcome_id, idea.author_id) == (outcome.id, manager.id)
+
+    # a colleague supports it
+    anna_page.goto(f"/team/ideas/{idea.id}")
+    anna_page.get_by_text("С мероприятия «Кафе знаний: очередь у окна»").wait_for()
+    anna_page.get_by_role("button", name="Поддержать").click()
+    anna_page.get_by_text("Вы поддержали идею.").wait_for()
+    assert anna_page.locator(".support-count").inner_text() == "1"
+
+    # the committee's chair accepts it into a project that Anna leads
+    context, chair_page, chair_errors = _colleague_phone(browser, live_server, chair)
+    phones.append((context, chair_page, chair_errors))
+    chair_page.goto(f"/team/ideas/{idea.id}")
+    chair_page.get_by_label("Решение комитета").select_option("accept")
+    chair_page.get_by_label("Руководитель проекта: табельный номер или e-mail").fill(anna.email)
+    chair_page.get_by_label("Комментарий").fill("Берём: табло закажем к марту")
+    chair_page.get_by_role("button", name="Записать решение").click()
+    chair_page.get_by_text("Идея принята в проект.").wait_for()
+    chair_page.get_by_text("Руководитель: Антонова Анна Андреевна").wait_for()
+    assert not has_horizontal_scroll(chair_page)
+    assert axe_violations(chair_page) == []
+    db.session.expire_all()
+    idea = db.session.get(Idea, idea.id)
+    assert (idea.status, idea.project.lead_id, idea.support_count) == (IdeaStatus.PROJECT, anna.id, 1)
     for context, _, errors in phones:
         context.close()
         assert not errors

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 
 from seeds.reference import event_formats
+from tests.factories import make_user
 from tests.support.app import sign_in
 from training.db import utcnow
 from training.extensions import db
@@ -225,3 +226,20 @@ def test_hr_adds_a_format_of_its_own_that_seeding_leaves_alone(client, staff):
     client.post("/auth/logout")
     sign_in(client, staff["anna"])
     assert client.get("/team/events/formats/new").status_code == 403
+
+
+def test_an_events_idea_fills_the_ideas_form_only_for_its_own_service(client, staff, org):
+    event = _event(staff, org)
+    outcome = events.add_outcome(staff["manager"], event, kind="idea", text="Навигация по цветам")
+    db.session.commit()
+    sign_in(client, staff["anna"])
+    assert f"/team/ideas?outcome={outcome.id}" in client.get(f"/team/events/{event.id}").get_data(as_text=True)
+    form = client.get(f"/team/ideas?outcome={outcome.id}").get_data(as_text=True)
+    assert 'value="Навигация по цветам"' in form
+    assert f'<option selected value="{outcome.id}">' in form
+    stranger = make_user(centre=org.other_centre, full_name="Чужой Иван Иванович")
+    db.session.commit()
+    other = client.application.test_client()
+    sign_in(other, stranger)
+    form = other.get(f"/team/ideas?outcome={outcome.id}").get_data(as_text=True)
+    assert "Навигация по цветам" not in form  # another service's event is neither named nor preselected

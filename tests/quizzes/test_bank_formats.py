@@ -198,6 +198,33 @@ def test_the_upload_form_takes_any_format_by_content(world, client, login):
     assert "Файл Aiken загружен" in response.get_data(as_text=True)
 
 
+
+def test_each_format_uploaded_under_another_formats_name_is_read_by_its_content(world, client, login):
+    login(world.teacher)
+    gift = "::Пи::Чему равно пи с точностью до сотых? {#3.14:0.005}\n\n::Эссе::Опишите клиента {}\n".encode()
+    for data, name, label, names in [
+        (gift, "bank.xml", "GIFT", {"Пи", "Эссе"}),
+        (ALL_TYPES, "bank.txt", "Moodle XML", {"Выбор с картинкой"}),
+        (AIKEN, "bank.gift", "Aiken", {"The Moodle project was started by:"}),
+    ]:
+        response = _upload(client, world.block.id, data, name=name)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and f"Файл {label} загружен" in html, name
+        assert names <= set(db.session.scalars(select(Question.name))), label
+    assert _question("Пи").current.data["numerical"][0]["value"] == 3.14
+
+
+def test_moodles_own_export_with_an_audio_file_uploads_without_the_audio(world, client, login):
+    # Moodle's fixture multichoice.xml (Moodle imports it: "Importing 1 questions from file"), uploaded as .txt.
+    login(world.teacher)
+    data = (HERE / "moodle_samples" / "xml_multichoice.xml").read_bytes()
+    html = _upload(client, world.block.id, data, name="greeting.txt").get_data(as_text=True)
+    assert "Файл Moodle XML загружен" in html and "Новых вопросов: <strong>1</strong>" in html
+    assert "Строка 22: файл «bonjour.mp3» не сохранён: это не изображение" in html
+    greeting = _question("Greeting")
+    assert [f.name for f in greeting.current.files] == [
+        "flag-denmark.jpg", "flag-france.jpg", "flag-german.jpg", "flag-uk.jpg"]
+
 def test_the_upload_form_asks_before_skipping_unsupported_types(world, client, login):
     login(world.teacher)
     response = _upload(client, world.block.id, _unsupported_xml())

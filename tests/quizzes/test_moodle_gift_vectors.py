@@ -1,8 +1,10 @@
 """Moodle's own GIFT test vectors import here with Moodle's results.
 
 Sources (Moodle 4.x, moodle/moodle):
-* question/format/gift/tests/giftformat_test.php — the import tests: each input below is the test's GIFT, and the
-  expected question is the test's expected object in the terms of our JSON (docs/gift.md);
+* question/format/gift/tests/giftformat_test.php — every import test (test_import_*, and each case of
+  extract_idnumber_and_tags_from_comment_testcases): each input below is the test's GIFT, and the expected question
+  is the test's expected object in the terms of our JSON (docs/gift.md); and every export test (test_export_*): the
+  GIFT Moodle is expected to write imports here as the question it was written from;
 * question/format/gift/tests/fixtures/questions.gift.txt and questions_in_category.gift.txt — the fixtures of
   Moodle's import tests (its behat test imports 9 questions from the first);
 * question/format/gift/examples.txt — the example file Moodle's documentation gives teachers;
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from training.quizzes.gift import GiftQuestion, export_gift, parse_gift
+from training.quizzes.gift import GiftQuestion, export_gift, idnumber_and_tags, parse_gift
 
 SAMPLES = Path(__file__).parent / "moodle_samples"
 
@@ -107,6 +109,23 @@ def test_import_multichoice_multi():
                                  ("off-beige", 0.5, "right; good!"), ("blue", -1.0, "wrong")]
 
 
+
+def test_import_multichoice_multi_tricky():
+    # No "=" in the block: multiple answers, even with one answer at 100 % (Moodle's single = 0).
+    result = parse_gift("""
+// multiple choice, multiple response with specified feedback for right and wrong answers
+::colours:: What's between orange and green in the spectrum?
+{
+    ~%100%yellow # right; good!
+    ~%-50%red # wrong
+    ~%-50%blue # wrong
+}""")
+    (question,) = result.questions
+    assert (question.type, question.name, question.format, question.single) == (
+        "multichoice", "colours", "moodle", False)
+    assert answers(question) == [("yellow", 1.0, "right; good!"), ("red", -0.5, "wrong"), ("blue", -0.5, "wrong")]
+    assert result.warnings == []
+
 def test_import_numerical():
     question = one("\n// math range question\n::Q5:: What is a number from 1 to 5? {#3:2~#Completely wrong}")
     assert (question.type, question.name, question.text) == ("numerical", "Q5", "What is a number from 1 to 5?")
@@ -185,6 +204,122 @@ def test_import_pre_content():
     assert question.text == ("<p>What would running the test method print?</p>\n<pre>\npublic void test() {\n"
                              "method1();\nmethod2();\nmethod3();\n}\n</pre>")
 
+
+
+def test_import_question_with_tags():
+    question = one("""
+// This question is to test importing tags: [tag:tag] [tag:other-tag].
+// And an idnumber: [id:myid].
+::Question name:: How are you? {}""")
+    assert question.to_dict() == {"type": "essay", "name": "Question name", "text": "How are you?", "format": "moodle",
+                                  "category": None, "general_feedback": "", "idnumber": "myid",
+                                  "tags": ["tag", "other-tag"]}
+
+
+# extract_idnumber_and_tags_from_comment_testcases(), case by case: (name, id number, tags, comment)
+MOODLE_COMMENT_CASES = [
+    ("blank comment", "", [], ""),
+    ("nothing in comment", "", [], "// A basic comment."),
+    ("idnumber only", "frog", [], "// A comment with [id:frog] <-- an idnumber."),
+    ("tags only", "", ["frog", "toad"], "// Look tags: [tag:frog] [tag:toad]."),
+    ("everything", "four", ["add", "basic"], "// [tag:add] [tag:basic] [id:four]"),
+    ("everything mixed up", "four", ["basic", "add"],
+     "// [tag:  basic] Here is  \n// a [id:   four   ] que[tag:add   ]stion."),
+    ("split over line", "", [], "// Ceci n\\'est pas une [tag:\n\\ frog]."),
+    ("escape ] idnumber", "i]d", [], "// [id:i\\]d]."),
+    ("escape ] tag", "", ["t]ag"], "// [tag:t\\]ag]."),
+]
+
+
+@pytest.mark.parametrize("name, idnumber, tags, comment", MOODLE_COMMENT_CASES, ids=[c[0] for c in MOODLE_COMMENT_CASES])
+def test_extract_idnumber_and_tags_from_comment(name, idnumber, tags, comment):
+    assert idnumber_and_tags(comment) == (idnumber, tags)
+    # and the same comment lines above a question give it that id number and those tags
+    if comment and all(line.startswith("//") for line in comment.split("\n")):
+        question = one(f"{comment}\n::Q::How are you? {{}}")
+        assert (question.idnumber or "", question.tags) == (idnumber, tags)
+
+
+# --- what Moodle's writequestion() writes (the test_export_* expectations) imports back as the question -----------
+# Each text is the GIFT that giftformat_test.php expects Moodle to export; Moodle imports it as the question it was
+# exported from, and so must we. (Moodle keeps a format per answer and feedback; ours is one per question: a
+# differing marker is dropped with a warning, as test_import_match shows.)
+
+def test_moodles_exported_essay_and_backslashes():
+    assert one("// question: 666  name: Q8\n::Q8::How are you?{}\n\n").to_dict() == {
+        "type": "essay", "name": "Q8", "text": "How are you?", "format": "moodle", "category": None,
+        "general_feedback": ""}
+    # MDL-34171: 'A \\ B \\\\ C' is written as "A \\\\ B \\\\\\\\ C"
+    assert one("// question: 666  name: backslash\n::backslash::A \\\\ B \\\\\\\\ C{}\n\n").text == "A \\ B \\\\ C"
+
+
+def test_moodles_exported_match():
+    question = one("// question: 666  name: Moodle activities\n"
+                   "::Moodle activities::[html]Match the <b>activity</b> to the description.{\n"
+                   '\t=<div class\\="frog">An activity supporting asynchronous discussions.</div> -> Forum\n'
+                   "\t=[moodle]A teacher asks a question and specifies a choice of multiple responses. -> Choice\n"
+                   "\t=[plain]A bank of record entries which participants can add to. -> Database\n"
+                   "\t=[markdown]A collection of web pages that anyone can add to or edit. -> Wiki\n"
+                   "\t= -> Chat\n}\n\n")
+    assert (question.type, question.format) == ("matching", "html")
+    assert pairs(question) == [
+        ('<div class="frog">An activity supporting asynchronous discussions.</div>', "Forum"),
+        ("A teacher asks a question and specifies a choice of multiple responses.", "Choice"),
+        ("A bank of record entries which participants can add to.", "Database"),
+        ("A collection of web pages that anyone can add to or edit.", "Wiki"),
+        ("", "Chat"),
+    ]
+
+
+@pytest.mark.parametrize("gift, single, expected", [
+    ("\t=yellow#right; good!\n\t~red#[html]wrong, it's yellow\n\t~[plain]blue#wrong, it's yellow\n", True,
+     [("yellow", 1.0, "right; good!"), ("red", 0.0, "wrong, it's yellow"), ("blue", 0.0, "wrong, it's yellow")]),
+    ("\t~%100%yellow#right; good!\n\t~%-50%red#wrong, it's yellow\n\t~%-50%blue#wrong, it's yellow\n", False,
+     [("yellow", 1.0, "right; good!"), ("red", -0.5, "wrong, it's yellow"), ("blue", -0.5, "wrong, it's yellow")]),
+], ids=["test_export_multichoice", "test_export_multichoice_multi_tricky"])
+def test_moodles_exported_multichoice(gift, single, expected):
+    question = one("// question: 666  name: Q8\n::Q8::What's between orange and green in the spectrum?{\n"
+                   + gift + "}\n\n")
+    assert (question.type, question.name, question.single) == ("multichoice", "Q8", single)
+    assert answers(question) == expected
+
+
+def test_moodles_exported_numerical():
+    question = one("// question: 666  name: Q5\n::Q5::What is a number from 1 to 5?{#\n\t=%100%3:2#\n"
+                   "\t~#Completely wrong\n}\n\n")
+    assert (question.type, question.text) == ("numerical", "What is a number from 1 to 5?")
+    assert numbers(question) == [(3.0, 2.0, 1.0, ""), (None, 0.0, 0.0, "Completely wrong")]
+
+
+@pytest.mark.parametrize("general_feedback", ["", "\t####[html]Here is some general feedback!\n"],
+                         ids=["test_export_shortanswer", "test_export_shortanswer_with_general_feedback"])
+def test_moodles_exported_shortanswer(general_feedback):
+    question = one("// question: 666  name: Shortanswer\n::Shortanswer::Which is the best animal?{\n"
+                   "\t=%100%Frog#Good!\n\t=%50%Cat#What is it with Moodlers and cats?\n\t=%0%*#Completely wrong\n"
+                   + general_feedback + "}\n\n")
+    assert answers(question) == [("Frog", 1.0, "Good!"), ("Cat", 0.5, "What is it with Moodlers and cats?"),
+                                 ("*", 0.0, "Completely wrong")]
+    assert question.general_feedback == ("Here is some general feedback!" if general_feedback else "")
+
+
+def test_moodles_exported_truefalse():
+    # 'trueanswer' has fraction 1 and feedback "You gave the right answer.": written TRUE#<false's>#<true's>
+    question = one("// question: 666  name: Q1\n::Q1::42 is the Absolute Answer to everything.{TRUE#[html]42 is "
+                   "the Ultimate Answer.#You gave the right answer.}\n\n")
+    assert answers(question) == [("true", 1.0, "You gave the right answer."),
+                                 ("false", 0.0, "42 is the Ultimate Answer.")]
+
+
+def test_moodles_exported_question_with_tags_and_idnumber():
+    question = one("// question: 7  name: True/false question\n// [id:myid] [tag:tag1] [tag:tag2]\n"
+                   "::True/false question::[html]The answer is true.{TRUE#This is the wrong answer.#This is the right "
+                   "answer.####You should have selected true.}\n\n")
+    assert question.to_dict() == {
+        "type": "truefalse", "name": "True/false question", "text": "The answer is true.", "format": "html",
+        "category": None, "general_feedback": "You should have selected true.", "idnumber": "myid",
+        "tags": ["tag1", "tag2"],
+        "answers": [{"text": "true", "fraction": 1.0, "feedback": "This is the right answer."},
+                    {"text": "false", "fraction": 0.0, "feedback": "This is the wrong answer."}]}
 
 # --- Moodle's fixtures -------------------------------------------------------------------------------------------
 
@@ -352,3 +487,24 @@ def test_the_documentations_quick_examples():
 def test_moodles_files_round_trip_through_our_export(name):
     questions = parse_gift((SAMPLES / name).read_bytes()).questions
     assert [q.to_dict() for q in parse_gift(export_gift(questions)).questions] == [q.to_dict() for q in questions]
+
+
+# --- the three files issue 19 found refused: Moodle imports them, and so do we -----------------------------------
+
+def test_the_issues_three_refused_examples_import_with_moodles_results():
+    # 1. Text after the block: Moodle's missing-word numerical question (the block becomes "_____").
+    result = parse_gift("What is the value of pi (to 3 decimal places)? {#3.1415:0.0005}.")
+    (pi,) = result.questions
+    assert (pi.type, pi.text, numbers(pi)) == (
+        "numerical", "What is the value of pi (to 3 decimal places)? _____.", [(3.1415, 0.0005, 1.0, "")])
+    assert [(w.line, w.code) for w in result.warnings] == [(1, "text-after-block")]
+    # 2. A title spanning lines: the name runs to the "::" on the next line.
+    result = parse_gift("::Question title\n:: Question {\n=right\n~wrong\n}")
+    (titled,) = result.questions
+    assert (titled.name, titled.text, titled.type, answers(titled)) == (
+        "Question title", "Question", "multichoice", [("right", 1.0, ""), ("wrong", 0.0, "")])
+    assert result.warnings == []
+    # 3. Only categories: no question, every category (Moodle creates them), a warning for each.
+    result = parse_gift("$CATEGORY: $course$/top/Alpha\n\n$CATEGORY: $course$/top/Alpha/Beta\n")
+    assert (result.questions, result.categories) == ([], ["$course$/top/Alpha", "$course$/top/Alpha/Beta"])
+    assert [w.line for w in result.warnings] == [1, 3]

@@ -77,6 +77,12 @@ _FORMAT_OUT = {value: key for key, value in _FORMAT_IN.items()}
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PLUGINFILE_REF = re.compile(r"@@PLUGINFILE@@/([^\"'<>\s)]+)")
 _CONTEXT_PREFIX = re.compile(r"^\$[a-z]+\$/?")
+_COMBINED_FEEDBACK = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+# Moodle's default combined-feedback texts (question.php: correctfeedbackdefault…), in English and in Russian.
+_COMBINED_DEFAULTS = frozenset({
+    "Your answer is correct.", "Your answer is partially correct.", "Your answer is incorrect.",
+    "Ваш ответ верный.", "Ваш ответ частично правильный.", "Ваш ответ неправильный.",
+})
 
 
 class XmlMsg:
@@ -95,8 +101,9 @@ class XmlMsg:
     FRACTION_RANGE = "доля балла {text}% вне диапазона от -100% до 100%: Moodle такой файл не примет"
     FILE_ENCODING = "файл «{name}»: кодировка «{encoding}» не поддерживается, нужна base64"
     FILE_BASE64 = "файл «{name}»: содержимое не в base64"
-    FILE_TYPE = "файл «{name}» — не изображение: допустимы " + ALLOWED_LABEL
-    FILE_SIZE = "изображение «{name}» больше {size}"
+    FILE_TYPE = ("файл «{name}» не сохранён: это не изображение (допустимы " + ALLOWED_LABEL
+                 + "), ссылка на него в тексте работать не будет")
+    FILE_SIZE = "изображение «{name}» больше {size} и не сохранено: в тексте оно не покажется"
     FILE_NO_NAME = "у файла <file> нет имени"
     FILE_MISSING = "в тексте ссылка на файл «{name}», которого нет в этом вопросе: изображение не покажется"
     FILE_RENAMED = "два разных файла «{name}» в одном вопросе: второй сохранён как «{new}»"
@@ -114,6 +121,10 @@ class XmlMsg:
     GRADER_INFO = "информация для проверяющего (graderinfo) не переносится"
     RESPONSE_TEMPLATE = "шаблон ответа (responsetemplate) не переносится"
     HINTS = "подсказки (hint) не переносятся"
+    COMBINED_FEEDBACK = (
+        "отзыв «{text}» на верный, частично верный или неверный ответ (correctfeedback…) не переносится: "
+        "у вопросов здесь только отзывы к ответам и общий отзыв"
+    )
     NUMBER_EMPTY_DROPPED = "пустой числовой ответ пропущен (как в Moodle)"
     DESCRIPTION_FEEDBACK = "общий отзыв у описания не сохраняется: описание не оценивается и отзыва не показывает"
 
@@ -224,6 +235,8 @@ class _QuestionFiles:
     def __init__(self, reader: _XmlReader):
         self.reader = reader
         self.by_name: dict[str, QuestionFile] = {}
+        #: files left out (not an allowed image, or too big): the texts that show them were warned about already
+        self.dropped: set[str] = set()
 
     def read(self, owner: _Node | None, text: str) -> str:
         if owner is None:
@@ -236,6 +249,7 @@ class _QuestionFiles:
             seen.add(name)
             content = self.reader.file_content(node, name)
             if content is None:
+                self.dropped.add(name)
                 continue
             final = self.add(name, content)
             if final != name:
@@ -325,12 +339,16 @@ class _XmlReader:
         except (binascii.Error, ValueError):
             self.error(node.line, XmlMsg.FILE_BASE64.format(name=short(name)), "file")
             return None
+        # Moodle keeps any file; here only images are stored (nothing that can carry a script, bounded size). The
+        # question is imported without the file, as its text without that picture or link: one audio file of a
+        # bank must not cost the teacher the whole file.
         if len(content) > MAX_IMAGE_BYTES:
-            self.error(node.line, XmlMsg.FILE_SIZE.format(name=short(name), size=megabytes(MAX_IMAGE_BYTES)), "file")
+            self.warn(node.line, XmlMsg.FILE_SIZE.format(name=short(name), size=megabytes(MAX_IMAGE_BYTES)),
+                      "file-dropped")
             return None
         mime = sniff_image(content)
         if mime is None:
-            self.error(node.line, XmlMsg.FILE_TYPE.format(name=short(name)), "file")
+            self.warn(node.line, XmlMsg.FILE_TYPE.format(name=short(name)), "file-dropped")
             return None
         return QuestionFile(name, content, mime)
 
@@ -447,14 +465,25 @@ class _XmlReader:
             self.warn(node.line, XmlMsg.DEFAULT_GRADE.format(grade=grade), "default-grade")
         if any(php_trim(hint.text_at("text")) for hint in node.all("hint")):
             self.warn(node.all("hint")[0].line, XmlMsg.HINTS, "hints")
+        self.combined_feedback(node)
         getattr(self, f"read_{qtype}")(question, node, files)
         question.files = files.files()
         for text in self.texts(question):
             for match in _PLUGINFILE_REF.finditer(text):
                 name = unquote(match.group(1))
-                if name not in files.by_name:
+                if name not in files.by_name and name not in files.dropped:
                     self.warn(node.line, XmlMsg.FILE_MISSING.format(name=short(name)), "file-missing")
         return question
+
+    def combined_feedback(self, node: _Node) -> None:
+        """Moodle's combined feedback is not kept; its default texts (which most exports carry) go silently, a
+        teacher's own text with a warning."""
+        for tag in _COMBINED_FEEDBACK:
+            element = node.first(tag)
+            text = " ".join(strip_tags(element.text_at("text")).split()) if element is not None else ""
+            if text and text not in _COMBINED_DEFAULTS:
+                self.warn(element.line, XmlMsg.COMBINED_FEEDBACK.format(text=short(text)), "combined-feedback")
+                return
 
     @staticmethod
     def texts(question: GiftQuestion) -> list[str]:

@@ -11,6 +11,7 @@ from training.accounts import scopes
 from training.accounts.models import Role
 from training.extensions import db
 from training.gamification.committee import services as committee
+from training.gamification.events.models import EventOutcome
 from training.gamification.ideas import agents, assist, bp
 from training.gamification.ideas import services as ideas
 from training.gamification.ideas.forms import (
@@ -52,7 +53,15 @@ def _index_page(form: IdeaForm, *, status: int = 200, error: str | None = None):
 @bp.get("/ideas")
 @login_required
 def index():
-    return _index_page(_idea_form())
+    """`?outcome=<id>`: «Предложить в проекты» from an event's idea fills the form from that outcome."""
+    form = _idea_form()
+    outcome_id = int_or(request.args.get("outcome"), 0)
+    if outcome_id and outcome_id in dict(form.event_outcome_id.choices):  # an idea of the person's service
+        outcome = db.session.get(EventOutcome, outcome_id)
+        form.event_outcome_id.data = outcome.id
+        form.title.data = outcome.text[:200]
+        form.text.data = outcome.text
+    return _index_page(form)
 
 
 @bp.post("/ideas")

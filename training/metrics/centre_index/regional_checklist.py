@@ -1,9 +1,10 @@
 """The regional checklist of chapter 4: yes/no facts about a regional service (a personal account on «Работа в
 России», omnichannel access, an online assistant, …) that are the same for all its centres. HR of the service
-answers it per month, each «да» with a link to the evidence; the answers are audited."""
+answers it per month, each «да» with a link to the evidence; the answers are audited and feed the index of every
+centre of the service (checklists.py) with the item weights HR publishes by date."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -15,25 +16,23 @@ from training.audit import services as audit
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
-from training.metrics.centre_index.models import RegionalChecklistAnswer
-from training.org.models import RegionalService
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    code: str
-    title: str
-
-
-ITEMS: tuple[ChecklistItem, ...] = (
-    ChecklistItem("trudvsem_account", "Клиенты пользуются личным кабинетом на портале «Работа в России»"),
-    ChecklistItem("omnichannel", "Обратиться можно по любому каналу — лично, по телефону, через портал и "
-                                 "мессенджер — и разговор продолжается с того места, где остановился"),
-    ChecklistItem("online_assistant", "На сайте работает онлайн-помощник, который отвечает в любое время"),
-    ChecklistItem("online_booking", "Записаться на приём и встать в очередь можно онлайн"),
-    ChecklistItem("feedback_channels", "Отзыв можно оставить в каждой точке контакта"),
+from training.measures.formulas import MetricValueError
+from training.measures.periods import local_today
+from training.measures.scales import WeightSet
+from training.metrics.centre_index import snapshots
+from training.metrics.centre_index.checklists import ITEM_CODES, ITEMS, ChecklistItem
+from training.metrics.centre_index.models import RegionalChecklistAnswer, RegionalChecklistWeightSet
+from training.metrics.centre_index.weights import (
+    ensure_weights_editable,
+    ensure_weights_withdrawable,
+    insert_weight_set,
 )
-ITEM_CODES = {item.code for item in ITEMS}
+from training.org.models import Centre, RegionalService
+
+__all__ = ["ITEMS", "ITEM_CODES", "ChecklistItem", "answers_for", "save", "share_met", "publish_item_weights",
+           "withdraw_item_weights"]
+
+WEIGHTS_REFUSAL = "Веса пунктов чек-листа задаёт кадровая служба своей СЗН."
 
 
 def answers_for(service_id: int, period_start: date) -> dict[str, RegionalChecklistAnswer]:
@@ -88,7 +87,51 @@ def save(actor: User, service: RegionalService, period_start: date,
                              after={"is_met": met, "evidence_url": link},
                              summary=f"Региональный чек-лист {period_start:%m.%Y}, {service.name}: {code}")
         changed += 1
+    if changed:
+        _mark_stale(service.id, period_start)
     return changed
+
+
+def _mark_stale(service_id: int, month: date, today: date | None = None) -> None:
+    """The month's answers changed: the figures of the service and of each of its centres for the month and its
+    weeks (up to today) go stale; the centres are recomputed after the commit."""
+    today = today or local_today()
+    last = min(month.replace(day=calendar.monthrange(month.year, month.month)[1]), today)
+    days = [month.replace(day=d) for d in range(1, last.day + 1)] if last >= month else []
+    centre_ids = db.session.scalars(select(Centre.id).where(Centre.regional_service_id == service_id)).all()
+    snapshots.bump([(snapshots.SERVICE, service_id), *((snapshots.CENTRE, c) for c in centre_ids)], days)
+
+
+def publish_item_weights(actor: User, service: RegionalService, effective_from: date, weights: dict[str, float],
+                         label: str = "", *, today: date) -> RegionalChecklistWeightSet:
+    """Item weights from ``effective_from`` on (never in the past: an earlier period keeps the weights in force
+    on its first day); the periods from that date are recomputed."""
+    ensure_weights_editable(actor, service, effective_from, today=today, refusal=WEIGHTS_REFUSAL)
+    if set(weights) != ITEM_CODES:
+        raise DomainError("Укажите вес каждого пункта чек-листа.")
+    try:
+        checked = WeightSet(effective_from, weights, label)
+    except MetricValueError as exc:
+        raise DomainError(f"Веса не приняты: {exc}") from exc
+    row = RegionalChecklistWeightSet(regional_service_id=service.id, effective_from=effective_from,
+                                     weights={code: float(checked.weights[code]) for code in sorted(ITEM_CODES)},
+                                     label=label.strip()[:200], created_by_id=actor.id)
+    insert_weight_set(row)
+    audit.record(actor, "metrics.checklist_weights_published", "regional_checklist_weight_set", row.id,
+                 after={"service": service.id, "effective_from": effective_from, "weights": row.weights,
+                        "label": row.label},
+                 summary=f"Веса регионального чек-листа с {effective_from:%d.%m.%Y}: {service.name}")
+    snapshots.mark_service_stale_from(service.id, effective_from)
+    return row
+
+
+def withdraw_item_weights(actor: User, row: RegionalChecklistWeightSet, *, today: date) -> None:
+    service = ensure_weights_withdrawable(actor, row, today=today, refusal=WEIGHTS_REFUSAL)
+    audit.record(actor, "metrics.checklist_weights_withdrawn", "regional_checklist_weight_set", row.id,
+                 before={"effective_from": row.effective_from, "weights": row.weights, "label": row.label},
+                 summary=f"Отозваны веса регионального чек-листа с {row.effective_from:%d.%m.%Y}")
+    db.session.delete(row)
+    snapshots.mark_service_stale_from(service.id, row.effective_from)
 
 
 def share_met(service_id: int, period_start: date) -> tuple[float, int] | None:

@@ -6,7 +6,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from training.forms import RuFloatField, RuIntegerField
+from training.forms import RuFloatField, RuIntegerField, RuSelectField
 
 
 class OperationalImportForm(FlaskForm):
@@ -27,6 +27,14 @@ class IqsForm(FlaskForm):
     comment = TextAreaField("Комментарий для сотрудника", validators=[Optional(), Length(max=4000)])
 
 
+class OptionalChoiceField(RuSelectField):
+    """A select that may be left empty; a value off the list gets the Russian message."""
+
+    def pre_validate(self, form):
+        if self.data not in (None, ""):
+            super().pre_validate(form)
+
+
 class IqsCategoryForm(FlaskForm):
     code = StringField("Код (латиницей)", validators=[DataRequired("Укажите код."), Length(max=40),
                                                        Regexp(r"^[a-z][a-z0-9_]*$",
@@ -37,3 +45,6 @@ class IqsCategoryForm(FlaskForm):
     is_critical = BooleanField("Критичная: провал обнуляет оценку")
     is_active = BooleanField("Действует", default=True)
     sort_order = RuIntegerField("Порядок", default=100, validators=[Optional()])
+    competence = OptionalChoiceField("Доказательство компетенции",
+                             description="Проверки по этой категории войдут в оценку выбранной компетенции "
+                                         "сотрудника.")

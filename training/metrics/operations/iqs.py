@@ -14,6 +14,7 @@ from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.measures import formulas
 from training.measures.formulas import MetricValueError, QualityItem
+from training.measures.scales import COMPETENCE_BLOCKS
 from training.metrics.feedback.models import Touchpoint
 from training.metrics.operations.models import IqsAssessment, IqsCategory, IqsItem
 from training.signals import iqs_assessed
@@ -36,6 +37,10 @@ DEFAULT_CATEGORIES = (
 )
 
 
+#: competence key → Russian title: what an IQS category may be evidence for (docs/metrics.md 4.2)
+COMPETENCE_CHOICES = {key: title for block in COMPETENCE_BLOCKS.values() for key, title in block.items()}
+
+
 def seed_categories() -> int:
     return seed_by_code(db.session, IqsCategory, (
         {"code": code, "name": name, "weight": weight, "is_critical": critical, "competence": competence,
@@ -54,22 +59,28 @@ def all_categories() -> list[IqsCategory]:
 def _category_state(category: IqsCategory) -> dict:
     return {"code": category.code, "name": category.name, "weight": category.weight,
             "is_critical": category.is_critical, "is_active": category.is_active, "sort_order": category.sort_order,
-            "description": category.description}
+            "description": category.description, "competence": category.competence}
 
 
 def save_category(actor: User, category: IqsCategory | None, *, code: str, name: str, weight: float,
-                  is_critical: bool, is_active: bool, sort_order: int, description: str = "") -> IqsCategory:
-    """Create or change a category (HR / admin). Past assessments keep their own weights."""
+                  is_critical: bool, is_active: bool, sort_order: int, description: str = "",
+                  competence: str | None = None) -> IqsCategory:
+    """Create or change a category (HR / admin). Past assessments keep their own weights. ``competence`` links
+    the category to a competence of the staff model: its checks then count as that competence's IQS evidence."""
     if not actor.has_role(*Role.SERVICE_ADMINS):
         raise NotAllowed("Категории проверки качества настраивает кадровая служба.")
     if weight < 0 or weight > 10:
         raise DomainError("Вес категории — число от 0 до 10.")
+    competence = competence or None
+    if competence is not None and competence not in COMPETENCE_CHOICES:
+        raise DomainError("Такой компетенции нет в модели компетенций.")
     before = _category_state(category) if category else None
     if category is None:
         category = IqsCategory(code=code.strip().lower())
         db.session.add(category)
     category.name, category.weight, category.is_critical = name.strip(), float(weight), is_critical
     category.is_active, category.sort_order, category.description = is_active, sort_order, description.strip()
+    category.competence = competence
     try:
         with db.session.begin_nested():
             db.session.flush()

@@ -139,27 +139,34 @@ def iqs_detail(assessment_id: int):
     return render_view("metrics/operations/iqs_detail.html", None, assessment=assessment)
 
 
+def _with_competences(form: IqsCategoryForm) -> IqsCategoryForm:
+    form.competence.choices = [("", "— не учитывается в компетенциях —"), *iqs.COMPETENCE_CHOICES.items()]
+    return form
+
+
 @bp.route("/iqs/categories", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def iqs_categories():
-    form = IqsCategoryForm()
+    form = _with_competences(IqsCategoryForm())
     return submit(form, lambda: iqs.save_category(
                       current_user, None, code=form.code.data, name=form.name.data, weight=form.weight.data,
                       is_critical=form.is_critical.data, is_active=form.is_active.data,
-                      sort_order=form.sort_order.data or 100, description=form.description.data or ""),
+                      sort_order=form.sort_order.data or 100, description=form.description.data or "",
+                      competence=form.competence.data),
                   on_success=lambda _: redirect_to("operations.iqs_categories"),
                   template="metrics/operations/iqs_categories.html",
-                  context=lambda: {"categories": iqs.all_categories()})
+                  competences=iqs.COMPETENCE_CHOICES, context=lambda: {"categories": iqs.all_categories()})
 
 
 @bp.route("/iqs/categories/<int:category_id>", methods=["GET", "POST"])
 @role_required(*Role.SERVICE_ADMINS)
 def iqs_category_edit(category_id: int):
     category = db.get_or_404(IqsCategory, category_id)
-    form = IqsCategoryForm(obj=category)
+    form = _with_competences(IqsCategoryForm(obj=category))
     return submit(form, lambda: iqs.save_category(
                       current_user, category, code=category.code, name=form.name.data, weight=form.weight.data,
                       is_critical=form.is_critical.data, is_active=form.is_active.data,
-                      sort_order=form.sort_order.data or 0, description=form.description.data or ""),
+                      sort_order=form.sort_order.data or 0, description=form.description.data or "",
+                      competence=form.competence.data),
                   on_success=lambda _: redirect_to("operations.iqs_categories"),
                   template="metrics/operations/iqs_category_edit.html", category=category)

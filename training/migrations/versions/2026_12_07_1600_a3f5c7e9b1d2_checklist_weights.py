@@ -1,0 +1,40 @@
+"""regional checklist item weights (issue 17): dated weights per regional service, like the index's group weights
+
+Revision ID: a3f5c7e9b1d2
+Revises: e9c1a7b3d5f2
+Create Date: 2026-12-07 16:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'a3f5c7e9b1d2'
+down_revision = 'e9c1a7b3d5f2'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'regional_checklist_weight_sets',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('regional_service_id', sa.Integer(), nullable=False),
+        sa.Column('effective_from', sa.Date(), nullable=False),
+        sa.Column('weights', sa.JSON(), nullable=False),
+        sa.Column('label', sa.String(length=200), nullable=False),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['created_by_id'], ['users.id'],
+                                name=op.f('fk_regional_checklist_weight_sets_created_by_id_users')),
+        sa.ForeignKeyConstraint(['regional_service_id'], ['regional_services.id'],
+                                name=op.f('fk_regional_checklist_weight_sets_regional_service_id_regional_services')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_regional_checklist_weight_sets')),
+        sa.UniqueConstraint('regional_service_id', 'effective_from',
+                            name=op.f('uq_regional_checklist_weight_sets_regional_service_id_effective_from')),
+    )
+
+
+def downgrade():
+    op.drop_table('regional_checklist_weight_sets')
