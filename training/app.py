@@ -69,6 +69,7 @@ from training.metrics.centre_index import routes as centre_index_routes
 from training.metrics.centre_index import tasks as centre_index_tasks
 from training.metrics.dashboards import jobs as dashboards_jobs
 from training.metrics.dashboards import routes as dashboards_routes
+from training.metrics.feedback import channel_routes as feedback_channel_routes  # noqa: F401  (views of feedback)
 from training.metrics.feedback import client_routes as client_feedback_routes
 from training.metrics.feedback import jobs as feedback_jobs
 from training.metrics.feedback import listeners as feedback_listeners

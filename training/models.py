@@ -17,6 +17,7 @@ import training.gamification.rewards.models  # noqa: F401
 import training.gamification.stress.models  # noqa: F401
 import training.jobs  # noqa: F401
 import training.materials.models  # noqa: F401
+import training.metrics.feedback.channel_models  # noqa: F401
 import training.metrics.feedback.models
 import training.notifications.models  # noqa: F401
 import training.org.models  # noqa: F401

@@ -55,13 +55,14 @@ def walk_world() -> WalkWorld:
     common = ["/", "/notifications/", "/auth/profile", "/learn/", "/quizzes/", "/metrics/pulse/me",
               "/metrics/competence/me", "/recognition/", "/recognition/board", "/team/", "/team/library"]
     pages = {
-        "learner": [*common, "/learn/block/1", "/learn/block/1/case", "/learn/glossary", "/certificates/"],
+        "learner": [*common, "/learn/block/1", "/learn/block/1/case", "/learn/glossary", "/certificates/",
+                    "/metrics/answers/new", "/metrics/answers/batch"],
         "graduate": ["/", "/certificates/", f"/certificates/{certificate.id}"],
         "teacher": [*common, "/learn/teach", "/quizzes/manage", f"/quizzes/bank/{world.course.blocks[0].id}",
                     "/quizzes/grading"],
         "manager": [*common, "/metrics/", f"/metrics/pulse/centre/{org.centre_a.id}", "/metrics/follow-ups",
                     "/metrics/feedback", "/metrics/compare", "/metrics/competence/ranking", "/org/staff",
-                    "/metrics/iqs", "/learn/cohorts"],
+                    "/metrics/iqs", "/learn/cohorts", "/metrics/paper-forms"],
         "hr": [*common, "/metrics/", f"/metrics/pulse/service/{org.service.id}", "/metrics/compare",
                "/metrics/weights", "/metrics/competence/weights", "/metrics/competence/ranking", "/metrics/courses",
                "/metrics/reports", "/metrics/iqs/categories", "/org/staff", "/org/", "/learn/cohorts",

@@ -50,6 +50,20 @@ class FeedbackLink(db.Model):
     employee: Mapped[User | None] = relationship()
 
 
+class Channel(LabelledEnum):
+    """How an answer reached us (2.4 names every channel): the client's own phone from a QR code, or staff
+    typing what a client said on the phone, wrote on a paper form, sent by e-mail or SMS."""
+    QR = "qr", "QR-код"
+    PHONE = "phone", "по телефону"
+    PAPER = "paper", "бумажная анкета"
+    EMAIL = "email", "e-mail"
+    SMS = "sms", "SMS"
+
+
+#: The channels staff type answers from (a QR answer is only ever the client's own).
+STAFF_CHANNELS = (Channel.PHONE, Channel.PAPER, Channel.EMAIL, Channel.SMS)
+
+
 class ClientFeedback(db.Model):
     """One client's answers (at most five questions). Nothing here identifies the client.
 
@@ -80,6 +94,8 @@ class ClientFeedback(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
     is_contact_requested: Mapped[bool] = mapped_column(default=False)
     is_low: Mapped[bool] = mapped_column(default=False)
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel, column="channel", length=10), default=Channel.QR,
+                                             server_default=Channel.QR.value)
     aspects: Mapped[list[ClientAspectScore]] = relationship(back_populates="feedback", cascade="all, delete-orphan",
                                                             order_by="ClientAspectScore.id")
     service_marks: Mapped[list[ClientServiceMark]] = relationship(

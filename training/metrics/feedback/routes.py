@@ -13,7 +13,7 @@ from training.metrics.feedback import aspects as services
 from training.metrics.feedback import bp
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback.forms import FollowUpForm
-from training.metrics.feedback.models import ClientFeedback, FeedbackLink, FollowUpTask, Touchpoint
+from training.metrics.feedback.models import Channel, ClientFeedback, FeedbackLink, FollowUpTask, Touchpoint
 from training.metrics.feedback.pdf import Sheet, qr_sheets_pdf
 from training.org.models import Centre
 from training.web import (
@@ -95,13 +95,17 @@ def qr_pdf(centre_id: int):
 def index():
     centres = scopes.visible_centres(current_user)
     only_comments = request.args.get("comments") == "1"
+    channel = request.args.get("channel") if request.args.get("channel") in Channel._value2member_map_ else None
     page, per_page = page_args()
-    query = feedback.recent_feedback(centre_ids=[c.id for c in centres], only_comments=only_comments).options(
+    query = feedback.recent_feedback(centre_ids=[c.id for c in centres], only_comments=only_comments)
+    if channel:
+        query = query.where(ClientFeedback.channel == channel)
+    query = query.options(
         selectinload(ClientFeedback.employee), selectinload(ClientFeedback.aspects),
         selectinload(ClientFeedback.service_marks))
     items = db.paginate(query, page=page, per_page=per_page, error_out=False)
     return render_view("metrics/feedback/index.html", "feedback_rows", items=items, only_comments=only_comments,
-                       aspect_names=services.aspect_names())
+                       aspect_names=services.aspect_names(), channel=channel, channels=list(Channel))
 
 
 @bp.get("/follow-ups")

@@ -1,8 +1,8 @@
 """comfort checklist of a centre (issue 17): items HR keeps, one inspector's audit per centre and quarter
 
 Revision ID: b4e6d8f0a2c3
-Revises: a3f5c7e9b1d2
-Create Date: 2026-12-07 16:10:00
+Revises: f1c5a9e3b7d2
+Create Date: 2026-12-07 16:30:00
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b4e6d8f0a2c3'
-down_revision = 'a3f5c7e9b1d2'
+down_revision = 'f1c5a9e3b7d2'
 branch_labels = None
 depends_on = None
 

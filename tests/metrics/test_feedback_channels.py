@@ -1,0 +1,264 @@
+"""Answers from every channel: staff type phone and paper answers (never about themselves), paper forms carry a
+single-use code, a scanned batch is stored all or nothing with its problems by line."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.factories import make_user
+from tests.metrics.helpers import refresh, seed_reference
+from training.accounts.models import Role
+from training.errors import Conflict, DomainError, NotAllowed
+from training.extensions import db
+from training.measures.periods import MONTH, local_today, period_of
+from training.metrics.centre_index import snapshots
+from training.metrics.feedback import channels
+from training.metrics.feedback.channel_models import PaperSheet
+from training.metrics.feedback.models import Channel, ClientFeedback, FollowUpTask
+from training.tabular import ImportRejected
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count()).select_from(ClientFeedback))
+
+
+def _sheets(actor, centre, count, employee=None) -> list[PaperSheet]:
+    sheets = channels.issue_sheets(actor, centre, count, employee)
+    db.session.commit()
+    return sheets
+
+
+# --- typed answers ----------------------------------------------------------------------------------------------
+
+def test_an_operator_types_a_phone_answer_which_counts_like_a_qr_answer_with_its_channel(app, client, login, org):
+    seed_reference()
+    operator = make_user(department=org.front_a, full_name="Операторова Ольга Петровна")
+    specialist = make_user(department=org.front_a, full_name="Специалистов Пётр Ильич")
+    login(operator)
+    page = client.get("/metrics/answers/new")
+    assert page.status_code == 200 and "Ответ клиента" in page.get_data(as_text=True)
+    assert "Специалистов Пётр Ильич" in page.get_data(as_text=True)
+    response = client.post("/metrics/answers/new", data={
+        "centre_id": org.centre_a.id, "channel": "phone", "employee_id": specialist.id, "touchpoint_id": 0,
+        "answered_on": local_today().isoformat(), "ces": 2, "recommend": 3, "specialist_satisfaction": 4,
+        "comment": "Долго ждал ответа"})
+    assert response.status_code == 303
+    stored = db.session.scalar(select(ClientFeedback))
+    assert stored.channel == Channel.PHONE and stored.employee_id == specialist.id
+    assert (stored.ces, stored.recommend, stored.specialist_satisfaction) == (2, 3, 4)
+    assert stored.is_low and db.session.scalar(select(func.count()).select_from(FollowUpTask)) == 1
+    refresh()
+    snap = snapshots.snapshot(snapshots.CENTRE, org.centre_a.id, period_of(MONTH, local_today()))
+    assert snap.figures["nps"]["n"] == 1 and snap.figures["feedback_n"] == 1
+
+
+def test_the_specialist_being_rated_cannot_type_an_answer_about_themselves(app, client, login, org):
+    seed_reference()
+    specialist = make_user(department=org.front_a)
+    login(specialist)
+    response = client.post("/metrics/answers/new", data={
+        "centre_id": org.centre_a.id, "channel": "phone", "employee_id": specialist.id, "touchpoint_id": 0,
+        "recommend": 10, "specialist_satisfaction": 5})
+    assert response.status_code == 422
+    assert "о себе вносить ответы нельзя" in response.get_data(as_text=True)
+    assert _count() == 0
+    with pytest.raises(DomainError, match="о себе"):
+        channels.enter_answer(specialist, org.centre_a, channel="phone", employee=specialist, recommend=10)
+
+
+def test_a_paper_sheet_printed_for_a_specialist_cannot_be_typed_by_that_specialist(app, org):
+    seed_reference()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    specialist = make_user(department=org.front_a)
+    sheet, = _sheets(manager, org.centre_a, 1, specialist)
+    with pytest.raises(DomainError, match="о себе"):
+        channels.enter_answer(specialist, org.centre_a, channel="paper", sheet_code=sheet.code, recommend=10)
+    with pytest.raises(ImportRejected) as rejected:
+        channels.enter_batch(specialist, org.centre_a, f"{sheet.code}; 5; 5; 10; 5")
+    assert "о вашей работе" in str(rejected.value.problems[0])
+    db.session.rollback()
+    assert _count() == 0
+
+
+def test_only_people_of_the_centre_and_its_supervisors_may_type_its_answers(app, client, login, org):
+    seed_reference()
+    other = make_user(department=org.front_b)
+    hr = make_user(Role.HR, service=org.service)
+    stranger_hr = make_user(Role.HR, service=org.other_service)
+    with pytest.raises(NotAllowed):
+        channels.enter_answer(other, org.centre_a, channel="phone", recommend=9)
+    with pytest.raises(NotAllowed):
+        channels.enter_answer(stranger_hr, org.centre_a, channel="phone", recommend=9)
+    assert channels.enter_answer(hr, org.centre_a, channel="email", recommend=9).channel == Channel.EMAIL
+    db.session.commit()
+    client.post("/auth/logout")
+    login(other)
+    response = client.post("/metrics/answers/new", data={"centre_id": org.centre_a.id, "channel": "phone",
+                                                          "employee_id": 0, "touchpoint_id": 0, "recommend": 9})
+    assert response.status_code == 422 and _count() == 1  # centre A is not among the choices of centre B's staff
+
+
+@pytest.mark.parametrize("channel, message", [("qr", "Выберите"), ("fax", "Выберите")])
+def test_a_typed_answer_needs_a_staff_channel(app, org, channel, message):
+    operator = make_user(department=org.front_a)
+    with pytest.raises(DomainError, match=message):
+        channels.enter_answer(operator, org.centre_a, channel=channel, recommend=9)
+
+
+def test_a_typed_answer_is_dated_by_the_day_the_client_gave_it_within_limits(app, org):
+    operator = make_user(department=org.front_a)
+    today = local_today()
+    answer = channels.enter_answer(operator, org.centre_a, channel="sms", answered_on=today - timedelta(days=3),
+                                   recommend=8)
+    assert answer.local_date == today - timedelta(days=3)
+    with pytest.raises(DomainError, match="позже сегодняшней"):
+        channels.enter_answer(operator, org.centre_a, channel="sms", answered_on=today + timedelta(days=1),
+                              recommend=8)
+    with pytest.raises(DomainError, match="старше"):
+        channels.enter_answer(operator, org.centre_a, channel="sms", answered_on=today - timedelta(days=200),
+                              recommend=8)
+
+
+def test_the_entry_page_is_refused_to_staff_outside_any_centre(app, client, login, org):
+    """(At 360 px the page is walked by tests/browser/test_phone_walk.py as the learner, a centre's employee.)"""
+    seed_reference()
+    teacher = make_user(Role.TEACHER, service=org.service)
+    operator = make_user(department=org.front_a)
+    login(operator)
+    page = client.get("/metrics/answers/new")
+    assert page.status_code == 200 and "Внести ответ" in page.get_data(as_text=True)
+    client.post("/auth/logout")
+    login(teacher)
+    assert client.get("/metrics/answers/new").status_code == 403
+
+
+# --- paper forms ------------------------------------------------------------------------------------------------
+
+def test_hr_prints_paper_forms_with_a_unique_code_on_each_sheet(app, client, login, org):
+    hr = make_user(Role.HR, service=org.service)
+    login(hr)
+    assert client.get(f"/metrics/paper-forms?centre_id={org.centre_a.id}").status_code == 200
+    response = client.post("/metrics/paper-forms", data={"centre_id": org.centre_a.id, "count": "3",
+                                                          "employee_id": 0})
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    codes = list(db.session.scalars(select(PaperSheet.code).where(PaperSheet.centre_id == org.centre_a.id)))
+    assert len(codes) == 3 and len(set(codes)) == 3
+    assert all(len(code) == channels.CODE_LENGTH and set(code) <= set(channels.CODE_ALPHABET) for code in codes)
+
+
+def test_printing_refuses_a_silly_count_and_changes_nothing(app, client, login, org):
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    login(manager)
+    response = client.post("/metrics/paper-forms", data={"centre_id": org.centre_a.id, "count": "5000",
+                                                          "employee_id": 0})
+    assert response.status_code == 422 and "от 1 до 300" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(PaperSheet)) == 0
+    employee = make_user(department=org.front_a)
+    client.post("/auth/logout")
+    login(employee)
+    assert client.post("/metrics/paper-forms", data={"centre_id": org.centre_a.id, "count": "1"}).status_code == 403
+
+
+def test_a_paper_sheet_is_typed_once(app, org):
+    seed_reference()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    operator = make_user(department=org.front_a)
+    sheet, = _sheets(manager, org.centre_a, 1)
+    typed = channels.printed_code(sheet.code).lower()  # as a person types it: lower case, with the dash
+    answer = channels.enter_answer(operator, org.centre_a, channel="paper", sheet_code=typed, recommend=9)
+    db.session.commit()
+    assert answer.channel == Channel.PAPER and db.session.get(PaperSheet, sheet.id).feedback_id == answer.id
+    with pytest.raises(Conflict, match="уже внесена"):
+        channels.enter_answer(operator, org.centre_a, channel="paper", sheet_code=sheet.code, recommend=2)
+    db.session.rollback()
+    with pytest.raises(DomainError, match="кодом"):
+        channels.enter_answer(operator, org.centre_a, channel="paper", sheet_code="ZZZZ-ZZZZ", recommend=2)
+    with pytest.raises(DomainError, match="укажите код"):
+        channels.enter_answer(operator, org.centre_a, channel="paper", recommend=2)
+    db.session.rollback()
+    assert _count() == 1
+
+
+# --- a scanned batch --------------------------------------------------------------------------------------------
+
+def test_a_batch_is_stored_whole_with_each_sheets_fourth_question(app, client, login, org):
+    seed_reference()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    specialist = make_user(department=org.front_a)
+    operator = make_user(department=org.front_a)
+    first, second = _sheets(manager, org.centre_a, 2)
+    mine, = _sheets(manager, org.centre_a, 1, specialist)
+    login(operator)
+    text = (f"{channels.printed_code(first.code)}; 5; 4; 10; 5; Вежливо и быстро\n"
+            f"\n{second.code}\t2\t\t5\t1\n"
+            f"{mine.code};;;9")
+    response = client.post("/metrics/answers/batch", data={"centre_id": org.centre_a.id, "lines": text,
+                                                            "answered_on": local_today().isoformat()})
+    assert response.status_code == 303
+    rows = {f.id: f for f in db.session.scalars(select(ClientFeedback))}
+    assert len(rows) == 3 and {f.channel for f in rows.values()} == {Channel.PAPER}
+    by_sheet = {s.id: rows[s.feedback_id] for s in db.session.scalars(select(PaperSheet))}
+    for sheet in (first, second):
+        answer = by_sheet[sheet.id]
+        fourth = answer.csat if channels.sheet_module(sheet) == "centre" else answer.specialist_satisfaction
+        assert fourth == (5 if sheet is first else 1)
+    assert by_sheet[first.id].comment == "Вежливо и быстро"
+    assert by_sheet[mine.id].employee_id == specialist.id and by_sheet[mine.id].recommend == 9
+    again = client.post("/metrics/answers/batch", data={"centre_id": org.centre_a.id, "lines": text})
+    assert again.status_code == 422 and "уже внесена" in again.get_data(as_text=True)
+    assert _count() == 3
+
+
+def test_a_batch_with_errors_names_every_line_and_stores_nothing(app, client, login, org):
+    seed_reference()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    operator = make_user(department=org.front_a)
+    good, = _sheets(manager, org.centre_a, 1)
+    login(operator)
+    text = "\n".join([f"{good.code}; 5; 5; 10; 5",
+                      f"{good.code}; 4; 4; 8; 4",
+                      "QQQQ-QQQQ; 7; 4; 11",
+                      "WXYZ-WXYZ; 5",
+                      "KKKK-KKKK;;;;"])
+    response = client.post("/metrics/answers/batch", data={"centre_id": org.centre_a.id, "lines": text})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Строка 2, столбец «Код анкеты»: код" in html and "уже есть в строке 1" in html
+    assert "Строка 3, столбец «Легко ли решить вопрос (1–5)»: «7» — не число от 1 до 5" in html
+    assert "Строка 3, столбец «Рекомендация (0–10)»: «11»" in html
+    assert "Строка 5: на листе нет ни одного ответа" in html
+    assert _count() == 0 and db.session.get(PaperSheet, good.id).used_at is None
+    unknown = client.post("/metrics/answers/batch", data={"centre_id": org.centre_a.id,
+                                                           "lines": f"{good.code}; 5\nWXYZ-WXYZ; 5"})
+    assert "Строка 2, столбец «Код анкеты»: анкеты с таким кодом в этом ЦЗН нет" in unknown.get_data(as_text=True)
+    assert _count() == 0 and db.session.get(PaperSheet, good.id).used_at is None
+
+
+def test_a_batch_dated_in_the_past_counts_in_that_days_period(app, org):
+    seed_reference()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    operator = make_user(department=org.front_a)
+    sheet, = _sheets(manager, org.centre_a, 1)
+    day = local_today() - timedelta(days=40)
+    assert channels.enter_batch(operator, org.centre_a, f"{sheet.code}; 5; 5; 10", answered_on=day) == 1
+    refresh()
+    snap = snapshots.snapshot(snapshots.CENTRE, org.centre_a.id, period_of(MONTH, day))
+    assert snap.figures["nps"]["n"] == 1
+
+
+def test_answers_list_shows_and_filters_the_channel(app, client, login, org):
+    seed_reference()
+    operator = make_user(department=org.front_a)
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    channels.enter_answer(operator, org.centre_a, channel="phone", recommend=9, comment="Телефонный отзыв")
+    channels.enter_answer(operator, org.centre_a, channel="email", recommend=9, comment="Письмо клиента")
+    db.session.commit()
+    login(manager)
+    html = client.get("/metrics/feedback").get_data(as_text=True)
+    assert "по телефону" in html and "Телефонный отзыв" in html and "Письмо клиента" in html
+    only_phone = client.get("/metrics/feedback?channel=phone").get_data(as_text=True)
+    assert "Телефонный отзыв" in only_phone and "Письмо клиента" not in only_phone
+
