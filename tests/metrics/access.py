@@ -28,6 +28,8 @@ ACCESS = {
     "feedback.enter_answer": SIGNED_IN,  # the people of a centre and its supervisors (channels.can_enter)
     "feedback.enter_batch": SIGNED_IN,
     "feedback.paper_forms": SUPERVISORS,
+    "feedback.mentions_register": ORGANISERS,
+    "feedback.mention_delete": ORGANISERS,
     "operations.operational_import": SUPERVISORS,
     "operations.operational_template": SUPERVISORS,
     "operations.operational_list": SUPERVISORS,
@@ -61,6 +63,7 @@ def url_arguments(ctx):
     from training.metrics.centre_index.models import IndexWeightSet
     from training.metrics.feedback import aspects as services
     from training.metrics.feedback import services as feedback
+    from training.metrics.feedback.channel_models import MediaMention, MentionTone
     from training.metrics.operations import iqs
 
     org, users = ctx["org"], ctx["users"]
@@ -81,6 +84,9 @@ def url_arguments(ctx):
                                          effective_from=date.today() + timedelta(days=60),
                                          weights=dict(competence_weights.DEFAULT_WEIGHTS.weights))
     db.session.add(competence_set)
+    mention = MediaMention(regional_service_id=org.service.id, mentioned_on=date.today(), source="Городская газета",
+                           tone=MentionTone.POSITIVE)
+    db.session.add(mention)
     db.session.commit()
     competence.recompute_month(competence.month_of(date.today()))
     db.session.commit()
@@ -88,4 +94,4 @@ def url_arguments(ctx):
             "task_id": task_id, "assessment_id": assessment.id, "category_id": iqs.active_categories()[0].id,
             "weight_set_id": weight_set.id, "layout": "summary", "kind": "centre", "scope_id": org.centre_a.id,
             "week": "2026-W05", "token": link.token,
-            "competence_weight_set_id": competence_set.id}
+            "competence_weight_set_id": competence_set.id, "mention_id": mention.id}
