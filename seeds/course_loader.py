@@ -4,7 +4,7 @@ Per block: the lesson with its diagrams (checked against the SVG rules), «Пр�
 sheet and the slide deck built from the lesson; the case with its rubric levels, must-pass minimums, answer template
 and attachments; the question bank through the quizzes domain's GIFT importer. Per course: the introduction, the
 glossary (linked from the lessons) and the literature. Then the kit goes to the materials repository: a one-page
-cheat sheet per block and every kit/*.yaml template as XLSX and PDF.
+cheat sheet per block, every kit/*.yaml template as XLSX and PDF, and a link to the metrics calculator page.
 
 Re-running updates texts in place — matched by course code, module and block number, and question name — and
 never touches anyone's progress, attempts or answers; a kit file gets a new version only when its content changed."""
@@ -250,3 +250,10 @@ def _load_kit(course: Course, directory: Path, summary: LoadSummary) -> None:
         put(seed_key=f"kit:template:{path.stem}:pdf", category_name=spec["category"],
             title=f"{spec['title']} — бланк для печати (PDF)", description=description,
             filename=f"{path.stem}.pdf", data=kit.template_pdf(spec))
+    outcome = seeding.put_link(
+        seed_key="kit:calculator", category_name="Инструменты анализа клиентского опыта", note=note,
+        title="Калькулятор метрик: CES, CSI, NPS, FCR и Net FCR, IQS, eNPS",
+        description="Страница курса: введите ответы клиентов или данные об обращениях, и калькулятор покажет "
+                    "формулу с вашими числами и результат. Пригодится для кейсов блоков 5 и 14 и для работы.",
+        url=path_for("courses.calculator"))
+    summary.kit[outcome.value] = summary.kit.get(outcome.value, 0) + 1

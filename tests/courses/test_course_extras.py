@@ -122,7 +122,7 @@ def test_reseeding_changes_nothing_and_keeps_the_first_mention_linked(course):
     before = {b.number: (b.lesson_html, b.slides) for b in course.blocks}
     summary = load_course()
     db.session.commit()
-    assert summary.lessons_changed == 0 and summary.kit == {"unchanged": 24}
+    assert summary.lessons_changed == 0 and summary.kit == {"unchanged": 25}
     assert {b.number: (b.lesson_html, b.slides) for b in course.blocks} == before
     block5 = course.blocks[4].lesson_html
     assert block5.count('#term-ces"') == 1  # the first mention only
@@ -138,8 +138,10 @@ def test_outline_json_reports_the_extras_per_block(course, runner):
         assert b["kit"] == [f"Шпаргалка: блок {b['number']}. {b['title']}"[:200]]
     assert blocks[4]["case_must_pass"] == ["Расчёт метрик"] and blocks[4]["diagrams"] == ["iqs-cheklist",
                                                                                          "shkaly-ces-csi-nps"]
+    assert len(data["course_kit"]) == 11 and "Калькулятор метрик: CES, CSI, NPS, FCR и Net FCR, IQS, eNPS" in \
+        data["course_kit"] and "Карта решений — бланк для печати (PDF)" in data["course_kit"]
     text = runner.invoke(args=["course", "outline"]).output
-    assert "схем: 2, слайдов: 14" in text
+    assert "схем: 2, слайдов: 14" in text and "Комплект курса в хранилище материалов: 11" in text
 
 
 # --- the lesson page --------------------------------------------------------------------------------------------

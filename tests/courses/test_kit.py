@@ -1,5 +1,6 @@
-"""The course kit in the materials repository after `flask seed course`: a one-page cheat sheet per block and the
-templates as XLSX and PDF, in «Шпаргалки», «Шаблоны» and «Скрипты»; immutable versions, added only on change."""
+"""The course kit in the materials repository after `flask seed course`: a one-page cheat sheet per block, the
+templates as XLSX and PDF, in «Шпаргалки», «Шаблоны» and «Скрипты», and the metrics calculator page among the tools
+of analysis; immutable versions, added only on change."""
 import io
 import shutil
 
@@ -48,7 +49,7 @@ def test_reseeding_adds_no_version_and_changed_content_adds_one(app, tmp_path):
     load_course()
     db.session.commit()
     versions = count(MaterialVersion)
-    assert versions == 24 and load_course().kit == {"unchanged": 24}
+    assert versions == 25 and load_course().kit == {"unchanged": 25}
     db.session.commit()
     assert count(MaterialVersion) == versions
     folder = tmp_path / "course"
@@ -58,7 +59,7 @@ def test_reseeding_adds_no_version_and_changed_content_adds_one(app, tmp_path):
         "TTFR: при выбросах считайте медиану, а не среднее", "TTFR: при выбросах — медиана"), encoding="utf-8")
     summary = load_course(folder)
     db.session.commit()
-    assert summary.kit == {"new_version": 1, "unchanged": 23}
+    assert summary.kit == {"new_version": 1, "unchanged": 24}
     cheatsheet = db.session.scalar(select(Material).where(Material.seed_key == "kit:block-05:cheatsheet"))
     assert [v.number for v in cheatsheet.versions] == [2, 1]  # the old version stays downloadable
     assert "TTFR: при выбросах — медиана" in PdfReader(io.BytesIO(_file(cheatsheet))).pages[0].extract_text()
@@ -74,3 +75,22 @@ def test_a_staff_member_finds_the_kit_on_the_materials_page(app, client, login, 
     assert "Шпаргалка: блок 5." in page and "Карта решений — таблица для заполнения (XLSX)" in page
     category = db.session.scalar(select(MaterialCategory).where(MaterialCategory.name == "Шаблоны"))
     assert category.description.startswith("Шаблоны для работы")
+
+
+def test_the_repository_leads_to_the_metrics_calculator_page(app, client, login, org):
+    load_course()
+    db.session.commit()
+    calculator = db.session.scalar(select(Material).where(Material.seed_key == "kit:calculator"))
+    assert calculator.category.name == "Инструменты анализа клиентского опыта" and calculator.is_link
+    assert calculator.category.description.startswith("Профайлы клиентских сегментов")
+    login(make_user(department=org.front_a))
+    index = client.get("/materials/").get_data(as_text=True)
+    assert "Калькулятор метрик: CES, CSI, NPS, FCR и Net FCR, IQS, eNPS" in index and "страница курса" in index
+    detail = client.get(f"/materials/{calculator.id}").get_data(as_text=True)
+    assert 'href="/learn/calculator"' in detail and "Открыть страницу" in detail and "на портале" not in detail
+    page = client.get("/learn/calculator?metric=fcr&total=480&first=264&impossible=80",
+                      headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Net FCR = 264 / (480 − 80) × 100 = 264 / 400 × 100 = 66 %" in page  # the working, not only a number
+    assert load_course().kit["unchanged"] == 25  # the link is not added again
+    db.session.commit()
+    assert [v.number for v in calculator.versions] == [1]

@@ -42,6 +42,8 @@ ACCESS = {
     "centre_index.weights": ORGANISERS,
     "centre_index.regional_checklist": ORGANISERS,
     "centre_index.weight_withdraw": ORGANISERS,
+    "centre_index.csi_weights_page": ORGANISERS,
+    "centre_index.csi_weights_withdraw": ORGANISERS,
     "centre_index.checklist_weights": ORGANISERS,
     "centre_index.checklist_weights_withdraw": ORGANISERS,
     "dashboards.reports": SUPERVISORS,
@@ -60,7 +62,7 @@ ACCESS = {
 def url_arguments(ctx):
     from training.competence import services as competence
     from training.competence.models import CompetenceWeightSet
-    from training.metrics.centre_index.models import IndexWeightSet
+    from training.metrics.centre_index.models import CsiWeightSet, IndexWeightSet
     from training.metrics.feedback import aspects as services
     from training.metrics.feedback import services as feedback
     from training.metrics.feedback.channel_models import MediaMention, MentionTone
@@ -87,6 +89,10 @@ def url_arguments(ctx):
     mention = MediaMention(regional_service_id=org.service.id, mentioned_on=date.today(), source="Городская газета",
                            tone=MentionTone.POSITIVE)
     db.session.add(mention)
+    csi_set = CsiWeightSet(regional_service_id=org.service.id, effective_from=date.today() + timedelta(days=60),
+                           weights={"csi_reliability": 0.2, "csi_range": 0.2, "csi_quality": 0.2, "csi_staff": 0.2,
+                                    "csi_extras": 0.2})
+    db.session.add(csi_set)
     db.session.commit()
     competence.recompute_month(competence.month_of(date.today()))
     db.session.commit()
@@ -94,4 +100,5 @@ def url_arguments(ctx):
             "task_id": task_id, "assessment_id": assessment.id, "category_id": iqs.active_categories()[0].id,
             "weight_set_id": weight_set.id, "layout": "summary", "kind": "centre", "scope_id": org.centre_a.id,
             "week": "2026-W05", "token": link.token,
-            "competence_weight_set_id": competence_set.id, "mention_id": mention.id}
+            "competence_weight_set_id": competence_set.id, "csi_weight_set_id": csi_set.id,
+            "mention_id": mention.id}

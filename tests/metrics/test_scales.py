@@ -536,6 +536,7 @@ WORKED_EXAMPLE = {
     "resolution_rate": Observation(88.0, 1250),
     "on_time_share": Observation(96.0, 900),
     "nps": Observation(31.0, 180),
+    "csi": Observation(78.0, 140),  # 2.4's CSI: 78 % of the maximum → (78 − 20) / 80 = 72.5
     "personal_support_share": Observation(40.0, 2100),
     "personalisation_rating": Observation(4.1, 150),
     "ces": Observation(46.0, 210),
@@ -557,6 +558,7 @@ class TestCentreIndex:
         r = centre_index(WORKED_EXAMPLE)
         s = r.indicator_scores
         assert s["nps"] == pytest.approx(65.5)
+        assert s["csi"] == pytest.approx(72.5)
         assert s["personalisation_rating"] == pytest.approx(77.5)
         assert s["waiting_time_minutes"] == pytest.approx(84.0)
         assert s["ttfr_minutes"] == pytest.approx(330 / 420 * 100)
@@ -564,7 +566,7 @@ class TestCentreIndex:
         assert s["escalation_rate"] == pytest.approx(84.0)
         assert r.insufficient == ("csat_staff",)
         g = {k: v.value for k, v in r.groups.items()}
-        assert g["effectiveness"] == pytest.approx(0.35 * 72 + 0.35 * 88 + 0.15 * 96 + 0.15 * 65.5)
+        assert g["effectiveness"] == pytest.approx(0.28 * 72 + 0.28 * 88 + 0.12 * 96 + 0.12 * 65.5 + 0.20 * 72.5)
         assert g["personalisation"] == pytest.approx(0.5 * 40 + 0.5 * 77.5)
         effort = 0.3 * 73 + 0.2 * 75 + 0.2 * 84 + 0.1 * (330 / 4.2) + 0.1 * 70 + 0.1 * 84
         assert g["effort"] == pytest.approx(effort)
@@ -579,7 +581,7 @@ class TestCentreIndex:
             + 0.20 * g["friendliness"]
         )
         assert r.index.value == pytest.approx(expected)
-        assert round(r.index.value, 1) == 77.7
+        assert round(r.index.value, 1) == 77.3
         assert r.index.coverage == 1.0
 
     def test_values_come_straight_from_formulas(self):
@@ -666,3 +668,13 @@ class TestHeldAbove:
     def test_refusals(self, args, message):
         with pytest.raises(ValueError, match=message):
             held_above(*args)
+
+
+def test_without_csi_the_other_indicators_of_effectiveness_keep_their_former_proportions():
+    """CSI took 0.20 of «Результативность» and the other four kept their proportions, so a centre whose clients
+    have not answered the CSI module yet scores as before (80.2 in the worked example without CSI)."""
+    without = {k: v for k, v in WORKED_EXAMPLE.items() if k != "csi"}
+    r = centre_index(without)
+    assert r.groups["effectiveness"].value == pytest.approx(0.35 * 72 + 0.35 * 88 + 0.15 * 96 + 0.15 * 65.5)
+    assert r.groups["effectiveness"].missing == ("csi",)
+    assert round(r.index.value, 1) == 77.7

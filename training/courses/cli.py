@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 
 from training.courses import services
 from training.courses.lesson_extras import content_slides
+from training.materials.seeding import kit_titles
 from training.signals import course_outline_requested
 
 course_cli = AppGroup("course", help="Курс.")
@@ -15,7 +16,9 @@ def outline() -> dict:
     course = services.the_course()
     result = {"code": course.code, "title": course.title, "version": course.content_version,
               "content_date": course.content_date.isoformat(), "has_intro": bool(course.intro_html),
-              "glossary_terms": len(course.glossary), "literature": len(course.literature), "modules": []}
+              "glossary_terms": len(course.glossary), "literature": len(course.literature),
+              # the course-wide kit in the materials repository: templates, scripts, the calculator page
+              "course_kit": kit_titles("kit:template:") + kit_titles("kit:calculator"), "modules": []}
     for module in course.modules:
         blocks = []
         for block in module.blocks:
@@ -57,3 +60,4 @@ def outline_command(as_json: bool) -> None:
                        f"кейс: {'да' if b['has_case'] else 'нет'}, схем: {len(b['diagrams'])}, "
                        f"слайдов: {b['slides']}, «Проверь себя»: {b['self_check']}, тем: {b['prompts']}, "
                        f"комплект: {len(b['kit'])}")
+    click.echo(f"Комплект курса в хранилище материалов: {len(data['course_kit'])}")

@@ -102,6 +102,11 @@ class MaterialVersion(db.Model):
         return self.sha256 is not None
 
     @property
+    def is_site_page(self) -> bool:
+        """A link to a page of this site (the course kit's calculator), not to the portal or the internet."""
+        return bool(self.url) and self.url.startswith("/") and not self.url.startswith("//")
+
+    @property
     def extension(self) -> str:
         name = self.file_name or ""
         return name.rsplit(".", 1)[-1].upper() if "." in name else ""

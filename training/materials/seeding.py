@@ -1,7 +1,9 @@
-"""Items that the course's own loader keeps in the repository (the kit: cheat sheets, templates, scripts).
+"""Items that the course's own loader keeps in the repository (the kit: cheat sheets, templates, scripts, and a
+link to the course's metrics calculator page).
 
 An item is found by its ``seed_key``; a file is added as a new immutable version only when its bytes differ from the
-current version, so re-running `flask seed course` with unchanged content adds nothing. There is no person behind
+current version (a link: when its address differs), so re-running `flask seed course` with unchanged content adds
+nothing. There is no person behind
 these uploads: the audit log records them without an actor («система»)."""
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from training.audit.services import record
 from training.extensions import db
 from training.materials import storage
 from training.materials.models import Material, MaterialCategory, MaterialKind, MaterialVersion
+from training.materials.services import DEFAULT_CATEGORIES
 from training.signals import course_outline_requested
 
 KIT_CATEGORIES = {
@@ -37,7 +40,8 @@ def ensure_category(name: str) -> MaterialCategory:
         if search_key(category.name) == key:
             return category
     position = (db.session.scalar(select(func.max(MaterialCategory.position))) or 0) + 10
-    category = MaterialCategory(name=name, description=KIT_CATEGORIES.get(name, ""), position=position)
+    description = KIT_CATEGORIES.get(name) or dict(DEFAULT_CATEGORIES).get(name, "")
+    category = MaterialCategory(name=name, description=description, position=position)
     db.session.add(category)
     db.session.flush()
     record(None, "material_category.create", "material_category", category.id, after={"name": name},
@@ -70,6 +74,30 @@ def put_file(*, seed_key: str, category_name: str, title: str, description: str,
     db.session.flush()
     record(None, "material.create" if outcome is Outcome.CREATED else "material.version_add", "material",
            material.id, after={"seed_key": seed_key, "version": number, "sha256": digest},
+           summary=f"Материал «{title}»: версия {number} (загрузка курса)")
+    return outcome
+
+
+def put_link(*, seed_key: str, category_name: str, title: str, description: str, url: str, note: str) -> Outcome:
+    """Create a link item or add a version when its address changed. ``url`` may be a page of this site
+    ("/learn/calculator"): the seed knows no host, and a site-relative address works wherever the site is served."""
+    material = db.session.scalar(select(Material).where(Material.seed_key == seed_key))
+    category = ensure_category(category_name)
+    if material is None:
+        material = Material(category=category, kind=MaterialKind.LINK.value, title=title, description=description,
+                            seed_key=seed_key)
+        db.session.add(material)
+        number, outcome = 1, Outcome.CREATED
+    else:
+        material.category, material.title, material.description = category, title, description
+        current = material.current_version
+        if current is not None and current.url == url:
+            return Outcome.UNCHANGED
+        number, outcome = (current.number + 1 if current else 1), Outcome.NEW_VERSION
+    db.session.add(MaterialVersion(material=material, number=number, note=note, url=url))
+    db.session.flush()
+    record(None, "material.create" if outcome is Outcome.CREATED else "material.version_add", "material",
+           material.id, after={"seed_key": seed_key, "version": number, "url": url},
            summary=f"Материал «{title}»: версия {number} (загрузка курса)")
     return outcome
 

@@ -137,6 +137,13 @@ def _anchors() -> Mapping[str, Anchor]:
             "Same logic as NPS: CES is a difference of two shares, range −100…100; 0 lands on 50.",
         ),
         "csat": Anchor(0, 100, "%", "A share of satisfied answers is already 0…100; identity mapping."),
+        "csi": Anchor(
+            20,
+            100,
+            "%",
+            "CSI = Σw·P / P_max on the 1–5 scale, so its floor is 20 % (every parameter rated 1) and its top "
+            "100 %. 20 → 0 and 100 → 100 put a mean mark of 3 on 50, like the other 1–5 ratings.",
+        ),
         "expectations_met": Anchor(
             0,
             100,
@@ -555,7 +562,7 @@ INDEX_INDICATORS: tuple[Indicator, ...] = (
         "effectiveness",
         "expectations_met",
         _SURVEY,
-        0.35,
+        0.28,
         "Доля клиентов, чьи ожидания от результата оправдались",
         30,
     ),
@@ -564,7 +571,7 @@ INDEX_INDICATORS: tuple[Indicator, ...] = (
         "effectiveness",
         "resolution_rate",
         _DATA,
-        0.35,
+        0.28,
         "Доля решённых вопросов (Resolution rate)",
         30,
     ),
@@ -573,11 +580,14 @@ INDEX_INDICATORS: tuple[Indicator, ...] = (
         "effectiveness",
         "on_time_share",
         _DATA,
-        0.15,
+        0.12,
         "Доля услуг, оказанных в установленный срок",
         30,
     ),
-    Indicator("nps", "effectiveness", "nps", _SURVEY, 0.15, "Готовность рекомендовать ЦЗН (NPS)", 30),
+    Indicator("nps", "effectiveness", "nps", _SURVEY, 0.12, "Готовность рекомендовать ЦЗН (NPS)", 30),
+    # CSI (2.4) rates the organisation's reliability and the quality of its services: the result of going to the
+    # centre (chapter 4's «надежность получения результата»); 0.20, the others keep their proportions
+    Indicator("csi", "effectiveness", "csi", _SURVEY, 0.20, "Индекс удовлетворённости клиентов (CSI)", 30),
     Indicator(
         "personal_support_share",
         "personalisation",

@@ -77,6 +77,12 @@ _FORMAT_OUT = {value: key for key, value in _FORMAT_IN.items()}
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PLUGINFILE_REF = re.compile(r"@@PLUGINFILE@@/([^\"'<>\s)]+)")
 _CONTEXT_PREFIX = re.compile(r"^\$[a-z]+\$/?")
+_COMBINED_FEEDBACK = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+# Moodle's default combined-feedback texts (question.php: correctfeedbackdefault…), in English and in Russian.
+_COMBINED_DEFAULTS = frozenset({
+    "Your answer is correct.", "Your answer is partially correct.", "Your answer is incorrect.",
+    "Ваш ответ верный.", "Ваш ответ частично правильный.", "Ваш ответ неправильный.",
+})
 
 
 class XmlMsg:
@@ -115,6 +121,10 @@ class XmlMsg:
     GRADER_INFO = "информация для проверяющего (graderinfo) не переносится"
     RESPONSE_TEMPLATE = "шаблон ответа (responsetemplate) не переносится"
     HINTS = "подсказки (hint) не переносятся"
+    COMBINED_FEEDBACK = (
+        "отзыв «{text}» на верный, частично верный или неверный ответ (correctfeedback…) не переносится: "
+        "у вопросов здесь только отзывы к ответам и общий отзыв"
+    )
     NUMBER_EMPTY_DROPPED = "пустой числовой ответ пропущен (как в Moodle)"
     DESCRIPTION_FEEDBACK = "общий отзыв у описания не сохраняется: описание не оценивается и отзыва не показывает"
 
@@ -455,6 +465,7 @@ class _XmlReader:
             self.warn(node.line, XmlMsg.DEFAULT_GRADE.format(grade=grade), "default-grade")
         if any(php_trim(hint.text_at("text")) for hint in node.all("hint")):
             self.warn(node.all("hint")[0].line, XmlMsg.HINTS, "hints")
+        self.combined_feedback(node)
         getattr(self, f"read_{qtype}")(question, node, files)
         question.files = files.files()
         for text in self.texts(question):
@@ -463,6 +474,16 @@ class _XmlReader:
                 if name not in files.by_name and name not in files.dropped:
                     self.warn(node.line, XmlMsg.FILE_MISSING.format(name=short(name)), "file-missing")
         return question
+
+    def combined_feedback(self, node: _Node) -> None:
+        """Moodle's combined feedback is not kept; its default texts (which most exports carry) go silently, a
+        teacher's own text with a warning."""
+        for tag in _COMBINED_FEEDBACK:
+            element = node.first(tag)
+            text = " ".join(strip_tags(element.text_at("text")).split()) if element is not None else ""
+            if text and text not in _COMBINED_DEFAULTS:
+                self.warn(element.line, XmlMsg.COMBINED_FEEDBACK.format(text=short(text)), "combined-feedback")
+                return
 
     @staticmethod
     def texts(question: GiftQuestion) -> list[str]:

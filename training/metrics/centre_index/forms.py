@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from training.forms import RuFloatField
 from training.measures.scales import GROUPS
 from training.metrics.centre_index.checklists import ITEMS
+from training.metrics.feedback.aspects import CSI_PARAMETERS
 
 
 class WeightSetForm(FlaskForm):
@@ -27,6 +28,16 @@ class ChecklistWeightsForm(FlaskForm):
     effective_from = DateField("Действует с", validators=[InputRequired("Укажите дату.")])
     label = StringField("Название набора", validators=[Optional(), Length(max=200)])
 
+
+class CsiWeightsForm(FlaskForm):
+    service_id = SelectField("СЗН", coerce=int)
+    effective_from = DateField("Действует с", validators=[InputRequired("Укажите дату.")])
+    label = StringField("Название набора", validators=[Optional(), Length(max=200)])
+
+
+for _parameter in CSI_PARAMETERS:
+    setattr(CsiWeightsForm, f"w_{_parameter.code}", RuFloatField(f"{_parameter.name}, %", validators=[
+        InputRequired("Укажите вес."), NumberRange(0, 100, "От 0 до 100.")]))
 
 for _item in ITEMS:
     setattr(ChecklistWeightsForm, f"w_{_item.code}", RuFloatField(_item.title, validators=[

@@ -43,6 +43,13 @@ class IndexWeightSet(DatedWeightSet, db.Model):
     __tablename__ = "index_weight_sets"
 
 
+class CsiWeightSet(DatedWeightSet, db.Model):
+    """Importance weights of the five CSI parameters (2.4) for one regional service, in force from
+    ``effective_from``; the same rules as the index's group weights (centre_index/csi.py)."""
+
+    __tablename__ = "csi_weight_sets"
+
+
 class RegionalChecklistWeightSet(DatedWeightSet, db.Model):
     """Weights of the regional checklist's items (``item code → weight``) for one regional service, in force from
     ``effective_from`` until the next set; the same rules as the index's group weights."""

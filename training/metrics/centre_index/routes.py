@@ -15,11 +15,13 @@ from training.forms import EmptyForm
 from training.measures.periods import MONTH, local_today, period_of
 from training.measures.scales import GROUPS, INDEX_INDICATORS
 from training.metrics.centre_index import bp, checklists
+from training.metrics.centre_index import csi as csi_weights
 from training.metrics.centre_index import regional_checklist as checklist
 from training.metrics.centre_index import services as index_services
 from training.metrics.centre_index import weights as services
-from training.metrics.centre_index.forms import ChecklistWeightsForm, WeightSetForm
-from training.metrics.centre_index.models import IndexWeightSet, RegionalChecklistWeightSet
+from training.metrics.centre_index.forms import ChecklistWeightsForm, CsiWeightsForm, WeightSetForm
+from training.metrics.centre_index.models import CsiWeightSet, IndexWeightSet, RegionalChecklistWeightSet
+from training.metrics.feedback.aspects import CSI_PARAMETERS
 from training.web import act, redirect_to, role_required, submit
 
 
@@ -62,6 +64,44 @@ def weight_withdraw(weight_set_id: int):
     row = db.get_or_404(IndexWeightSet, weight_set_id)
     return act(lambda: index_services.withdraw_weight_set(current_user, row, today=local_today()),
                "centre_index.weights", service_id=row.regional_service_id, message="Набор весов отозван.")
+
+
+@bp.route("/csi-weights", methods=["GET", "POST"])
+@role_required(*Role.SERVICE_ADMINS)
+def csi_weights_page():
+    """The importance weights of the CSI parameters over time (HR of the service)."""
+    service_list, selected, service = scopes.chosen_service(current_user, request.values.get("service_id", type=int))
+    form = CsiWeightsForm()
+    form.service_id.choices = [(s.id, s.name) for s in service_list]
+    today = local_today()
+    if request.method == "GET":
+        form.service_id.data = selected
+        form.effective_from.data = period_of(MONTH, today).next().start
+        in_force = csi_weights.csi_weights_in_force(csi_weights.csi_weight_sets(selected), today)
+        total = sum(in_force.weights.values()) or 1.0
+        for p in CSI_PARAMETERS:
+            getattr(form, f"w_{p.code}").data = round(in_force.weights.get(p.code, 0.0) / total * 100, 1)
+
+    def publish():
+        if service is None:
+            raise DomainError("Выберите службу.")
+        return index_services.publish_csi_weights(current_user, service, form.effective_from.data,
+                                                  {p.code: getattr(form, f"w_{p.code}").data for p in CSI_PARAMETERS},
+                                                  form.label.data or "", today=today)
+
+    return submit(form, publish, message="Веса CSI опубликованы.",
+                  on_success=lambda _: redirect_to(url_for("centre_index.csi_weights_page", service_id=service.id)),
+                  template="metrics/centre_index/csi_weights.html", service=service, service_list=service_list,
+                  parameters=CSI_PARAMETERS, today=today, default=csi_weights.DEFAULT_CSI_WEIGHTS,
+                  context=lambda: {"rows": csi_weights.csi_weight_rows(service.id) if service else []})
+
+
+@bp.post("/csi-weights/<int:csi_weight_set_id>/withdraw")
+@role_required(*Role.SERVICE_ADMINS)
+def csi_weights_withdraw(csi_weight_set_id: int):
+    row = db.get_or_404(CsiWeightSet, csi_weight_set_id)
+    return act(lambda: index_services.withdraw_csi_weights(current_user, row, today=local_today()),
+               "centre_index.csi_weights_page", service_id=row.regional_service_id, message="Набор весов CSI отозван.")
 
 
 def _month_of(value: str | None, today: date) -> date:

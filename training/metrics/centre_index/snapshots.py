@@ -41,6 +41,7 @@ from training.measures.formulas import MetricValueError
 from training.measures.periods import KINDS, MONTH, WEEK, Period, local_today, period_of, periods_touching
 from training.measures.scales import ANCHORS, GROUPS, INDEX_INDICATORS, centre_index, normalise, weights_in_force
 from training.metrics.centre_index import checklists
+from training.metrics.centre_index.csi import csi_figure, csi_weight_sets, csi_weights_in_force
 from training.metrics.centre_index.models import DiscoveryMark, IndexSnapshot, ScopeKind
 from training.metrics.centre_index.weights import weight_sets
 from training.metrics.feedback.aspects import aspect_indicator
@@ -201,8 +202,8 @@ BATCH = 500
 class _Inputs:
     """What :func:`compute` reads for one scope and period, read for many scopes at once."""
 
-    __slots__ = ("answers", "aspects", "service_marks", "iqs", "reports", "weight_sets", "touchpoint_names",
-                 "checklists")
+    __slots__ = ("answers", "aspects", "service_marks", "iqs", "reports", "weight_sets", "csi_weight_sets",
+                 "touchpoint_names", "checklists")
 
     def __init__(self, touchpoint_names: dict[int, str]):
         self.answers: list = []
@@ -211,6 +212,7 @@ class _Inputs:
         self.iqs: tuple = (None, 0)
         self.reports: list[OperationalReport] = []
         self.weight_sets: list = []
+        self.csi_weight_sets: list = []
         self.touchpoint_names = touchpoint_names
         self.checklists: dict[str, Any] = {}  # figures of checklists (checklist_figures)
 
@@ -259,11 +261,16 @@ def _read_inputs(kind: str, scope_ids: list[int], period: Period) -> dict[int, _
             db.session.expunge(report)  # read-only here: the commits below must not expire (and reload) it
             inputs[key(getattr(report, column.key) if column is not None else 0)].reports.append(report)
     sets_of_service: dict[int | None, list] = {}
+    csi_sets_of_service: dict[int | None, list] = {}
     services_of = _services_of(kind, scope_ids)
     for scope_id, service_id in services_of.items():
         if service_id not in sets_of_service:
             sets_of_service[service_id] = weight_sets(service_id)
         inputs[scope_id].weight_sets = sets_of_service[service_id]
+        if kind in CENTRE_LEVELS and inputs[scope_id].service_marks:  # CSI is about a centre, from its marks
+            if service_id not in csi_sets_of_service:
+                csi_sets_of_service[service_id] = csi_weight_sets(service_id)
+            inputs[scope_id].csi_weight_sets = csi_sets_of_service[service_id]
     for scope_id, found in checklist_figures(kind, services_of, period).items():
         inputs[scope_id].checklists = found
     return inputs
@@ -573,6 +580,8 @@ def _survey_from_rows(rows, aspect_rows, names: dict[int, str], service_rows=())
     marks = [("staff_rating", *row) for row in aspect_rows]
     marks += [(aspect_indicator(row[0]), *row) for row in service_rows]
     for indicator, _code, total_, count in marks:
+        if indicator is None:  # a CSI parameter: weighted into «csi» by compute(), never pooled
+            continue
         target = pooled[indicator]
         target[0] += float(total_)
         target[1] += count
@@ -700,7 +709,7 @@ _INDICATOR_FIGURES = {
     "personalisation_rating": "personalisation_rating", "ces": "ces", "net_fcr": "net_fcr",
     "waiting_time_minutes": "waiting", "ttfr_minutes": "ttfr", "replies_per_conversation": "replies_per_conversation",
     "escalation_rate": "escalation_rate", "comfort_rating": "comfort_rating", "comfort_checklist": "comfort_checklist",
-    "csat_staff": "csat_staff", "staff_rating": "staff_rating", "iqs": "iqs",
+    "csat_staff": "csat_staff", "staff_rating": "staff_rating", "iqs": "iqs", "csi": "csi",
     **{key: key for key in checklists.INDICATORS},
 }
 
@@ -729,13 +738,19 @@ def compute(kind: str, scope_id: int, period: Period, inputs: _Inputs | None = N
         reports = reports_for(kind, scope_id, period)
         service_id = _service_of(kind, scope_id)
         sets = weight_sets(service_id)
+        csi_sets = csi_weight_sets(service_id) if figures.get("service_aspects") else []
         figures.update(checklist_figures(kind, {scope_id: service_id}, period).get(scope_id, {}))
     else:
         figures = _survey_from_rows(inputs.answers, inputs.aspects, inputs.touchpoint_names, inputs.service_marks)
         iqs = _iqs_from(*inputs.iqs)
         reports = _choose_reports(inputs.reports, period)
         sets = inputs.weight_sets
+        csi_sets = inputs.csi_weight_sets
         figures.update(inputs.checklists)
+    if csi_sets:
+        csi = csi_figure(figures.get("service_aspects") or {}, csi_weights_in_force(csi_sets, period.start))
+        if csi:
+            figures["csi"] = csi
     if iqs:
         figures["iqs"] = iqs
     figures.update(objective_figures(reports))

@@ -18,6 +18,7 @@ FIGURES: dict[str, tuple[str, str, bool, str]] = {
     "nps": ("NPS — готовность рекомендовать", "points", True, "% «9–10» минус % «0–6»"),
     "ces": ("CES — лёгкость решения вопроса", "points", True, "% «легко» минус % «сложно»"),
     "csat": ("CSAT — удовлетворённость", "percent", True, "% двух верхних ответов"),
+    "csi": ("CSI — индекс удовлетворённости", "percent", True, "взвешенная оценка пяти параметров, % от максимума"),
     "expectations_met": ("Ожидания оправдались", "percent", True, "«совпали» и лучше"),
     "resolution_rate": ("Решено обращений", "percent", True, "решено / поступило"),
     "fcr": ("FCR — решено при первом контакте", "percent", True, "от всех обращений"),
@@ -29,8 +30,8 @@ FIGURES: dict[str, tuple[str, str, bool, str]] = {
     "iqs": ("IQS — внутренняя оценка качества", "percent", True, "среднее по проверкам"),
     "staff_rating": ("Оценка специалистов клиентами", "stars", True, "среднее 1–5"),
 }
-CLIENT_FIGURES = ("nps", "ces", "csat", "expectations_met", "fcr", "net_fcr", "resolution_rate", "escalation_rate",
-                  "ttfr", "waiting", "replies_per_conversation", "iqs", "staff_rating")
+CLIENT_FIGURES = ("nps", "ces", "csat", "csi", "expectations_met", "fcr", "net_fcr", "resolution_rate",
+                  "escalation_rate", "ttfr", "waiting", "replies_per_conversation", "iqs", "staff_rating")
 
 
 def fmt_figure(key: str, figure: dict[str, Any] | None) -> str:

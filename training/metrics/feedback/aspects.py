@@ -68,8 +68,39 @@ SERVICE_ASPECT_INDICATOR = {a.code: a.indicator for a in SERVICE_ASPECTS}
 SERVICE_ASPECT_NAMES = {a.code: a.name for a in SERVICE_ASPECTS}
 
 
-def aspect_indicator(code: str) -> str:
-    """The index indicator a centre aspect feeds («comfort_rating» unless it names another)."""
+@dataclass(frozen=True)
+class CsiParameter:
+    """A parameter of the customer satisfaction index (2.4, «Customer Satisfaction Index»), rated 1–5, with
+    its default importance weight (docs/metrics.md §6.7 says why these numbers)."""
+
+    code: str
+    name: str
+    hint: str
+    weight: float
+
+
+#: The five key parameters of CSI the methodology lists, in its order. Clients rate them as the third rotating
+#: module of the feedback form (``?m=csi``) and in the survey after employment; the marks are stored like the
+#: centre's service marks (:class:`ClientServiceMark`, no specialist), by these codes.
+CSI_PARAMETERS: tuple[CsiParameter, ...] = (
+    CsiParameter("csi_reliability", "Надёжность", "центр делает то, что обещал, и в срок", 0.25),
+    CsiParameter("csi_range", "Выбор услуг", "нашлась услуга или сервис под вашу задачу", 0.15),
+    CsiParameter("csi_quality", "Качество услуг", "услуга помогла, документы и вакансии в порядке", 0.25),
+    CsiParameter("csi_staff", "Работа сотрудников", "знают дело, объясняют, доводят до результата", 0.25),
+    CsiParameter("csi_extras", "Дополнительные сервисы", "Wi-Fi, зарядка телефона, детский уголок, "
+                 "напоминания", 0.10),
+)
+CSI_CODES = tuple(p.code for p in CSI_PARAMETERS)
+CSI_NAMES = {p.code: p.name for p in CSI_PARAMETERS}
+#: the methodology's five-point scale: P_max of formulas.csi
+CSI_SCALE_MAX = 5
+
+
+def aspect_indicator(code: str) -> str | None:
+    """The index indicator a centre aspect feeds («comfort_rating» unless it names another); None for a CSI
+    parameter, which feeds «csi» only through the weighted formula, never as a plain mean."""
+    if code in CSI_NAMES:
+        return None
     return SERVICE_ASPECT_INDICATOR.get(code, "comfort_rating")
 
 
@@ -89,6 +120,7 @@ def aspects_for(service_id: int | None) -> list[Aspect]:
 
 def aspect_names(service_id: int | None = None) -> dict[str, str]:
     names = dict(SERVICE_ASPECT_NAMES)
+    names.update({code: f"CSI: {name}" for code, name in CSI_NAMES.items()})
     names.update({a.code: a.name for a in DEFAULT_ASPECTS})
     names.update({a.code: a.name for a in aspects_for(service_id)})
     return names

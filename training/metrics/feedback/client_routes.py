@@ -1,9 +1,9 @@
 """The client's one-minute feedback page, reached from a QR code; no account, nothing personal stored.
 
 The form asks at most five questions: ease (CES), expectations, recommendation, one rotating question and a
-comment. The rotating one is either the specialist's work (satisfaction with the specialist and their aspects)
-or the centre's service (CSAT and the centre's service aspects), drawn at random for each client (the page's
-hidden ``module``), so both are collected without a longer form.
+comment. The rotating one is the specialist's work (satisfaction with the specialist and their aspects), the
+centre's service (CSAT and the centre's service aspects) or the five parameters of CSI, drawn at random for each
+client (the page's hidden ``module``), so all three are collected without a longer form.
 
 An answer needs proof of a visit: a one-time visit code (the specialist's window screen shows it; its QR link
 carries it), one feedback per code; staff — signed in, or on a browser a staff member has signed in on — are
@@ -22,7 +22,7 @@ from flask_limiter.util import get_remote_address
 from training.extensions import limiter
 from training.gamification.contests import services as visits
 from training.metrics.feedback import services as feedback
-from training.metrics.feedback.aspects import SERVICE_ASPECTS, aspects_for
+from training.metrics.feedback.aspects import CSI_PARAMETERS, SERVICE_ASPECTS, aspects_for
 from training.metrics.feedback.forms import MODULES, FeedbackForm
 from training.web import is_staff_device, public, redirect_to, render_view, submit
 
@@ -75,6 +75,7 @@ def form(token: str):
         form_.module.data = asked if asked in MODULES else MODULES[secrets.randbelow(len(MODULES))]
     marks = {a.code: request.form.get(f"aspect-{a.code}") for a in aspects}
     centre_marks = {a.code: request.form.get(f"service-{a.code}") for a in SERVICE_ASPECTS}
+    csi_marks = {p.code: request.form.get(f"csi-{p.code}") for p in CSI_PARAMETERS}
 
     def page(error: str | None, status: int):
         # an answer off the form's scale says so, in Russian, rather than an unexplained 422
@@ -82,7 +83,8 @@ def form(token: str):
             error = form_.module.errors[0] if form_.module.errors else OFF_THE_SCALE
         response = render_view("metrics/feedback/form.html", None, status=status, form=form_, link=link,
                                aspects=aspects, error=error, marks=marks, service_aspects=SERVICE_ASPECTS,
-                               centre_marks=centre_marks, module=form_.module.data or MODULES[0],
+                               centre_marks=centre_marks, csi_parameters=CSI_PARAMETERS, csi_marks=csi_marks,
+                               module=form_.module.data or MODULES[0],
                                specialist=link.employee.public_name if link.employee else None)
         response.headers["Cache-Control"] = "no-store"
         return _with_device_cookie(response)
@@ -95,7 +97,8 @@ def form(token: str):
         return feedback.submit_feedback(
             link, ces=form_.ces.data, expectations=form_.expectations.data, recommend=form_.recommend.data,
             csat=form_.csat.data, specialist_satisfaction=form_.specialist_satisfaction.data, aspects=marks,
-            service_marks=centre_marks, comment=form_.comment.data, contact_requested=form_.contact_requested.data,
+            service_marks=centre_marks, csi_marks=csi_marks, comment=form_.comment.data,
+            contact_requested=form_.contact_requested.data,
             contact_name=form_.contact_name.data or "", contact_phone=form_.contact_phone.data or "")
 
     return submit(form_, answer, on_success=lambda _: redirect_to("client_feedback.thanks"), page=page)

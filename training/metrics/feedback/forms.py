@@ -11,8 +11,9 @@ from wtforms.validators import AnyOf, Length, Optional
 
 from training.metrics.feedback.services import CES_CHOICES, EXPECTATION_CHOICES, SATISFACTION_CHOICES
 
-#: The rotating fourth question: about the specialist's work, or about the centre's service (see client_routes).
-MODULES = ("specialist", "centre")
+#: The rotating fourth question: about the specialist's work, about the centre's service, or the five parameters
+#: of CSI (see client_routes).
+MODULES = ("specialist", "centre", "csi")
 
 
 class FeedbackForm(FlaskForm):

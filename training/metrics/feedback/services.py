@@ -21,7 +21,7 @@ from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.measures.formulas import CES_LABELS_5, EXPECTATION_LABELS
 from training.measures.periods import local_date_of
-from training.metrics.feedback.aspects import SERVICE_ASPECT_NAMES, aspects_for
+from training.metrics.feedback.aspects import CSI_NAMES, SERVICE_ASPECT_NAMES, aspects_for
 from training.metrics.feedback.models import (
     Channel,
     ClientAspectScore,
@@ -103,6 +103,19 @@ def link_by_token(token: str) -> FeedbackLink | None:
 # --- submission ----------------------------------------------------------------------------------------------
 
 
+def csi_answers(values: dict[str, object] | None) -> dict[str, int]:
+    """The client's 1–5 marks of the CSI parameters (unanswered ones left out); an unknown parameter or a mark
+    off the scale is refused with a Russian message."""
+    marks: dict[str, int] = {}
+    for code, value in (values or {}).items():
+        if code not in CSI_NAMES:
+            raise DomainError("Оценка по неизвестному параметру удовлетворённости.")
+        mark = _in_range(value, 1, 5, f"Оценка «{CSI_NAMES[code]}»")
+        if mark is not None:
+            marks[code] = mark
+    return marks
+
+
 def add_working_days(moment: datetime, days: int, holidays: frozenset[date] = frozenset()) -> datetime:
     """``moment`` plus ``days`` working days (Monday–Friday, not in ``holidays``), same time of day, in
     Moscow time. A task opened on Friday evening with 3 days is due on Wednesday evening."""
@@ -149,16 +162,18 @@ def low_reasons(recommend: int | None, expectations: int | None, ces: int | None
 
 def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommend=None, csat=None,
                     specialist_satisfaction=None, aspects: dict[str, object] | None = None,
-                    service_marks: dict[str, object] | None = None, comment: str | None = None,
-                    contact_requested: bool = False, contact_name: str = "", contact_phone: str = "",
-                    now: datetime | None = None, channel: Channel = Channel.QR,
+                    service_marks: dict[str, object] | None = None, csi_marks: dict[str, object] | None = None,
+                    comment: str | None = None, contact_requested: bool = False, contact_name: str = "",
+                    contact_phone: str = "", now: datetime | None = None, channel: Channel = Channel.QR,
                     answered_on: date | None = None) -> ClientFeedback:
     """Store one client's answers. Raises :class:`DomainError` on impossible answers or an empty form.
 
     ``csat`` (the centre's service) and ``specialist_satisfaction`` are questions of their own, 1–5;
     ``aspects`` rate the specialist (by the service's rating aspects), ``service_marks`` rate the centre
-    (:data:`~training.metrics.feedback.aspects.SERVICE_ASPECTS`, stored without the specialist). Staff typing an
-    answer from another channel (channels.py) pass its ``channel`` and the day it was given (``answered_on``)."""
+    (:data:`~training.metrics.feedback.aspects.SERVICE_ASPECTS`, stored without the specialist), ``csi_marks``
+    rate the parameters of CSI (:data:`~training.metrics.feedback.aspects.CSI_PARAMETERS`, stored the same way).
+    Staff typing an answer from another channel (channels.py) pass its ``channel`` and the day it was given
+    (``answered_on``)."""
     now = now or utcnow()
     centre = link.centre
     ces = _in_range(ces, 1, 5, "Насколько легко было решить вопрос")
@@ -173,6 +188,7 @@ def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommen
         mark = _in_range(value, 1, 5, "Оценка обслуживания в центре")
         if mark is not None:
             centre_marks[code] = mark
+    centre_marks.update(csi_answers(csi_marks))
     allowed = {a.code for a in aspects_for(centre.regional_service_id)}
     marks: dict[str, int] = {}
     for code, value in (aspects or {}).items():
