@@ -40,6 +40,10 @@ ACCESS = {
     "operations.iqs_categories": ORGANISERS,
     "operations.iqs_category_edit": ORGANISERS,
     "centre_index.weights": ORGANISERS,
+    "operations.comfort_list": SUPERVISORS,
+    "operations.comfort_new": SUPERVISORS,
+    "operations.comfort_items": ORGANISERS,
+    "operations.comfort_item_edit": ORGANISERS,
     "centre_index.regional_checklist": ORGANISERS,
     "centre_index.weight_withdraw": ORGANISERS,
     "centre_index.csi_weights_page": ORGANISERS,
@@ -66,11 +70,12 @@ def url_arguments(ctx):
     from training.metrics.feedback import aspects as services
     from training.metrics.feedback import services as feedback
     from training.metrics.feedback.channel_models import MediaMention, MentionTone
-    from training.metrics.operations import iqs
+    from training.metrics.operations import comfort, iqs
 
     org, users = ctx["org"], ctx["users"]
     services.seed_touchpoints()
     iqs.seed_categories()
+    comfort.seed_items()
     link = feedback.link_for(org.centre_a)
     low = feedback.submit_feedback(link, recommend=2, comment="Долго ждал", contact_requested=True,
                                    contact_name="Клиент", contact_phone="+7 900 000-00-00")
@@ -101,4 +106,4 @@ def url_arguments(ctx):
             "weight_set_id": weight_set.id, "layout": "summary", "kind": "centre", "scope_id": org.centre_a.id,
             "week": "2026-W05", "token": link.token,
             "competence_weight_set_id": competence_set.id, "csi_weight_set_id": csi_set.id,
-            "mention_id": mention.id}
+            "mention_id": mention.id, "comfort_item_id": comfort.active_items()[0].id}

@@ -277,17 +277,23 @@ def _read_inputs(kind: str, scope_ids: list[int], period: Period) -> dict[int, _
 
 
 #: Scopes the regional checklist counts in: a fact about the regional service, the same for each of its centres
-#: (never a department's or a person's)
+#: (never a department's or a person's); the comfort checklist is about a centre (and so its service and the
+#: organisation: CENTRE_LEVELS)
 CHECKLIST_LEVELS = (SERVICE, CENTRE)
 
 
 def checklist_figures(kind: str, services_of: dict[int, int | None], period: Period) -> dict[int, dict[str, Any]]:
-    """``{scope id: {indicator: figure}}`` of the checklists for scopes of one kind (their services given)."""
-    if kind not in CHECKLIST_LEVELS:
-        return {}
-    regional = checklists.regional_figures(services_of.values(), period.start)
-    return {scope_id: dict(regional[service_id]) for scope_id, service_id in services_of.items()
-            if service_id in regional}
+    """``{scope id: {indicator: figure}}`` of the checklists for scopes of one kind (their services given): two
+    statements for the regional checklist, one for the comfort audits, whatever the number of scopes."""
+    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    if kind in CHECKLIST_LEVELS:
+        regional = checklists.regional_figures(services_of.values(), period.start)
+        for scope_id, service_id in services_of.items():
+            found[scope_id].update(regional.get(service_id, {}))
+    if kind in CENTRE_LEVELS:
+        for scope_id, figures in checklists.comfort_figures(str(kind), list(services_of), period.start).items():
+            found[scope_id].update(figures)
+    return {scope_id: figures for scope_id, figures in found.items() if figures}
 
 
 def _services_of(kind: str, scope_ids: list[int]) -> dict[int, int | None]:
