@@ -22,7 +22,7 @@ from flask_limiter.util import get_remote_address
 from training.extensions import limiter
 from training.gamification.contests import services as visits
 from training.metrics.feedback import services as feedback
-from training.metrics.feedback.aspects import CSI_PARAMETERS, SERVICE_ASPECTS, aspects_for
+from training.metrics.feedback.aspects import CSI_PARAMETERS, SERVICE_ASPECTS
 from training.metrics.feedback.forms import MODULES, FeedbackForm
 from training.web import is_staff_device, public, redirect_to, render_view, submit
 
@@ -63,10 +63,10 @@ def _with_device_cookie(response):
 @limiter.limit(_per_device, key_func=_device_key, methods=["POST"], error_message=TOO_MANY)
 @public
 def form(token: str):
-    link = feedback.link_by_token(token)
-    if link is None:
+    found = feedback.answering(token)
+    if found is None:
         abort(404)
-    aspects = aspects_for(link.centre.regional_service_id)
+    link, aspects = found
     form_ = FeedbackForm()
     if request.method == "GET" and request.args.get("k"):
         form_.code.data = request.args["k"][:12]  # the window screen's QR carries the visit code
@@ -99,7 +99,8 @@ def form(token: str):
             csat=form_.csat.data, specialist_satisfaction=form_.specialist_satisfaction.data, aspects=marks,
             service_marks=centre_marks, csi_marks=csi_marks, comment=form_.comment.data,
             contact_requested=form_.contact_requested.data,
-            contact_name=form_.contact_name.data or "", contact_phone=form_.contact_phone.data or "")
+            contact_name=form_.contact_name.data or "", contact_phone=form_.contact_phone.data or "",
+            rateable=aspects)
 
     return submit(form_, answer, on_success=lambda _: redirect_to("client_feedback.thanks"), page=page)
 
