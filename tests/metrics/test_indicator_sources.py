@@ -16,8 +16,7 @@ from training.accounts.models import Role
 from training.extensions import db
 from training.measures.periods import MONTH, local_today, period_of
 from training.measures.scales import INDEX_INDICATORS
-from training.metrics.centre_index import regional_checklist
-from training.metrics.centre_index import snapshots
+from training.metrics.centre_index import regional_checklist, snapshots
 from training.metrics.feedback import aspects, channels
 from training.metrics.feedback import services as feedback
 from training.metrics.operations import comfort, iqs
