@@ -5,10 +5,11 @@ import re
 import pytest
 from sqlalchemy import select
 
-from seeds.course_loader import load_course
+from seeds.course_loader import COURSE_DIR, load_course
 from tests.factories import make_cohort, make_user
 from training.courses.models import Course
 from training.extensions import db
+from training.quizzes.gift import parse_gift
 
 
 @pytest.fixture
@@ -79,3 +80,33 @@ def test_the_glossary_is_linked_from_the_lessons_and_the_literature_is_the_metho
     for title in ("Nudge. Архитектура выбора", "Behavioral Science and Public Policy",
                   "Человек и ситуация: Уроки социальной психологии"):
         assert title in titles, title
+
+
+def _bank() -> dict[str, object]:
+    questions = {}
+    for path in sorted((COURSE_DIR / "blocks").glob("*/questions.gift")):
+        for question in parse_gift(path.read_bytes()).questions:
+            questions[question.name.split()[0]] = question
+    return questions
+
+
+def test_the_reviewers_fixes_stay_fixed():
+    """Issue 18's list of fixes, checked by content (codes changed when the banks were rewritten)."""
+    bank = _bank()
+    assert "третья ценность, «пример этичного поведения»" in bank["Б01-07"].general_feedback
+    range_14 = bank["Б03-14"].numerical[0]  # «не более 5–6»: both 5 and 6 are right
+    assert range_14.fraction == 1 and range_14.value - range_14.tolerance == 5 and \
+        range_14.value + range_14.tolerance == 6
+    pairs_08 = {p.question: p.answer for p in bank["Б06-08"].pairs}
+    play_area = next(a for q, a in pairs_08.items() if "ребёнку негде подождать" in q)
+    assert "болевую точку «быстрой победой»" in play_area
+    assert "кто именно готов, выясняется только в разговоре" in bank["Б09-19"].numerical[0].feedback
+    texts = [q.text for q in bank.values()]
+    assert sum("250" in t and "28 %" in t for t in texts) == 1  # the 250 × 0,28 item once, not three times
+    lessons = {p.parent.name: p.read_text(encoding="utf-8") for p in (COURSE_DIR / "blocks").glob("*/lesson.md")}
+    assert "в SCAMPER, под буквой E («устранение»)" in lessons["07"]
+    assert "Успехи недели" in lessons["13"] and "Удачи недели" not in lessons["13"]
+    assert "за вычетом доли критиков" in lessons["14"] and "минус доле" not in lessons["14"]
+    # one convention for weights: percentages (or points = share in % × severity), never a fraction like «вес 0,3»
+    everything = "\n".join(lessons.values()) + "\n".join(texts)
+    assert not re.search(r"вес\w*[^.\n]{0,40}\b0,\d", everything, re.I)
