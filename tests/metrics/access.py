@@ -28,6 +28,8 @@ ACCESS = {
     "feedback.enter_answer": SIGNED_IN,  # the people of a centre and its supervisors (channels.can_enter)
     "feedback.enter_batch": SIGNED_IN,
     "feedback.paper_forms": SUPERVISORS,
+    "feedback.mentions_register": ORGANISERS,
+    "feedback.mention_delete": ORGANISERS,
     "operations.operational_import": SUPERVISORS,
     "operations.operational_template": SUPERVISORS,
     "operations.operational_list": SUPERVISORS,
@@ -67,6 +69,7 @@ def url_arguments(ctx):
     from training.metrics.centre_index.models import CsiWeightSet, IndexWeightSet
     from training.metrics.feedback import aspects as services
     from training.metrics.feedback import services as feedback
+    from training.metrics.feedback.channel_models import MediaMention, MentionTone
     from training.metrics.operations import comfort, iqs
 
     org, users = ctx["org"], ctx["users"]
@@ -88,6 +91,9 @@ def url_arguments(ctx):
                                          effective_from=date.today() + timedelta(days=60),
                                          weights=dict(competence_weights.DEFAULT_WEIGHTS.weights))
     db.session.add(competence_set)
+    mention = MediaMention(regional_service_id=org.service.id, mentioned_on=date.today(), source="Городская газета",
+                           tone=MentionTone.POSITIVE)
+    db.session.add(mention)
     csi_set = CsiWeightSet(regional_service_id=org.service.id, effective_from=date.today() + timedelta(days=60),
                            weights={"csi_reliability": 0.2, "csi_range": 0.2, "csi_quality": 0.2, "csi_staff": 0.2,
                                     "csi_extras": 0.2})
@@ -100,4 +106,4 @@ def url_arguments(ctx):
             "weight_set_id": weight_set.id, "layout": "summary", "kind": "centre", "scope_id": org.centre_a.id,
             "week": "2026-W05", "token": link.token,
             "competence_weight_set_id": competence_set.id, "csi_weight_set_id": csi_set.id,
-            "comfort_item_id": comfort.active_items()[0].id}
+            "mention_id": mention.id, "comfort_item_id": comfort.active_items()[0].id}

@@ -132,6 +132,21 @@ def test_moodles_old_format_fixture():
     ]
 
 
+
+def test_moodles_nested_categories_in_a_module_context_fixture():
+    # $module$/Delta/…: the context is left out as for $course$; Moodle creates the three, the question in Zeta.
+    result = _fixture("xml_nested_categories.xml")
+    assert result.categories == ["Delta", "Delta/Epsilon", "Delta/Epsilon/Zeta"] and result.warnings == []
+    (zeta,) = result.questions
+    assert (zeta.name, zeta.category, zeta.idnumber) == ("Zeta Question", "Delta/Epsilon/Zeta", None)
+
+
+def test_moodles_category_with_its_description_and_id_number_fixture():
+    result = _fixture("xml_deprecated_category.xml")
+    assert result.categories == ["Alpha"] and result.warnings == []
+    (alpha,) = result.questions
+    assert (alpha.name, alpha.category, [a.fraction for a in alpha.answers]) == ("Alpha Question", "Alpha", [1.0, 0.0])
+
 def test_moodles_html_chars_in_idnumbers_fixture():
     result = _fixture("xml_html_chars_in_idnumbers.xml")
     (alpha,) = result.questions

@@ -19,7 +19,8 @@ from training.measures.scales import GROUPS
 from training.metrics.centre_index import snapshots
 from training.metrics.dashboards import bp, presenters, training_effect
 from training.metrics.dashboards import reports as weekly_reports
-from training.metrics.feedback import aspects
+from training.metrics.feedback import aspects, mentions
+from training.metrics.feedback.channel_models import MentionTone
 from training.org.models import Centre, Department, RegionalService
 from training.tabular import XLSX_MIME
 from training.templating import NavItem, add_home_panel, add_nav_item
@@ -75,6 +76,8 @@ def _pulse(kind: str, scope_id: int, title: str, *, subtitle: str = "", children
         staff_enps = staff_pulse.staff_enps_for_centre(centre, period)
     elif kind == snapshots.SERVICE:
         staff_enps = staff_pulse.staff_enps_for_service(scope_id, period)
+    # the manual register of media mentions belongs to the service (HR keeps it): shown on the service's page
+    mention_volume = mentions.volume(scope_id, period) if kind == snapshots.SERVICE else None
     child_rows = []
     if children:
         found = snapshots.snapshots_for_scopes(child_kind, [c.id for c, _ in children], period)
@@ -88,7 +91,8 @@ def _pulse(kind: str, scope_id: int, title: str, *, subtitle: str = "", children
         trend_rows=rows, child_rows=child_rows, staff_enps=staff_enps,
         shows_staff_enps=kind in (snapshots.CENTRE, snapshots.SERVICE), crumbs=crumbs, employee=employee, centre=centre,
         previous=period.previous(), next=period.next() if period.next().start <= local_today() else None,
-        aspect_names=aspects.aspect_names(), groups=GROUPS)
+        aspect_names=aspects.aspect_names(), groups=GROUPS, mention_volume=mention_volume,
+        mention_tones=[(t.value, t.label) for t in MentionTone], mentions_note=mentions.KEPT_BY_HAND)
     return render_view("metrics/dashboards/pulse.html", "pulse_body", **context)
 
 

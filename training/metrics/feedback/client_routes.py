@@ -22,6 +22,7 @@ from flask_limiter.util import get_remote_address
 from training.extensions import limiter
 from training.gamification.contests import services as visits
 from training.metrics.feedback import services as feedback
+from training.metrics.feedback import you_said
 from training.metrics.feedback.aspects import CSI_PARAMETERS, SERVICE_ASPECTS
 from training.metrics.feedback.forms import MODULES, FeedbackForm
 from training.web import is_staff_device, public, redirect_to, render_view, submit
@@ -102,10 +103,11 @@ def form(token: str):
             contact_name=form_.contact_name.data or "", contact_phone=form_.contact_phone.data or "",
             rateable=aspects)
 
-    return submit(form_, answer, on_success=lambda _: redirect_to("client_feedback.thanks"), page=page)
+    # the thank-you page shows the committee's recent measures of this link's centre: read there, not here
+    return submit(form_, answer, on_success=lambda _: redirect_to("client_feedback.thanks", t=link.token), page=page)
 
 
 @feedback_bp.get("/thanks")
 @public
 def thanks():
-    return render_view("metrics/feedback/thanks.html", None)
+    return render_view("metrics/feedback/thanks.html", None, measures=you_said.recent_for_link(request.args.get("t")))
