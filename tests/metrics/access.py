@@ -52,6 +52,7 @@ ACCESS = {
     "centre_index.checklist_weights_withdraw": ORGANISERS,
     "dashboards.reports": SUPERVISORS,
     "dashboards.report_download": SUPERVISORS,
+    "dashboards.staff_report": SIGNED_IN,  # the people of the centre and its supervisors (staff_report.can_read)
     "competence.me": SIGNED_IN,
     "competence.employee": SUPERVISORS,
     "competence.ranking": SUPERVISORS,
