@@ -28,6 +28,7 @@ ACCESS = {
     "feedback.enter_answer": SIGNED_IN,  # the people of a centre and its supervisors (channels.can_enter)
     "feedback.enter_batch": SIGNED_IN,
     "feedback.paper_forms": SUPERVISORS,
+    "feedback.feedback_export": SUPERVISORS,
     "feedback.mentions_register": ORGANISERS,
     "feedback.mention_delete": ORGANISERS,
     "operations.operational_import": SUPERVISORS,

@@ -281,3 +281,28 @@ def test_the_pulse_shows_answers_by_channel(app, client, login, org):
     login(manager)
     page = client.get(f"/metrics/pulse/centre/{org.centre_a.id}").get_data(as_text=True)
     assert "По каналам" in page and "/metrics/feedback?channel=phone" in page
+
+
+def test_the_answers_export_carries_the_channel_and_no_contact_details(app, client, login, org):
+    import io
+
+    from openpyxl import load_workbook
+
+    seed_reference()
+    operator = make_user(department=org.front_a)
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    channels.enter_answer(operator, org.centre_a, channel="paper", sheet_code=_sheets(manager, org.centre_a, 1)[0].code,
+                          recommend=9, comment="=HYPERLINK(1)")
+    feedback_services.submit_feedback(feedback_services.link_for(org.centre_a), recommend=2, contact_requested=True,
+                                      contact_name="Клиентов Иван", contact_phone="+7 900 111-22-33")
+    db.session.commit()
+    login(manager)
+    response = client.get("/metrics/feedback/export.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    channel = rows[0].index("Канал")
+    assert sorted(r[channel] for r in rows[1:]) == ["QR-код", "бумажная анкета"]
+    assert "'=HYPERLINK(1)" in {r[-1] for r in rows[1:]}  # no formula from a client's text
+    cells = " ".join(str(v) for r in rows for v in r)
+    assert "Клиентов" not in cells and "111-22-33" not in cells
+    csv = client.get("/metrics/feedback/export.csv?channel=paper").get_data(as_text=True)
+    assert "бумажная анкета" in csv and "QR-код" not in csv
