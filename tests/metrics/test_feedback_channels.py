@@ -15,6 +15,7 @@ from training.extensions import db
 from training.measures.periods import MONTH, local_today, period_of
 from training.metrics.centre_index import snapshots
 from training.metrics.feedback import channels
+from training.metrics.feedback import services as feedback_services
 from training.metrics.feedback.channel_models import PaperSheet
 from training.metrics.feedback.models import Channel, ClientFeedback, FollowUpTask
 from training.tabular import ImportRejected
@@ -262,3 +263,21 @@ def test_answers_list_shows_and_filters_the_channel(app, client, login, org):
     only_phone = client.get("/metrics/feedback?channel=phone").get_data(as_text=True)
     assert "Телефонный отзыв" in only_phone and "Письмо клиента" not in only_phone
 
+
+
+def test_the_pulse_shows_answers_by_channel(app, client, login, org):
+    seed_reference()
+    operator = make_user(department=org.front_a)
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    link = feedback_services.link_for(org.centre_a)
+    feedback_services.submit_feedback(link, recommend=10, csat=5)
+    feedback_services.submit_feedback(link, recommend=9)
+    channels.enter_answer(operator, org.centre_a, channel="phone", recommend=2, csat=1)
+    refresh()
+    snap = snapshots.snapshot(snapshots.CENTRE, org.centre_a.id, period_of(MONTH, local_today()))
+    assert snap.figures["by_channel"] == [
+        {"channel": "qr", "name": "QR-код", "n": 2, "low": 0, "nps": 100.0, "csat": 100.0},
+        {"channel": "phone", "name": "по телефону", "n": 1, "low": 1, "nps": -100.0, "csat": 0.0}]
+    login(manager)
+    page = client.get(f"/metrics/pulse/centre/{org.centre_a.id}").get_data(as_text=True)
+    assert "По каналам" in page and "/metrics/feedback?channel=phone" in page
