@@ -306,3 +306,28 @@ def test_the_answers_export_carries_the_channel_and_no_contact_details(app, clie
     assert "Клиентов" not in cells and "111-22-33" not in cells
     csv = client.get("/metrics/feedback/export.csv?channel=paper").get_data(as_text=True)
     assert "бумажная анкета" in csv and "QR-код" not in csv
+
+
+@pytest.mark.postgres
+def test_a_sheet_typed_by_several_operators_at_once_is_stored_once(pg_app):
+    from tests.factories import make_org
+    from tests.support.concurrency import run_in_parallel
+    from training.accounts.models import User
+    from training.org.models import Centre
+
+    org = make_org()
+    seed_reference()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    operators = [make_user(department=org.front_a).id for _ in range(6)]
+    sheet, = _sheets(manager, org.centre_a, 1)
+    code, centre_id = sheet.code, org.centre_a.id
+
+    def type_it(i: int):
+        return channels.enter_answer(db.session.get(User, operators[i]), db.session.get(Centre, centre_id),
+                                     channel="paper", sheet_code=code, recommend=9).id
+
+    results = run_in_parallel(pg_app, 6, type_it)
+    stored = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(stored) == 1 and len(refused) == 5, results
+    assert _count() == 1 and db.session.scalar(select(PaperSheet.feedback_id)) == stored[0]
