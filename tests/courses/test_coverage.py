@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from seeds.course_loader import COURSE_DIR, load_course
 from tests.factories import make_cohort, make_user
+from training.courses.lesson_extras import link_glossary
 from training.courses.models import Course
 from training.extensions import db
 from training.quizzes.gift import parse_gift
@@ -72,6 +73,8 @@ def test_the_glossary_is_linked_from_the_lessons_and_the_literature_is_the_metho
     slugs = {e["slug"] for e in course.glossary}
     linked = {s for b in course.blocks for s in re.findall(r'href="/learn/glossary#term-([a-z0-9-]+)"', b.lesson_html)}
     assert len(course.glossary) >= 40 and len(linked & slugs) >= 40
+    measure = next(e for e in course.glossary if e["term"] == "Корректирующая мера")
+    assert measure["slug"] in linked  # «корректирующие меры» in the text: a form the endings alone miss
     terms = " ".join(e["term"] for e in course.glossary)
     for term in ("CES", "CSI", "FCR", "Net FCR", "IQS", "TTFR", "RPC", "CJM", "eNPS", "Омниканальность",
                  "Проактивность", "Подталкивание", "Архитектура выбора", "SCAMPER", "Баддинг"):
@@ -110,3 +113,11 @@ def test_the_reviewers_fixes_stay_fixed():
     # one convention for weights: percentages (or points = share in % × severity), never a fraction like «вес 0,3»
     everything = "\n".join(lessons.values()) + "\n".join(texts)
     assert not re.search(r"вес\w*[^.\n]{0,40}\b0,\d", everything, re.I)
+
+
+def test_a_glossary_entrys_forms_reach_what_the_endings_miss():
+    entry = {"term": "Корректирующая мера", "slug": "mera", "definition": "…"}
+    html = "<p>Команда запускает корректирующие меры.</p>"
+    assert link_glossary(html, [entry], "/g") == html  # «мера» keeps its «а»: «меры» is not found
+    linked = link_glossary(html, [{**entry, "forms": ["корректирующие меры"]}], "/g")
+    assert linked == '<p>Команда запускает <a class="term" href="/g#term-mera">корректирующие меры</a>.</p>'

@@ -17,7 +17,7 @@ from training.extensions import db
 from training.measures.periods import MONTH, local_today, period_of
 from training.measures.scales import INDEX_INDICATORS
 from training.metrics.centre_index import regional_checklist, snapshots
-from training.metrics.feedback import aspects, channels
+from training.metrics.feedback import aspects, channels, mentions
 from training.metrics.feedback import services as feedback
 from training.metrics.operations import comfort, iqs
 from training.metrics.operations import services as operational
@@ -125,6 +125,45 @@ def test_a_value_entered_through_its_source_arrives_in_the_centre_index(app, org
     assert entry["status"] == "used", entry
     assert entry["value"] == pytest.approx(expected) and entry["n"] >= MIN_N[key]
     assert not entry["substituted"]
+
+
+def _mention(world):
+    mentions.add_mention(world["hr"], world["centre"].service, mentioned_on=_day(), source="Городской портал",
+                         tone="positive", url="https://news.example.ru/szn", today=local_today())
+
+
+#: metrics of 2.4 outside the index → (how a value is entered through its source, where to read it, expected)
+OUTSIDE_THE_INDEX = {
+    "csat": (lambda w: _qr(w, "expectations_met", count=3, csat=5) or _typed_one(w, csat=2),
+             lambda snap, w: (snap.figures["csat"]["value"], snap.figures["csat"]["n"]), (75.0, 4)),
+    "fcr": (lambda w: _import(w, "fcr"), lambda snap, w: (snap.figures["fcr"]["value"], snap.figures["fcr"]["n"]),
+            (50.0, 1000)),
+    "volume": (lambda w: _import(w, "volume"),
+               lambda snap, w: (snap.figures["volume"]["by_channel"], snap.figures["volume"]["value"]),
+               ({"call_centre": 400, "in_person": 600}, 1000)),
+    "mentions": (_mention, lambda snap, w: (mentions.volume(w["centre"].regional_service_id, _month()).total, None),
+                 (1, None)),
+}
+
+
+def _typed_one(world, **answer):
+    channels.enter_answer(world["manager"], world["centre"], channel="phone", answered_on=_day(),
+                          now=at(local_today()), **answer)
+
+
+@pytest.mark.parametrize("metric", list(OUTSIDE_THE_INDEX))
+def test_the_metrics_of_2_4_outside_the_index_arrive_from_their_sources(app, org, metric):
+    seed_reference()
+    world = {"centre": org.centre_a, "hr": make_user(Role.HR, service=org.service),
+             "manager": make_user(Role.MANAGER, department=org.front_a)}
+    enter, read, expected = OUTSIDE_THE_INDEX[metric]
+    enter(world)
+    refresh()
+    db.session.expire_all()
+    kind, scope_id = ("service", org.service.id) if metric == "mentions" else ("centre", org.centre_a.id)
+    snap = snapshots.snapshot(kind, scope_id, _month())
+    value, n = read(snap, world)
+    assert (value if metric == "volume" else pytest.approx(value)) == expected[0] and n == expected[1]
 
 
 def _table_rows() -> dict[str, str]:

@@ -46,7 +46,13 @@ from training.metrics.centre_index.csi import csi_figure, csi_weight_sets, csi_w
 from training.metrics.centre_index.models import DiscoveryMark, IndexSnapshot, ScopeKind
 from training.metrics.centre_index.weights import weight_sets
 from training.metrics.feedback.aspects import aspect_indicator
-from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, ClientServiceMark, Touchpoint
+from training.metrics.feedback.models import (
+    Channel,
+    ClientAspectScore,
+    ClientFeedback,
+    ClientServiceMark,
+    Touchpoint,
+)
 from training.metrics.operations.models import IqsAssessment, OperationalReport
 from training.org.models import Centre, Department
 from training.tasks import after_commit
@@ -524,7 +530,7 @@ def _figure(value: float | None, n: int, **extra: Any) -> dict[str, Any] | None:
 
 _ANSWER_COLUMNS = (ClientFeedback.touchpoint_id, ClientFeedback.recommend, ClientFeedback.ces,
                    ClientFeedback.expectations, ClientFeedback.is_low, ClientFeedback.csat,
-                   ClientFeedback.specialist_satisfaction)
+                   ClientFeedback.specialist_satisfaction, ClientFeedback.channel)
 
 #: Scopes the clients' marks of the centre's service count in: they are about a centre, never about a
 #: specialist or the department a specialist works in.
@@ -563,20 +569,45 @@ def _touchpoint_names() -> dict[int, str]:
     return dict(db.session.execute(select(Touchpoint.id, Touchpoint.name)).all())
 
 
+def _channel_entries(by_channel: dict[str, dict[str, Counter]]) -> list[dict[str, Any]]:
+    """Answers by the channel they came through (QR code, phone, paper, e-mail, SMS: docs/metrics.md 6.7), in the
+    order of :class:`Channel`: n, low scores, NPS and CSAT where answered."""
+    entries = []
+    for channel in Channel:
+        bucket = by_channel.get(channel.value)
+        if not bucket:
+            continue
+        entry = {"channel": channel.value, "name": channel.label, "n": bucket["n"][0], "low": bucket["low"][0]}
+        if bucket["recommend"]:
+            entry["nps"] = formulas.nps(_expand(bucket["recommend"]))
+        if bucket["csat"]:
+            entry["csat"] = formulas.csat(_expand(bucket["csat"]))
+        entries.append(entry)
+    return entries
+
+
 def _survey_from_rows(rows, aspect_rows, names: dict[int, str], service_rows=()) -> dict[str, Any]:
     """The fold of :func:`survey_figures`: answers grouped by (touchpoint, recommend, ces, expectations, is_low,
-    csat, specialist satisfaction) with their counts, the specialists' aspect marks grouped by aspect (sum,
+    csat, specialist satisfaction, channel) with their counts, the specialists' aspect marks grouped by aspect (sum,
     count) — they feed «staff_rating» — and the centre's service marks the same way, each feeding its indicator
     (comfort, personalisation)."""
 
     recommend, ces, expectations, csat, specialist = Counter(), Counter(), Counter(), Counter(), Counter()
     by_touchpoint: dict[int | None, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    by_channel: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     total = low = 0
-    for touchpoint_id, rec, ce, exp, is_low, sat, spec, count in rows:
+    for touchpoint_id, rec, ce, exp, is_low, sat, spec, channel, count in rows:
         total += count
         low += count if is_low else 0
         bucket = by_touchpoint[touchpoint_id]
         bucket["n"][0] += count
+        by_answer_channel = by_channel[str(channel or Channel.QR)]
+        by_answer_channel["n"][0] += count
+        by_answer_channel["low"][0] += count if is_low else 0
+        if rec is not None:
+            by_answer_channel["recommend"][rec] += count
+        if sat is not None:
+            by_answer_channel["csat"][sat] += count
         if rec is not None:
             recommend[rec] += count
             bucket["recommend"][rec] += count
@@ -620,6 +651,7 @@ def _survey_from_rows(rows, aspect_rows, names: dict[int, str], service_rows=())
             entry["expectations_met"] = formulas.expectations_met(_expand(bucket["expectations"]))
         touchpoints.append(entry)
     figures["by_touchpoint"] = sorted(touchpoints, key=lambda e: (-e["n"], e["name"]))
+    figures["by_channel"] = _channel_entries(by_channel)
     aspects = {code: {"value": float(total_) / count, "n": count} for code, total_, count in aspect_rows if count}
     figures["aspects"] = aspects
     figures["service_aspects"] = {code: {"value": float(total_) / count, "n": count}
