@@ -40,7 +40,7 @@ def test_csi_a_paper_answer_and_the_regional_checklist_reach_the_centre_pulse(ph
         phone.locator(f"label.pill:has(input[aria-label='{name}: {mark} из 5'])").click()
     assert not has_horizontal_scroll(phone)
     phone.get_by_role("button", name="Отправить отзыв").click()
-    phone.wait_for_url("**/f/thanks")
+    phone.wait_for_url("**/f/thanks*")
 
     # an operator of the centre types a paper answer from their phone
     context, page = signed_in_page(browser, live_server, operator, **PHONE)
@@ -79,3 +79,47 @@ def test_csi_a_paper_answer_and_the_regional_checklist_reach_the_centre_pulse(ph
     assert re.search(r"100,0\s*%", row.inner_text()) and "учтён" in row.inner_text()  # a decimal comma
     assert not has_horizontal_scroll(page)
     context.close()
+
+
+def test_an_inspector_walks_through_a_centre_with_a_phone(browser, live_server, live_app):
+    from training.metrics.operations import comfort
+
+    org = make_org()
+    comfort.seed_items()
+    manager = make_user(Role.MANAGER, department=org.front_a, full_name="Руководова Елена Павловна")
+    db.session.commit()
+    context, page = signed_in_page(browser, live_server, manager, **PHONE)
+    page.goto("/metrics/comfort/new")
+    assert page.get_by_role("heading", name="Обход ЦЗН: помещение и сайт").is_visible()
+    for item in comfort.active_items():
+        answer = "нет" if item.code == "parking" else "да"
+        page.locator(f".iqs-item:has(#item-{item.id}-name)").get_by_label(answer, exact=True).check()
+    page.get_by_label("Что заметили").fill("Нет разметки парковки для людей с инвалидностью")
+    assert not has_horizontal_scroll(page)
+    page.get_by_role("button", name="Сохранить обход").click()
+    assert page.get_by_text("Обход записан:").is_visible()
+    assert page.get_by_text(org.centre_a.name).is_visible() and page.get_by_text("Не выполнено: 1").is_visible()
+    assert not has_horizontal_scroll(page)
+    context.close()
+
+
+def test_the_new_checklist_pages_have_no_serious_accessibility_violations(browser, live_server, live_app):
+    from tests.support.browser import axe_violations, new_page, sign_in
+    from training.metrics.operations import comfort
+
+    org = make_org()
+    comfort.seed_items()
+    hr = make_user(Role.HR, service=org.service)
+    db.session.commit()
+    context, page = new_page(browser, live_server, bypass_csp=True)
+    sign_in(page, hr)
+    failures = []
+    for path in ("/metrics/comfort", "/metrics/comfort/new", "/metrics/comfort/items",
+                 f"/metrics/regional-checklist?service_id={org.service.id}",
+                 f"/metrics/regional-checklist/weights?service_id={org.service.id}", "/metrics/iqs/categories"):
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert not has_horizontal_scroll(page), path
+        failures += [f"{path}: {v}" for v in axe_violations(page)]
+    context.close()
+    assert not failures, "\n".join(failures)

@@ -28,6 +28,7 @@ ACCESS = {
     "feedback.enter_answer": SIGNED_IN,  # the people of a centre and its supervisors (channels.can_enter)
     "feedback.enter_batch": SIGNED_IN,
     "feedback.paper_forms": SUPERVISORS,
+    "feedback.feedback_export": SUPERVISORS,
     "feedback.mentions_register": ORGANISERS,
     "feedback.mention_delete": ORGANISERS,
     "operations.operational_import": SUPERVISORS,
@@ -52,6 +53,7 @@ ACCESS = {
     "centre_index.checklist_weights_withdraw": ORGANISERS,
     "dashboards.reports": SUPERVISORS,
     "dashboards.report_download": SUPERVISORS,
+    "dashboards.staff_report": SIGNED_IN,  # the people of the centre and its supervisors (staff_report.can_read)
     "competence.me": SIGNED_IN,
     "competence.employee": SUPERVISORS,
     "competence.ranking": SUPERVISORS,

@@ -94,3 +94,28 @@ def test_hr_adapts_the_checklist_and_a_past_audit_keeps_its_weights(app, client,
     db.session.expire_all()
     assert db.session.scalar(select(ComfortAudit.score)) == before
     assert "Индукционная петля в окне" in client.get(URL).get_data(as_text=True)
+
+
+def test_two_inspectors_saving_the_same_quarter_at_once_leave_one_audit(pg_app):
+    from tests.factories import make_org
+    from tests.support.concurrency import run_in_parallel
+    from training.accounts.models import User
+    from training.errors import DomainError
+    from training.org.models import Centre
+
+    org = make_org()
+    comfort.seed_items()
+    inspectors = [make_user(Role.HR, service=org.service).id for _ in range(4)]
+    db.session.commit()
+    centre_id = org.centre_a.id
+
+    def record(i):
+        return comfort.record_audit(db.session.get(User, inspectors[i % 4]), db.session.get(Centre, centre_id),
+                                    marks={item.id: True for item in comfort.active_items()},
+                                    visited_on=local_today(), today=local_today())
+
+    results = run_in_parallel(pg_app, 4, record)
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(refused) == 3 and all("один обход в квартал" in r.message for r in refused), results
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(ComfortAudit)) == 1

@@ -2,9 +2,11 @@
 single-use code, a scanned batch is stored all or nothing with its problems by line."""
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests.factories import make_user
@@ -15,6 +17,7 @@ from training.extensions import db
 from training.measures.periods import MONTH, local_today, period_of
 from training.metrics.centre_index import snapshots
 from training.metrics.feedback import channels
+from training.metrics.feedback import services as feedback_services
 from training.metrics.feedback.channel_models import PaperSheet
 from training.metrics.feedback.models import Channel, ClientFeedback, FollowUpTask
 from training.tabular import ImportRejected
@@ -144,9 +147,33 @@ def test_hr_prints_paper_forms_with_a_unique_code_on_each_sheet(app, client, log
                                                           "employee_id": 0})
     assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    codes = list(db.session.scalars(select(PaperSheet.code).where(PaperSheet.centre_id == org.centre_a.id)))
+    sheets = list(db.session.scalars(select(PaperSheet).where(PaperSheet.centre_id == org.centre_a.id)))
+    codes = [s.code for s in sheets]
     assert len(codes) == 3 and len(set(codes)) == 3
     assert all(len(code) == channels.CODE_LENGTH and set(code) <= set(channels.CODE_ALPHABET) for code in codes)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages]
+    assert len(pages) == 3
+    for sheet, text in zip(sorted(sheets, key=lambda s: s.id), pages, strict=True):
+        assert f"Код анкеты: {channels.printed_code(sheet.code)}" in text and org.centre_a.name in text
+        assert "Насколько легко вам было решить свой вопрос?" in text and "порекомендуете" in text
+        fourth = "Довольны ли вы обслуживанием в центре" if channels.sheet_module(sheet) == "centre" \
+            else "Довольны ли вы работой специалиста"
+        assert fourth in text
+
+
+def test_a_sheet_for_a_specialist_names_them_only_with_their_consent(app, client, login, org):
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    shy = make_user(department=org.front_a, full_name="Скромнова Ирина Петровна")  # «Ведущий инспектор»
+    open_ = make_user(department=org.front_a, full_name="Открытова Дарья Павловна", is_public_consent=True)
+    login(manager)
+    texts = {}
+    for person in (shy, open_):
+        response = client.post("/metrics/paper-forms", data={"centre_id": org.centre_a.id, "count": "1",
+                                                              "employee_id": person.id})
+        texts[person.id] = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "Скромнова" not in texts[shy.id] and "Ваш специалист: Ведущий инспектор" in texts[shy.id]
+    assert "Специалист: Открытова Дарья Павловна" in texts[open_.id]
+    assert {s.employee_id for s in db.session.scalars(select(PaperSheet))} == {shy.id, open_.id}
 
 
 def test_printing_refuses_a_silly_count_and_changes_nothing(app, client, login, org):
@@ -262,3 +289,71 @@ def test_answers_list_shows_and_filters_the_channel(app, client, login, org):
     only_phone = client.get("/metrics/feedback?channel=phone").get_data(as_text=True)
     assert "Телефонный отзыв" in only_phone and "Письмо клиента" not in only_phone
 
+
+
+def test_the_pulse_shows_answers_by_channel(app, client, login, org):
+    seed_reference()
+    operator = make_user(department=org.front_a)
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    link = feedback_services.link_for(org.centre_a)
+    feedback_services.submit_feedback(link, recommend=10, csat=5)
+    feedback_services.submit_feedback(link, recommend=9)
+    channels.enter_answer(operator, org.centre_a, channel="phone", recommend=2, csat=1)
+    refresh()
+    snap = snapshots.snapshot(snapshots.CENTRE, org.centre_a.id, period_of(MONTH, local_today()))
+    assert snap.figures["by_channel"] == [
+        {"channel": "qr", "name": "QR-код", "n": 2, "low": 0, "nps": 100.0, "csat": 100.0},
+        {"channel": "phone", "name": "по телефону", "n": 1, "low": 1, "nps": -100.0, "csat": 0.0}]
+    login(manager)
+    page = client.get(f"/metrics/pulse/centre/{org.centre_a.id}").get_data(as_text=True)
+    assert "По каналам" in page and "/metrics/feedback?channel=phone" in page
+
+
+def test_the_answers_export_carries_the_channel_and_no_contact_details(app, client, login, org):
+    import io
+
+    from openpyxl import load_workbook
+
+    seed_reference()
+    operator = make_user(department=org.front_a)
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    channels.enter_answer(operator, org.centre_a, channel="paper", sheet_code=_sheets(manager, org.centre_a, 1)[0].code,
+                          recommend=9, comment="=HYPERLINK(1)")
+    feedback_services.submit_feedback(feedback_services.link_for(org.centre_a), recommend=2, contact_requested=True,
+                                      contact_name="Клиентов Иван", contact_phone="+7 900 111-22-33")
+    db.session.commit()
+    login(manager)
+    response = client.get("/metrics/feedback/export.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    channel = rows[0].index("Канал")
+    assert sorted(r[channel] for r in rows[1:]) == ["QR-код", "бумажная анкета"]
+    assert "'=HYPERLINK(1)" in {r[-1] for r in rows[1:]}  # no formula from a client's text
+    cells = " ".join(str(v) for r in rows for v in r)
+    assert "Клиентов" not in cells and "111-22-33" not in cells
+    csv = client.get("/metrics/feedback/export.csv?channel=paper").get_data(as_text=True)
+    assert "бумажная анкета" in csv and "QR-код" not in csv
+
+
+@pytest.mark.postgres
+def test_a_sheet_typed_by_several_operators_at_once_is_stored_once(pg_app):
+    from tests.factories import make_org
+    from tests.support.concurrency import run_in_parallel
+    from training.accounts.models import User
+    from training.org.models import Centre
+
+    org = make_org()
+    seed_reference()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    operators = [make_user(department=org.front_a).id for _ in range(6)]
+    sheet, = _sheets(manager, org.centre_a, 1)
+    code, centre_id = sheet.code, org.centre_a.id
+
+    def type_it(i: int):
+        return channels.enter_answer(db.session.get(User, operators[i]), db.session.get(Centre, centre_id),
+                                     channel="paper", sheet_code=code, recommend=9).id
+
+    results = run_in_parallel(pg_app, 6, type_it)
+    stored = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(stored) == 1 and len(refused) == 5, results
+    assert _count() == 1 and db.session.scalar(select(PaperSheet.feedback_id)) == stored[0]

@@ -19,6 +19,7 @@ from training.measures.scales import GROUPS
 from training.metrics.centre_index import snapshots
 from training.metrics.dashboards import bp, presenters, training_effect
 from training.metrics.dashboards import reports as weekly_reports
+from training.metrics.dashboards import staff_report as staff_reports
 from training.metrics.feedback import aspects, mentions
 from training.metrics.feedback.channel_models import MentionTone
 from training.org.models import Centre, Department, RegionalService
@@ -279,6 +280,20 @@ def report_download(kind: str, scope_id: int, week: str, fmt: str):
     else:
         data, mime = weekly_reports.weekly_pdf(kind, scope_id, period), "application/pdf"
     return download(data, mime, f"weekly-{kind}-{scope_id}-{period.key}.{fmt}")
+
+
+@bp.get("/reports/staff")
+@login_required
+def staff_report():
+    """The weekly report's staff version: the centre's week for everyone who works there (nothing about a person)."""
+    centre_id = request.args.get("centre_id", type=int) or current_user.centre_id
+    centre = db.session.get(Centre, centre_id) if centre_id else None
+    if centre is None or not staff_reports.can_read(current_user, centre):
+        abort(404)
+    week = parse_period(WEEK, request.args.get("week"), today=local_today() - timedelta(days=7))
+    weeks = list(reversed(last_periods(WEEK, 12, today=local_today() - timedelta(days=7))))
+    return render_view("metrics/dashboards/staff_report.html", None, report=staff_reports.build(centre, week),
+                       weeks=weeks)
 
 
 # --- staff competence scores: «из чего складывается», rankings, weights ------------------------------------------

@@ -12,11 +12,13 @@ from training.accounts.models import Role, User
 from training.extensions import db
 from training.measures.periods import local_today
 from training.metrics.feedback import aspects, bp, channels, mentions
+from training.metrics.feedback import services as feedback
 from training.metrics.feedback.channel_forms import NOBODY, BatchForm, MentionForm, SheetsForm, StaffAnswerForm
 from training.metrics.feedback.channel_models import MediaMention, MentionTone
-from training.metrics.feedback.models import Touchpoint
+from training.metrics.feedback.models import Channel, ClientFeedback, Touchpoint
 from training.metrics.feedback.paper_pdf import PaperForm, paper_forms_pdf
 from training.org.models import Centre
+from training.tabular import table_download
 from training.templating import add_home_panel
 from training.web import act, download, page_args, redirect_to, role_required, submit, visible_or_404
 
@@ -84,6 +86,15 @@ def enter_batch():
                   max_lines=channels.MAX_BATCH_LINES)
 
 
+def _specialist_line(employee: User | None) -> str | None:
+    """Like the QR cards: the name only with the person's consent to show it, else their position."""
+    if employee is None:
+        return None
+    if employee.public_name:
+        return f"Специалист: {employee.public_name}"
+    return "Ваш специалист" + (f": {employee.position}" if employee.position else "")
+
+
 @bp.route("/paper-forms", methods=["GET", "POST"])
 @role_required(*Role.SUPERVISORS)
 def paper_forms():
@@ -104,8 +115,7 @@ def paper_forms():
 
     def pdf(sheets):
         return download(paper_forms_pdf([
-            PaperForm(channels.printed_code(s.code), centre.name,
-                      f"Специалист: {s.employee.public_name}" if s.employee and s.employee.public_name else None,
+            PaperForm(channels.printed_code(s.code), centre.name, _specialist_line(s.employee),
                       channels.sheet_module(s)) for s in sheets]),
             "application/pdf", f"paper-forms-centre-{centre.id}.pdf")
 
@@ -156,3 +166,32 @@ def mention_delete(mention_id: int):
                              lambda m: mentions.can_keep(current_user, m.regional_service_id))
     return act(lambda: mentions.delete_mention(current_user, mention), "feedback.mentions_register",
                service_id=mention.regional_service_id, message="Упоминание удалено из реестра.")
+
+
+# --- the answers as a table -----------------------------------------------------------------------------------------
+
+EXPORT_MAX_ROWS = 20_000
+EXPORT_HEADER = ("Дата", "ЦЗН", "Точка контакта", "Специалист", "Канал", "CES (1–5)", "Ожидания (1–5)",
+                 "Рекомендация (0–10)", "Обслуживание в центре (1–5)", "Работа специалиста (1–5)", "Низкая оценка",
+                 "Комментарий")
+
+
+@bp.get("/feedback/export.<fmt>")
+@role_required(*Role.SUPERVISORS)
+def feedback_export(fmt: str):
+    """The answers of the viewer's centres (newest first, at most 20 000), with their channel; the list's filters
+    apply. No contact details: those stay with the follow-up."""
+    centres = scopes.visible_centres(current_user)
+    channel = request.args.get("channel")
+    query = feedback.recent_feedback(centre_ids=[c.id for c in centres],
+                                     only_comments=request.args.get("comments") == "1")
+    if channel in Channel._value2member_map_:
+        query = query.where(ClientFeedback.channel == channel)
+    rows = db.session.scalars(query.options(selectinload(ClientFeedback.centre),
+                                            selectinload(ClientFeedback.touchpoint),
+                                            selectinload(ClientFeedback.employee)).limit(EXPORT_MAX_ROWS))
+    return table_download(fmt, EXPORT_HEADER, (
+        (f.local_date, f.centre.name, f.touchpoint.name if f.touchpoint else "",
+         f.employee.full_name if f.employee else "", Channel(f.channel).label, f.ces, f.expectations, f.recommend,
+         f.csat, f.specialist_satisfaction, "да" if f.is_low else "", f.comment or "") for f in rows),
+        filename="client-feedback", sheet_title="Отзывы клиентов")

@@ -18,7 +18,7 @@ from training.measures.periods import Period, local_today
 from training.metrics.feedback.channel_models import MediaMention, MentionTone
 from training.org.models import Centre, RegionalService
 
-KEPT_BY_HAND = ("Ручной реестр: считаются только упоминания, которые HR службы внёс сам; автоматического "
+KEPT_BY_HAND = ("Ручной реестр: считаются только упоминания, которые кадровая служба внесла сама; автоматического "
                 "мониторинга СМИ и соцсетей нет.")
 
 
@@ -41,7 +41,7 @@ def add_mention(actor: User, service: RegionalService, *, mentioned_on: date | N
                 url: str | None = None, centre: Centre | None = None, note: str = "",
                 today: date | None = None) -> MediaMention:
     if not can_keep(actor, service.id):
-        raise NotAllowed("Реестр упоминаний ведёт HR своей службы.")
+        raise NotAllowed("Реестр упоминаний ведёт кадровая служба своего региона.")
     today = today or local_today()
     if mentioned_on is None:
         raise DomainError("Укажите дату публикации.")
@@ -66,7 +66,7 @@ def add_mention(actor: User, service: RegionalService, *, mentioned_on: date | N
 
 def delete_mention(actor: User, mention: MediaMention) -> None:
     if not can_keep(actor, mention.regional_service_id):
-        raise NotAllowed("Реестр упоминаний ведёт HR своей службы.")
+        raise NotAllowed("Реестр упоминаний ведёт кадровая служба своего региона.")
     audit.record(actor, "metrics.mention_deleted", "media_mention", mention.id,
                  summary=f"Удалено упоминание: {mention.source[:100]} от {mention.mentioned_on:%d.%m.%Y}")
     db.session.delete(mention)
