@@ -34,11 +34,12 @@ from training.gamification.ratings.models import PeerRatingPair
 from training.gamification.stress import services as stress
 from training.gamification.stress.models import MeasureStatus, StressItem
 from training.measures.periods import local_today
-from training.metrics.centre_index import snapshots
+from training.metrics.centre_index import regional_checklist, snapshots
+from training.metrics.centre_index.models import RegionalChecklistAnswer
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback.aspects import aspects_for
 from training.metrics.feedback.models import ClientFeedback
-from training.metrics.operations import iqs
+from training.metrics.operations import comfort, iqs
 from training.metrics.operations import services as operations
 from training.metrics.operations.models import IqsAssessment, OperationalReport, ReportLayout
 from training.org.models import Centre, Region, RegionalService
@@ -202,6 +203,7 @@ def run(only_if_empty: bool = False, today: date | None = None) -> list[tuple[st
     _demo_library()
     _demo_pulse(hr, today)
     _demo_iqs(hr, today)
+    _demo_checklists(hr, today)
     db.session.commit()
     _recompute(today)
     return demo_logins_if_present()
@@ -465,6 +467,31 @@ def _demo_iqs(hr: User | None, today: date) -> None:
                 day = today - timedelta(days=FEEDBACK_DAYS - 7 * week - 2 * n)
                 iqs.assess(hr, employee, marks={c.id: rnd.random() < 0.96 for c in categories},
                            conversation_date=day, conversation_ref=f"демо-{week + 1}-{n + 1}", today=today)
+
+
+def _demo_checklists(hr: User | None, today: date) -> None:
+    """The regional checklist of the last three months (the online assistant arrives in the latest one) and one
+    comfort walk-through of each demo centre this quarter, so every indicator of the index has data."""
+    if hr is None or hr.regional_service_id is None \
+            or db.session.scalar(select(RegionalChecklistAnswer.id).limit(1)):
+        return
+    service = db.session.get(RegionalService, hr.regional_service_id)
+    start = today.replace(day=1)
+    for back in range(3):
+        if back:
+            start = (start - timedelta(days=1)).replace(day=1)
+        answers = {item.code: (True, f"https://szn.example.ru/evidence/{item.code}")
+                   for item in regional_checklist.ITEMS}
+        if back:
+            answers["online_assistant"] = (False, None)
+        regional_checklist.save(hr, service, start, answers)
+    items = comfort.active_items()
+    if not items:
+        return
+    for number, centre in enumerate(_demo_centres()):
+        if centre.regional_service_id == service.id:
+            comfort.record_audit(hr, centre, marks={i.id: not (number and i.code == "parking") for i in items},
+                                 visited_on=comfort.quarter_start(today), today=today)
 
 
 def _recompute(today: date) -> None:

@@ -62,6 +62,13 @@ def iqs_categories() -> int:
     return seed_categories()
 
 
+@step("пункты чек-листа комфортности ЦЗН")
+def comfort_items() -> int:
+    from training.metrics.operations.comfort import seed_items
+
+    return seed_items()
+
+
 @step("знаки отличия и звания (признание)")
 def recognition_badges() -> int:
     from training.gamification.recognition.services import ensure_badge_catalogue

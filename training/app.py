@@ -74,6 +74,7 @@ from training.metrics.feedback import client_routes as client_feedback_routes
 from training.metrics.feedback import jobs as feedback_jobs
 from training.metrics.feedback import listeners as feedback_listeners
 from training.metrics.feedback import routes as feedback_routes
+from training.metrics.operations import comfort_routes as operations_comfort_routes  # noqa: F401  (views of the operations blueprint)
 from training.metrics.operations import routes as operations_routes
 from training.metrics.surveys import jobs as surveys_jobs
 from training.metrics.surveys import routes as surveys_routes

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, event, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 
@@ -22,6 +23,12 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def dialect_insert(session: Session):
+    """The ``insert`` construct of the session's database (PostgreSQL's or SQLite's), for the statements that say
+    ON CONFLICT … (both databases have it, RETURNING included)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def seed_by_code(session: Session, model: type, rows: Iterable[dict[str, Any]], *, where=()) -> int:

@@ -47,6 +47,8 @@ follow_up_resolved = _signals.signal("follow-up-resolved")
 iqs_assessed = _signals.signal("iqs-assessed")
 # sender: the OperationalReport; kwargs: days (the dates it covers) — HR imported a centre's operational data
 operational_data_imported = _signals.signal("operational-data-imported")
+# sender: the ComfortAudit — an inspector recorded a centre's comfort walk-through for a quarter
+comfort_audit_recorded = _signals.signal("comfort-audit-recorded")
 # sender: the User; kwargs: reason, actor — the «Мастер клиентоцентричности» title was granted from competence scores.
 # Receivers return True when they recorded the title's badge
 master_title_granted = _signals.signal("master-title-granted")

@@ -31,7 +31,7 @@ def test_a_client_rates_the_centre_and_hr_fills_the_regional_checklist_on_a_phon
     phone.get_by_label("Доволен", exact=True).check()
     phone.locator("label.pill:has(input[name='service-navigation'][value='2'])").click()
     phone.get_by_role("button", name="Отправить отзыв").click()
-    phone.wait_for_url("**/f/thanks")
+    phone.wait_for_url("**/f/thanks?t=*")
     db.session.expire_all()
     answer = db.session.scalar(db.select(ClientFeedback))
     assert answer.csat == 4 and [(m.aspect_code, m.score) for m in answer.service_marks] == [("navigation", 2)]

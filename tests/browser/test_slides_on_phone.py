@@ -77,3 +77,18 @@ def test_slides_and_the_lesson_with_diagrams_have_no_serious_accessibility_viola
     failures += [f"slide 6: {v}" for v in axe_violations(page)]
     context.close()
     assert not failures, "\n".join(failures)
+
+
+def test_the_tables_left_in_lessons_fit_a_phone_without_scrolling_sideways(phone, learner):
+    sign_in(phone, learner)
+    seen = 0
+    for number in (3, 4, 5, 6, 7):
+        phone.goto(f"/learn/block/{number}")
+        boxes = phone.locator(".lesson .table-scroll")
+        assert boxes.count() >= 1, number
+        for i in range(boxes.count()):
+            overflow = boxes.nth(i).evaluate("el => el.scrollWidth - el.clientWidth")
+            assert overflow <= 1, (number, i, overflow)
+            seen += 1
+        assert not has_horizontal_scroll(phone), number
+    assert seen == 5

@@ -70,6 +70,13 @@ def test_pulse_shows_the_index_and_three_months_of_client_figures(seeded):
         assert int(row.group(2)) >= 30
 
 
+def test_pulse_shows_the_checklists_among_the_indicators(seeded):
+    text = _text(_page(seeded, "manager@demo.szn.local", "/metrics/"))
+    assert re.search(r"Региональный чек-лист: личный кабинет, онлайн-помощник \(доля «да»\) .*? 100,0 % 2 100,0 учтён",
+                     text)
+    assert re.search(r"Аудит помещения и сайта по чек-листу .*? \d+,\d % 1 \d+,\d учтён", text)
+
+
 def test_comparison_lists_every_demo_centre_with_its_index(seeded):
     text = _text(_page(seeded, "hr@demo.szn.local", "/metrics/compare"))
     for centre in demo.CENTRES:

@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 
 from seeds.course_loader import COURSE_DIR, SeedError, load_course
 from tests.factories import make_cohort, make_course, make_user
+from tests.support.statements import listing, statements_sent
 from training.accounts.models import Role
 from training.courses.diagrams import DiagramError, check_svg
 from training.courses.lesson_extras import content_slides
 from training.courses.models import BlockProgress, Course, DiscussionPost
 from training.extensions import db
-from training.quizzes.models import Attempt, Question
+from training.quizzes.models import Attempt, Question, QuestionVersion
 
 DIAGRAMS = sorted(COURSE_DIR.glob("blocks/*/diagrams/*.svg"))
 
@@ -118,6 +119,36 @@ def test_the_loader_stores_each_blocks_extras_and_the_course_pages(course):
     assert [f["label"] for f in case5.answer_template][:2] == ["FCR", "Net FCR"]
 
 
+def test_lesson_tables_fit_a_phone_at_most_three_short_columns(course):
+    """Issue 18 counted 54 tables, some with 400-character rows and a 7-column decision map. What is left is at
+    most three columns of short cells; everything wider became lists or cards."""
+    tables = 0
+    for block in course.blocks:
+        for table in re.findall(r"<table>.*?</table>", block.lesson_html, re.S):
+            tables += 1
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+                cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+                assert len(cells) <= 3, (block.number, cells)
+                assert max(len(c) for c in cells) <= 60, (block.number, cells)
+                assert sum(len(c) for c in cells) <= 100, (block.number, cells)
+    assert tables <= 10, tables
+
+
+ISSUE_DIAGRAMS = {  # the pictures issue 18 asks for, where the methodology is visual
+    4: "karta-marshruta", 2: "kartochka-portreta", 5: "shkaly-ces-csi-nps", 6: "funnel-of-measures",
+    7: "scamper", 11: "solution-map", 12: "iceberg",
+}
+
+
+def test_the_diagrams_the_issue_names_are_in_their_blocks(course):
+    for number, slug in ISSUE_DIAGRAMS.items():
+        assert slug in [d["slug"] for d in course.blocks[number - 1].diagrams], (number, slug)
+    iqs = next(d for d in course.blocks[4].diagrams if d["slug"] == "iqs-cheklist")
+    assert "критическ" in iqs["svg"].lower()  # the IQS check-list shows its critical category
+    journey = next(d for d in course.blocks[3].diagrams if d["slug"] == "karta-marshruta")
+    assert "точк" in journey["svg"].lower() and "болев" in journey["svg"].lower()
+
+
 def test_reseeding_changes_nothing_and_keeps_the_first_mention_linked(course):
     before = {b.number: (b.lesson_html, b.slides) for b in course.blocks}
     summary = load_course()
@@ -177,6 +208,31 @@ def test_self_check_gives_feedback_for_the_chosen_option_and_stores_nothing(clie
     assert (count(Question), count(Attempt)) == (questions, attempts)
     assert count(BlockProgress) == progress
     assert client.post("/learn/block/5/self-check/7", data={"option": "0"}).status_code == 404
+
+
+def test_self_check_writes_nothing_anywhere_so_it_counts_in_no_grade_and_no_bank_statistic(client, login, course,
+                                                                                          learner):
+    """«Проверь себя» is ungraded: answering every item of every block, right or wrong, sends no INSERT, UPDATE or
+    DELETE at all (no attempt, no grade, no answer for the bank's item analysis), and its questions are not bank
+    questions."""
+    login(learner)
+    client.get("/learn/")  # sign-in housekeeping happens before we listen
+    with statements_sent(db.engine) as sent:
+        for block in course.blocks:
+            for index, item in enumerate(block.self_check):
+                right = [str(i) for i, o in enumerate(item["options"]) if o["correct"]]
+                wrong = [str(i) for i, o in enumerate(item["options"]) if not o["correct"]][:1]
+                for chosen in (right, wrong):
+                    response = client.post(f"/learn/block/{block.number}/self-check/{index}",
+                                           data={"option": chosen}, headers={"HX-Request": "true"})
+                    assert response.status_code == 200, (block.number, index)
+    writes = [s for s in sent if s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert any(s.upper().startswith("SELECT") for s in sent)  # the listener heard the requests
+    assert not writes, listing(writes)
+    bank_texts = " ".join(db.session.scalars(select(QuestionVersion.text_html)))
+    for block in course.blocks:
+        for item in block.self_check:
+            assert item["question"][:60] not in bank_texts, item["question"]
 
 
 def test_self_check_without_javascript_answers_with_the_whole_lesson(client, login, learner):

@@ -160,3 +160,32 @@ def test_the_service_refuses_acceptance_below_a_minimum_whoever_calls_it(app, wo
     with pytest.raises(services.CaseNotAcceptable, match="«Расчёт метрик»"):
         services.grade_case(teacher, submission, accept=True, comment="", criteria_points={
             c["criterion"]: (0 if c["criterion"] == "Расчёт метрик" else c["points"]) for c in course.blocks[4].case.rubric})
+
+
+def test_a_calculation_case_with_every_number_wrong_fails_though_the_rest_is_perfect(app, world):
+    """Issue 18: case 05 used to pass at 7 of 10 with every number wrong; so could case 13. Every case with a
+    must-pass criterion refuses acceptance when that criterion scores 0, even with full marks everywhere else."""
+    course, teacher, learner = world
+    enrolment = services.enrolment_of(learner)
+    must_pass = {b.number: [c for c in b.case.rubric if c.get("min_points")] for b in course.blocks}
+    assert must_pass[5] and must_pass[13]  # the two the issue names
+    assert [c["criterion"] for c in must_pass[13]] == ["Расчёт показателей"]
+    checked = 0
+    for block in course.blocks:
+        for criterion in must_pass[block.number]:
+            case = block.case
+            points = {c["criterion"]: (0 if c["criterion"] == criterion["criterion"] else c["points"]) for c in case.rubric}
+            assert sum(points.values()) >= case.pass_points, block.number  # the sum alone would pass it
+            wrong = "Все числа посчитаны неверно, но рассуждение подробное и аккуратное."
+            submission = services.submit_case(enrolment, block, wrong, template_values=(
+                [wrong] * len(case.answer_template) if case.answer_template else None))
+            db.session.commit()
+            with pytest.raises(services.CaseNotAcceptable, match=f"«{criterion['criterion']}»"):
+                services.grade_case(teacher, submission, accept=True, comment="", criteria_points=points)
+            db.session.rollback()
+            assert db.session.get(CaseSubmission, submission.id).status == CaseStatus.SUBMITTED
+            assert not services.block_state(learner, block).case_accepted
+            services.grade_case(teacher, submission, accept=False, comment="Пересчитайте")  # returned, as a teacher would
+            db.session.commit()
+            checked += 1
+    assert checked >= 2

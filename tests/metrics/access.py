@@ -28,6 +28,9 @@ ACCESS = {
     "feedback.enter_answer": SIGNED_IN,  # the people of a centre and its supervisors (channels.can_enter)
     "feedback.enter_batch": SIGNED_IN,
     "feedback.paper_forms": SUPERVISORS,
+    "feedback.feedback_export": SUPERVISORS,
+    "feedback.mentions_register": ORGANISERS,
+    "feedback.mention_delete": ORGANISERS,
     "operations.operational_import": SUPERVISORS,
     "operations.operational_template": SUPERVISORS,
     "operations.operational_list": SUPERVISORS,
@@ -38,6 +41,10 @@ ACCESS = {
     "operations.iqs_categories": ORGANISERS,
     "operations.iqs_category_edit": ORGANISERS,
     "centre_index.weights": ORGANISERS,
+    "operations.comfort_list": SUPERVISORS,
+    "operations.comfort_new": SUPERVISORS,
+    "operations.comfort_items": ORGANISERS,
+    "operations.comfort_item_edit": ORGANISERS,
     "centre_index.regional_checklist": ORGANISERS,
     "centre_index.weight_withdraw": ORGANISERS,
     "centre_index.csi_weights_page": ORGANISERS,
@@ -46,6 +53,7 @@ ACCESS = {
     "centre_index.checklist_weights_withdraw": ORGANISERS,
     "dashboards.reports": SUPERVISORS,
     "dashboards.report_download": SUPERVISORS,
+    "dashboards.staff_report": SIGNED_IN,  # the people of the centre and its supervisors (staff_report.can_read)
     "competence.me": SIGNED_IN,
     "competence.employee": SUPERVISORS,
     "competence.ranking": SUPERVISORS,
@@ -65,11 +73,13 @@ def url_arguments(ctx):
     from training.metrics.centre_index.models import CsiWeightSet, IndexWeightSet
     from training.metrics.feedback import aspects as services
     from training.metrics.feedback import services as feedback
-    from training.metrics.operations import iqs
+    from training.metrics.feedback.channel_models import MediaMention, MentionTone
+    from training.metrics.operations import comfort, iqs
 
     org, users = ctx["org"], ctx["users"]
     services.seed_touchpoints()
     iqs.seed_categories()
+    comfort.seed_items()
     link = feedback.link_for(org.centre_a)
     low = feedback.submit_feedback(link, recommend=2, comment="Долго ждал", contact_requested=True,
                                    contact_name="Клиент", contact_phone="+7 900 000-00-00")
@@ -85,6 +95,9 @@ def url_arguments(ctx):
                                          effective_from=date.today() + timedelta(days=60),
                                          weights=dict(competence_weights.DEFAULT_WEIGHTS.weights))
     db.session.add(competence_set)
+    mention = MediaMention(regional_service_id=org.service.id, mentioned_on=date.today(), source="Городская газета",
+                           tone=MentionTone.POSITIVE)
+    db.session.add(mention)
     csi_set = CsiWeightSet(regional_service_id=org.service.id, effective_from=date.today() + timedelta(days=60),
                            weights={"csi_reliability": 0.2, "csi_range": 0.2, "csi_quality": 0.2, "csi_staff": 0.2,
                                     "csi_extras": 0.2})
@@ -96,4 +109,5 @@ def url_arguments(ctx):
             "task_id": task_id, "assessment_id": assessment.id, "category_id": iqs.active_categories()[0].id,
             "weight_set_id": weight_set.id, "layout": "summary", "kind": "centre", "scope_id": org.centre_a.id,
             "week": "2026-W05", "token": link.token,
-            "competence_weight_set_id": competence_set.id, "csi_weight_set_id": csi_set.id}
+            "competence_weight_set_id": competence_set.id, "csi_weight_set_id": csi_set.id,
+            "mention_id": mention.id, "comfort_item_id": comfort.active_items()[0].id}

@@ -101,3 +101,15 @@ def test_weights_of_another_service_or_without_items_are_refused(app, org):
     else:
         raise AssertionError("weights without every item were accepted")
     assert db.session.scalar(select(RegionalChecklistWeightSet)) is None
+
+
+def test_weights_that_weigh_nothing_or_are_not_numbers_change_nothing(app, client, login, org):
+    login(make_user(Role.HR, service=org.service))
+    later = period_of(MONTH, local_today()).next().start.isoformat()
+    zeros = {f"w_{item.code}": "0" for item in checklist.ITEMS}
+    response = client.post(f"{URL}/weights", data={"service_id": org.service.id, "effective_from": later, **zeros})
+    assert response.status_code == 422 and "Веса не приняты" in response.get_data(as_text=True)
+    words = zeros | {"w_omnichannel": "много"}
+    response = client.post(f"{URL}/weights", data={"service_id": org.service.id, "effective_from": later, **words})
+    assert response.status_code == 422 and "число" in response.get_data(as_text=True).lower()
+    assert db.session.scalar(select(RegionalChecklistWeightSet)) is None

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select, update
 
 from tests.factories import make_user
 from training.accounts.models import Role
@@ -114,3 +115,56 @@ def test_blocks_and_competences_still_rank_on_the_fly(app, org, metric):
     admin = make_user(Role.ADMIN)
     assert ranking.stored_level(admin, ranking.Filters(metric=metric)) is None
     assert ranking.ranking_page(admin, ranking.Filters(month=_month(), metric=metric), 1, 50).total == 0
+
+
+def _counted(work):
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        return work(), statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("metric", ["overall", "politeness"])
+def test_a_page_its_length_and_its_people_without_a_score_come_in_one_statement(app, org, metric):
+    _people(org)
+    db.session.execute(update(CompetenceScore).values(c_politeness=CompetenceScore.overall))  # ranked on the fly
+    db.session.commit()
+    hr = make_user(Role.HR, service=org.service)
+    filters = ranking.Filters(month=_month(), metric=metric)
+    page, statements = _counted(lambda: ranking.ranking_page(hr, filters, 2, 3))
+    assert len(statements) == 1, statements
+    full = ranking.ranking_rows(hr, filters)
+    unscored = db.session.scalar(select(func.count()).select_from(CompetenceScore).where(
+        CompetenceScore.regional_service_id == org.service.id, getattr(CompetenceScore, ranking.metric_attr(metric))
+        .is_(None)))
+    assert (page.total, page.unscored, page.pages) == (len(full), unscored, math.ceil(len(full) / 3))
+    assert len(page.items) == 3 and [r.user_id for r in page.items] == [r.user_id for r in full[3:6]]
+
+
+def test_a_page_past_the_end_shows_the_last_page(app, org):
+    _people(org)
+    admin = make_user(Role.ADMIN)
+    page = ranking.ranking_page(admin, ranking.Filters(month=_month()), 99, 4)
+    assert (page.page, page.pages) == (4, 4)
+    assert [r.place for r in page.items] == [13, 14, 15]  # the 13th to 15th of 15 scored people
+
+
+def test_a_month_whose_places_are_not_stored_yet_is_ranked_on_the_fly(app, org):
+    people = _people(org)
+    admin = make_user(Role.ADMIN)
+    month = _month()
+    newcomer = make_user(department=org.front_a)  # scored by a recompute whose places are not stored yet
+    db.session.add(CompetenceScore(user_id=newcomer.id, period_start=month.start, period_end=month.end,
+                                   regional_service_id=newcomer.regional_service_id, centre_id=newcomer.centre_id,
+                                   department_id=newcomer.department_id, data_version=1, computed_version=1,
+                                   overall=95.0))
+    db.session.commit()
+    page = ranking.ranking_page(admin, ranking.Filters(month=month), 1, 50)
+    assert page.items[0].user_id == newcomer.id and page.items[0].place == 1
+    assert page.total == len([p for p in people if p is not people[-1]]) + 1

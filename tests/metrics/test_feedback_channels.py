@@ -15,6 +15,7 @@ from training.extensions import db
 from training.measures.periods import MONTH, local_today, period_of
 from training.metrics.centre_index import snapshots
 from training.metrics.feedback import channels
+from training.metrics.feedback import services as feedback_services
 from training.metrics.feedback.channel_models import PaperSheet
 from training.metrics.feedback.models import Channel, ClientFeedback, FollowUpTask
 from training.tabular import ImportRejected
@@ -262,3 +263,71 @@ def test_answers_list_shows_and_filters_the_channel(app, client, login, org):
     only_phone = client.get("/metrics/feedback?channel=phone").get_data(as_text=True)
     assert "Телефонный отзыв" in only_phone and "Письмо клиента" not in only_phone
 
+
+
+def test_the_pulse_shows_answers_by_channel(app, client, login, org):
+    seed_reference()
+    operator = make_user(department=org.front_a)
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    link = feedback_services.link_for(org.centre_a)
+    feedback_services.submit_feedback(link, recommend=10, csat=5)
+    feedback_services.submit_feedback(link, recommend=9)
+    channels.enter_answer(operator, org.centre_a, channel="phone", recommend=2, csat=1)
+    refresh()
+    snap = snapshots.snapshot(snapshots.CENTRE, org.centre_a.id, period_of(MONTH, local_today()))
+    assert snap.figures["by_channel"] == [
+        {"channel": "qr", "name": "QR-код", "n": 2, "low": 0, "nps": 100.0, "csat": 100.0},
+        {"channel": "phone", "name": "по телефону", "n": 1, "low": 1, "nps": -100.0, "csat": 0.0}]
+    login(manager)
+    page = client.get(f"/metrics/pulse/centre/{org.centre_a.id}").get_data(as_text=True)
+    assert "По каналам" in page and "/metrics/feedback?channel=phone" in page
+
+
+def test_the_answers_export_carries_the_channel_and_no_contact_details(app, client, login, org):
+    import io
+
+    from openpyxl import load_workbook
+
+    seed_reference()
+    operator = make_user(department=org.front_a)
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    channels.enter_answer(operator, org.centre_a, channel="paper", sheet_code=_sheets(manager, org.centre_a, 1)[0].code,
+                          recommend=9, comment="=HYPERLINK(1)")
+    feedback_services.submit_feedback(feedback_services.link_for(org.centre_a), recommend=2, contact_requested=True,
+                                      contact_name="Клиентов Иван", contact_phone="+7 900 111-22-33")
+    db.session.commit()
+    login(manager)
+    response = client.get("/metrics/feedback/export.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    channel = rows[0].index("Канал")
+    assert sorted(r[channel] for r in rows[1:]) == ["QR-код", "бумажная анкета"]
+    assert "'=HYPERLINK(1)" in {r[-1] for r in rows[1:]}  # no formula from a client's text
+    cells = " ".join(str(v) for r in rows for v in r)
+    assert "Клиентов" not in cells and "111-22-33" not in cells
+    csv = client.get("/metrics/feedback/export.csv?channel=paper").get_data(as_text=True)
+    assert "бумажная анкета" in csv and "QR-код" not in csv
+
+
+@pytest.mark.postgres
+def test_a_sheet_typed_by_several_operators_at_once_is_stored_once(pg_app):
+    from tests.factories import make_org
+    from tests.support.concurrency import run_in_parallel
+    from training.accounts.models import User
+    from training.org.models import Centre
+
+    org = make_org()
+    seed_reference()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    operators = [make_user(department=org.front_a).id for _ in range(6)]
+    sheet, = _sheets(manager, org.centre_a, 1)
+    code, centre_id = sheet.code, org.centre_a.id
+
+    def type_it(i: int):
+        return channels.enter_answer(db.session.get(User, operators[i]), db.session.get(Centre, centre_id),
+                                     channel="paper", sheet_code=code, recommend=9).id
+
+    results = run_in_parallel(pg_app, 6, type_it)
+    stored = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(stored) == 1 and len(refused) == 5, results
+    assert _count() == 1 and db.session.scalar(select(PaperSheet.feedback_id)) == stored[0]

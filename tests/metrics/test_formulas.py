@@ -422,6 +422,19 @@ class TestRepliesAndVolume:
         with pytest.raises(ValueError, match="телефон"):
             conversation_volume({"телефон": -3})
 
+    def test_mention_volume_counts_mentions_by_tone_and_source(self):
+        volume = F.mention_volume([("positive", "Городская газета"), ("negative", "ВКонтакте"),
+                                   ("positive", "ВКонтакте"), ("neutral", " ВКонтакте ")])
+        assert volume.total == 4
+        assert volume.by_tone == {"positive": 2, "neutral": 1, "negative": 1}
+        assert volume.by_source == {"Городская газета": 1, "ВКонтакте": 3}
+        assert F.mention_volume([]) == (0, {"positive": 0, "neutral": 0, "negative": 0}, {})
+
+    @pytest.mark.parametrize("mentions", [[("восторг", "Газета")], [("positive", "")], [("positive", None)]])
+    def test_mention_volume_refusals(self, mentions):
+        with pytest.raises(ValueError):
+            F.mention_volume(mentions)
+
 
 # ------------------------------------------------------------------------------------------ IQS
 
@@ -507,6 +520,7 @@ def test_public_api_names():
         "ttfr",
         "replies_per_conversation",
         "conversation_volume",
+        "mention_volume",
         "iqs",
     ]:
         assert name in F.__all__

@@ -251,6 +251,19 @@ def test_the_batched_recompute_gives_every_scope_the_figures_of_the_one_by_one_c
     """refresh_stale reads the data of many scopes with one grouped query per source; each snapshot it stores
     must equal what compute() gives for that scope alone — centres, departments, specialists, the region and the
     organisation, with answers, aspect marks, IQS checks and operational reports of different sizes."""
+    _batched_case(org)
+
+
+@pytest.mark.postgres
+def test_the_batched_recompute_on_postgresql_stores_the_one_by_one_figures(pg_app):
+    """The same on PostgreSQL, where the chunk's snapshots are written by one executemany UPDATE (JSON columns
+    through psycopg) and committed together."""
+    from tests.factories import make_org
+
+    _batched_case(make_org())
+
+
+def _batched_case(org):
     from training.metrics.operations import iqs
     from training.metrics.operations.models import IqsCategory
 

@@ -16,7 +16,7 @@ from tests.quizzes.moodle_xml_structure import moodle_import_problems
 from training.extensions import db
 from training.quizzes import bank, live, services
 from training.quizzes.cli import quiz_cli
-from training.quizzes.gift import GiftAnswer, GiftQuestion
+from training.quizzes.gift import GiftAnswer, GiftQuestion, parse_gift, to_json
 from training.quizzes.models import Question, QuestionBlob, QuestionCategory, QuestionVersion, QuestionVersionFile
 from training.quizzes.moodle_xml import parse_moodle_xml
 
@@ -182,6 +182,25 @@ def test_the_editor_still_refuses_what_nobody_should_write(world):
         "в вопросе с несколькими верными ответами положительные веса должны в сумме давать 100%, а дают 90%"]
 
 
+
+def test_the_editor_refuses_a_weight_moodle_would_refuse_so_every_export_imports_into_moodle(world):
+    # 33 % is not in Moodle's grade list: Moodle (by default) refuses a whole file with it. A file may bring such a
+    # weight (kept, with a warning, as the teacher's Moodle export already had it), but nobody writes one here.
+    category, _ = bank.get_or_create_category(world.block, None)
+    question = GiftQuestion(type="multichoice", name="Трети", text="Что?", single=False,
+                            answers=[GiftAnswer("a", 0.33, ""), GiftAnswer("b", 0.33, ""), GiftAnswer("c", 0.34, ""),
+                                     GiftAnswer("d", 0.0, "")])
+    with pytest.raises(bank.QuestionInvalid) as caught:
+        bank.save_question(world.block, None, question, category=category, actor=world.teacher)
+    assert caught.value.messages == [
+        "доли 33% нет в списке оценок Moodle (ближайшая — 33,33333%): Moodle не примет выгрузку банка с таким "
+        "вопросом",
+        "доли 34% нет в списке оценок Moodle (ближайшая — 33,33333%): Moodle не примет выгрузку банка с таким "
+        "вопросом"]
+    question.answers[:3] = [GiftAnswer(t, 0.3333333, "") for t in "abc"]
+    bank.save_question(world.block, None, question, category=category, actor=world.teacher)
+    assert moodle_import_problems(bank.export_block_xml(world.block).encode()) == []
+
 # --- pages -------------------------------------------------------------------------------------------------------
 
 def _upload(client, block_id: int, data: bytes, name: str = "bank.bin", **fields):
@@ -321,3 +340,24 @@ def test_cli_asks_for_consent_to_skip_unsupported_types(world, app, tmp_path):
     result = runner.invoke(quiz_cli, ["import", str(source), "--block", "1", "--skip-unsupported"])
     assert result.exit_code == 0 and "пропущено вопросов неподдерживаемых типов" in result.output
     assert _count(QuestionCategory) == 1 and _count(QuestionVersion) == 1
+
+
+def test_cli_parse_gift_prints_the_json_contract_of_docs_gift_md(app, tmp_path):
+    # docs/gift.md: one object per question; the six common keys in order, then idnumber and tags when set, then
+    # the type's own keys; Cyrillic as is, indented by two; warnings on stderr with their line; no database.
+    source = tmp_path / "bank.xml"  # the name does not matter: parse-gift reads GIFT
+    source.write_text("// [id:Б01-07] [tag:метрики] [tag:CES]\n::CES::Что измеряет CES? {\n=Усилия клиента#Да\n"
+                      "~Лояльность\n####Customer Effort Score\n}\n\nПи? {#3.1415:0.0005}.\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(quiz_cli, ["parse-gift", str(source)])
+    assert result.exit_code == 0
+    assert result.stdout == to_json(parse_gift(source.read_bytes())) + "\n"
+    ces, pi = json.loads(result.stdout)
+    assert list(ces) == ["type", "name", "text", "format", "category", "general_feedback", "idnumber", "tags",
+                         "answers", "single"]
+    assert (ces["idnumber"], ces["tags"], ces["answers"][0]) == (
+        "Б01-07", ["метрики", "CES"], {"text": "Усилия клиента", "fraction": 1.0, "feedback": "Да"})
+    assert '"Усилия клиента"' in result.stdout and '\n  {\n    "type": "multichoice"' in result.stdout
+    assert list(pi) == ["type", "name", "text", "format", "category", "general_feedback", "numerical"]
+    assert pi["numerical"] == [{"value": 3.1415, "tolerance": 0.0005, "fraction": 1.0, "feedback": ""}]
+    assert result.stderr.startswith("Предупреждение: Строка 8: текст «.» после блока ответов")
+    assert _count(Question) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.certificates.helpers import complete, enrol_completed
 from tests.factories import make_cohort, make_course, make_user
@@ -13,6 +13,7 @@ from tests.support.quiz_bank import BANK
 from training.accounts.models import Role, User
 from training.certificates import services as certificates
 from training.competence import services as competence
+from training.competence.models import CompetenceScore
 from training.courses.models import CourseOwner, Enrolment
 from training.extensions import db
 from training.gamification.contests import services as contests
@@ -178,7 +179,15 @@ def busy_world(org, *, staff_per_centre: int = 12) -> BusyWorld:
     for voter, nominee in zip(colleagues, colleagues[1:] + colleagues[:1], strict=True):
         contests.cast_vote(voter, contest, nominee, "За помощь клиентам")
     db.session.commit()
-    competence.recompute_month(competence.month_of(date.today()))
+    month = competence.month_of(date.today())
+    competence.recompute_month(month)
+    # a month's closing as it looks once evidence is enough (this world has too few colleagues' ratings for a real
+    # score): most people scored and placed, a few without a score, so a ranking page lists people and counts both
+    scored = [person.id for person in staff[:-4]]
+    db.session.execute(update(CompetenceScore).where(CompetenceScore.period_start == month.start,
+                                                     CompetenceScore.user_id.in_(scored))
+                       .values(overall=50 + (CompetenceScore.user_id * 7) % 40))
+    competence.store_ranks(month)
     db.session.commit()
     finished = db.session.scalar(select(Enrolment).where(Enrolment.user_id == staff[0].id))
     certificate = certificates.issue_course_certificates(None, [complete(finished)])[0][0]

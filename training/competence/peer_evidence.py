@@ -15,8 +15,8 @@ from sqlalchemy import delete, func, select, update
 from training.accounts.models import User
 from training.competence.framework import DAMPING_FACTOR, RATER_PRIOR_WEIGHT, TOP_MARK, WINDOW_MONTHS
 from training.competence.models import PeerEvidenceSum, PeerKeySalt, PeerRaterStat, PeerTopMark
-from training.competence.services import _insert, mark_stale, month_of, window_of
-from training.db import utcnow
+from training.competence.services import mark_stale, month_of, window_of
+from training.db import dialect_insert, utcnow
 from training.extensions import db
 from training.measures.periods import local_date_of, local_today
 from training.measures.scales import pair_damping_weights
@@ -25,7 +25,7 @@ from training.measures.scales import pair_damping_weights
 def _month_key(month: date, *, create: bool) -> bytes | None:
     salt = db.session.scalar(select(PeerKeySalt.salt).where(PeerKeySalt.month == month))
     if salt is None and create:
-        insert = _insert()
+        insert = dialect_insert(db.session)
         db.session.execute(insert(PeerKeySalt).values(month=month, salt=secrets.token_hex(32))
                            .on_conflict_do_nothing(index_elements=["month"]))
         salt = db.session.scalar(select(PeerKeySalt.salt).where(PeerKeySalt.month == month))
@@ -42,7 +42,7 @@ def _token(key: bytes, message: str) -> str:
 def _upsert_evidence(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    insert = _insert()
+    insert = dialect_insert(db.session)
     table = PeerEvidenceSum.__table__
     stmt = insert(table)
     stmt = stmt.on_conflict_do_update(
@@ -72,7 +72,7 @@ def record_peer_scores(rater: User, rated: User, scores: dict[str, int], at: dat
     keys = {m: _month_key(m, create=(m == month)) for m in months}
     keys = {m: k for m, k in keys.items() if k is not None}
     current = keys[month]
-    insert = _insert()
+    insert = dialect_insert(db.session)
     stats = PeerRaterStat.__table__
     stmt = insert(stats)
     stmt = stmt.on_conflict_do_update(

@@ -5,17 +5,18 @@ service, HR their regional service, a centre manager their centre; employees nev
 views require a supervisor's role). The overall ranking of a country, service, centre or department reads the
 places each recompute stores (``services.store_ranks``): a page is a range of stored positions served by an index
 (keyset, no OFFSET), with statements built once per shape. Blocks, competences and regions rank with one windowed
-query (``rank() over``). Either way a page costs a fixed number of queries whatever the number of staff: the
-page, one count, one for the unscored, and the filter lists."""
+query (``rank() over``). Either way a page is one statement whatever the number of staff — its rows, the
+ranking's length and its rows without a score (:func:`_with_counts`) — plus the filter lists."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select, true
 from sqlalchemy.orm import aliased
 
 from training.accounts import scopes
@@ -200,15 +201,16 @@ def _ranked(viewer: User, filters: Filters):
     return ranked, cur, value
 
 
-def _shown(ranked, filters: Filters, *, page: int | None = None, per_page: int | None = None):
-    """The ranked rows to show, in order: a page of them, or all for the export."""
+def _shown(ranked, filters: Filters, *, paged: bool = False):
+    """The ranked rows to show, in order: a page of them (``limit`` and ``offset`` bound when run), or all for the
+    export."""
     kept = select(ranked.c.place, ranked.c.score_id, ranked.c.user_id, ranked.c.value, User.full_name) \
         .join(User, User.id == ranked.c.user_id)
     if filters.top:
         kept = kept.where(ranked.c.place <= filters.top)
     ordered = kept.order_by(ranked.c.place, User.full_name, ranked.c.user_id)
-    if page is not None:
-        ordered = ordered.limit(per_page).offset((page - 1) * per_page)
+    if paged:
+        ordered = ordered.limit(bindparam("limit")).offset(bindparam("offset"))
     return ordered.subquery("shown")
 
 
@@ -274,28 +276,62 @@ def stored_level(viewer: User, filters: Filters) -> tuple[str, int | None] | Non
 _LEVEL_COLUMN = {"service": "regional_service_id", "centre": "centre_id", "department": "department_id"}
 
 
+def _with_counts(details, total, unscored, unplaced=None):
+    """One statement for a ranking page: a one-row header (the ranking's length, its rows without a score and —
+    for stored places — the scored rows not placed yet, each a scalar subquery on its index) outer-joined to the
+    page's rows, so an empty page still answers its counts."""
+    counts = [total.label("total"), unscored.label("unscored")]
+    if unplaced is not None:
+        counts.append(unplaced.label("unplaced"))
+    header = select(*counts).subquery("header")
+    rows = details.order_by(None).subquery("page")
+    return (select(header, rows).select_from(header).outerjoin(rows, true())
+            .order_by(rows.c.place, rows.c.full_name, rows.c.user_id))
+
+
+def _read_page(statement, values: dict[str, Any], page: int, per_page: int,
+               bounds: Callable[[int], dict[str, Any]]) -> tuple[Page, Any]:
+    """Run a page statement; a page past the end (a stale link) reads the last page instead, once more."""
+    result = db.session.execute(statement, {**values, **bounds(page)}).all()
+    header = result[0]._mapping
+    total = header["total"] or 0
+    last = max(1, math.ceil(total / per_page))
+    if page > last:
+        page = last
+        result = db.session.execute(statement, {**values, **bounds(page)}).all()
+        header = result[0]._mapping
+    items = [_row(r) for r in result if r._mapping["user_id"] is not None]
+    return Page(items, header["total"] or 0, page, per_page, header["unscored"] or 0), header
+
+
 @lru_cache(maxsize=256)
-def _stored_statements(level: str, filters: tuple[str, ...], viewer_column: str | None, with_top: bool):
-    """The count and the page of one shape (the level, which filters and which viewer scope apply, top or not),
-    built once and reused with new values: a page is the range of stored positions [low, high] within the scope —
-    an index range (keyset), never OFFSET."""
+def _stored_statement(level: str, filters: tuple[str, ...], viewer_column: str | None, with_top: bool):
+    """The page of one shape (the level, which filters and which viewer scope apply, top or not), built once and
+    reused with new values: a page is the range of stored positions [low, high] within the scope — an index range
+    (keyset), never OFFSET — with the counts in the same statement (:func:`_with_counts`)."""
     cur = aliased(CompetenceScore, name="cur")
     rank, pos = getattr(cur, f"rank_{level}"), getattr(cur, f"pos_{level}")
-    where = [cur.period_start == bindparam("month"), pos.is_not(None)]
+    scope = [cur.period_start == bindparam("month")]
     for column in filters:  # the level's own column and any other filter given (they may narrow to nobody)
-        where.append(getattr(cur, column) == bindparam(column))
+        scope.append(getattr(cur, column) == bindparam(column))
     if viewer_column is not None:
-        where.append(getattr(cur, viewer_column) == bindparam("viewer_scope"))
+        scope.append(getattr(cur, viewer_column) == bindparam("viewer_scope"))
+    placed = [*scope, pos.is_not(None)]
     if with_top:
-        where.append(rank <= bindparam("top"))
+        placed.append(rank <= bindparam("top"))
     # positions are 1…n in place order, so the last one is the count: one step down the index, not a count
-    count = select(func.max(pos)).select_from(cur).where(*where)
+    total = select(func.max(pos)).where(*placed).scalar_subquery()
+    unscored = select(func.count()).select_from(cur).where(*scope, cur.computed_version > 0,
+                                                           cur.overall.is_(None)).scalar_subquery()
+    # scored but not placed: the month's places are not stored yet (their recompute is running)
+    unplaced = select(func.count()).select_from(cur).where(*scope, pos.is_(None), cur.computed_version > 0,
+                                                           cur.overall.is_not(None)).scalar_subquery()
     shown = (select(rank.label("place"), cur.id.label("score_id"), cur.user_id, cur.overall.label("value"),
                     User.full_name)
              .join(User, User.id == cur.user_id)
-             .where(*where, pos.between(bindparam("low"), bindparam("high")))
+             .where(*placed, pos.between(bindparam("low"), bindparam("high")))
              .order_by(pos)).subquery("shown")
-    return count, _details(shown, "overall", bindparam("previous"))
+    return _with_counts(_details(shown, "overall", bindparam("previous")), total, unscored, unplaced)
 
 
 def _stored_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page | None:
@@ -311,23 +347,21 @@ def _stored_page(viewer: User, filters: Filters, page: int, per_page: int) -> Pa
     if reach is not scopes.Reach.ALL:  # HR: their service; a manager: their centre
         viewer_column = "regional_service_id" if reach is scopes.Reach.SERVICE else "centre_id"
         values["viewer_scope"] = viewer.regional_service_id if reach is scopes.Reach.SERVICE else viewer.centre_id
-    count, details = _stored_statements(level[0], tuple(sorted(set(values) - {"viewer_scope"})), viewer_column,
-                                        bool(filters.top))
+    statement = _stored_statement(level[0], tuple(sorted(set(values) - {"viewer_scope"})), viewer_column,
+                                  bool(filters.top))
     values.update(month=filters.month.start, previous=filters.month.previous().start)
     if filters.top:
         values["top"] = filters.top
-    total = db.session.scalar(count, values) or 0
-    if not total:  # nothing stored for this month yet (rows before their recompute): places computed on the fly
+    result, header = _read_page(statement, values, page, per_page,
+                                lambda n: {"low": (n - 1) * per_page + 1, "high": n * per_page})
+    if header["unplaced"]:  # the month's places are not stored yet: computed on the fly
         return None
-    page = max(1, min(page, max(1, math.ceil(total / per_page))))
-    values.update(low=(page - 1) * per_page + 1, high=page * per_page)
-    cur = aliased(CompetenceScore, name="cur")
-    unscored = db.session.scalar(select(func.count()).select_from(cur).where(
-        *_conditions(viewer, filters, cur), cur.overall.is_(None))) or 0
-    return Page([_row(r) for r in db.session.execute(details, values)], total, page, per_page, unscored)
+    return result
 
 
 def ranking_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page:
+    """A page of the ranking with its length and its rows without a score, in one statement (stored places), or
+    — for blocks, competences and regions, or a month whose places are not stored yet — ranked on the fly."""
     stored = _stored_page(viewer, filters, page, per_page)
     if stored is not None:
         return stored
@@ -335,13 +369,13 @@ def ranking_page(viewer: User, filters: Filters, page: int, per_page: int) -> Pa
     counted = select(ranked.c.score_id)
     if filters.top:
         counted = counted.where(ranked.c.place <= filters.top)
-    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-    unscored = db.session.scalar(select(func.count()).select_from(cur).where(*_conditions(viewer, filters, cur),
-                                                                             value.is_(None))) or 0
-    page = max(1, min(page, max(1, math.ceil(total / per_page))))
-    shown = _shown(ranked, filters, page=page, per_page=per_page)
-    details = _details(shown, filters.metric, filters.month.previous().start)
-    return Page([_row(r) for r in db.session.execute(details)], total, page, per_page, unscored)
+    total = select(func.count()).select_from(counted.subquery()).scalar_subquery()
+    unscored = select(func.count()).select_from(cur).where(*_conditions(viewer, filters, cur),
+                                                           value.is_(None)).scalar_subquery()
+    shown = _shown(ranked, filters, paged=True)
+    statement = _with_counts(_details(shown, filters.metric, filters.month.previous().start), total, unscored)
+    return _read_page(statement, {}, page, per_page,
+                      lambda n: {"limit": per_page, "offset": (n - 1) * per_page})[0]
 
 
 def ranking_rows(viewer: User, filters: Filters) -> list[Row]:

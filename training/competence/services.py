@@ -45,7 +45,7 @@ from training.competence.framework import (
 from training.competence.models import CompetenceScore, CompetenceTitle, PeerEvidenceSum
 from training.competence.weights import Weights, _sets_by_service, weights_for
 from training.courses.models import Block, BlockProgress, CaseStatus, CaseSubmission, Enrolment, PracticalCase
-from training.db import utcnow
+from training.db import dialect_insert, utcnow
 from training.extensions import db
 from training.gamification.events.models import (
     Event,
@@ -138,14 +138,6 @@ def months_affected(day: date, today: date | None = None) -> list[Period]:
     return result
 
 
-def _insert():
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
-
-
 # --- marking stale and refreshing after the commit -------------------------------------------------------------
 
 #: the background task (competence/tasks.py) that recomputes every stale score; one pending run covers everyone
@@ -164,7 +156,7 @@ def mark_stale(user_ids: Iterable[int | None], day: date | None = None) -> int:
     months = months_affected(day or today, today)
     if not months:
         return 0
-    insert = _insert()
+    insert = dialect_insert(db.session)
     table = CompetenceScore.__table__
     stmt = insert(table)
     stmt = stmt.on_conflict_do_update(index_elements=["user_id", "period_start"],
@@ -561,7 +553,7 @@ def _fold_month(month: Period, data: dict[str, Any], wanted: set[int] | None) ->
 
 def _ensure_rows(month: Period) -> int:
     """Create (as not yet computed) the month's row of every active person of a service, in one statement."""
-    insert = _insert()
+    insert = dialect_insert(db.session)
     source = select(User.id, literal(month.start), literal(month.end), literal(1), literal(0)) \
         .where(User.is_active.is_(True), User.regional_service_id.is_not(None))
     stmt = insert(CompetenceScore).from_select(
@@ -574,7 +566,7 @@ def _write(month: Period, results: dict[int, dict[str, Any]], seen: dict[int, in
     """Store computed rows, never over a newer computation (``computed_version`` only moves forward)."""
     if not results:
         return 0
-    insert = _insert()
+    insert = dialect_insert(db.session)
     now = utcnow()
     written = 0
     value_names = list(next(iter(results.values())))

@@ -14,8 +14,7 @@ from training.certificates.models import CertificateKind
 from training.certificates.services import issue_document
 from training.competence.framework import MASTER_CODE, MASTER_TITLE
 from training.competence.models import CompetenceScore, CompetenceTitle
-from training.competence.services import _insert
-from training.db import utcnow
+from training.db import dialect_insert, utcnow
 from training.extensions import db
 from training.measures.periods import Period
 from training.measures.scales import MASTER_BLOCK_MINIMUM, MASTER_PERIODS, MASTER_THRESHOLD, held_above
@@ -59,7 +58,7 @@ def grant_master_titles(closing: Period, actor: User | None = None) -> list[int]
 
 
 def _grant(user: User, closing: Period, record: list[dict[str, Any]], actor: User | None) -> bool:
-    insert = _insert()
+    insert = dialect_insert(db.session)
     created = db.session.execute(
         insert(CompetenceTitle).values(user_id=user.id, code=MASTER_CODE, granted_at=utcnow(),
                                        period_start=closing.start, months=record, badge_awarded=False)

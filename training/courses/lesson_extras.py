@@ -171,8 +171,11 @@ def _word_pattern(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def term_pattern(term: str) -> re.Pattern:
-    alternatives = ["\\s+".join(_word_pattern(w) for w in v.split()) for v in term_variants(term)]
+def term_pattern(term: str, forms: tuple[str, ...] = ()) -> re.Pattern:
+    """The term's variants and the extra ``forms`` a glossary entry lists (for what the endings cannot reach:
+    «мера» → «меры», since a four-letter word keeps its last letter)."""
+    variants = term_variants(term) + [f for f in forms if f]
+    alternatives = ["\\s+".join(_word_pattern(w) for w in v.split()) for v in variants]
     alternatives.sort(key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
 
@@ -200,7 +203,7 @@ def link_glossary(html: str, glossary: list[dict], glossary_url: str) -> str:
     headings, links or diagrams)."""
     pieces = _pieces(html)
     for entry in sorted(glossary, key=lambda e: len(e["term"]), reverse=True):
-        pattern = term_pattern(entry["term"])
+        pattern = term_pattern(entry["term"], tuple(entry.get("forms", ())))
         for i, (piece, open_text) in enumerate(pieces):
             match = pattern.search(piece) if open_text else None
             if match:
@@ -221,8 +224,11 @@ def glossary_entries(raw: list[dict]) -> list[dict]:
         while slug in seen:
             slug, suffix = f"{base}-{suffix}", suffix + 1
         seen.add(slug)
-        entries.append({"term": term, "slug": slug, "definition": definition,
-                        "blocks": sorted(int(b) for b in item.get("blocks", []))})
+        entry = {"term": term, "slug": slug, "definition": definition,
+                 "blocks": sorted(int(b) for b in item.get("blocks", []))}
+        if item.get("forms"):
+            entry["forms"] = [" ".join(str(f).split()) for f in item["forms"]]
+        entries.append(entry)
     return sorted(entries, key=lambda e: e["term"].lower().replace("ё", "е"))
 
 

@@ -27,6 +27,7 @@ Formulas (line numbers refer to ``/work/shared/seeds/000_a198d966eda80720.txt``)
     ttfr                = (mean, median) of waits                           (1598–1610)
     replies_per_conv.   = replies / conversations                           (1644–1658)
     conversation_volume = Σ counts over channels                            (1546–1556)
+    mention_volume      = number of mentions, by tone and by source       (1534–1543, variant 1)
     iqs                 = Σ w(passed) / Σ w × 100, or 0 if a critical item failed (1560–1596)
 """
 
@@ -57,6 +58,8 @@ __all__ = [
     "ttfr",
     "replies_per_conversation",
     "conversation_volume",
+    "MentionVolume",
+    "mention_volume",
     "iqs",
 ]
 
@@ -431,6 +434,46 @@ def conversation_volume(counts_by_channel: Mapping[str, int]) -> int:
     if not counts_by_channel:
         raise _fail("не указан ни один канал — объём обращений не определён")
     return sum(_count(v, f"обращений по каналу «{k}»") for k, v in counts_by_channel.items())
+
+
+#: The tones of a mention, as the register records them.
+MENTION_TONES: tuple[str, ...] = ("positive", "neutral", "negative")
+
+
+class MentionVolume(NamedTuple):
+    """Conversation Volume (variant 1): how many mentions, split by tone and by source."""
+
+    total: int
+    by_tone: dict[str, int]
+    by_source: dict[str, int]
+
+
+def mention_volume(mentions: Iterable[tuple[str, str]]) -> MentionVolume:
+    """Conversation Volume (variant 1, lines 1534–1543): how many times the organisation was mentioned in the media
+    and social networks in a period, segmented by tone and by where it was said. ::
+
+        total = number of mentions;  by_tone[t] = mentions of tone t;  by_source[s] = mentions on s
+
+    ``mentions`` are (tone, source) pairs; a tone is one of :data:`MENTION_TONES`. No mentions is a total of 0:
+    unlike variant 2 (a channel with no data), the register of a period in which nobody wrote about the service is
+    a true zero — whether the register was kept at all is for the caller to say.
+
+    >>> mention_volume([("positive", "Газета"), ("negative", "ВКонтакте"), ("positive", "ВКонтакте")]).by_tone
+    {'positive': 2, 'neutral': 0, 'negative': 1}
+    """
+    by_tone = dict.fromkeys(MENTION_TONES, 0)
+    by_source: dict[str, int] = {}
+    total = 0
+    for tone, source in mentions:
+        if tone not in by_tone:
+            raise _fail(f"тональность упоминания «{tone}» не из списка: позитивная, нейтральная, негативная")
+        source = str(source or "").strip()
+        if not source:
+            raise _fail("у упоминания не указан источник")
+        by_tone[tone] += 1
+        by_source[source] = by_source.get(source, 0) + 1
+        total += 1
+    return MentionVolume(total, by_tone, by_source)
 
 
 class QualityItem(NamedTuple):

@@ -28,8 +28,11 @@ from training.quizzes.gift import (
     GiftQuestion,
     QuestionFile,
     export_gift,
+    match_moodle_fraction,
+    nearest_moodle_fraction,
     parse_gift,
 )
+from training.quizzes.grading import format_number
 from training.quizzes.models import (
     AttemptSlot,
     LiveQuestion,
@@ -164,6 +167,10 @@ EDITOR_REFUSES = frozenset({"no-right", "weights-sum", "no-full-marks", "multich
                             "answer-empty", "answer-empty-kept"})
 
 
+EDITOR_WEIGHT_NOT_IN_MOODLE = ("доли {percent}% нет в списке оценок Moodle (ближайшая — {nearest}%): Moodle не примет "
+                               "выгрузку банка с таким вопросом")
+
+
 def validate_question(question: GiftQuestion) -> GiftQuestion:
     """Check a question built from the editor with the GIFT importer's own rules (a multichoice needs a right
     answer, weights sum to 100 %, numbers are numbers…), so every bank question can be exported and imported
@@ -186,6 +193,13 @@ def validate_question(question: GiftQuestion) -> GiftQuestion:
     except GiftImportError as exc:
         raise QuestionInvalid(list(dict.fromkeys(p.message for p in exc.problems))) from exc
     refused = [w.message for w in parsed.warnings if w.code in EDITOR_REFUSES]
+    # A weight not in Moodle's grade list: Moodle, by default, refuses a whole file with it, so a bank exported
+    # from here would not import into Moodle. A file may bring one (kept with a warning); nobody writes one here.
+    if parsed.questions:
+        fractions = [a.fraction for a in parsed.questions[0].answers + parsed.questions[0].numerical]
+        refused += [EDITOR_WEIGHT_NOT_IN_MOODLE.format(percent=format_number(f * 100),
+                                                       nearest=format_number(nearest_moodle_fraction(f) * 100))
+                    for f in fractions if match_moodle_fraction(f) is None]
     if refused:
         raise QuestionInvalid(list(dict.fromkeys(refused)))
     if len(parsed.questions) != 1 or parsed.questions[0].type != question.type:

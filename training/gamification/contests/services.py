@@ -18,7 +18,7 @@ from training.accounts import scopes
 from training.accounts.models import User
 from training.audit import services as audit
 from training.certificates.services import issue_document
-from training.db import utcnow
+from training.db import dialect_insert, utcnow
 from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
 from training.gamification.contests import codes, flags
@@ -516,19 +516,16 @@ CODE_WRONG = ("Код не подходит. Введите 6 знаков, ко
 
 def claim_visit_code(employee_id: int, window: int, seq: int, use: str, now: datetime) -> bool:
     """Mark the visit code used for ``use`` ("voted_at" or "feedback_at"); False when it was already used for
-    it. Exactly once under concurrency: the unique row or a conditional UPDATE decides."""
-    column = getattr(VisitCodeUse, use)
-    try:
-        with db.session.begin_nested():
-            db.session.add(VisitCodeUse(employee_id=employee_id, window_index=window, seq=seq, **{use: now}))
-        return True
-    except IntegrityError:
-        pass
-    claimed = db.session.execute(
-        update(VisitCodeUse).where(VisitCodeUse.employee_id == employee_id, VisitCodeUse.window_index == window,
-                                   VisitCodeUse.seq == seq, column.is_(None))
-        .values({use: now}).execution_options(synchronize_session=False))
-    return claimed.rowcount == 1
+    it. Exactly once under concurrency, in one statement: the code's unique row is inserted, or — when the other
+    use created it — claimed only while the column is empty (INSERT … ON CONFLICT DO UPDATE … WHERE … RETURNING:
+    a second claimer waits for the first one's row and then finds the column set)."""
+    table = VisitCodeUse.__table__
+    column = table.c[use]
+    stmt = dialect_insert(db.session)(table).values(employee_id=employee_id, window_index=window, seq=seq,
+                                                    **{use: now})
+    stmt = stmt.on_conflict_do_update(index_elements=["employee_id", "window_index", "seq"], set_={use: now},
+                                      where=column.is_(None)).returning(table.c.id)
+    return db.session.execute(stmt).first() is not None
 
 
 def use_code_for_feedback(employee_ids: list[int], code: str | None, now: datetime | None = None) -> int:

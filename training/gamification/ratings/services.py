@@ -9,16 +9,17 @@ Rules (docs/engagement.md):
 Nothing here logs: no log line may link a rater and the person rated."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import Role, User
 from training.accounts.scopes import can_administer_service
 from training.audit import services as audit
-from training.db import seed_by_code, utcnow
+from training.db import dialect_insert, seed_by_code, utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.gamification.ratings.models import PeerRatingPair, PeerRatingTotal, RatingAspect
@@ -59,14 +60,29 @@ def has_own_aspects(service_id: int | None) -> bool:
                              .limit(1)) is not None
 
 
-def all_aspects(service_id: int | None) -> list[RatingAspect]:
-    """The set a service uses (its own once HR set one up, else the default set), active or not."""
+def aspect_rows_condition(service_id) -> ColumnElement[bool]:
+    """The rows :func:`service_aspect_set` chooses from: the shared set and the service's own (``service_id`` a
+    value or a column, so another domain can join the aspects to the row that names the service)."""
     shared = RatingAspect.regional_service_id.is_(None)
-    query = select(RatingAspect).where(shared if service_id is None
-                                       else or_(shared, RatingAspect.regional_service_id == service_id))
-    rows = list(db.session.scalars(query.order_by(RatingAspect.sort_order, RatingAspect.name)))  # one statement
+    return shared if service_id is None else or_(shared, RatingAspect.regional_service_id == service_id)
+
+
+#: the order a set is shown in (join it to :func:`aspect_rows_condition`'s rows)
+ASPECT_ORDER = (RatingAspect.sort_order, RatingAspect.name)
+
+
+def service_aspect_set(rows: Iterable[RatingAspect]) -> list[RatingAspect]:
+    """Of the shared and the service's own rows (in :data:`ASPECT_ORDER`), the set the service uses: its own once
+    HR set one up, else the shared one, active or not."""
+    rows = list(rows)
     own = [aspect for aspect in rows if aspect.regional_service_id is not None]
     return own or rows
+
+
+def all_aspects(service_id: int | None) -> list[RatingAspect]:
+    """The set a service uses (its own once HR set one up, else the default set), active or not."""
+    query = select(RatingAspect).where(aspect_rows_condition(service_id)).order_by(*ASPECT_ORDER)
+    return service_aspect_set(db.session.scalars(query))  # one statement
 
 
 def aspects_for(service_id: int | None) -> list[RatingAspect]:
@@ -186,16 +202,8 @@ def _claim(rater: User, rated: User, now: datetime) -> None:
         raise refusal from None
 
 
-def _insert_for_dialect():
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
-
-
 def _add_to_total(rated_id: int, aspect_id: int, score: int) -> None:
-    insert = _insert_for_dialect()
+    insert = dialect_insert(db.session)
     stmt = insert(PeerRatingTotal).values(rated_id=rated_id, aspect_id=aspect_id, score_sum=score, score_count=1)
     stmt = stmt.on_conflict_do_update(index_elements=["rated_id", "aspect_id"],
                                       set_={"score_sum": PeerRatingTotal.score_sum + stmt.excluded.score_sum,

@@ -1,6 +1,7 @@
-"""The regional checklist of chapter 4 as index indicators: its items, which group of the index each belongs to
-(where the methodology lists it), HR's dated item weights, and the figures a service's answers give every centre
-of the service. Reading only; answering is regional_checklist.py."""
+"""The checklists of chapter 4 as index indicators. The regional checklist: its items, which group of the index each
+belongs to (where the methodology lists it), HR's dated item weights, and the figures a service's answers give
+every centre of the service (answering is regional_checklist.py). The comfort checklist: the quarter's audit of a
+centre (recorded in metrics/operations/comfort.py) as ``comfort_checklist``. Reading only."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -9,11 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, select
 
 from training.extensions import db
 from training.measures.scales import WeightSet, weights_in_force
 from training.metrics.centre_index.models import RegionalChecklistAnswer, RegionalChecklistWeightSet
+from training.metrics.operations.comfort import quarter_start
+from training.metrics.operations.models import ComfortAudit
 
 
 @dataclass(frozen=True)
@@ -110,3 +113,20 @@ def regional_figures(service_ids: Iterable[int | None], period_start: date) -> d
             figure["month"] = month.isoformat()
         figures[service_id] = found
     return figures
+
+
+def comfort_figures(kind: str, scope_ids: list[int], period_start: date) -> dict[int, dict[str, Any]]:
+    """``{scope id: {"comfort_checklist": figure}}``: the audit of the quarter a period starts in — a centre's own,
+    the mean of the audited centres for a service (``"service"``) or the organisation (``"organisation"``, scope
+    0); n = audits. One statement."""
+    column = {"centre": ComfortAudit.centre_id, "service": ComfortAudit.regional_service_id}.get(kind)
+    if kind not in ("centre", "service", "organisation") or not scope_ids:
+        return {}
+    scope = column if column is not None else literal(0)
+    query = select(scope, func.avg(ComfortAudit.score), func.count()) \
+        .where(ComfortAudit.quarter_start == quarter_start(period_start)).group_by(scope)
+    if column is not None:
+        query = query.where(column.in_(scope_ids))
+    quarter = quarter_start(period_start).isoformat()
+    return {int(scope_id): {"comfort_checklist": {"value": float(avg), "n": count, "quarter": quarter}}
+            for scope_id, avg, count in db.session.execute(query) if count}

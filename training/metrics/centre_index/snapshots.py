@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     exists,
     func,
     insert,
@@ -45,7 +46,13 @@ from training.metrics.centre_index.csi import csi_figure, csi_weight_sets, csi_w
 from training.metrics.centre_index.models import DiscoveryMark, IndexSnapshot, ScopeKind
 from training.metrics.centre_index.weights import weight_sets
 from training.metrics.feedback.aspects import aspect_indicator
-from training.metrics.feedback.models import ClientAspectScore, ClientFeedback, ClientServiceMark, Touchpoint
+from training.metrics.feedback.models import (
+    Channel,
+    ClientAspectScore,
+    ClientFeedback,
+    ClientServiceMark,
+    Touchpoint,
+)
 from training.metrics.operations.models import IqsAssessment, OperationalReport
 from training.org.models import Centre, Department
 from training.tasks import after_commit
@@ -163,14 +170,15 @@ def is_pending(centre_id: int | None) -> bool:
 
 
 def refresh_stale(limit: int | None = None, *, centre_id: int | None = None) -> int:
-    """Recompute stale snapshots (all, or those of one centre: :func:`_of_centre`), committing after each.
-    Returns how many were written.
+    """Recompute stale snapshots (all, or those of one centre: :func:`_of_centre`). Returns how many were written.
 
-    Set-based reading: the stale snapshots are grouped by scope kind and period, and each group's data (answers,
-    aspect marks, IQS, operational reports, the scopes' services) are read with one grouped query per source for
-    up to :data:`BATCH` scopes, instead of ~8 statements per snapshot (docs/PERFORMANCE.md, «Federal scale»).
-    Each snapshot is still written and committed on its own, conditionally on the version read before computing,
-    so a bump that arrives meanwhile leaves it stale for the next run and no lock is held across snapshots."""
+    Set-based reading and writing: the stale snapshots are grouped by scope kind and period; each group's data
+    (answers, aspect marks, IQS, operational reports, the scopes' services) are read with one grouped query per
+    source for up to :data:`BATCH` scopes, instead of ~8 statements per snapshot, and the chunk's computations are
+    written with one conditional UPDATE per chunk (an executemany) and one commit (docs/PERFORMANCE.md, «Full
+    recompute»). Each row is written only if no newer computation was stored meanwhile (``computed_version <``
+    the version read before computing), so a bump that arrives during the computation leaves its snapshot stale
+    for the next run; locks are held only for the chunk's write."""
     query = select(IndexSnapshot.id, IndexSnapshot.scope_kind, IndexSnapshot.scope_id, IndexSnapshot.period_kind,
                    IndexSnapshot.period_start, IndexSnapshot.period_end, IndexSnapshot.data_version) \
         .where(IndexSnapshot.computed_version < IndexSnapshot.data_version) \
@@ -183,16 +191,42 @@ def refresh_stale(limit: int | None = None, *, centre_id: int | None = None) -> 
     for snapshot_id, kind, scope_id, period_kind, start, end, version in db.session.execute(query).all():
         groups[(kind, Period(period_kind, start, end))].append((snapshot_id, scope_id, version))
     written = 0
+    cache = _SetsCache()
     for (kind, period), members in groups.items():
         for offset in range(0, len(members), BATCH):
             chunk = members[offset:offset + BATCH]
-            inputs = _read_inputs(kind, [scope_id for _, scope_id, _ in chunk], period)
-            db.session.commit()  # end the reading transaction: each write below is its own
-            for snapshot_id, scope_id, version in chunk:
-                _without_waiting_for_disk()
-                written += _store(snapshot_id, version, compute(kind, scope_id, period, inputs[scope_id]))
-                db.session.commit()
+            inputs = _read_inputs(kind, [scope_id for _, scope_id, _ in chunk], period, cache)
+            computed = [(snapshot_id, version, compute(kind, scope_id, period, inputs[scope_id]))
+                        for snapshot_id, scope_id, version in chunk]
+            _without_waiting_for_disk()
+            written += _store_many(computed)
+            db.session.commit()
     return written
+
+
+class _SetsCache:
+    """The weight sets of each service, read once per :func:`refresh_stale` (a run does not outlive a change of
+    weights: publishing one marks the service's snapshots stale for the next run)."""
+
+    def __init__(self):
+        self.index: dict[int | None, list] = {}
+        self.csi: dict[int | None, list] = {}
+        self.touchpoint_names: dict[int, str] | None = None
+
+    def index_sets(self, service_id: int | None) -> list:
+        if service_id not in self.index:
+            self.index[service_id] = weight_sets(service_id)
+        return self.index[service_id]
+
+    def csi_sets(self, service_id: int | None) -> list:
+        if service_id not in self.csi:
+            self.csi[service_id] = csi_weight_sets(service_id)
+        return self.csi[service_id]
+
+    def names(self) -> dict[int, str]:
+        if self.touchpoint_names is None:
+            self.touchpoint_names = _touchpoint_names()
+        return self.touchpoint_names
 
 
 #: scopes whose data one grouped query reads at once in :func:`refresh_stale`
@@ -232,9 +266,10 @@ def _grouped(model, kind: str, scope_ids: list[int]):
     return column, [column.in_(scope_ids)]
 
 
-def _read_inputs(kind: str, scope_ids: list[int], period: Period) -> dict[int, _Inputs]:
-
-    names = _touchpoint_names()
+def _read_inputs(kind: str, scope_ids: list[int], period: Period, cache: _SetsCache | None = None
+                 ) -> dict[int, _Inputs]:
+    cache = cache or _SetsCache()
+    names = cache.names()
     inputs = {scope_id: _Inputs(names) for scope_id in scope_ids}
     key = (lambda value: value) if kind != ORGANISATION else (lambda value: scope_ids[0])
     column, within = _grouped(ClientFeedback, kind, scope_ids)
@@ -258,36 +293,36 @@ def _read_inputs(kind: str, scope_ids: list[int], period: Period) -> dict[int, _
         if column is not None:
             query = query.where(column.in_(scope_ids))
         for report in db.session.scalars(query.order_by(OperationalReport.period_start)).all():
-            db.session.expunge(report)  # read-only here: the commits below must not expire (and reload) it
+            db.session.expunge(report)  # read-only here: the commit after the chunk must not expire (and reload) it
             inputs[key(getattr(report, column.key) if column is not None else 0)].reports.append(report)
-    sets_of_service: dict[int | None, list] = {}
-    csi_sets_of_service: dict[int | None, list] = {}
     services_of = _services_of(kind, scope_ids)
     for scope_id, service_id in services_of.items():
-        if service_id not in sets_of_service:
-            sets_of_service[service_id] = weight_sets(service_id)
-        inputs[scope_id].weight_sets = sets_of_service[service_id]
+        inputs[scope_id].weight_sets = cache.index_sets(service_id)
         if kind in CENTRE_LEVELS and inputs[scope_id].service_marks:  # CSI is about a centre, from its marks
-            if service_id not in csi_sets_of_service:
-                csi_sets_of_service[service_id] = csi_weight_sets(service_id)
-            inputs[scope_id].csi_weight_sets = csi_sets_of_service[service_id]
+            inputs[scope_id].csi_weight_sets = cache.csi_sets(service_id)
     for scope_id, found in checklist_figures(kind, services_of, period).items():
         inputs[scope_id].checklists = found
     return inputs
 
 
 #: Scopes the regional checklist counts in: a fact about the regional service, the same for each of its centres
-#: (never a department's or a person's)
+#: (never a department's or a person's); the comfort checklist is about a centre (and so its service and the
+#: organisation: CENTRE_LEVELS)
 CHECKLIST_LEVELS = (SERVICE, CENTRE)
 
 
 def checklist_figures(kind: str, services_of: dict[int, int | None], period: Period) -> dict[int, dict[str, Any]]:
-    """``{scope id: {indicator: figure}}`` of the checklists for scopes of one kind (their services given)."""
-    if kind not in CHECKLIST_LEVELS:
-        return {}
-    regional = checklists.regional_figures(services_of.values(), period.start)
-    return {scope_id: dict(regional[service_id]) for scope_id, service_id in services_of.items()
-            if service_id in regional}
+    """``{scope id: {indicator: figure}}`` of the checklists for scopes of one kind (their services given): two
+    statements for the regional checklist, one for the comfort audits, whatever the number of scopes."""
+    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    if kind in CHECKLIST_LEVELS:
+        regional = checklists.regional_figures(services_of.values(), period.start)
+        for scope_id, service_id in services_of.items():
+            found[scope_id].update(regional.get(service_id, {}))
+    if kind in CENTRE_LEVELS:
+        for scope_id, figures in checklists.comfort_figures(str(kind), list(services_of), period.start).items():
+            found[scope_id].update(figures)
+    return {scope_id: figures for scope_id, figures in found.items() if figures}
 
 
 def _services_of(kind: str, scope_ids: list[int]) -> dict[int, int | None]:
@@ -319,6 +354,25 @@ def _store(snapshot_id: int, version: int, values: dict[str, Any]) -> int:
     if cached is not None:
         db.session.expire(cached)
     return result.rowcount
+
+
+def _store_many(computed: list[tuple[int, int, dict[str, Any]]]) -> int:
+    """:func:`_store` for many snapshots at once: one UPDATE executed for every row (an executemany), each row
+    written unless a newer computation was stored meanwhile. Returns how many were written."""
+    if not computed:
+        return 0
+    table = IndexSnapshot.__table__
+    stmt = update(table).where(table.c.id == bindparam("snapshot_id"),
+                               table.c.computed_version < bindparam("version_seen"))
+    now = utcnow()
+    rows = [{"snapshot_id": snapshot_id, "version_seen": version, "computed_version": version, "computed_at": now,
+             **values} for snapshot_id, version, values in computed]
+    written = db.session.connection().execute(stmt, rows).rowcount
+    for snapshot_id, _, _ in computed:
+        cached = db.session.identity_map.get(db.session.identity_key(IndexSnapshot, snapshot_id))
+        if cached is not None:
+            db.session.expire(cached)
+    return written
 
 
 def _without_waiting_for_disk() -> None:
@@ -476,7 +530,7 @@ def _figure(value: float | None, n: int, **extra: Any) -> dict[str, Any] | None:
 
 _ANSWER_COLUMNS = (ClientFeedback.touchpoint_id, ClientFeedback.recommend, ClientFeedback.ces,
                    ClientFeedback.expectations, ClientFeedback.is_low, ClientFeedback.csat,
-                   ClientFeedback.specialist_satisfaction)
+                   ClientFeedback.specialist_satisfaction, ClientFeedback.channel)
 
 #: Scopes the clients' marks of the centre's service count in: they are about a centre, never about a
 #: specialist or the department a specialist works in.
@@ -515,20 +569,45 @@ def _touchpoint_names() -> dict[int, str]:
     return dict(db.session.execute(select(Touchpoint.id, Touchpoint.name)).all())
 
 
+def _channel_entries(by_channel: dict[str, dict[str, Counter]]) -> list[dict[str, Any]]:
+    """Answers by the channel they came through (QR code, phone, paper, e-mail, SMS: docs/metrics.md 6.7), in the
+    order of :class:`Channel`: n, low scores, NPS and CSAT where answered."""
+    entries = []
+    for channel in Channel:
+        bucket = by_channel.get(channel.value)
+        if not bucket:
+            continue
+        entry = {"channel": channel.value, "name": channel.label, "n": bucket["n"][0], "low": bucket["low"][0]}
+        if bucket["recommend"]:
+            entry["nps"] = formulas.nps(_expand(bucket["recommend"]))
+        if bucket["csat"]:
+            entry["csat"] = formulas.csat(_expand(bucket["csat"]))
+        entries.append(entry)
+    return entries
+
+
 def _survey_from_rows(rows, aspect_rows, names: dict[int, str], service_rows=()) -> dict[str, Any]:
     """The fold of :func:`survey_figures`: answers grouped by (touchpoint, recommend, ces, expectations, is_low,
-    csat, specialist satisfaction) with their counts, the specialists' aspect marks grouped by aspect (sum,
+    csat, specialist satisfaction, channel) with their counts, the specialists' aspect marks grouped by aspect (sum,
     count) — they feed «staff_rating» — and the centre's service marks the same way, each feeding its indicator
     (comfort, personalisation)."""
 
     recommend, ces, expectations, csat, specialist = Counter(), Counter(), Counter(), Counter(), Counter()
     by_touchpoint: dict[int | None, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    by_channel: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     total = low = 0
-    for touchpoint_id, rec, ce, exp, is_low, sat, spec, count in rows:
+    for touchpoint_id, rec, ce, exp, is_low, sat, spec, channel, count in rows:
         total += count
         low += count if is_low else 0
         bucket = by_touchpoint[touchpoint_id]
         bucket["n"][0] += count
+        by_answer_channel = by_channel[str(channel or Channel.QR)]
+        by_answer_channel["n"][0] += count
+        by_answer_channel["low"][0] += count if is_low else 0
+        if rec is not None:
+            by_answer_channel["recommend"][rec] += count
+        if sat is not None:
+            by_answer_channel["csat"][sat] += count
         if rec is not None:
             recommend[rec] += count
             bucket["recommend"][rec] += count
@@ -572,6 +651,7 @@ def _survey_from_rows(rows, aspect_rows, names: dict[int, str], service_rows=())
             entry["expectations_met"] = formulas.expectations_met(_expand(bucket["expectations"]))
         touchpoints.append(entry)
     figures["by_touchpoint"] = sorted(touchpoints, key=lambda e: (-e["n"], e["name"]))
+    figures["by_channel"] = _channel_entries(by_channel)
     aspects = {code: {"value": float(total_) / count, "n": count} for code, total_, count in aspect_rows if count}
     figures["aspects"] = aspects
     figures["service_aspects"] = {code: {"value": float(total_) / count, "n": count}

@@ -43,7 +43,7 @@ class ReportRow:
     followups: dict[str, int]
 
 
-def _followups(centre_ids: list[int], period: Period) -> dict[str, int]:
+def followup_counts(centre_ids: list[int], period: Period) -> dict[str, int]:
     start = datetime.combine(period.start, time.min, DISPLAY_TZ)
     end = datetime.combine(period.next().start, time.min, DISPLAY_TZ)
     base = select(func.count()).select_from(FollowUpTask).where(FollowUpTask.centre_id.in_(centre_ids))
@@ -62,7 +62,7 @@ def rows_for(kind: str, scope_id: int, period: Period) -> tuple[str, list[Report
     if kind == snapshots.CENTRE:
         centre = db.session.get(Centre, scope_id)
         row = ReportRow(centre.name, snapshots.snapshot(kind, scope_id, period),
-                        snapshots.snapshot(kind, scope_id, previous), _followups([centre.id], period))
+                        snapshots.snapshot(kind, scope_id, previous), followup_counts([centre.id], period))
         return centre.name, [row]
     service = db.session.get(RegionalService, scope_id)
     centres = list(service.centres)
@@ -70,9 +70,9 @@ def rows_for(kind: str, scope_id: int, period: Period) -> tuple[str, list[Report
     now = snapshots.snapshots_for_scopes(snapshots.CENTRE, ids, period)
     before = snapshots.snapshots_for_scopes(snapshots.CENTRE, ids, previous)
     rows = [ReportRow(f"Всего по СЗН: {service.name}", snapshots.snapshot(snapshots.SERVICE, service.id, period),
-                      snapshots.snapshot(snapshots.SERVICE, service.id, previous), _followups(ids, period) if ids
+                      snapshots.snapshot(snapshots.SERVICE, service.id, previous), followup_counts(ids, period) if ids
                       else {"opened": 0, "resolved": 0, "overdue": 0})]
-    rows += [ReportRow(c.name, now.get(c.id), before.get(c.id), _followups([c.id], period)) for c in centres]
+    rows += [ReportRow(c.name, now.get(c.id), before.get(c.id), followup_counts([c.id], period)) for c in centres]
     return service.name, rows
 
 

@@ -19,7 +19,9 @@ from training.measures.scales import GROUPS
 from training.metrics.centre_index import snapshots
 from training.metrics.dashboards import bp, presenters, training_effect
 from training.metrics.dashboards import reports as weekly_reports
-from training.metrics.feedback import aspects
+from training.metrics.dashboards import staff_report as staff_reports
+from training.metrics.feedback import aspects, mentions
+from training.metrics.feedback.channel_models import MentionTone
 from training.org.models import Centre, Department, RegionalService
 from training.tabular import XLSX_MIME
 from training.templating import NavItem, add_home_panel, add_nav_item
@@ -75,6 +77,8 @@ def _pulse(kind: str, scope_id: int, title: str, *, subtitle: str = "", children
         staff_enps = staff_pulse.staff_enps_for_centre(centre, period)
     elif kind == snapshots.SERVICE:
         staff_enps = staff_pulse.staff_enps_for_service(scope_id, period)
+    # the manual register of media mentions belongs to the service (HR keeps it): shown on the service's page
+    mention_volume = mentions.volume(scope_id, period) if kind == snapshots.SERVICE else None
     child_rows = []
     if children:
         found = snapshots.snapshots_for_scopes(child_kind, [c.id for c, _ in children], period)
@@ -88,7 +92,8 @@ def _pulse(kind: str, scope_id: int, title: str, *, subtitle: str = "", children
         trend_rows=rows, child_rows=child_rows, staff_enps=staff_enps,
         shows_staff_enps=kind in (snapshots.CENTRE, snapshots.SERVICE), crumbs=crumbs, employee=employee, centre=centre,
         previous=period.previous(), next=period.next() if period.next().start <= local_today() else None,
-        aspect_names=aspects.aspect_names(), groups=GROUPS)
+        aspect_names=aspects.aspect_names(), groups=GROUPS, mention_volume=mention_volume,
+        mention_tones=[(t.value, t.label) for t in MentionTone], mentions_note=mentions.KEPT_BY_HAND)
     return render_view("metrics/dashboards/pulse.html", "pulse_body", **context)
 
 
@@ -275,6 +280,20 @@ def report_download(kind: str, scope_id: int, week: str, fmt: str):
     else:
         data, mime = weekly_reports.weekly_pdf(kind, scope_id, period), "application/pdf"
     return download(data, mime, f"weekly-{kind}-{scope_id}-{period.key}.{fmt}")
+
+
+@bp.get("/reports/staff")
+@login_required
+def staff_report():
+    """The weekly report's staff version: the centre's week for everyone who works there (nothing about a person)."""
+    centre_id = request.args.get("centre_id", type=int) or current_user.centre_id
+    centre = db.session.get(Centre, centre_id) if centre_id else None
+    if centre is None or not staff_reports.can_read(current_user, centre):
+        abort(404)
+    week = parse_period(WEEK, request.args.get("week"), today=local_today() - timedelta(days=7))
+    weeks = list(reversed(last_periods(WEEK, 12, today=local_today() - timedelta(days=7))))
+    return render_view("metrics/dashboards/staff_report.html", None, report=staff_reports.build(centre, week),
+                       weeks=weeks)
 
 
 # --- staff competence scores: «из чего складывается», rankings, weights ------------------------------------------

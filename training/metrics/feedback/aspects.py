@@ -2,12 +2,14 @@
 «staff_rating»), and the aspects of the centre's service clients rate with the index indicator each feeds."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from training.db import seed_by_code
 from training.extensions import db
+from training.gamification.ratings.models import RatingAspect
 from training.gamification.ratings.services import aspects_for as engagement_aspects
 from training.metrics.feedback.models import Touchpoint
 
@@ -113,8 +115,12 @@ def aspects_for(service_id: int | None) -> list[Aspect]:
     set one up, else the shared one), without those a client cannot judge; the default list when the
     engagement domain's set is empty. (The rating aspects come with the one migration chain, so the read needs
     no savepoint: on PostgreSQL that was two more statements on every page that names aspects.)"""
-    rows = engagement_aspects(service_id)
-    aspects = [Aspect(r.code, r.name) for r in rows if r.code not in NOT_FOR_CLIENTS]
+    return clients_aspects(engagement_aspects(service_id))
+
+
+def clients_aspects(active_rows: Iterable[RatingAspect]) -> list[Aspect]:
+    """Of a service's active rating aspects, those a client rates; the default list when there are none."""
+    aspects = [Aspect(r.code, r.name) for r in active_rows if r.code not in NOT_FOR_CLIENTS]
     return aspects or list(DEFAULT_ASPECTS)
 
 

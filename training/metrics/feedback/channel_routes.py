@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from flask import abort, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from training.accounts import scopes
 from training.accounts.models import Role, User
 from training.extensions import db
 from training.measures.periods import local_today
-from training.metrics.feedback import aspects, bp, channels
-from training.metrics.feedback.channel_forms import NOBODY, BatchForm, SheetsForm, StaffAnswerForm
-from training.metrics.feedback.models import Touchpoint
+from training.metrics.feedback import aspects, bp, channels, mentions
+from training.metrics.feedback import services as feedback
+from training.metrics.feedback.channel_forms import NOBODY, BatchForm, MentionForm, SheetsForm, StaffAnswerForm
+from training.metrics.feedback.channel_models import MediaMention, MentionTone
+from training.metrics.feedback.models import Channel, ClientFeedback, Touchpoint
 from training.metrics.feedback.paper_pdf import PaperForm, paper_forms_pdf
 from training.org.models import Centre
+from training.tabular import table_download
 from training.templating import add_home_panel
-from training.web import download, redirect_to, role_required, submit
+from training.web import act, download, page_args, redirect_to, role_required, submit, visible_or_404
 
 add_home_panel("metrics/feedback/_channels_panel.html", order=21)
 
@@ -111,3 +115,75 @@ def paper_forms():
                   centre=centre, max_sheets=channels.MAX_SHEETS)
 
 
+
+
+# --- the register of media mentions («объём обсуждения», variant 1) -------------------------------------------------
+
+@bp.route("/mentions", methods=["GET", "POST"])
+@role_required(*Role.SERVICE_ADMINS)
+def mentions_register():
+    """HR keeps the manual register of mentions of their service in the media and social networks."""
+    service_list, selected, service = scopes.chosen_service(current_user, request.values.get("service_id", type=int))
+    if service is None:
+        abort(404)
+    form = MentionForm()
+    centres = [c for c in scopes.visible_centres(current_user) if c.regional_service_id == service.id]
+    form.centre_id.choices = [(NOBODY, "— служба в целом —")] + [(c.id, c.name) for c in centres]
+    if request.method == "GET":
+        form.mentioned_on.data = local_today()
+        form.tone.data = MentionTone.NEUTRAL.value
+
+    def add():
+        centre = next((c for c in centres if c.id == form.centre_id.data), None)
+        return mentions.add_mention(current_user, service, mentioned_on=form.mentioned_on.data,
+                                    source=form.source.data, tone=form.tone.data, url=form.url.data, centre=centre,
+                                    note=form.note.data or "")
+
+    def context():
+        page, per_page = page_args()
+        return {"items": db.paginate(mentions.mentions_for(current_user, service.id).options(
+                    selectinload(MediaMention.centre)), page=page, per_page=per_page, error_out=False),
+                "months": mentions.by_month(service.id), "tones": list(MentionTone)}
+
+    return submit(form, add, message="Упоминание внесено в реестр.",
+                  on_success=lambda _: redirect_to(url_for("feedback.mentions_register", service_id=service.id)),
+                  template="metrics/feedback/mentions.html", context=context, service=service,
+                  service_list=service_list, kept_by_hand=mentions.KEPT_BY_HAND)
+
+
+@bp.post("/mentions/<int:mention_id>/delete")
+@role_required(*Role.SERVICE_ADMINS)
+def mention_delete(mention_id: int):
+    mention = visible_or_404(MediaMention, mention_id,
+                             lambda m: mentions.can_keep(current_user, m.regional_service_id))
+    return act(lambda: mentions.delete_mention(current_user, mention), "feedback.mentions_register",
+               service_id=mention.regional_service_id, message="Упоминание удалено из реестра.")
+
+
+# --- the answers as a table -----------------------------------------------------------------------------------------
+
+EXPORT_MAX_ROWS = 20_000
+EXPORT_HEADER = ("Дата", "ЦЗН", "Точка контакта", "Специалист", "Канал", "CES (1–5)", "Ожидания (1–5)",
+                 "Рекомендация (0–10)", "Обслуживание в центре (1–5)", "Работа специалиста (1–5)", "Низкая оценка",
+                 "Комментарий")
+
+
+@bp.get("/feedback/export.<fmt>")
+@role_required(*Role.SUPERVISORS)
+def feedback_export(fmt: str):
+    """The answers of the viewer's centres (newest first, at most 20 000), with their channel; the list's filters
+    apply. No contact details: those stay with the follow-up."""
+    centres = scopes.visible_centres(current_user)
+    channel = request.args.get("channel")
+    query = feedback.recent_feedback(centre_ids=[c.id for c in centres],
+                                     only_comments=request.args.get("comments") == "1")
+    if channel in Channel._value2member_map_:
+        query = query.where(ClientFeedback.channel == channel)
+    rows = db.session.scalars(query.options(selectinload(ClientFeedback.centre),
+                                            selectinload(ClientFeedback.touchpoint),
+                                            selectinload(ClientFeedback.employee)).limit(EXPORT_MAX_ROWS))
+    return table_download(fmt, EXPORT_HEADER, (
+        (f.local_date, f.centre.name, f.touchpoint.name if f.touchpoint else "",
+         f.employee.full_name if f.employee else "", Channel(f.channel).label, f.ces, f.expectations, f.recommend,
+         f.csat, f.specialist_satisfaction, "да" if f.is_low else "", f.comment or "") for f in rows),
+        filename="client-feedback", sheet_title="Отзывы клиентов")

@@ -41,9 +41,9 @@ MAX_SHEETS = 300
 MAX_BATCH_LINES = 500
 #: Paper forms alternate the fourth question the way the QR form draws it: about the specialist, or the centre.
 SHEET_MODULES = ("specialist", "centre")
-#: Codes are read from paper: no 0/O, 1/I/L, 5/S, 2/Z.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
-CODE_LENGTH = 8
+#: Codes are read from paper and typed on a phone's number pad: ten digits, printed «12345-67890».
+CODE_ALPHABET = "0123456789"
+CODE_LENGTH = 10
 
 
 # --- who may type answers -----------------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def normalise_code(text: str | None) -> str:
 
 
 def printed_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}"
+    return f"{code[:5]}-{code[5:]}"
 
 
 def _sheet(code: str, centre: Centre) -> PaperSheet:
@@ -128,7 +128,7 @@ def enter_answer(actor: User, centre: Centre, *, channel: str, employee: User | 
     sheet's code (the sheet's specialist, when it was printed for one, is whom it is about)."""
     now = now or utcnow()
     if not can_enter(actor, centre):
-        raise NotAllowed("Ответы этого ЦЗН вносят его сотрудники, руководитель и HR службы.")
+        raise NotAllowed("Ответы этого ЦЗН вносят его сотрудники, руководитель и кадровая служба.")
     try:
         channel = Channel(channel)
     except ValueError:
@@ -163,7 +163,7 @@ def issue_sheets(actor: User, centre: Centre, count: int, employee: User | None 
                  now: datetime | None = None) -> list[PaperSheet]:
     """``count`` sheets with fresh codes for the centre (optionally for one specialist's desk)."""
     if not can_view_centre(actor, centre):  # the reach of a supervisor: the centre's manager, HR, administrators
-        raise NotAllowed("Анкеты печатают руководитель ЦЗН и HR службы.")
+        raise NotAllowed("Анкеты печатают руководитель ЦЗН и кадровая служба.")
     if not 1 <= (count or 0) <= MAX_SHEETS:
         raise DomainError(f"Сколько листов напечатать: от 1 до {MAX_SHEETS}.")
     if employee is not None and employee.centre_id != centre.id:
@@ -271,7 +271,7 @@ def enter_batch(actor: User, centre: Centre, text: str, answered_on: date | None
     """Type a scanned batch of paper forms of one centre: all lines or none. Returns how many were stored."""
     now = now or utcnow()
     if not can_enter(actor, centre):
-        raise NotAllowed("Ответы этого ЦЗН вносят его сотрудники, руководитель и HR службы.")
+        raise NotAllowed("Ответы этого ЦЗН вносят его сотрудники, руководитель и кадровая служба.")
     day = _answer_date(answered_on, now)
     lines = parse_batch(text)
     sheets = {s.code: s for s in db.session.scalars(

@@ -22,7 +22,8 @@ from flask_limiter.util import get_remote_address
 from training.extensions import limiter
 from training.gamification.contests import services as visits
 from training.metrics.feedback import services as feedback
-from training.metrics.feedback.aspects import CSI_PARAMETERS, SERVICE_ASPECTS, aspects_for
+from training.metrics.feedback import you_said
+from training.metrics.feedback.aspects import CSI_PARAMETERS, SERVICE_ASPECTS
 from training.metrics.feedback.forms import MODULES, FeedbackForm, SurveyForm
 from training.metrics.feedback.survey_answers import submit_survey_answer
 from training.metrics.surveys import services as surveys
@@ -66,10 +67,10 @@ def _with_device_cookie(response):
 @limiter.limit(_per_device, key_func=_device_key, methods=["POST"], error_message=TOO_MANY)
 @public
 def form(token: str):
-    link = feedback.link_by_token(token)
-    if link is None:
+    found = feedback.answering(token)
+    if found is None:
         abort(404)
-    aspects = aspects_for(link.centre.regional_service_id)
+    link, aspects = found
     form_ = FeedbackForm()
     if request.method == "GET" and request.args.get("k"):
         form_.code.data = request.args["k"][:12]  # the window screen's QR carries the visit code
@@ -104,15 +105,17 @@ def form(token: str):
             csat=form_.csat.data, specialist_satisfaction=form_.specialist_satisfaction.data, aspects=marks,
             service_marks=centre_marks, csi_marks=csi_marks, comment=form_.comment.data,
             contact_requested=form_.contact_requested.data,
-            contact_name=form_.contact_name.data or "", contact_phone=form_.contact_phone.data or "")
+            contact_name=form_.contact_name.data or "", contact_phone=form_.contact_phone.data or "",
+            rateable=aspects)
 
-    return submit(form_, answer, on_success=lambda _: redirect_to("client_feedback.thanks"), page=page)
+    # the thank-you page shows the committee's recent measures of this link's centre: read there, not here
+    return submit(form_, answer, on_success=lambda _: redirect_to("client_feedback.thanks", t=link.token), page=page)
 
 
 @feedback_bp.get("/thanks")
 @public
 def thanks():
-    return render_view("metrics/feedback/thanks.html", None)
+    return render_view("metrics/feedback/thanks.html", None, measures=you_said.recent_for_link(request.args.get("t")))
 
 
 @feedback_bp.route("/survey/<token>", methods=["GET", "POST"])

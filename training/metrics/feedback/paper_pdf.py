@@ -68,7 +68,7 @@ def paper_forms_pdf(forms: list[PaperForm]) -> bytes:
                 cursor -= 15
             c.setFont(regular, 10.5)
             x = left
-            row_gap = 17
+            row_gap = 21
             for value, label in choices:
                 text_w = c.stringWidth(label, regular, 10.5) + 24
                 if x + text_w > left + width:
@@ -82,7 +82,7 @@ def paper_forms_pdf(forms: list[PaperForm]) -> bytes:
                     c.setFillColorRGB(0.1, 0.12, 0.14)
                     c.setFont(regular, 10.5)
                 x += text_w + 8
-            cursor -= row_gap + 8
+            cursor -= row_gap + 14
         c.setFont(bold, 11.5)
         c.drawString(left, cursor, "5. Что нам улучшить?")
         cursor -= 10 * mm

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from training.accounts.models import Role, User
 from training.accounts.scopes import can_supervise, responsible_for_centre, staff_with_role, supervisable_condition
@@ -19,9 +20,11 @@ from training.audit import services as audit
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
+from training.gamification.ratings import services as ratings
+from training.gamification.ratings.models import RatingAspect
 from training.measures.formulas import CES_LABELS_5, EXPECTATION_LABELS
 from training.measures.periods import local_date_of
-from training.metrics.feedback.aspects import CSI_NAMES, SERVICE_ASPECT_NAMES, aspects_for
+from training.metrics.feedback.aspects import CSI_NAMES, SERVICE_ASPECT_NAMES, Aspect, aspects_for, clients_aspects
 from training.metrics.feedback.models import (
     Channel,
     ClientAspectScore,
@@ -100,6 +103,25 @@ def link_by_token(token: str) -> FeedbackLink | None:
     return db.session.scalar(select(FeedbackLink).where(FeedbackLink.token == token, FeedbackLink.is_active))
 
 
+def answering(token: str) -> tuple[FeedbackLink, list[Aspect]] | None:
+    """What the client's page needs, in one statement: the active link with its centre and specialist (their
+    roles are not read), and the aspects of the specialist's work clients rate in the centre's service."""
+    if not token or len(token) > 32:
+        return None
+    rows = db.session.execute(
+        select(FeedbackLink, RatingAspect)
+        .join(FeedbackLink.centre).outerjoin(FeedbackLink.employee)
+        .outerjoin(RatingAspect, ratings.aspect_rows_condition(Centre.regional_service_id))
+        .options(contains_eager(FeedbackLink.centre),
+                 contains_eager(FeedbackLink.employee).lazyload(User.role_links))
+        .where(FeedbackLink.token == token, FeedbackLink.is_active)
+        .order_by(*ratings.ASPECT_ORDER)).all()
+    if not rows:
+        return None
+    aspect_set = ratings.service_aspect_set(aspect for _, aspect in rows if aspect is not None)
+    return rows[0][0], clients_aspects(aspect for aspect in aspect_set if aspect.is_active)
+
+
 # --- submission ----------------------------------------------------------------------------------------------
 
 
@@ -165,7 +187,7 @@ def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommen
                     service_marks: dict[str, object] | None = None, csi_marks: dict[str, object] | None = None,
                     comment: str | None = None, contact_requested: bool = False, contact_name: str = "",
                     contact_phone: str = "", now: datetime | None = None, channel: Channel = Channel.QR,
-                    answered_on: date | None = None) -> ClientFeedback:
+                    answered_on: date | None = None, rateable: list[Aspect] | None = None) -> ClientFeedback:
     """Store one client's answers. Raises :class:`DomainError` on impossible answers or an empty form.
 
     ``csat`` (the centre's service) and ``specialist_satisfaction`` are questions of their own, 1–5;
@@ -173,7 +195,8 @@ def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommen
     (:data:`~training.metrics.feedback.aspects.SERVICE_ASPECTS`, stored without the specialist), ``csi_marks``
     rate the parameters of CSI (:data:`~training.metrics.feedback.aspects.CSI_PARAMETERS`, stored the same way).
     Staff typing an answer from another channel (channels.py) pass its ``channel`` and the day it was given
-    (``answered_on``)."""
+    (``answered_on``). ``rateable``, the aspects read with the link (:func:`answering`), saves reading them
+    again."""
     now = now or utcnow()
     centre = link.centre
     ces = _in_range(ces, 1, 5, "Насколько легко было решить вопрос")
@@ -189,7 +212,7 @@ def submit_feedback(link: FeedbackLink, *, ces=None, expectations=None, recommen
         if mark is not None:
             centre_marks[code] = mark
     centre_marks.update(csi_answers(csi_marks))
-    allowed = {a.code for a in aspects_for(centre.regional_service_id)}
+    allowed = {a.code for a in (aspects_for(centre.regional_service_id) if rateable is None else rateable)}
     marks: dict[str, int] = {}
     for code, value in (aspects or {}).items():
         if code not in allowed:

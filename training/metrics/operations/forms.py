@@ -48,3 +48,21 @@ class IqsCategoryForm(FlaskForm):
     competence = OptionalChoiceField("Доказательство компетенции",
                              description="Проверки по этой категории войдут в оценку выбранной компетенции "
                                          "сотрудника.")
+
+
+class ComfortAuditForm(FlaskForm):
+    centre_id = RuSelectField("ЦЗН", coerce=int)
+    visited_on = DateField("Дата обхода", validators=[InputRequired("Укажите дату обхода.")])
+    comment = TextAreaField("Что заметили", validators=[Optional(), Length(max=4000)])
+
+
+class ComfortItemForm(FlaskForm):
+    code = StringField("Код (латиницей)", validators=[DataRequired("Укажите код."), Length(max=40),
+                                                       Regexp(r"^[a-z][a-z0-9_]*$",
+                                                              message="Латинские буквы, цифры, «_».")])
+    name = StringField("Что проверяем", validators=[DataRequired("Укажите, что проверяем."), Length(max=200)])
+    area = RuSelectField("Где", choices=[("premises", "Помещение"), ("website", "Сайт")])
+    weight = RuFloatField("Вес", validators=[InputRequired("Укажите вес."), NumberRange(0, 10, "От 0 до 10.")])
+    is_critical = BooleanField("Критичный: если не выполнен, оценка обхода — 0")
+    is_active = BooleanField("Действует", default=True)
+    sort_order = RuIntegerField("Порядок", default=100, validators=[Optional()])

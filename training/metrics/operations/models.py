@@ -124,3 +124,65 @@ class IqsItem(db.Model):
     is_passed: Mapped[bool] = mapped_column(default=False)
     assessment: Mapped[IqsAssessment] = relationship(back_populates="items")
     category: Mapped[IqsCategory] = relationship()
+
+
+class ComfortArea(enum.StrEnum):
+    """Where a comfort checklist item is checked."""
+
+    PREMISES = "premises"
+    WEBSITE = "website"
+
+
+COMFORT_AREA_LABELS = {ComfortArea.PREMISES: "Помещение", ComfortArea.WEBSITE: "Сайт"}
+
+
+class ComfortItem(db.Model):
+    """An item of the comfort checklist of a centre (premises and website; reference data, edited by HR). A
+    critical item failed zeroes the audit, as in IQS."""
+
+    __tablename__ = "comfort_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    area: Mapped[ComfortArea] = mapped_column(enum_type(ComfortArea, column="area", length=20),
+                                              default=ComfortArea.PREMISES)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    is_critical: Mapped[bool] = mapped_column(default=False)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class ComfortAudit(db.Model):
+    """An inspector's walk-through of one centre, one per centre and quarter, scored with the IQS maths. Items keep
+    the weight and the critical flag in force at the time."""
+
+    __tablename__ = "comfort_audits"
+    __table_args__ = (UniqueConstraint("centre_id", "quarter_start"),
+                      Index("ix_comfort_audits_service_quarter", "regional_service_id", "quarter_start"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regional_service_id: Mapped[int] = mapped_column(ForeignKey("regional_services.id"))
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    quarter_start: Mapped[date] = mapped_column(Date)
+    visited_on: Mapped[date] = mapped_column(Date)
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    score: Mapped[float] = mapped_column(Float)
+    is_critical_failed: Mapped[bool] = mapped_column(default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    centre: Mapped[Centre] = relationship()
+    inspector: Mapped[User | None] = relationship()
+    items: Mapped[list[ComfortAuditItem]] = relationship(back_populates="audit", cascade="all, delete-orphan",
+                                                         order_by="ComfortAuditItem.id")
+
+
+class ComfortAuditItem(db.Model):
+    __tablename__ = "comfort_audit_items"
+    __table_args__ = (UniqueConstraint("audit_id", "item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("comfort_audits.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("comfort_items.id"))
+    item_name: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[float] = mapped_column(Float)
+    is_critical: Mapped[bool] = mapped_column(default=False)
+    is_passed: Mapped[bool] = mapped_column(default=False)
+    audit: Mapped[ComfortAudit] = relationship(back_populates="items")

@@ -1,8 +1,8 @@
 """Surveys with a one-time link by e-mail or SMS (issue 17): the survey after employment and HR's outbound surveys
 
 Revision ID: b8d2f4a6c1e3
-Revises: f1c5a9e3b7d2
-Create Date: 2026-12-07 16:30:00
+Revises: b4e6d8f0a2c3
+Create Date: 2026-12-07 16:40:00
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b8d2f4a6c1e3'
-down_revision = 'f1c5a9e3b7d2'
+down_revision = 'b4e6d8f0a2c3'
 branch_labels = None
 depends_on = None
 

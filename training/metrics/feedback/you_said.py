@@ -1,0 +1,51 @@
+"""«Вы сказали — мы сделали»: the thank-you page after a client's answer shows a few measures the client-centricity
+committee of the centre's service has finished lately — their text and the month, nothing else (no owner, no
+post they answered, no name). Read on the thank-you GET in one statement, so the answer's POST costs nothing more."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+
+from training.db import utcnow
+from training.extensions import db
+from training.gamification.stress.models import MeasureStatus, StressItem, StressMeasure, StressMonth
+from training.measures.periods import local_date_of
+from training.metrics.feedback.models import FeedbackLink
+from training.org.models import Centre
+
+#: How many measures, and how recent (a measure finished long ago is no news to a client).
+SHOWN = 3
+RECENT_DAYS = 180
+TEXT_MAX = 300
+
+
+@dataclass(frozen=True)
+class DoneMeasure:
+    text: str
+    done_on: date
+
+
+def _short(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= TEXT_MAX else text[:TEXT_MAX - 1].rstrip() + "…"
+
+
+def recent_for_link(token: str | None, now: datetime | None = None) -> list[DoneMeasure]:
+    """The committee's measures finished in the last :data:`RECENT_DAYS` days for the centre of the feedback link
+    ``token``: those of its service's boards about this centre or about no centre in particular, newest first."""
+    if not token or len(token) > 32:
+        return []
+    since = (now or utcnow()) - timedelta(days=RECENT_DAYS)
+    rows = db.session.execute(
+        select(StressMeasure.text, StressMeasure.done_at)
+        .join(StressMonth, StressMonth.id == StressMeasure.month_id)
+        .join(Centre, Centre.regional_service_id == StressMonth.regional_service_id)
+        .join(FeedbackLink, FeedbackLink.centre_id == Centre.id)
+        .outerjoin(StressItem, StressItem.id == StressMeasure.item_id)
+        .where(FeedbackLink.token == token, FeedbackLink.is_active, StressMeasure.status == MeasureStatus.DONE,
+               StressMeasure.done_at >= since,
+               or_(StressItem.centre_id.is_(None), StressItem.centre_id == Centre.id))
+        .order_by(StressMeasure.done_at.desc(), StressMeasure.id.desc()).limit(SHOWN)).all()
+    return [DoneMeasure(_short(text), local_date_of(done_at)) for text, done_at in rows]
