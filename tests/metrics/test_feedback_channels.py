@@ -2,9 +2,11 @@
 single-use code, a scanned batch is stored all or nothing with its problems by line."""
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests.factories import make_user
@@ -145,9 +147,33 @@ def test_hr_prints_paper_forms_with_a_unique_code_on_each_sheet(app, client, log
                                                           "employee_id": 0})
     assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    codes = list(db.session.scalars(select(PaperSheet.code).where(PaperSheet.centre_id == org.centre_a.id)))
+    sheets = list(db.session.scalars(select(PaperSheet).where(PaperSheet.centre_id == org.centre_a.id)))
+    codes = [s.code for s in sheets]
     assert len(codes) == 3 and len(set(codes)) == 3
     assert all(len(code) == channels.CODE_LENGTH and set(code) <= set(channels.CODE_ALPHABET) for code in codes)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages]
+    assert len(pages) == 3
+    for sheet, text in zip(sorted(sheets, key=lambda s: s.id), pages, strict=True):
+        assert f"Код анкеты: {channels.printed_code(sheet.code)}" in text and org.centre_a.name in text
+        assert "Насколько легко вам было решить свой вопрос?" in text and "порекомендуете" in text
+        fourth = "Довольны ли вы обслуживанием в центре" if channels.sheet_module(sheet) == "centre" \
+            else "Довольны ли вы работой специалиста"
+        assert fourth in text
+
+
+def test_a_sheet_for_a_specialist_names_them_only_with_their_consent(app, client, login, org):
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    shy = make_user(department=org.front_a, full_name="Скромнова Ирина Петровна")  # «Ведущий инспектор»
+    open_ = make_user(department=org.front_a, full_name="Открытова Дарья Павловна", is_public_consent=True)
+    login(manager)
+    texts = {}
+    for person in (shy, open_):
+        response = client.post("/metrics/paper-forms", data={"centre_id": org.centre_a.id, "count": "1",
+                                                              "employee_id": person.id})
+        texts[person.id] = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "Скромнова" not in texts[shy.id] and "Ваш специалист: Ведущий инспектор" in texts[shy.id]
+    assert "Специалист: Открытова Дарья Павловна" in texts[open_.id]
+    assert {s.employee_id for s in db.session.scalars(select(PaperSheet))} == {shy.id, open_.id}
 
 
 def test_printing_refuses_a_silly_count_and_changes_nothing(app, client, login, org):

@@ -86,6 +86,15 @@ def enter_batch():
                   max_lines=channels.MAX_BATCH_LINES)
 
 
+def _specialist_line(employee: User | None) -> str | None:
+    """Like the QR cards: the name only with the person's consent to show it, else their position."""
+    if employee is None:
+        return None
+    if employee.public_name:
+        return f"Специалист: {employee.public_name}"
+    return "Ваш специалист" + (f": {employee.position}" if employee.position else "")
+
+
 @bp.route("/paper-forms", methods=["GET", "POST"])
 @role_required(*Role.SUPERVISORS)
 def paper_forms():
@@ -106,8 +115,7 @@ def paper_forms():
 
     def pdf(sheets):
         return download(paper_forms_pdf([
-            PaperForm(channels.printed_code(s.code), centre.name,
-                      f"Специалист: {s.employee.public_name}" if s.employee and s.employee.public_name else None,
+            PaperForm(channels.printed_code(s.code), centre.name, _specialist_line(s.employee),
                       channels.sheet_module(s)) for s in sheets]),
             "application/pdf", f"paper-forms-centre-{centre.id}.pdf")
 
