@@ -137,6 +137,21 @@ def test_the_entry_page_is_refused_to_staff_outside_any_centre(app, client, logi
     assert client.get("/metrics/answers/new").status_code == 403
 
 
+def test_answers_off_the_scale_or_a_wrong_date_are_refused_in_russian(app, client, login, org):
+    seed_reference()
+    login(make_user(department=org.front_a))
+    response = client.post("/metrics/answers/new", data={
+        "centre_id": org.centre_a.id, "channel": "sms", "employee_id": 0, "touchpoint_id": 0, "recommend": "11",
+        "ces": "9", "answered_on": "2026-02-31"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Ответ не внесён" in html
+    assert html.count("Выберите ответ из предложенных вариантов.") == 2
+    assert "Укажите дату, например" in html and "Not a valid" not in html
+    batch = client.post("/metrics/answers/batch", data={"centre_id": org.centre_a.id, "answered_on": "вчера",
+                                                         "lines": "x" * 200_001})
+    assert "Не длиннее 200000 символов." in batch.get_data(as_text=True) and _count() == 0
+
+
 # --- paper forms ------------------------------------------------------------------------------------------------
 
 def test_hr_prints_paper_forms_with_a_unique_code_on_each_sheet(app, client, login, org):
