@@ -71,7 +71,8 @@ def walk_world() -> WalkWorld:
                f"/learn/cohorts/{cohort.id}", "/certificates/registry", "/certificates/due",
                f"/certificates/{certificate.id}", "/certificates/settings", "/recognition/contests",
                "/team/stress", "/team/quests", "/team/committee", "/metrics/regional-checklist",
-               "/metrics/regional-checklist/weights", "/metrics/comfort/items", "/metrics/mentions"],
+               "/metrics/regional-checklist/weights", "/metrics/comfort/items", "/metrics/mentions",
+               "/metrics/csi-weights", "/metrics/surveys"],
         "admin": ["/", "/audit/", "/org/staff", "/certificates/registry"],
     }
     return WalkWorld(users, pages)
