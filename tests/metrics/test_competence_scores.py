@@ -355,6 +355,10 @@ def _unchanged_batch_case(org):
     competence.recompute_batch([this_month()])
     first = stored()
     assert first[here.id][4]["competences"]["politeness"]["evidence"]["client"]["n"] == 2
+    expected = competence.compute_month(this_month(), {here.id, there.id})  # every stored column, as computed
+    for person in (here, there):
+        row = score(person)
+        assert {name: getattr(row, name) for name in expected[person.id]} == expected[person.id]
     competence.recompute_batch([this_month()])
     assert stored() == first
     rate_by_clients(here, 1, count=3)
