@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
-PYTEST_ARGS ?=
+# two workers (pytest-xdist): the suite takes ~10 min on a 2-core machine instead of ~17 serially; PYTEST_ARGS=-n0
+# runs it in one process
+PYTEST_ARGS ?= -n 2
 # make bench: the benchmark database (sqlite:////path or postgresql://…/name, (re)created), its scale, seconds per page
 BENCH_DATABASE_URL ?= sqlite:////tmp/fedbench/federal.sqlite3
 BENCH_SCALE ?= 0.1

@@ -20,7 +20,8 @@ wrk``); ``make bench`` installs both.
   core of the two the server has. Sessions are prepared in Python first: each user signs in through the real
   login form (CSRF token from the page, argon2id check), opens a quiz attempt through the real «start» button,
   and their cookie and CSRF token go to the wrk Lua script, which rotates the 32 users' requests over the
-  connections.
+  connections. A client's answer needs a one-time visit code: each feedback request carries its own fresh code of
+  the link's specialist (``visit_pool``), and the warm-up and the measurement use different codes.
 * each page: a 5 s warm-up, then ``--duration`` seconds measured; throughput, p50/p95/p99 latency, errors
   (connection errors, timeouts and HTTP ≥ 400); throughput as a ratio to each reference; RSS of each gunicorn
   worker after the run. The references' 32 users sign in through the reference's own (unmeasured) sign-in URL.
@@ -158,7 +159,8 @@ def fixture(database_url: str) -> dict:
     from training.org.models import Centre
     from training.quizzes.models import Quiz
 
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    # the server's secret: the visit codes below are the ones its specialists' windows show
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY=SECRET)
     rnd = random.Random(7)  # noqa: S311 - which rows the load test opens, not secrets
     with app.app_context():
         centre = db.session.scalar(select(Centre).order_by(Centre.id))
@@ -173,19 +175,51 @@ def fixture(database_url: str) -> dict:
         quiz = db.session.scalar(select(Quiz).where(Quiz.block_id == last_block.id))
         contest = db.session.scalar(select(Contest).where(Contest.centre_id == centre.id, Contest.status == "open"))
         total_links = db.session.scalar(select(func.count()).select_from(FeedbackLink))
-        tokens = list(db.session.scalars(select(FeedbackLink.token).where(FeedbackLink.employee_id.is_not(None))
-                                         .order_by(FeedbackLink.id).offset(rnd.randint(0, max(0, total_links - 300)))
-                                         .limit(256)))
+        links = db.session.execute(select(FeedbackLink.token, FeedbackLink.employee_id)
+                                   .where(FeedbackLink.employee_id.is_not(None), FeedbackLink.is_active)
+                                   .order_by(FeedbackLink.id)
+                                   .offset(rnd.randint(0, max(0, total_links - VISIT_LINKS - 50)))
+                                   .limit(VISIT_LINKS)).all()
+        tokens = [token for token, _ in links[:256]]
+        visits = visit_pool(links)
         total = db.session.scalar(select(func.max(Certificate.id)))
         ids = rnd.sample(range(1, total + 1), min(1000, total))
         codes = list(db.session.scalars(select(Certificate.verification_code).where(Certificate.id.in_(ids))))
         blocks = [b for b in range(1, last_block.number + 1)]
         result = {"centre_id": centre.id, "service_id": centre.regional_service_id, "manager": manager.email,
                   "hr": hr.email, "employees": [u.email for u in employees], "staff": staff, "quiz_id": quiz.id,
-                  "contest_id": contest.id, "tokens": tokens, "codes": codes, "blocks": blocks}
+                  "contest_id": contest.id, "tokens": tokens, "visits": visits, "codes": codes, "blocks": blocks}
         db.session.remove()
         db.engine.dispose()
     return result
+
+
+def visit_pool(links: list[tuple[str, int]]) -> list[tuple[str, str]]:
+    """(link token, visit code) pairs, each an answer the app accepts once: every code of the links' specialists
+    valid now (their window's and the previous one's, CLIENT_VISIT_CODES_PER_WINDOW each) that no client has used
+    for feedback yet, the current window's first (they stay valid longest). Shuffled, so consecutive requests
+    hit different specialists. Needs an app context with the server's SECRET_KEY."""
+    from training.db import utcnow
+    from training.extensions import db
+    from training.gamification.contests import codes
+    from training.gamification.contests.models import VisitCodeUse
+
+    current = codes.window_index(utcnow())
+    employee_ids = sorted({employee_id for _, employee_id in links})
+    used = set(db.session.execute(select(VisitCodeUse.employee_id, VisitCodeUse.window_index, VisitCodeUse.seq)
+                                  .where(VisitCodeUse.employee_id.in_(employee_ids),
+                                         VisitCodeUse.window_index >= current - 1,
+                                         VisitCodeUse.feedback_at.is_not(None))).all())
+    pool = []
+    for window in (current, current - 1):
+        fresh = [(token, codes.client_code(employee_id, window, seq)) for token, employee_id in links
+                 for seq in range(codes.visit_codes_per_window()) if (employee_id, window, seq) not in used]
+        random.Random(window).shuffle(fresh)  # noqa: S311 - the order of requests, not a secret
+        pool += fresh
+    left = codes.window_end(current) - utcnow()
+    print(f"  {len(pool)} fresh visit codes of {len(links)} specialists; the older half expires in "
+          f"{left.total_seconds() / 60:.0f} min")
+    return pool
 
 
 def sign_in(base: str, email: str) -> requests.Session:
@@ -252,14 +286,14 @@ def scenarios(base: str, fx: dict) -> dict[str, list[str]]:
             body = urllib.parse.urlencode({"nominee_id": nominee, "reason": "", "csrf_token": e["csrf"]})
             vote.append(line("POST", f"/recognition/contests/{fx['contest_id']}/vote",
                              {**auth, "Content-Type": "application/x-www-form-urlencoded"}, body))
-    for k, c in enumerate(clients):
-        for token in fx["tokens"][k::USERS][:8]:
-            body = urllib.parse.urlencode({"ces": rnd.randint(3, 5), "expectations": rnd.randint(3, 5),
-                                           "recommend": rnd.randint(7, 10), "comment": "",
-                                           "aspect-politeness": 5, "aspect-empathy": 4, "aspect-clarity": 5,
-                                           "csrf_token": c["csrf"]})
-            feedback.append(line("POST", f"/f/{token}", {**ua, "Cookie": c["cookie"],
-                                                         "Content-Type": "application/x-www-form-urlencoded"}, body))
+    for k, (token, code) in enumerate(fx["visits"]):  # one answer per visit code: a code gives one answer
+        c = clients[k % len(clients)]
+        body = urllib.parse.urlencode({"ces": rnd.randint(3, 5), "expectations": rnd.randint(3, 5),
+                                       "recommend": rnd.randint(7, 10), "comment": "",
+                                       "aspect-politeness": 5, "aspect-empathy": 4, "aspect-clarity": 5,
+                                       "code": code, "csrf_token": c["csrf"]})
+        feedback.append(line("POST", f"/f/{token}", {**ua, "Cookie": c["cookie"],
+                                                     "Content-Type": "application/x-www-form-urlencoded"}, body))
     for metric in ("overall", "communicative", "proactive", "empathy"):
         path = f"/metrics/competence/ranking?by={metric}&top=50&service_id={fx['service_id']}"
         ranking.append(line("GET", path, {**ua, "Cookie": bosses[1]["cookie"]}))
@@ -273,6 +307,10 @@ def scenarios(base: str, fx: dict) -> dict[str, list[str]]:
 
 
 GOALS = {"lesson page": 0.5, "region staff ranking (top 50)": 0.3, "centre dashboard («Пульс»)": 0.3}
+#: pages whose every request line is good once (a visit code): the first request, the warm-up and the measurement
+#: take disjoint slices of the lines, and a measurement that sends more requests than its slice holds says so
+ONE_TIME = {"client feedback (public)"}
+VISIT_LINKS = 512  # specialists whose codes make the pool: 512 × 24 codes, enough for 400 answers/s over 30 s
 HELLO, SIGNED_IN, TOP50 = "hello world (ceiling)", "signed-in page (reference)", "top-50 page (reference)"
 REFERENCES = ((HELLO, "hello_app:app"), (SIGNED_IN, "ref_signed_in_app:app"), (TOP50, "ref_top50_app:app"))
 
@@ -334,10 +372,17 @@ def run(database_url: str, duration: int, only: list[str] | None) -> None:
         for name, lines in pages.items():
             if only and not any(word in name for word in only):
                 continue
+            warm_up = measured = lines
+            if name in ONE_TIME:
+                split = 1 + len(lines) * 5 // (5 + duration)
+                warm_up, measured = lines[1:split], lines[split:]
             print(f"  {name}: first request {check_first(app.base, lines)}", flush=True)
-            wrk(app.base, lines, 5)
+            wrk(app.base, warm_up, 5)
             load = os.getloadavg()[0]
-            data = wrk(app.base, lines, duration)
+            data = wrk(app.base, measured, duration)
+            if name in ONE_TIME and data["requests"] > len(measured):
+                print(f"    the pool ran out: {data['requests'] - len(measured)} requests reused a line "
+                      f"(refused, counted in errors)", flush=True)
             data["rss"] = app.workers_rss()
             data["load"] = load
             results.append((name, data))

@@ -74,10 +74,14 @@ def prepare(page: str, database_url: str):
             sign_in(fx["manager"])
             path = f"/metrics/pulse/centre/{fx['centre_id']}"
         elif page == "feedback":
-            path = f"/f/{fx['tokens'][0]}"
-            token = TOKEN_RE.search(client.get(path).get_data(as_text=True)).group(1)
-            method, data = "POST", {"ces": 5, "expectations": 4, "recommend": 9, "comment": "",
-                                    "aspect-politeness": 5, "csrf_token": token}
+            visits = iter(fx["visits"])  # a fresh one-time visit code (and its specialist's link) per answer
+            token = TOKEN_RE.search(client.get(f"/f/{fx['visits'][0][0]}").get_data(as_text=True)).group(1)
+            method, path = "POST", None
+
+            def data():
+                link, code = next(visits)
+                return f"/f/{link}", {"ces": 5, "expectations": 4, "recommend": 9, "comment": "",
+                                      "aspect-politeness": 5, "code": code, "csrf_token": token}
         else:
             path = f"/certificates/verify/{fx['codes'][0]}"
 
@@ -106,7 +110,8 @@ def main() -> None:
             statements[0] += 1
 
     def once():
-        answer = client.open(path, method=method, data=data, headers=headers)
+        url, form = data() if callable(data) else (path, data)  # the feedback: a new visit code each time
+        answer = client.open(url, method=method, data=form, headers=headers)
         assert answer.status_code < 400, (answer.status_code, answer.get_data(as_text=True)[:500])
 
     for _ in range(5):
@@ -119,7 +124,7 @@ def main() -> None:
         once()
     profiler.stop()
     elapsed = time.perf_counter() - started
-    print(f"{args.page}: {method} {path}: {elapsed / args.requests * 1000:.2f} ms per request (profiled), "
+    print(f"{args.page}: {method} {path or '/f/…'}: {elapsed / args.requests * 1000:.2f} ms per request (profiled), "
           f"{statements[0] / args.requests:.1f} SQL statements per request")
     print(profiler.output_text(unicode=True, color=False, show_all=False))
     if args.html:

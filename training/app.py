@@ -76,6 +76,9 @@ from training.metrics.feedback import listeners as feedback_listeners
 from training.metrics.feedback import routes as feedback_routes
 from training.metrics.operations import comfort_routes as operations_comfort_routes  # noqa: F401  (views of the operations blueprint)
 from training.metrics.operations import routes as operations_routes
+from training.metrics.surveys import jobs as surveys_jobs
+from training.metrics.surveys import routes as surveys_routes
+from training.metrics.surveys import tasks as surveys_tasks
 from training.notifications import routes as notifications_routes
 from training.quizzes import bank_routes as quizzes_bank_routes  # noqa: F401  (views of the quizzes blueprint)
 from training.quizzes import jobs as quizzes_jobs
@@ -118,16 +121,17 @@ BLUEPRINTS = (
     (operations_routes.bp, "/metrics"),
     (centre_index_routes.bp, "/metrics"),
     (competence_routes.bp, "/metrics"),
+    (surveys_routes.bp, "/metrics"),
     (client_feedback_routes.feedback_bp, "/f"),
 )
 # Periodic work registers itself with @periodic_job when its module is imported; `flask jobs run-due` runs it
 PERIODIC_JOBS = (accounts_jobs, courses_aftercare, certificates_jobs, quizzes_jobs, contests_jobs, quests_jobs,
                  stress_jobs, events_jobs, pulse_jobs, onboarding_jobs,
-                 feedback_jobs, dashboards_jobs, competence_jobs)
+                 feedback_jobs, surveys_jobs, dashboards_jobs, competence_jobs)
 COMMANDS = (jobs_cli, accounts_cli, backup_command, course_cli, metrics_cli, quiz_cli, certificates_cli,
             static_files.static_cli, org_cli)
 # Background tasks register themselves with @tasks.task when their module is imported; the worker runs them
-TASK_MODULES = (centre_index_tasks, competence_tasks)
+TASK_MODULES = (centre_index_tasks, competence_tasks, surveys_tasks)
 # Each listening domain declares its receivers in its listeners.py; they are connected here, once
 LISTENERS = (courses_listeners, quizzes_listeners, certificates_listeners, quests_listeners, recognition_listeners,
              feedback_listeners, centre_index_listeners, competence_listeners)

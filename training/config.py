@@ -67,6 +67,12 @@ class Config:
     METRICS_FOLLOWUP_WORKING_DAYS = int(os.environ.get("METRICS_FOLLOWUP_WORKING_DAYS", "3"))
     METRICS_CONTACT_RETENTION_DAYS = int(os.environ.get("METRICS_CONTACT_RETENTION_DAYS", "30"))
     METRICS_HOLIDAYS: tuple[str, ...] = tuple(d for d in os.environ.get("METRICS_HOLIDAYS", "").split(",") if d)
+    # surveys with a one-time link (docs/metrics.md §6.9): the survey after employment goes this many days after the
+    # client's consent; a link is valid this many days; SMS leave through SMS_GATEWAY ("log": written to the log,
+    # not sent; "package.module:factory" builds a real operator's gateway from the config)
+    SURVEY_AFTER_DAYS = int(os.environ.get("SURVEY_AFTER_DAYS", "91"))
+    SURVEY_LINK_DAYS = int(os.environ.get("SURVEY_LINK_DAYS", "14"))
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "log")
     # background tasks (training/tasks.py): Redis in production (TASKS_QUEUE_URL or REDIS_URL), otherwise an SQLite
     # file next to the database; recomputes triggered by facts wait this long so that facts arriving meanwhile share
     # one run; the worker also runs `flask jobs run-due` every minute unless TASKS_RUN_DUE=0 (cron does it then)

@@ -19,6 +19,7 @@ import training.jobs  # noqa: F401
 import training.materials.models  # noqa: F401
 import training.metrics.feedback.channel_models  # noqa: F401
 import training.metrics.feedback.models
+import training.metrics.surveys.models  # noqa: F401
 import training.notifications.models  # noqa: F401
 import training.org.models  # noqa: F401
 import training.quizzes.models  # noqa: F401

@@ -62,6 +62,8 @@ ACCESS = {
     "competence.weight_withdraw": ORGANISERS,
     "client_feedback.form": PUBLIC,
     "client_feedback.thanks": PUBLIC,
+    "client_feedback.survey": PUBLIC,
+    "surveys.outbound": ORGANISERS,
 }
 
 

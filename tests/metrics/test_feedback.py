@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from tests.factories import make_org, make_user
 from tests.metrics.helpers import at, seed_reference
@@ -13,6 +13,7 @@ from tests.support.visits import feedback_code, visit_code
 from training.accounts.models import Role
 from training.errors import DomainError
 from training.extensions import db
+from training.metrics.centre_index.models import IndexSnapshot
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback.models import (
     ClientAspectScore,
@@ -342,3 +343,27 @@ def test_the_window_qr_link_fills_the_code_in(app, org):
     code = visit_code(employee)
     page = app.test_client().get(f"/f/{link.token}?k={code}").get_data(as_text=True)
     assert f'value="{code}"' in page
+
+
+def test_a_specialists_first_answer_marks_the_ten_snapshots_stale_in_one_statement(app, org):
+    employee = make_user(department=org.front_a)
+    link = _link(org, employee)
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    for answer in (1, 2):
+        sent.clear()
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            feedback.submit_feedback(link, recommend=9)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        db.session.commit()
+        assert len([s for s in sent if "index_snapshots" in s]) == 1, sent
+        db.session.expire_all()
+        snapshots = db.session.scalars(select(IndexSnapshot)).all()
+        # organisation, service, centre, department, specialist × week and month: created by the first answer
+        assert len(snapshots) == 10
+        assert {s.data_version for s in snapshots} == {answer} and all(s.is_stale for s in snapshots)

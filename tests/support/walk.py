@@ -18,7 +18,7 @@ from training.extensions import db
 from training.metrics.centre_index import snapshots
 from training.metrics.feedback import aspects
 from training.metrics.feedback import services as feedback
-from training.metrics.operations import iqs
+from training.metrics.operations import comfort, iqs
 
 
 @dataclass
@@ -44,6 +44,7 @@ def walk_world() -> WalkWorld:
     link = feedback.link_for(org.centre_a, None, learner)
     feedback.submit_feedback(link, recommend=3, ces=5, expectations=1, comment="Долго ждала в очереди")
     feedback.submit_feedback(link, recommend=10, ces=1, expectations=3, comment="Всё понятно объяснили")
+    comfort.seed_items()
     audit.record(world.hr, "user.update", "user", learner.id, before={"position": "Инспектор"},
                  after={"position": "Ведущий инспектор"})
     audit.record(world.hr, "recognition.contest_open", "contest", 1, after={"period": "2026-12"})
@@ -56,19 +57,22 @@ def walk_world() -> WalkWorld:
               "/metrics/competence/me", "/recognition/", "/recognition/board", "/team/", "/team/library"]
     pages = {
         "learner": [*common, "/learn/block/1", "/learn/block/1/case", "/learn/glossary", "/certificates/",
-                    "/metrics/answers/new", "/metrics/answers/batch"],
+                    "/metrics/answers/new", "/metrics/answers/batch", "/metrics/reports/staff"],
         "graduate": ["/", "/certificates/", f"/certificates/{certificate.id}"],
         "teacher": [*common, "/learn/teach", "/quizzes/manage", f"/quizzes/bank/{world.course.blocks[0].id}",
                     "/quizzes/grading"],
         "manager": [*common, "/metrics/", f"/metrics/pulse/centre/{org.centre_a.id}", "/metrics/follow-ups",
                     "/metrics/feedback", "/metrics/compare", "/metrics/competence/ranking", "/org/staff",
-                    "/metrics/iqs", "/learn/cohorts", "/metrics/paper-forms"],
+                    "/metrics/iqs", "/learn/cohorts", "/metrics/paper-forms", "/metrics/comfort",
+                    "/metrics/comfort/new"],
         "hr": [*common, "/metrics/", f"/metrics/pulse/service/{org.service.id}", "/metrics/compare",
                "/metrics/weights", "/metrics/competence/weights", "/metrics/competence/ranking", "/metrics/courses",
                "/metrics/reports", "/metrics/iqs/categories", "/org/staff", "/org/", "/learn/cohorts",
                f"/learn/cohorts/{cohort.id}", "/certificates/registry", "/certificates/due",
                f"/certificates/{certificate.id}", "/certificates/settings", "/recognition/contests",
-               "/team/stress", "/team/quests", "/team/committee"],
+               "/team/stress", "/team/quests", "/team/committee", "/metrics/regional-checklist",
+               "/metrics/regional-checklist/weights", "/metrics/comfort/items", "/metrics/mentions",
+               "/metrics/csi-weights", "/metrics/surveys"],
         "admin": ["/", "/audit/", "/org/staff", "/certificates/registry"],
     }
     return WalkWorld(users, pages)

@@ -32,10 +32,9 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.exc import IntegrityError
 
 from training.accounts.models import User
-from training.db import utcnow
+from training.db import dialect_insert, utcnow
 from training.extensions import db
 from training.measures import formulas
 from training.measures.formulas import MetricValueError
@@ -88,42 +87,31 @@ REFRESH_CENTRE = "metrics.refresh-centre"
 def bump(scopes: Iterable[tuple[str, int]], days: Iterable[date]) -> None:
     """Mark the snapshots of ``scopes`` for the weeks and months containing ``days`` as stale (creating
     them when missing), and queue the recompute of the centre's figures for after the commit (coalesced per
-    centre: training/tasks.py). Atomic increments: concurrent arrivals never lose a bump."""
+    centre: training/tasks.py). One statement whatever is missing (INSERT … ON CONFLICT DO UPDATE: a client's
+    answer touches ten snapshots), and atomic increments: concurrent arrivals never lose a bump. The rows are
+    written in one order (sorted), so two arrivals never wait for each other's rows crosswise."""
     periods = {period_of(kind, day) for day in set(days) for kind in KINDS}
     scopes = set(scopes)
-    wanted = {(str(kind), scope_id, str(period.kind), period.start): (kind, scope_id, period)
-              for kind, scope_id in scopes for period in periods}
-    if wanted:
-        # one UPDATE for every snapshot that exists (a client's answer touches ten); the missing are created
-        match = or_(*(and_(IndexSnapshot.scope_kind == kind, IndexSnapshot.scope_id == scope_id,
-                           IndexSnapshot.period_kind == period.kind, IndexSnapshot.period_start == period.start)
-                      for kind, scope_id, period in wanted.values()))
-        stmt = update(IndexSnapshot).where(match).values(data_version=IndexSnapshot.data_version + 1).returning(
-            IndexSnapshot.scope_kind, IndexSnapshot.scope_id, IndexSnapshot.period_kind, IndexSnapshot.period_start,
-        ).execution_options(synchronize_session=False)
-        bumped = {(str(kind), scope_id, str(period_kind), start)
-                  for kind, scope_id, period_kind, start in db.session.execute(stmt)}
-        for key in sorted(wanted.keys() - bumped):
-            _bump_one(*wanted[key])
+    _bump_rows([(kind, scope_id, period) for kind, scope_id in scopes for period in periods])
     for kind, scope_id in scopes:
         if kind == CENTRE and periods:
             after_commit(REFRESH_CENTRE, scope_id)
 
 
-def _bump_one(kind: str, scope_id: int, period: Period) -> None:
-    key = (IndexSnapshot.scope_kind == kind, IndexSnapshot.scope_id == scope_id,
-           IndexSnapshot.period_kind == period.kind, IndexSnapshot.period_start == period.start)
-    stmt = update(IndexSnapshot).where(*key).values(data_version=IndexSnapshot.data_version + 1) \
-        .execution_options(synchronize_session=False)
-    if db.session.execute(stmt).rowcount:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add(IndexSnapshot(scope_kind=kind, scope_id=scope_id, period_kind=period.kind,
-                                         period_start=period.start, period_end=period.end, data_version=1,
-                                         computed_version=0))
-    except IntegrityError:  # created by a parallel arrival a moment ago
-        db.session.execute(stmt)
+def _bump_rows(keys: Iterable[tuple[str, int, Period]], chunk: int = 1000) -> None:
+    """Bump the snapshots (scope kind, scope id, period), creating the missing ones: one upsert per ``chunk``
+    rows, in sorted order."""
+    wanted = sorted({(str(kind), scope_id, str(period.kind), period.start, period.end)
+                     for kind, scope_id, period in keys})
+    table = IndexSnapshot.__table__
+    for first in range(0, len(wanted), chunk):
+        stmt = dialect_insert(db.session)(table).values([
+            {"scope_kind": kind, "scope_id": scope_id, "period_kind": period_kind, "period_start": start,
+             "period_end": end, "data_version": 1, "computed_version": 0}
+            for kind, scope_id, period_kind, start, end in wanted[first:first + chunk]])
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=["scope_kind", "scope_id", "period_kind", "period_start"],
+            set_={"data_version": table.c.data_version + 1}))
 
 
 def mark_service_stale_from(service_id: int, since: date) -> int:
@@ -443,10 +431,8 @@ def discover(today: date | None = None, *, full: bool = False) -> int:
         for day in report_days:
             if day <= today:
                 missing.update((kind, scope_id, period_of(period_kind, day)) for period_kind in KINDS)
-    for kind, scope_id, period in sorted(missing, key=lambda m: (m[0], m[1], m[2].kind, m[2].start)):
-        if (kind, scope_id, period.kind, period.start) not in existing:
-            _bump_one(kind, scope_id, period)
-            existing.add((kind, scope_id, period.kind, period.start))
+    _bump_rows((kind, scope_id, period) for kind, scope_id, period in missing
+               if (kind, scope_id, period.kind, period.start) not in existing)
     for name, high in highs.items():
         _set_mark(name, high)
     db.session.flush()

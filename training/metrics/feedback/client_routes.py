@@ -24,7 +24,10 @@ from training.gamification.contests import services as visits
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback import you_said
 from training.metrics.feedback.aspects import CSI_PARAMETERS, SERVICE_ASPECTS
-from training.metrics.feedback.forms import MODULES, FeedbackForm
+from training.metrics.feedback.forms import MODULES, FeedbackForm, SurveyForm
+from training.metrics.feedback.survey_answers import submit_survey_answer
+from training.metrics.surveys import services as surveys
+from training.metrics.surveys.models import SurveyKind
 from training.web import is_staff_device, public, redirect_to, render_view, submit
 
 feedback_bp = Blueprint("client_feedback", __name__)
@@ -95,6 +98,8 @@ def form(token: str):
 
     def answer():
         visits.use_code_for_feedback(feedback.visit_code_holders(link), form_.code.data)
+        if form_.survey_consent.data:  # explicit consent (unticked by default); never linked to the answer
+            surveys.record_consent(link.centre, form_.survey_contact.data or "")
         return feedback.submit_feedback(
             link, ces=form_.ces.data, expectations=form_.expectations.data, recommend=form_.recommend.data,
             csat=form_.csat.data, specialist_satisfaction=form_.specialist_satisfaction.data, aspects=marks,
@@ -111,3 +116,32 @@ def form(token: str):
 @public
 def thanks():
     return render_view("metrics/feedback/thanks.html", None, measures=you_said.recent_for_link(request.args.get("t")))
+
+
+@feedback_bp.route("/survey/<token>", methods=["GET", "POST"])
+@limiter.limit(_per_address, methods=["POST"], error_message=TOO_MANY)
+@public
+def survey(token: str):
+    """The one-time link of an e-mail or SMS survey (metrics/surveys): after employment — work now?, CSI and a
+    comment; HR's outbound survey — the short form with CSI. Used once, until it expires."""
+    invitation = surveys.invitation_by_token(token)
+    if invitation is None:
+        abort(404)
+    form_ = SurveyForm()
+    csi_marks = {p.code: request.form.get(f"csi-{p.code}") for p in CSI_PARAMETERS}
+
+    def page(error: str | None, status: int):
+        if error is None and form_.errors:
+            error = OFF_THE_SCALE
+        response = render_view("metrics/feedback/survey.html", None, status=status, form=form_,
+                               invitation=invitation, closed=surveys.link_state(invitation), error=error,
+                               csi_parameters=CSI_PARAMETERS, csi_marks=csi_marks,
+                               after_employment=invitation.kind == SurveyKind.AFTER_EMPLOYMENT)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+        return response
+
+    return submit(form_, lambda: submit_survey_answer(
+        invitation, csi_marks=csi_marks, employment=form_.employment.data, ces=form_.ces.data,
+        expectations=form_.expectations.data, recommend=form_.recommend.data, comment=form_.comment.data),
+        on_success=lambda _: redirect_to("client_feedback.thanks"), page=page)

@@ -10,6 +10,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, Length, Optional
 
 from training.metrics.feedback.services import CES_CHOICES, EXPECTATION_CHOICES, SATISFACTION_CHOICES
+from training.metrics.surveys.services import EMPLOYMENT_CHOICES
 
 #: The rotating fourth question: about the specialist's work, about the centre's service, or the five parameters
 #: of CSI (see client_routes).
@@ -33,6 +34,22 @@ class FeedbackForm(FlaskForm):
     contact_requested = BooleanField("Свяжитесь со мной")
     contact_name = StringField("Как к вам обращаться", validators=[Optional(), Length(max=200)])
     contact_phone = StringField("Телефон", validators=[Optional(), Length(max=40)])
+    survey_consent = BooleanField("Через 3 месяца спросите меня, как всё сложилось (одно письмо или SMS)")
+    survey_contact = StringField("E-mail или номер мобильного", validators=[Optional(), Length(max=254)])
+
+
+class SurveyForm(FlaskForm):
+    """The survey a one-time link opens: after employment (work now? CSI, comment) or HR's outbound one (CES,
+    expectations, recommendation, CSI, comment). The CSI marks come as ``csi-<code>`` fields."""
+
+    employment = RadioField("Вы сейчас работаете?", choices=list(EMPLOYMENT_CHOICES), validators=[Optional()])
+    ces = RadioField("Насколько легко вам было решить свой вопрос?", choices=CES_CHOICES, coerce=int,
+                     validators=[Optional()])
+    expectations = RadioField("Оправдались ли ваши ожидания от обращения?", choices=EXPECTATION_CHOICES, coerce=int,
+                              validators=[Optional()])
+    recommend = RadioField("Насколько вероятно, что вы порекомендуете нас знакомым? (0 — точно нет, 10 — точно да)",
+                           choices=[(i, str(i)) for i in range(11)], coerce=int, validators=[Optional()])
+    comment = TextAreaField("Что нам улучшить? (необязательно)", validators=[Optional(), Length(max=2000)])
 
 
 class FollowUpForm(FlaskForm):
