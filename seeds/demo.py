@@ -37,7 +37,7 @@ from training.measures.periods import local_today
 from training.metrics.centre_index import regional_checklist, snapshots
 from training.metrics.centre_index.models import RegionalChecklistAnswer
 from training.metrics.feedback import services as feedback
-from training.metrics.feedback.aspects import aspects_for
+from training.metrics.feedback.aspects import CSI_PARAMETERS, aspects_for
 from training.metrics.feedback.models import ClientFeedback
 from training.metrics.operations import comfort, iqs
 from training.metrics.operations import services as operations
@@ -234,6 +234,7 @@ def _demo_feedback(today: date) -> None:
             ClientFeedback.centre_id.in_([c.id for c in centres])).limit(1)):
         return
     rnd = random.Random(14)
+    csi_rnd = random.Random(24)  # CSI marks from their own stream: the other answers stay as they were
     aspect_codes = None
     for centre_no, centre in enumerate(centres):
         staff = list(db.session.scalars(select(User).where(User.centre_id == centre.id, User.is_active)
@@ -262,6 +263,7 @@ def _demo_feedback(today: date) -> None:
                     csat=_mark(rnd, 3, 5, lift) if good else 2,
                     specialist_satisfaction=_mark(rnd, 3, 5, lift) if good else rnd.randint(2, 4),
                     aspects={code_: _mark(rnd, 3, 5, lift) for code_ in aspect_codes},
+                    csi_marks={p.code: _mark(csi_rnd, 3, 5, lift) for p in CSI_PARAMETERS},
                     comment=rnd.choice(COMMENTS_GOOD if good else COMMENTS_LOW) if rnd.random() < 0.3 else None)
 
 

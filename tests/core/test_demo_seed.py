@@ -185,3 +185,11 @@ def test_quality_checks_feed_the_index(seeded):
     row = re.search(r"Внутренний показатель качества \(IQS\), среднее по проверкам Дружелюбное отношение · "
                     r"внутренняя оценка (\d+,\d) % (\d+) \d+,\d учтён", text)
     assert row and int(row.group(2)) >= 10  # enough checks in November for the index to count them
+
+
+def test_the_demo_pulse_shows_csi_in_the_index_and_the_comparison(seeded):
+    text = _text(_page(seeded, "manager@demo.szn.local", "/metrics/"))
+    assert re.search(r"CSI — индекс удовлетворённости \d+,\d % n = \d+", text)
+    assert re.search(r"Индекс удовлетворённости клиентов \(CSI\) .*? \d+,\d % \d+ \d+,\d учтён", text)
+    compare = _text(_page(seeded, "hr@demo.szn.local", "/metrics/compare"))
+    assert re.search(r"\d+,\d % \(\d+\)", compare)

@@ -57,6 +57,22 @@ def test_an_operator_types_a_phone_answer_which_counts_like_a_qr_answer_with_its
     assert snap.figures["nps"]["n"] == 1 and snap.figures["feedback_n"] == 1
 
 
+def test_a_typed_answer_can_carry_the_csi_marks(app, client, login, org):
+    seed_reference()
+    login(make_user(department=org.front_a))
+    response = client.post("/metrics/answers/new", data={
+        "centre_id": org.centre_a.id, "channel": "email", "employee_id": 0, "touchpoint_id": 0,
+        "csi-csi_reliability": "4", "csi-csi_quality": "5"})
+    assert response.status_code == 303
+    stored = db.session.scalar(select(ClientFeedback))
+    assert stored.channel == Channel.EMAIL
+    assert {(m.aspect_code, m.score) for m in stored.service_marks} == {("csi_reliability", 4), ("csi_quality", 5)}
+    refused = client.post("/metrics/answers/new", data={
+        "centre_id": org.centre_a.id, "channel": "email", "employee_id": 0, "touchpoint_id": 0,
+        "csi-csi_reliability": "9"})
+    assert refused.status_code == 422 and "Надёжность" in refused.get_data(as_text=True) and _count() == 1
+
+
 def test_the_specialist_being_rated_cannot_type_an_answer_about_themselves(app, client, login, org):
     seed_reference()
     specialist = make_user(department=org.front_a)
@@ -137,6 +153,21 @@ def test_the_entry_page_is_refused_to_staff_outside_any_centre(app, client, logi
     assert client.get("/metrics/answers/new").status_code == 403
 
 
+def test_answers_off_the_scale_or_a_wrong_date_are_refused_in_russian(app, client, login, org):
+    seed_reference()
+    login(make_user(department=org.front_a))
+    response = client.post("/metrics/answers/new", data={
+        "centre_id": org.centre_a.id, "channel": "sms", "employee_id": 0, "touchpoint_id": 0, "recommend": "11",
+        "ces": "9", "answered_on": "2026-02-31"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Ответ не внесён" in html
+    assert html.count("Выберите ответ из предложенных вариантов.") == 2
+    assert "Укажите дату, например" in html and "Not a valid" not in html
+    batch = client.post("/metrics/answers/batch", data={"centre_id": org.centre_a.id, "answered_on": "вчера",
+                                                         "lines": "x" * 200_001})
+    assert "Не длиннее 200000 символов." in batch.get_data(as_text=True) and _count() == 0
+
+
 # --- paper forms ------------------------------------------------------------------------------------------------
 
 def test_hr_prints_paper_forms_with_a_unique_code_on_each_sheet(app, client, login, org):
@@ -156,8 +187,8 @@ def test_hr_prints_paper_forms_with_a_unique_code_on_each_sheet(app, client, log
     for sheet, text in zip(sorted(sheets, key=lambda s: s.id), pages, strict=True):
         assert f"Код анкеты: {channels.printed_code(sheet.code)}" in text and org.centre_a.name in text
         assert "Насколько легко вам было решить свой вопрос?" in text and "порекомендуете" in text
-        fourth = "Довольны ли вы обслуживанием в центре" if channels.sheet_module(sheet) == "centre" \
-            else "Довольны ли вы работой специалиста"
+        fourth = {"centre": "Довольны ли вы обслуживанием в центре", "specialist": "Довольны ли вы работой специалиста",
+                  "csi": "Дополнительные сервисы"}[channels.sheet_module(sheet)]
         assert fourth in text
 
 
@@ -216,27 +247,45 @@ def test_a_batch_is_stored_whole_with_each_sheets_fourth_question(app, client, l
     manager = make_user(Role.MANAGER, department=org.front_a)
     specialist = make_user(department=org.front_a)
     operator = make_user(department=org.front_a)
-    first, second = _sheets(manager, org.centre_a, 2)
+    sheets = _sheets(manager, org.centre_a, 3)
     mine, = _sheets(manager, org.centre_a, 1, specialist)
+    by_module = {channels.sheet_module(s): s for s in sheets}
+    assert set(by_module) == {"specialist", "centre", "csi"}  # the QR form's three fourth questions, in turn
     login(operator)
-    text = (f"{channels.printed_code(first.code)}; 5; 4; 10; 5; Вежливо и быстро\n"
-            f"\n{second.code}\t2\t\t5\t1\n"
+    text = (f"{channels.printed_code(by_module['centre'].code)}; 5; 4; 10; 5; Вежливо и быстро\n"
+            f"\n{by_module['specialist'].code}\t2\t\t5\t1\n"
+            f"{by_module['csi'].code}; 4; 4; 8; 5 4 - 5 3\n"
             f"{mine.code};;;9")
     response = client.post("/metrics/answers/batch", data={"centre_id": org.centre_a.id, "lines": text,
                                                             "answered_on": local_today().isoformat()})
     assert response.status_code == 303
     rows = {f.id: f for f in db.session.scalars(select(ClientFeedback))}
-    assert len(rows) == 3 and {f.channel for f in rows.values()} == {Channel.PAPER}
+    assert len(rows) == 4 and {f.channel for f in rows.values()} == {Channel.PAPER}
     by_sheet = {s.id: rows[s.feedback_id] for s in db.session.scalars(select(PaperSheet))}
-    for sheet in (first, second):
-        answer = by_sheet[sheet.id]
-        fourth = answer.csat if channels.sheet_module(sheet) == "centre" else answer.specialist_satisfaction
-        assert fourth == (5 if sheet is first else 1)
-    assert by_sheet[first.id].comment == "Вежливо и быстро"
+    centre, person, csi = (by_sheet[by_module[m].id] for m in ("centre", "specialist", "csi"))
+    assert (centre.csat, centre.specialist_satisfaction, centre.comment) == (5, None, "Вежливо и быстро")
+    assert (person.specialist_satisfaction, person.csat, person.ces, person.expectations) == (1, None, 2, None)
+    assert {(m.aspect_code, m.score) for m in csi.service_marks} == {
+        ("csi_reliability", 5), ("csi_range", 4), ("csi_staff", 5), ("csi_extras", 3)}
     assert by_sheet[mine.id].employee_id == specialist.id and by_sheet[mine.id].recommend == 9
     again = client.post("/metrics/answers/batch", data={"centre_id": org.centre_a.id, "lines": text})
     assert again.status_code == 422 and "уже внесена" in again.get_data(as_text=True)
-    assert _count() == 3
+    assert _count() == 4
+
+
+def test_a_batch_names_a_fourth_answer_that_does_not_fit_its_sheet(app, org):
+    seed_reference()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    operator = make_user(department=org.front_a)
+    by_module = {channels.sheet_module(s): s for s in _sheets(manager, org.centre_a, 3)}
+    with pytest.raises(ImportRejected) as rejected:
+        channels.enter_batch(operator, org.centre_a, f"{by_module['csi'].code}; 5; 5; 10; 5\n"
+                                                     f"{by_module['centre'].code}; 5; 5; 10; 5 5 5 5 5")
+    problems = [str(p) for p in rejected.value.problems]
+    assert problems[0].startswith("Строка 1, столбец «Четвёртый вопрос»: «5» — на этом листе") and "пять" in problems[0]
+    assert problems[1].startswith("Строка 2, столбец «Четвёртый вопрос»") and "одна оценка" in problems[1]
+    db.session.rollback()
+    assert _count() == 0
 
 
 def test_a_batch_with_errors_names_every_line_and_stores_nothing(app, client, login, org):

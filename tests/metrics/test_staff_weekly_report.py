@@ -58,6 +58,21 @@ def test_the_staff_version_holds_the_centres_week_and_nothing_about_a_person(app
         assert personal not in page
 
 
+def test_the_staff_version_shows_what_the_committee_changed_without_its_owner(app, client, login, org):
+    from training.db import utcnow
+    from training.gamification.stress.models import MeasureStatus, StressMeasure, StressMonth
+
+    owner = make_user(department=org.front_a, full_name="Ответственный Глеб Юрьевич")
+    month = StressMonth(regional_service_id=org.service.id, month=f"{utcnow():%Y-%m}")
+    db.session.add(StressMeasure(month_row=month, text="Табличка с часами приёма у входа", owner_id=owner.id,
+                                 created_by_id=owner.id, status=MeasureStatus.DONE, done_at=utcnow()))
+    db.session.commit()
+    login(make_user(department=org.front_a))
+    page = client.get("/metrics/reports/staff").get_data(as_text=True)
+    assert "Вы сказали — мы сделали" in page and "Табличка с часами приёма у входа" in page
+    assert "Ответственный" not in page
+
+
 def test_every_staff_member_of_the_centre_is_told_by_the_weekly_job(app, client, login, org):
     first, second = _world(org)
     manager = make_user(Role.MANAGER, department=org.front_a)

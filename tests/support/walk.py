@@ -57,7 +57,7 @@ def walk_world() -> WalkWorld:
               "/metrics/competence/me", "/recognition/", "/recognition/board", "/team/", "/team/library"]
     pages = {
         "learner": [*common, "/learn/block/1", "/learn/block/1/case", "/learn/glossary", "/certificates/",
-                    "/metrics/answers/new", "/metrics/answers/batch"],
+                    "/metrics/answers/new", "/metrics/answers/batch", "/metrics/reports/staff"],
         "graduate": ["/", "/certificates/", f"/certificates/{certificate.id}"],
         "teacher": [*common, "/learn/teach", "/quizzes/manage", f"/quizzes/bank/{world.course.blocks[0].id}",
                     "/quizzes/grading"],
@@ -71,7 +71,8 @@ def walk_world() -> WalkWorld:
                f"/learn/cohorts/{cohort.id}", "/certificates/registry", "/certificates/due",
                f"/certificates/{certificate.id}", "/certificates/settings", "/recognition/contests",
                "/team/stress", "/team/quests", "/team/committee", "/metrics/regional-checklist",
-               "/metrics/regional-checklist/weights", "/metrics/comfort/items"],
+               "/metrics/regional-checklist/weights", "/metrics/comfort/items", "/metrics/mentions",
+               "/metrics/csi-weights", "/metrics/surveys"],
         "admin": ["/", "/audit/", "/org/staff", "/certificates/registry"],
     }
     return WalkWorld(users, pages)

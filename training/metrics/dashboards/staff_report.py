@@ -1,5 +1,6 @@
 """The weekly report in its staff version (2.4, 5.4): every staff member of a centre gets the centre's week — the
-index, its groups, the client metrics with their n, how many answers and low scores, how the follow-ups went —
+index, its groups, the client metrics with their n, how many answers and low scores, how the follow-ups went, what
+the committee changed lately («вы сказали — мы сделали», the measures' text only) —
 and nothing about a person: no client's name, phone or comment (those stay with the manager's follow-up), no
 colleague's own score (employee snapshots and rankings are never read here). Delivered like the full report: the
 weekly job notifies each active person of the centre with a link to their centre's page."""
@@ -18,6 +19,7 @@ from training.measures.scales import GROUPS
 from training.metrics.centre_index import snapshots
 from training.metrics.dashboards.presenters import FIGURES, fmt_figure
 from training.metrics.dashboards.reports import REPORT_FIGURES, followup_counts
+from training.metrics.feedback import you_said
 from training.notifications.services import notify
 from training.org.models import Centre, RegionalService
 from training.web import path_for
@@ -35,6 +37,7 @@ class StaffReport:
     answers: int = 0
     low: int = 0
     followups: dict[str, int] = field(default_factory=dict)
+    measures: list[you_said.DoneMeasure] = field(default_factory=list)  # the committee's, text only
 
 
 def can_read(viewer: User, centre: Centre) -> bool:
@@ -53,7 +56,7 @@ def build(centre: Centre, period: Period) -> StaffReport:
         previous_index=before.index_value if before and before.is_published else None,
         coverage=snap.coverage if snap else None,
         answers=int(figures.get("feedback_n") or 0), low=int(figures.get("low_n") or 0),
-        followups=followup_counts([centre.id], period))
+        followups=followup_counts([centre.id], period), measures=you_said.recent_for_centre(centre.id))
     report.groups = [(title, ((snap.groups or {}).get(key) or {}).get("value") if snap else None)
                      for key, title in GROUPS.items()]
     report.figures = [(FIGURES[key][0], fmt_figure(key, figures[key]), int(figures[key].get("n") or 0))

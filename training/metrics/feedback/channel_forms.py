@@ -13,15 +13,29 @@ from training.metrics.feedback.services import CES_CHOICES, EXPECTATION_CHOICES,
 NOBODY = 0  # «не о конкретном специалисте» / «без точки контакта» in the selects
 
 
+class RuDateField(DateField):
+    """A date whose wrong value gets a Russian message (the browser's date picker sends ГГГГ-ММ-ДД)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Укажите дату, например 07.12.2026.") from exc
+
+
+def _at_most(n: int) -> Length:
+    return Length(max=n, message=f"Не длиннее {n} символов.")
+
+
 class StaffAnswerForm(FlaskForm):
     """The client's answers as the QR form asks them, plus where they came from."""
 
     centre_id = RuSelectField("ЦЗН", coerce=int)
     channel = RuSelectField("Канал", choices=[(c.value, c.label) for c in STAFF_CHANNELS])
-    sheet_code = StringField("Код анкеты (для бумажной)", validators=[Optional(), Length(max=20)])
+    sheet_code = StringField("Код анкеты (для бумажной)", validators=[Optional(), _at_most(20)])
     employee_id = RuSelectField("Специалист, о котором ответ", coerce=int)
     touchpoint_id = RuSelectField("Точка контакта", coerce=int)
-    answered_on = DateField("Дата ответа клиента", validators=[Optional()])
+    answered_on = RuDateField("Дата ответа клиента", validators=[Optional()])
     ces = RadioField("Насколько легко было решить вопрос?", choices=CES_CHOICES, coerce=int, validators=[Optional()])
     expectations = RadioField("Оправдались ли ожидания?", choices=EXPECTATION_CHOICES, coerce=int,
                               validators=[Optional()])
@@ -31,14 +45,13 @@ class StaffAnswerForm(FlaskForm):
                                          coerce=int, validators=[Optional()])
     csat = RadioField("Довольны ли обслуживанием в центре в целом?", choices=SATISFACTION_CHOICES, coerce=int,
                       validators=[Optional()])
-    comment = TextAreaField("Что клиент предложил улучшить", validators=[Optional(), Length(max=2000)])
+    comment = TextAreaField("Что клиент предложил улучшить", validators=[Optional(), _at_most(2000)])
 
 
 class BatchForm(FlaskForm):
     centre_id = RuSelectField("ЦЗН", coerce=int)
-    answered_on = DateField("Дата анкет", validators=[Optional()])
-    lines = TextAreaField("Строки анкет", validators=[InputRequired("Вставьте строки анкет."),
-                                                      Length(max=200_000)])
+    answered_on = RuDateField("Дата анкет", validators=[Optional()])
+    lines = TextAreaField("Строки анкет", validators=[InputRequired("Вставьте строки анкет."), _at_most(200_000)])
 
 
 class SheetsForm(FlaskForm):
@@ -47,10 +60,10 @@ class SheetsForm(FlaskForm):
 
 
 class MentionForm(FlaskForm):
-    mentioned_on = DateField("Дата публикации", validators=[InputRequired("Укажите дату публикации.")])
+    mentioned_on = RuDateField("Дата публикации", validators=[InputRequired("Укажите дату публикации.")])
     source = StringField("Источник (издание, сообщество, канал)",
-                         validators=[InputRequired("Укажите источник."), Length(max=200)])
-    url = StringField("Ссылка", validators=[Optional(), Length(max=500)])
+                         validators=[InputRequired("Укажите источник."), _at_most(200)])
+    url = StringField("Ссылка", validators=[Optional(), _at_most(500)])
     tone = RuSelectField("Тональность", choices=[(t.value, t.label) for t in MentionTone])
     centre_id = RuSelectField("ЦЗН (если упомянут конкретный)", coerce=int)
-    note = TextAreaField("Заметка", validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("Заметка", validators=[Optional(), _at_most(2000)])

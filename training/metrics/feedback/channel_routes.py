@@ -13,6 +13,7 @@ from training.extensions import db
 from training.measures.periods import local_today
 from training.metrics.feedback import aspects, bp, channels, mentions
 from training.metrics.feedback import services as feedback
+from training.metrics.feedback.aspects import CSI_PARAMETERS
 from training.metrics.feedback.channel_forms import NOBODY, BatchForm, MentionForm, SheetsForm, StaffAnswerForm
 from training.metrics.feedback.channel_models import MediaMention, MentionTone
 from training.metrics.feedback.models import Channel, ClientFeedback, Touchpoint
@@ -50,6 +51,7 @@ def enter_answer():
     if request.method == "GET":
         form.centre_id.data = centre.id
         form.answered_on.data = local_today()
+    csi_marks = {p.code: request.form.get(f"csi-{p.code}") for p in CSI_PARAMETERS}
 
     def save():
         employee = db.session.get(User, form.employee_id.data) if form.employee_id.data else None
@@ -58,11 +60,12 @@ def enter_answer():
             current_user, centre, channel=form.channel.data, employee=employee, touchpoint=touchpoint,
             answered_on=form.answered_on.data, sheet_code=form.sheet_code.data or "", ces=form.ces.data,
             expectations=form.expectations.data, recommend=form.recommend.data, csat=form.csat.data,
-            specialist_satisfaction=form.specialist_satisfaction.data, comment=form.comment.data)
+            specialist_satisfaction=form.specialist_satisfaction.data, csi_marks=csi_marks, comment=form.comment.data)
 
     return submit(form, save, message="Ответ клиента внесён. Можно вносить следующий.",
                   on_success=lambda _: redirect_to(url_for("feedback.enter_answer", centre_id=centre.id)),
-                  template="metrics/feedback/enter_answer.html", centre=centre)
+                  template="metrics/feedback/enter_answer.html", centre=centre, csi_parameters=CSI_PARAMETERS,
+                  csi_marks=csi_marks)
 
 
 @bp.route("/answers/batch", methods=["GET", "POST"])

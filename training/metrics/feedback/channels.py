@@ -27,6 +27,7 @@ from training.errors import Conflict, DomainError, NotAllowed
 from training.extensions import db
 from training.measures.periods import local_date_of
 from training.metrics.feedback import services as feedback
+from training.metrics.feedback.aspects import CSI_PARAMETERS
 from training.metrics.feedback.channel_models import PaperSheet
 from training.metrics.feedback.models import STAFF_CHANNELS, Channel, ClientFeedback, Touchpoint
 from training.org.models import Centre
@@ -39,8 +40,9 @@ MAX_AGE_DAYS = 92
 #: Sheets printed at once, and lines typed at once.
 MAX_SHEETS = 300
 MAX_BATCH_LINES = 500
-#: Paper forms alternate the fourth question the way the QR form draws it: about the specialist, or the centre.
-SHEET_MODULES = ("specialist", "centre")
+#: Paper forms rotate the fourth question the way the QR form draws it: about the specialist, the centre, or CSI
+#: (the five parameters of the centre, forms.MODULES).
+SHEET_MODULES = ("specialist", "centre", "csi")
 #: Codes are read from paper and typed on a phone's number pad: ten digits, printed «12345-67890».
 CODE_ALPHABET = "0123456789"
 CODE_LENGTH = 10
@@ -123,7 +125,8 @@ def _store(actor: User, centre: Centre, channel: Channel, employee: User | None,
 def enter_answer(actor: User, centre: Centre, *, channel: str, employee: User | None = None,
                  touchpoint: Touchpoint | None = None, answered_on: date | None = None, sheet_code: str = "",
                  ces=None, expectations=None, recommend=None, csat=None, specialist_satisfaction=None,
-                 comment: str | None = None, now: datetime | None = None) -> ClientFeedback:
+                 csi_marks: dict[str, object] | None = None, comment: str | None = None,
+                 now: datetime | None = None) -> ClientFeedback:
     """One answer a client gave by phone, on paper, by e-mail or SMS, typed by staff. A paper answer names its
     sheet's code (the sheet's specialist, when it was printed for one, is whom it is about)."""
     now = now or utcnow()
@@ -145,7 +148,8 @@ def enter_answer(actor: User, centre: Centre, *, channel: str, employee: User | 
     employee = _about(actor, centre, employee)
     answer = _store(actor, centre, channel, employee, touchpoint, _answer_date(answered_on, now),
                     dict(ces=ces, expectations=expectations, recommend=recommend, csat=csat,
-                         specialist_satisfaction=specialist_satisfaction, comment=comment), now)
+                         specialist_satisfaction=specialist_satisfaction, csi_marks=csi_marks, comment=comment),
+                    now)
     if sheet is not None:
         _claim(sheet, answer, now)
     audit.record(actor, "metrics.answer_entered", "client_feedback", answer.id,
@@ -186,14 +190,15 @@ def issue_sheets(actor: User, centre: Centre, count: int, employee: User | None 
 
 
 def sheet_module(sheet: PaperSheet) -> str:
-    """The fourth question of the sheet: sheets alternate like the QR form draws it (by their id)."""
-    return SHEET_MODULES[sheet.id % 2]
+    """The fourth question of the sheet: sheets rotate like the QR form draws it (by their id)."""
+    return SHEET_MODULES[sheet.id % len(SHEET_MODULES)]
 
 
 # --- a scanned batch ----------------------------------------------------------------------------------------------
 
 BATCH_COLUMNS = ("Код анкеты", "Легко ли решить вопрос (1–5)", "Ожидания (1–5)", "Рекомендация (0–10)",
-                 "Удовлетворённость (1–5)", "Комментарий")
+                 "Четвёртый вопрос", "Комментарий")
+FOURTH = BATCH_COLUMNS[4]
 
 
 @dataclass(frozen=True)
@@ -203,7 +208,7 @@ class BatchLine:
     ces: int | None
     expectations: int | None
     recommend: int | None
-    satisfaction: int | None
+    fourth: str  # one mark 1–5, or for a CSI sheet five marks («5 4 5 5 3», «54553», «-» for none): read with the sheet
     comment: str
 
 
@@ -226,6 +231,26 @@ def _mark(cell: str, low: int, high: int, column: str, line: int, problems: list
         return int(cell)
     problems.append(Problem(line, column, f"«{cell}» — не число от {low} до {high} (пусто — нет ответа)."))
     return None
+
+
+def fourth_answer(module: str, text: str) -> dict:
+    """The fourth question's answer of a sheet as :func:`~training.metrics.feedback.services.submit_feedback` takes
+    it: satisfaction with the specialist or with the centre (one mark), or the CSI parameters (five marks, in the
+    printed order; «-» for an unanswered one)."""
+    text = (text or "").strip()
+    if module != "csi":
+        if text in ("", "-", "—"):
+            return {}
+        if text.isdigit() and 1 <= int(text) <= 5:
+            return {"csat" if module == "centre" else "specialist_satisfaction": int(text)}
+        raise DomainError(f"«{text}» — на этом листе четвёртый вопрос — одна оценка от 1 до 5.")
+    marks = text.split() if " " in text else list(text)
+    if text in ("", "-", "—"):
+        return {}
+    if len(marks) != len(CSI_PARAMETERS) or not all(m in ("-", "—") or m in "12345" for m in marks):
+        raise DomainError(f"«{text}» — на этом листе четвёртый вопрос — пять оценок от 1 до 5 "
+                          "(«5 4 5 5 3», «-» — без ответа).")
+    return {"csi_marks": {p.code: int(m) for p, m in zip(CSI_PARAMETERS, marks, strict=True) if m.isdigit()}}
 
 
 def parse_batch(text: str) -> list[BatchLine]:
@@ -253,14 +278,17 @@ def parse_batch(text: str) -> list[BatchLine]:
             seen[code] = number
         marks = [_mark(cells[1], 1, 5, BATCH_COLUMNS[1], number, problems),
                  _mark(cells[2], 1, 5, BATCH_COLUMNS[2], number, problems),
-                 _mark(cells[3], 0, 10, BATCH_COLUMNS[3], number, problems),
-                 _mark(cells[4], 1, 5, BATCH_COLUMNS[4], number, problems)]
+                 _mark(cells[3], 0, 10, BATCH_COLUMNS[3], number, problems)]
+        fourth = cells[4]
+        if fourth and not all(ch.isdigit() or ch in " -—" for ch in fourth):
+            problems.append(Problem(number, FOURTH, f"«{fourth}» — не оценки от 1 до 5."))
         comment = cells[5]
         if len(comment) > 2000:
             problems.append(Problem(number, BATCH_COLUMNS[5], "комментарий длиннее 2000 знаков."))
-        if all(m is None for m in marks) and not comment and not any(p.line == number for p in problems):
+        if (all(m is None for m in marks) and not fourth.strip(" -—") and not comment
+                and not any(p.line == number for p in problems)):
             problems.append(Problem(number, None, "на листе нет ни одного ответа: такую анкету не вносят."))
-        lines.append(BatchLine(number, code, *marks, comment))
+        lines.append(BatchLine(number, code, *marks, fourth, comment))
     if problems:
         raise ImportRejected(problems)
     return lines
@@ -288,14 +316,20 @@ def enter_batch(actor: User, centre: Centre, text: str, answered_on: date | None
             problems.append(Problem(line.line, BATCH_COLUMNS[0], "это анкета о вашей работе: её вносит коллега."))
     if problems:
         raise ImportRejected(problems)
+    fourths = {}
+    for line in lines:
+        try:
+            fourths[line.line] = fourth_answer(sheet_module(sheets[line.code]), line.fourth)
+        except DomainError as exc:
+            problems.append(Problem(line.line, FOURTH, exc.message))
+    if problems:
+        raise ImportRejected(problems)
     for line in lines:
         sheet = sheets[line.code]
-        about = {"csat": line.satisfaction} if sheet_module(sheet) == "centre" \
-            else {"specialist_satisfaction": line.satisfaction}
         try:
             answer = _store(actor, centre, Channel.PAPER, sheet.employee, None, day,
                             dict(ces=line.ces, expectations=line.expectations, recommend=line.recommend,
-                                 comment=line.comment, **about), now)
+                                 comment=line.comment, **fourths[line.line]), now)
         except DomainError as exc:
             raise ImportRejected([Problem(line.line, None, exc.message)]) from exc
         _claim(sheet, answer, now)

@@ -8,6 +8,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from training.metrics.feedback.aspects import CSI_PARAMETERS
 from training.metrics.feedback.forms import FeedbackForm
 from training.metrics.feedback.pdf import _wrap
 from training.metrics.feedback.services import CES_CHOICES, EXPECTATION_CHOICES, SATISFACTION_CHOICES
@@ -19,7 +20,7 @@ class PaperForm:
     code: str  # as printed: «ABCD-EFGH»
     centre: str
     specialist: str | None
-    module: str  # the fourth question: "specialist" or "centre"
+    module: str  # the fourth question: "specialist", "centre" or "csi"
 
 
 def _label(field) -> str:
@@ -28,10 +29,39 @@ def _label(field) -> str:
 
 def _questions(module: str) -> list[tuple[str, list[tuple[int, str]]]]:
     unbound = FeedbackForm
-    fourth = (_label(unbound.csat), SATISFACTION_CHOICES) if module == "centre" \
-        else (_label(unbound.specialist_satisfaction), SATISFACTION_CHOICES)
-    return [(_label(unbound.ces), CES_CHOICES), (_label(unbound.expectations), EXPECTATION_CHOICES),
-            ("Насколько вероятно, что вы порекомендуете нас знакомым?", [(i, str(i)) for i in range(11)]), fourth]
+    questions = [(_label(unbound.ces), CES_CHOICES), (_label(unbound.expectations), EXPECTATION_CHOICES),
+                 ("Насколько вероятно, что вы порекомендуете нас знакомым?", [(i, str(i)) for i in range(11)])]
+    if module == "centre":
+        questions.append((_label(unbound.csat), SATISFACTION_CHOICES))
+    elif module == "specialist":
+        questions.append((_label(unbound.specialist_satisfaction), SATISFACTION_CHOICES))
+    return questions
+
+
+def _csi_question(c: canvas.Canvas, number: int, left: float, width: float, cursor: float, regular: str,
+                  bold: str) -> float:
+    """The CSI module: each parameter of the centre with five boxes, 1 (плохо) … 5 (отлично)."""
+    c.setFont(bold, 11.5)
+    for line in _wrap(c, f"{number}. Насколько вы довольны центром? Оцените каждый пункт от 1 (плохо) до 5 "
+                         "(отлично)", bold, 11.5, width):
+        c.drawString(left, cursor, line)
+        cursor -= 15
+    boxes_x = left + width - 5 * 30
+    for parameter in CSI_PARAMETERS:
+        c.setFont(regular, 10.5)
+        c.drawString(left, cursor, parameter.name)
+        c.setFont(regular, 8)
+        c.setFillColorRGB(0.35, 0.4, 0.44)
+        hint = _wrap(c, parameter.hint, regular, 8, boxes_x - left - 8)
+        c.drawString(left, cursor - 10, hint[0] if hint else "")
+        c.setFillColorRGB(0.1, 0.12, 0.14)
+        c.setFont(regular, 10.5)
+        for value in range(1, 6):
+            x = boxes_x + (value - 1) * 30
+            c.rect(x, cursor - 2, 10, 10, stroke=1, fill=0)
+            c.drawString(x + 13, cursor, str(value))
+        cursor -= 26
+    return cursor - 6
 
 
 def paper_forms_pdf(forms: list[PaperForm]) -> bytes:
@@ -83,6 +113,8 @@ def paper_forms_pdf(forms: list[PaperForm]) -> bytes:
                     c.setFont(regular, 10.5)
                 x += text_w + 8
             cursor -= row_gap + 14
+        if form.module == "csi":
+            cursor = _csi_question(c, 4, left, width, cursor, regular, bold)
         c.setFont(bold, 11.5)
         c.drawString(left, cursor, "5. Что нам улучшить?")
         cursor -= 10 * mm

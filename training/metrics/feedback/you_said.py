@@ -32,20 +32,28 @@ def _short(text: str) -> str:
     return text if len(text) <= TEXT_MAX else text[:TEXT_MAX - 1].rstrip() + "…"
 
 
-def recent_for_link(token: str | None, now: datetime | None = None) -> list[DoneMeasure]:
-    """The committee's measures finished in the last :data:`RECENT_DAYS` days for the centre of the feedback link
-    ``token``: those of its service's boards about this centre or about no centre in particular, newest first."""
-    if not token or len(token) > 32:
-        return []
+def _recent(where, now: datetime | None) -> list[DoneMeasure]:
     since = (now or utcnow()) - timedelta(days=RECENT_DAYS)
     rows = db.session.execute(
         select(StressMeasure.text, StressMeasure.done_at)
         .join(StressMonth, StressMonth.id == StressMeasure.month_id)
         .join(Centre, Centre.regional_service_id == StressMonth.regional_service_id)
-        .join(FeedbackLink, FeedbackLink.centre_id == Centre.id)
         .outerjoin(StressItem, StressItem.id == StressMeasure.item_id)
-        .where(FeedbackLink.token == token, FeedbackLink.is_active, StressMeasure.status == MeasureStatus.DONE,
-               StressMeasure.done_at >= since,
+        .where(*where, StressMeasure.status == MeasureStatus.DONE, StressMeasure.done_at >= since,
                or_(StressItem.centre_id.is_(None), StressItem.centre_id == Centre.id))
         .order_by(StressMeasure.done_at.desc(), StressMeasure.id.desc()).limit(SHOWN)).all()
     return [DoneMeasure(_short(text), local_date_of(done_at)) for text, done_at in rows]
+
+
+def recent_for_link(token: str | None, now: datetime | None = None) -> list[DoneMeasure]:
+    """The committee's measures finished in the last :data:`RECENT_DAYS` days for the centre of the feedback link
+    ``token``: those of its service's boards about this centre or about no centre in particular, newest first."""
+    if not token or len(token) > 32:
+        return []
+    return _recent([Centre.id == select(FeedbackLink.centre_id).where(FeedbackLink.token == token,
+                                                                      FeedbackLink.is_active).scalar_subquery()], now)
+
+
+def recent_for_centre(centre_id: int, now: datetime | None = None) -> list[DoneMeasure]:
+    """The same for a centre (the staff version of the weekly report)."""
+    return _recent([Centre.id == centre_id], now)
