@@ -329,6 +329,47 @@ def test_a_recompute_never_overwrites_a_newer_result(app, org):
     assert score(person).c_politeness != 1.0
 
 
+def test_a_second_batch_over_the_same_evidence_rewrites_nothing_and_new_evidence_is_written(app, org):
+    """The nightly batch compares what it computed with what is stored: an unchanged score is not written again
+    (its row keeps its time of computation), while a specialist with new client answers sees them counted."""
+    _unchanged_batch_case(org)
+
+
+@pytest.mark.postgres
+def test_a_second_batch_over_the_same_evidence_rewrites_nothing_on_postgresql(pg_app):
+    from tests.factories import make_org
+
+    _unchanged_batch_case(make_org())
+
+
+def _unchanged_batch_case(org):
+    seed_reference()
+    here, there = make_user(department=org.front_a), make_user(department=org.front_b)
+    rate_by_clients(here, 4, count=2)
+    rate_by_clients(there, 5, count=3)
+
+    def stored():
+        return {person.id: (row.computed_at, row.computed_version, row.overall, row.c_politeness, row.breakdown)
+                for person in (here, there) for row in [score(person)]}
+
+    competence.recompute_batch([this_month()])
+    first = stored()
+    assert first[here.id][4]["competences"]["politeness"]["evidence"]["client"]["n"] == 2
+    expected = competence.compute_month(this_month(), {here.id, there.id})  # every stored column, as computed
+    for person in (here, there):
+        row = score(person)
+        assert {name: getattr(row, name) for name in expected[person.id]} == expected[person.id]
+    competence.recompute_batch([this_month()])
+    assert stored() == first
+    rate_by_clients(here, 1, count=3)
+    competence.recompute_batch([this_month()])
+    third = stored()
+    assert third[there.id] == first[there.id]
+    assert third[here.id][0] > first[here.id][0]
+    assert third[here.id][4]["competences"]["politeness"]["evidence"]["client"]["n"] == 5
+    assert third[here.id][3] < first[here.id][3]
+
+
 def test_the_batch_is_set_based_its_query_count_does_not_grow_with_staff(app, org):
     seed_reference()
 

@@ -142,3 +142,17 @@ def test_a_csi_mark_off_the_scale_is_refused_in_russian_and_nothing_is_stored(ap
     with pytest.raises(DomainError, match="неизвестному параметру"):
         feedback.submit_feedback(link, csi_marks={"premises": 5})
     assert db.session.scalar(select(ClientServiceMark)) is None
+
+
+def test_the_weekly_report_has_csi_with_its_n(app, org):
+    from training.measures.periods import WEEK
+    from training.metrics.dashboards import reports
+
+    seed_reference()
+    today = local_today()
+    answers(feedback.link_for(org.centre_a), today, 3, csi_marks=MARKS)
+    refresh()
+    _, rows = reports.rows_for("centre", org.centre_a.id, period_of(WEEK, today))
+    header, body = reports.table(rows)
+    at = header.index("CSI — индекс удовлетворённости")
+    assert (body[0][at], body[0][at + 1]) == (81.0, 3)

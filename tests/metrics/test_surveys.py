@@ -133,7 +133,7 @@ def test_a_due_survey_is_emailed_once_with_a_one_time_link_and_the_address_is_er
         surveys.record_consent(org.centre_a, "client@mail.ru", now=now - timedelta(days=91))
         surveys.record_consent(org.centre_a, "later@mail.ru", now=now)  # not due yet
         db.session.commit()
-        assert sending.send_due(now) == {"sent": 1, "not_sent": 0, "stuck": 0}
+        assert sending.send_due(now) == {"sent": 1, "not_sent": 0, "waiting": 0, "stuck": 0}
         assert sending.send_due(now)["sent"] == 0  # idempotent: never twice
         sent, waiting = db.session.scalars(select(SurveyInvitation).order_by(SurveyInvitation.id)).all()
         db.session.refresh(sent)
@@ -148,11 +148,41 @@ def test_a_due_survey_is_emailed_once_with_a_one_time_link_and_the_address_is_er
     assert surveys.token_hash(_token_of(text)) == sent.token_hash
 
 
+def test_an_unreachable_mail_server_keeps_the_survey_for_a_later_try_then_gives_up(smtp):
+    port, inbox = smtp
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]  # nothing listens here once the socket is closed
+    with app_with_tables(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port) as app:
+        org = make_org()
+        now = utcnow()
+        surveys.record_consent(org.centre_a, "one@mail.ru", now=now - timedelta(days=91))
+        surveys.record_consent(org.centre_a, "two@mail.ru", now=now - timedelta(days=91))
+        db.session.commit()
+        assert sending.send_due(now) == {"sent": 0, "not_sent": 0, "waiting": 1, "stuck": 0}  # one try per run
+        first, second = db.session.scalars(select(SurveyInvitation).order_by(SurveyInvitation.id)).all()
+        db.session.refresh(first)
+        assert first.status == SurveyStatus.PENDING and first.email == "one@mail.ru"
+        assert first.status_note == "ждёт повторной попытки: почтовый сервер недоступен"
+        app.config["MAIL_PORT"] = port  # the server is back
+        assert sending.send_due(now)["sent"] == 2
+        assert sorted(r[0][0] for r in inbox.messages) == ["one@mail.ru", "two@mail.ru"]
+        # a week after its day an unreachable server is given up: not sent, the address erased
+        surveys.record_consent(org.centre_a, "three@mail.ru", now=now - timedelta(days=99))
+        db.session.commit()
+        app.config["MAIL_PORT"] = closed_port
+        assert sending.send_due(now)["not_sent"] == 1
+        last = db.session.scalar(select(SurveyInvitation).order_by(SurveyInvitation.id.desc()))
+        db.session.refresh(last)
+        assert (last.status, last.email) == (SurveyStatus.NOT_SENT, None)
+        assert last.status_note == "не отправлено: почтовый сервер недоступен"
+
+
 def test_sms_without_a_gateway_is_logged_not_sent_and_says_so(app, org, caplog):
     surveys.record_consent(org.centre_a, "+7 900 123-45-67", now=utcnow() - timedelta(days=91))
     db.session.commit()
     with caplog.at_level(logging.INFO, logger="training.surveys"):
-        assert sending.send_due() == {"sent": 0, "not_sent": 1, "stuck": 0}
+        assert sending.send_due() == {"sent": 0, "not_sent": 1, "waiting": 0, "stuck": 0}
     invitation = db.session.scalar(select(SurveyInvitation))
     db.session.refresh(invitation)
     assert invitation.status == SurveyStatus.NOT_SENT

@@ -31,8 +31,8 @@ from training.tabular import xlsx_bytes
 from training.templating import DISPLAY_TZ, fmt_number
 from training.web import path_for
 
-REPORT_FIGURES = ("nps", "ces", "csat", "expectations_met", "resolution_rate", "fcr", "net_fcr", "escalation_rate",
-                  "ttfr", "waiting", "replies_per_conversation", "iqs", "staff_rating")
+REPORT_FIGURES = ("nps", "ces", "csat", "csi", "expectations_met", "resolution_rate", "fcr", "net_fcr",
+                  "escalation_rate", "ttfr", "waiting", "replies_per_conversation", "iqs", "staff_rating")
 
 
 @dataclass

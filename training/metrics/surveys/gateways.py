@@ -24,8 +24,12 @@ NOT_CONFIGURED_EMAIL = "не отправлено: почта (SMTP) не нас
 
 @dataclass(frozen=True)
 class Delivery:
+    """What became of a message. ``retry``: nothing left at all (the server could not be reached), so trying
+    again later cannot send it twice."""
+
     ok: bool
     note: str
+    retry: bool = False
 
 
 class SmsGateway(Protocol):
@@ -66,7 +70,12 @@ def send_email(address: str, subject: str, text: str) -> Delivery:
     message["To"] = address
     message.set_content(text)
     try:
-        with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=10) as smtp:
+        smtp = smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=10)
+    except (OSError, smtplib.SMTPException) as exc:  # not connected: nothing left, safe to try later
+        log.warning("Почтовый сервер недоступен: %s", exc)
+        return Delivery(False, "почтовый сервер недоступен", retry=True)
+    try:
+        with smtp:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("Письмо с опросом не отправлено: %s", exc)

@@ -4,7 +4,10 @@ At most once per invitation: each one is first claimed with a conditional UPDATE
 committed before anything leaves, so two workers, a retry or a job running next to the task never send it twice.
 Then the message goes out (e-mail through SMTP, SMS through the gateway), and the outcome is recorded with the
 contact erased, in one more commit. An invitation left «sending» by a crash is closed as not sent after an hour
-(never re-sent: a message may have left). Like ``snapshots.refresh_stale`` this commits per invitation."""
+(never re-sent: a message may have left). Only when nothing can have left — the mail server could not be reached —
+the invitation goes back to «pending» (contact kept) and is tried again on the next runs, for up to
+:data:`RETRY_DAYS` after its day; then it is closed as not sent and the contact erased. Like
+``snapshots.refresh_stale`` this commits per invitation."""
 from __future__ import annotations
 
 import secrets
@@ -22,6 +25,8 @@ from training.metrics.surveys.services import token_hash
 from training.templating import DISPLAY_TZ
 
 STUCK_AFTER = timedelta(hours=1)
+#: how long an e-mail waits for an unreachable mail server before it is given up
+RETRY_DAYS = 7
 
 
 def survey_url(token: str) -> str:
@@ -69,14 +74,18 @@ def _close_stuck(now: datetime) -> int:
 def send_due(now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """Send every pending invitation whose day has come; returns how many were sent and not sent."""
     now = now or utcnow()
-    counts = {"sent": 0, "not_sent": 0, "stuck": _close_stuck(now)}
+    counts = {"sent": 0, "not_sent": 0, "waiting": 0, "stuck": _close_stuck(now)}
     db.session.commit()
-    ids = list(db.session.scalars(
-        select(SurveyInvitation.id).where(SurveyInvitation.status == SurveyStatus.PENDING,
-                                          SurveyInvitation.due_on <= local_date_of(now))
-        .order_by(SurveyInvitation.id).limit(limit)))
+    today = local_date_of(now)
+    due = db.session.execute(
+        select(SurveyInvitation.id, SurveyInvitation.channel, SurveyInvitation.due_on)
+        .where(SurveyInvitation.status == SurveyStatus.PENDING, SurveyInvitation.due_on <= today)
+        .order_by(SurveyInvitation.id).limit(limit)).all()
     days = int(current_app.config.get("SURVEY_LINK_DAYS", 14))
-    for invitation_id in ids:
+    mail_down = False
+    for invitation_id, channel, due_on in due:
+        if mail_down and channel == SurveyChannel.EMAIL:
+            continue  # the server was unreachable a moment ago: the next run tries again
         claimed = db.session.execute(
             update(SurveyInvitation)
             .where(SurveyInvitation.id == invitation_id, SurveyInvitation.status == SurveyStatus.PENDING)
@@ -92,8 +101,17 @@ def send_due(now: datetime | None = None, limit: int = 500) -> dict[str, int]:
         except Exception:  # a gateway's own failure: recorded, never retried
             current_app.logger.exception("surveys: invitation %s", invitation_id)
             delivery = Delivery(False, "не отправлено: ошибка шлюза")
+        if delivery.retry and today <= due_on + timedelta(days=RETRY_DAYS):
+            mail_down = True
+            db.session.execute(update(SurveyInvitation).where(SurveyInvitation.id == invitation_id).values(
+                status=SurveyStatus.PENDING, sent_at=None, status_note=f"ждёт повторной попытки: {delivery.note}")
+                .execution_options(synchronize_session=False))
+            db.session.commit()
+            counts["waiting"] += 1
+            continue
         values = {"status": SurveyStatus.SENT if delivery.ok else SurveyStatus.NOT_SENT,
-                  "status_note": delivery.note[:200], "email": None, "phone": None}
+                  "status_note": delivery.note[:200] if delivery.ok or not delivery.retry
+                  else f"не отправлено: {delivery.note}", "email": None, "phone": None}
         if delivery.ok:
             values.update(token_hash=token_hash(token), expires_at=expires_at)
         db.session.execute(update(SurveyInvitation).where(SurveyInvitation.id == invitation_id).values(**values)
