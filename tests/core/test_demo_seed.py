@@ -193,3 +193,13 @@ def test_the_demo_pulse_shows_csi_in_the_index_and_the_comparison(seeded):
     assert re.search(r"Индекс удовлетворённости клиентов \(CSI\) .*? \d+,\d % \d+ \d+,\d учтён", text)
     compare = _text(_page(seeded, "hr@demo.szn.local", "/metrics/compare"))
     assert re.search(r"\d+,\d % \(\d+\)", compare)
+
+
+def test_the_demo_has_answers_from_other_channels_and_a_mentions_register(seeded):
+    text = _text(_page(seeded, "manager@demo.szn.local", "/metrics/"))
+    assert re.search(r"По каналам Канал Ответов Низких NPS CSAT QR-код \d+ .*? по телефону \d+ .*? бумажная анкета 4 ",
+                     text)
+    hr_email = demo.DEMO_LOGINS[1][0]
+    service = _text(_page(seeded, hr_email, "/metrics/"))
+    assert re.search(r"Упоминаний за период \d+", service) and "Ручной реестр" in service
+    assert "Сообщество «Наш район» во ВКонтакте" in _text(_page(seeded, hr_email, "/metrics/mentions"))

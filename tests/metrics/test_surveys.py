@@ -395,3 +395,25 @@ def test_a_link_used_twice_at_once_leaves_one_answer(pg_url):
         assert db.session.scalar(select(func.count()).select_from(ClientFeedback)) == 1
         invitation = db.session.scalar(select(SurveyInvitation))
         assert invitation.status == SurveyStatus.ANSWERED and invitation.feedback_id == stored[0]
+
+
+def test_csi_after_employment_counts_only_those_who_work_now_and_shows_on_the_pulse(app, client, org):
+    seed_reference()
+    tokens = [_send_with_token(app, org) for _ in range(3)]
+    for token, employment, mark in zip(tokens, ("centre", "self", "no"), ("5", "4", "1"), strict=True):
+        data = {"employment": employment, **{f"csi-{code}": mark for code in CSI_MARKS}}
+        assert client.post(f"/f/survey/{token}", data=data).status_code == 303
+    refresh()
+    db.session.expire_all()
+    day = local_today()
+    centre = snapshots.snapshot("centre", org.centre_a.id, period_of(MONTH, day))
+    assert centre.figures["csi"]["n"] == 3
+    assert centre.figures["csi_employed"]["n"] == 2
+    assert centre.figures["csi_employed"]["value"] == pytest.approx(90.0)  # marks 5 and 4 → mean 4.5 of 5
+    alone = snapshots.compute("centre", org.centre_a.id, period_of(MONTH, day))["figures"]["csi_employed"]
+    assert alone["value"] == pytest.approx(90.0)  # the one-scope computation agrees with the batched one
+    service = snapshots.snapshot("service", org.service.id, period_of(MONTH, day))
+    assert service.figures["csi_employed"]["n"] == 2
+    sign_in(client, make_user(Role.HR, service=org.service))
+    pulse = client.get(f"/metrics/pulse/centre/{org.centre_a.id}").get_data(as_text=True)
+    assert "CSI через 3 месяца — у нашедших работу" in pulse and "90,0 %" in pulse
