@@ -21,6 +21,7 @@ The database is changed (scores and snapshots are written), as the CLI would; ru
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -30,11 +31,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from training.app import create_app  # noqa: E402
 from training.config import TestingConfig  # noqa: E402
 from training.extensions import db  # noqa: E402
+
+
+def database_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL server processes serving this database (read from /proc: the
+    server runs on this machine in these benchmarks); 0 elsewhere. With this process's CPU it gives the work a step
+    did, which the load of a shared machine inflates far less than the wall time."""
+    if db.engine.dialect.name != "postgresql":
+        return 0.0
+    pids = db.session.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).all()
+    seconds = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return seconds
 
 
 def run(database_url: str, months: int, sample: int, skip_discover: bool, profile: str | None,
@@ -46,6 +64,21 @@ def run(database_url: str, months: int, sample: int, skip_discover: bool, profil
 
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
     timings: dict[str, float] = {}
+    cpu: dict[str, float] = {}  # this process's CPU seconds per step
+    db_cpu: dict[str, float] = {}  # the database server's CPU seconds per step (PostgreSQL on this machine)
+    load: dict[str, float] = {}  # the 1-minute load average when the step started (the machine may be shared)
+    marks: list[tuple[float, float, float, float]] = []
+
+    def begin() -> None:
+        marks.append((time.perf_counter(), time.process_time(), os.getloadavg()[0], database_cpu()))
+
+    def end(name: str) -> float:
+        started, cpu_started, load_started, db_started = marks.pop()
+        timings[name] = time.perf_counter() - started
+        cpu[name], load[name] = time.process_time() - cpu_started, load_started
+        db_cpu[name] = database_cpu() - db_started
+        return timings[name]
+
     with app.app_context():
         profiler = None
         if profile:
@@ -66,38 +99,35 @@ def run(database_url: str, months: int, sample: int, skip_discover: bool, profil
                 .values(data_version=IndexSnapshot.data_version + 1))
             db.session.commit()
         recent = competence.recent_months(months)
-        started = time.perf_counter()
+        begin()
         if profiler and profile == "competence":
             profiler.start()
         batch = competence.recompute_batch(recent)
         if profiler and profile == "competence":
             profiler.stop()
-        timings[f"1. competence.recompute_batch: {batch.people} staff × {len(recent)} month(s)"] = \
-            time.perf_counter() - started
+        end(f"1. competence.recompute_batch: {batch.people} staff × {len(recent)} month(s)")
 
         stale = Counter(f"{kind}/{period}" for kind, period in db.session.execute(
             select(IndexSnapshot.scope_kind, IndexSnapshot.period_kind)
             .where(IndexSnapshot.computed_version < IndexSnapshot.data_version)))
-        started = time.perf_counter()
+        begin()
         if profiler and profile == "snapshots":
             profiler.start()
         written = snapshots.refresh_stale()
         if profiler and profile == "snapshots":
             profiler.stop()
-        seconds = time.perf_counter() - started
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(stale.items()))
-        timings[f"2. snapshots.refresh_stale: {written} snapshots ({kinds})"] = seconds
-        per_snapshot = seconds / max(1, written)
+        per_snapshot = end(f"2. snapshots.refresh_stale: {written} snapshots ({kinds})") / max(1, written)
 
-        started = time.perf_counter()
+        begin()
         people = competence.refresh_stale()
-        timings[f"3. competence.refresh_stale: {people} rows"] = time.perf_counter() - started
+        end(f"3. competence.refresh_stale: {people} rows")
 
         if not skip_discover:
-            started = time.perf_counter()
+            begin()
             created = snapshots.discover()
             db.session.commit()
-            timings[f"4. snapshots.discover: {created} new snapshots"] = time.perf_counter() - started
+            end(f"4. snapshots.discover: {created} new snapshots")
         total = sum(timings.values())
 
         # estimate of --all: every snapshot of every scope and period, one by one
@@ -106,7 +136,7 @@ def run(database_url: str, months: int, sample: int, skip_discover: bool, profil
             .group_by(IndexSnapshot.scope_kind, IndexSnapshot.period_kind)))
         rnd = random.Random(5)  # noqa: S311
         estimate, lines = 0.0, []
-        for (kind, period_kind), n in sorted(counts.items()):
+        for (kind, period_kind), n in sorted(counts.items()) if sample > 0 else ():
             ids = list(db.session.execute(select(IndexSnapshot.scope_id, IndexSnapshot.period_start,
                                                  IndexSnapshot.period_end)
                                           .where(IndexSnapshot.scope_kind == kind,
@@ -126,13 +156,15 @@ def run(database_url: str, months: int, sample: int, skip_discover: bool, profil
         db.engine.dispose()
 
     print(f"full recompute on {database_url.split('@')[-1]}")
+    print("      wall    cpu (this process)   cpu (database)   load   step")
     for name, value in timings.items():
-        print(f"  {value:8.1f} s  {name}")
-    print(f"  {total:8.1f} s  total (goal < 30 s); index snapshots {per_snapshot * 1000:.1f} ms each")
+        print(f"  {value:8.1f} s  {cpu[name]:8.1f} s  {db_cpu[name]:14.1f} s  {load[name]:8.1f}   {name}")
+    print(f"  {total:8.1f} s  {sum(cpu.values()):8.1f} s  {sum(db_cpu.values()):14.1f} s  "
+          f"{os.getloadavg()[0]:8.1f}   total (goal < 30 s); index snapshots {per_snapshot * 1000:.1f} ms each")
     print(f"  estimate of `flask metrics recompute --all` (compute only, sample of {sample} per kind): "
           f"{estimate:,.0f} s = {estimate / 3600:.1f} h")
-    for text in lines:
-        print(text)
+    for line in lines:
+        print(line)
     if profiler:
         print(profiler.output_text(unicode=True, color=False, show_all=False))
 
@@ -141,7 +173,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--months", type=int, default=1, help="competence months to recompute (the CLI: 1)")
-    parser.add_argument("--sample", type=int, default=30, help="snapshots timed per kind for the --all estimate")
+    parser.add_argument("--sample", type=int, default=30,
+                        help="snapshots timed per kind for the --all estimate (0: no estimate)")
     parser.add_argument("--skip-discover", action="store_true")
     parser.add_argument("--profile", choices=("competence", "snapshots"), help="pyinstrument one step")
     parser.add_argument("--restale", action="store_true",

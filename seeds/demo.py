@@ -36,8 +36,10 @@ from training.gamification.stress.models import MeasureStatus, StressItem
 from training.measures.periods import local_today
 from training.metrics.centre_index import regional_checklist, snapshots
 from training.metrics.centre_index.models import RegionalChecklistAnswer
+from training.metrics.feedback import channels, mentions
 from training.metrics.feedback import services as feedback
 from training.metrics.feedback.aspects import CSI_PARAMETERS, aspects_for
+from training.metrics.feedback.channel_models import PaperSheet
 from training.metrics.feedback.models import ClientFeedback
 from training.metrics.operations import comfort, iqs
 from training.metrics.operations import services as operations
@@ -88,9 +90,12 @@ STRESS_POSTS = [("Клиент требовал выплату, которую �
                 ("Звонки на колл-центр идут без перерыва, некогда записать обращение.", 1),
                 ("Одну и ту же справку просим приносить дважды: клиенты злятся.", 2),
                 ("Не хватает переговорной для трудных разговоров.", 1)]
-STRESS_MEASURES = [("Памятка об изменениях выплат у каждого окна и в чате центра", MeasureStatus.DONE),
-                   ("Резервная запись на приём на бумаге, пока очередь не работает", MeasureStatus.IN_PROGRESS),
-                   ("Автоответ колл-центра с частыми вопросами", MeasureStatus.PLANNED)]
+#: (internal text, status, text for clients): only a done measure with a text for clients reaches the thank-you page
+STRESS_MEASURES = [("Памятка об изменениях выплат у каждого окна и в чате центра", MeasureStatus.DONE,
+                    "У каждого окна теперь лежит памятка: какие выплаты изменились и с какого числа"),
+                   ("Резервная запись на приём на бумаге, пока очередь не работает", MeasureStatus.IN_PROGRESS,
+                    "Если электронная очередь не работает, администратор запишет вас на приём вручную"),
+                   ("Автоответ колл-центра с частыми вопросами", MeasureStatus.PLANNED, None)]
 QUEST_CHECKPOINTS = [("Встреча у входа", "question", "Как встретить клиента, который не знает, куда идти?"),
                      ("Разбор жалобы", "case", "Клиент недоволен отказом: проведите разговор по шагам."),
                      ("Понятный ответ", "exercise", "Перепишите письмо клиенту простым языком.")]
@@ -204,6 +209,7 @@ def run(only_if_empty: bool = False, today: date | None = None) -> list[tuple[st
     _demo_pulse(hr, today)
     _demo_iqs(hr, today)
     _demo_checklists(hr, today)
+    _demo_channels(hr, today)
     db.session.commit()
     _recompute(today)
     return demo_logins_if_present()
@@ -364,8 +370,9 @@ def _demo_stress(hr: User | None) -> None:
             stress.plus_one(voter, item)
         posted.append(item)
     owners = [manager, db.session.scalar(select(User).where(User.email == DEMO_LOGINS[3][0])), hr]
-    for (text, status), item, owner in zip(STRESS_MEASURES, posted, owners, strict=False):
-        stress.add_measure(manager, month_row, text=text, owner=owner, item=item, status=status)
+    for (text, status, public_text), item, owner in zip(STRESS_MEASURES, posted, owners, strict=False):
+        stress.add_measure(manager, month_row, text=text, owner=owner, item=item, status=status,
+                           public_text=public_text)
 
 
 def _demo_quests(today: date) -> None:
@@ -494,6 +501,44 @@ def _demo_checklists(hr: User | None, today: date) -> None:
         if centre.regional_service_id == service.id:
             comfort.record_audit(hr, centre, marks={i.id: not (number and i.code == "parking") for i in items},
                                  visited_on=comfort.quarter_start(today), today=today)
+
+
+def _demo_channels(hr: User | None, today: date) -> None:
+    """Answers from the other channels (docs/metrics.md 6.7–6.8): in each demo centre a batch of paper forms and a
+    few phone answers typed by an operator, and HR's register of media mentions of the last two months. Skipped
+    when the demo centres already have paper sheets."""
+    centres = [c for c in _demo_centres() if hr is not None and c.regional_service_id == hr.regional_service_id]
+    if not centres or db.session.scalar(select(PaperSheet.id).where(
+            PaperSheet.centre_id.in_([c.id for c in centres])).limit(1)):
+        return
+    rnd = random.Random(17)
+    now = datetime.combine(today, time(12), DISPLAY_TZ).astimezone(UTC)
+    for centre in centres:
+        staff = list(db.session.scalars(select(User).where(User.centre_id == centre.id, User.is_active)
+                                        .order_by(User.personnel_number)))
+        if len(staff) < 2:
+            continue
+        operator, colleagues = staff[-1], staff[:-1]
+        sheets = channels.issue_sheets(hr, centre, 6, now=now)
+        lines = []
+        for sheet in sheets[:4]:
+            fourth = " ".join(str(rnd.randint(3, 5)) for _ in CSI_PARAMETERS) \
+                if channels.sheet_module(sheet) == "csi" else str(rnd.randint(3, 5))
+            lines.append(f"{sheet.code}; {rnd.randint(3, 5)}; {rnd.randint(2, 5)}; {rnd.randint(6, 10)}; {fourth}; "
+                         + (rnd.choice(COMMENTS_GOOD) if rnd.random() < 0.5 else ""))
+        channels.enter_batch(operator, centre, "\n".join(lines), answered_on=today - timedelta(days=3), now=now)
+        for day_back in (2, 5, 9):
+            channels.enter_answer(operator, centre, channel="phone", employee=rnd.choice(colleagues),
+                                  answered_on=today - timedelta(days=day_back), recommend=rnd.randint(5, 10),
+                                  ces=rnd.randint(2, 5), specialist_satisfaction=rnd.randint(3, 5), now=now)
+    service = db.session.get(RegionalService, hr.regional_service_id)
+    for day_back, source, tone, centre in (
+            (4, "Городские новости", "positive", centres[0]), (11, "Сообщество «Наш район» во ВКонтакте",
+                                                               "negative", centres[-1]),
+            (20, "Телеграм-канал областной администрации", "neutral", None),
+            (38, "Региональное радио", "positive", None)):
+        mentions.add_mention(hr, service, mentioned_on=today - timedelta(days=day_back), source=source, tone=tone,
+                             url="https://szn.example.ru/press", centre=centre, today=today)
 
 
 def _recompute(today: date) -> None:

@@ -356,6 +356,8 @@ SHOWN_ONLY_IN_OTHER_STATES = {
     "quizzes.live_buzz": "only while a question of a брейн-ринг is open",
     "quizzes.live_judge": "only while a брейн-ринг team holds the turn",
     "quizzes.live_reveal": "only while a question is open",
+    # the survey link exists only in the e-mail or SMS that carried it (tests/metrics/test_surveys.py answers it)
+    "client_feedback.survey": "only through a one-time link sent by e-mail or SMS, never shown on a page",
 }
 
 

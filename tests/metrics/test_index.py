@@ -275,7 +275,8 @@ def _batched_case(org):
     for i, person in enumerate(people):
         answers(feedback.link_for(person.centre, None, person), day, 4 + 3 * i, recommend=10 - i, ces=1 + i,
                 expectations=1 + i % 4, aspects={"politeness": 5 - i % 3, "clarity": 2 + i % 3},
-                specialist_satisfaction=1 + (i + 2) % 5, service_marks={"premises": 1 + i, "circumstances": 5 - i})
+                specialist_satisfaction=1 + (i + 2) % 5, service_marks={"premises": 1 + i, "circumstances": 5 - i},
+                csi_marks={"csi_reliability": 5 - i, "csi_extras": 1 + i % 5})
     answers(feedback.link_for(org.centre_b), day, 9, recommend=3, ces=5, expectations=2, csat=4,
             service_marks={"navigation": 2})
     categories = db.session.scalars(db.select(IqsCategory)).all()

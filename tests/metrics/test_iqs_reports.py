@@ -179,3 +179,22 @@ def test_client_metrics_before_and_after_the_course(app, client, login, org):
     assert "сопоставление, а не доказательство" in page
     dashboard = client.get("/metrics/courses").get_data(as_text=True)
     assert org.centre_a.name in dashboard and "80 %" in dashboard  # 4 of 5 completed
+
+
+def test_downloading_a_weekly_report_writes_nothing_even_when_figures_are_stale(app, client, login, org):
+    """The report reads the stored figures; recomputing stale ones is the worker's job, never a GET's."""
+    from tests.support.statements import listing, statements_sent
+
+    seed_reference()
+    link = feedback.link_for(org.centre_a)
+    week = period_of(WEEK, date(2026, 3, 9))
+    answers(link, date(2026, 3, 10), 5, recommend=10, ces=4)  # the centre's figures are now stale
+    hr = make_user(Role.HR, service=org.service)
+    db.session.commit()
+    login(hr)
+    with statements_sent(db.engine) as sent:
+        for url in (f"/metrics/reports/service/{org.service.id}/{week.key}.xlsx",
+                    f"/metrics/reports/centre/{org.centre_a.id}/{week.key}.pdf"):
+            assert client.get(url).status_code == 200
+    writes = [s for s in sent if s.split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == [], listing(writes)

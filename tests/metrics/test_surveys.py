@@ -224,7 +224,9 @@ def _send_with_token(app, org) -> str:
 def test_the_link_opens_the_csi_module_once_and_the_answer_reaches_the_centres_index(app, client, org):
     seed_reference()
     token = _send_with_token(app, org)
-    page = client.get(f"/f/survey/{token}").get_data(as_text=True)
+    opened = client.get(f"/f/survey/{token}")
+    assert opened.headers["Referrer-Policy"] == "no-referrer" and opened.headers["Cache-Control"] == "no-store"
+    page = opened.get_data(as_text=True)
     assert "Вы сейчас работаете?" in page and "Надёжность" in page and "Дополнительные сервисы" in page
     assert re.findall(r"<legend[^>]*>(\d)\.", page) == ["1", "2", "3"]
     response = client.post(f"/f/survey/{token}", data={"employment": "centre", "comment": "Спасибо!", **CSI})
@@ -395,3 +397,54 @@ def test_a_link_used_twice_at_once_leaves_one_answer(pg_url):
         assert db.session.scalar(select(func.count()).select_from(ClientFeedback)) == 1
         invitation = db.session.scalar(select(SurveyInvitation))
         assert invitation.status == SurveyStatus.ANSWERED and invitation.feedback_id == stored[0]
+
+
+def test_csi_after_employment_counts_only_those_who_work_now_and_shows_on_the_pulse(app, client, org):
+    seed_reference()
+    tokens = [_send_with_token(app, org) for _ in range(3)]
+    for token, employment, mark in zip(tokens, ("centre", "self", "no"), ("5", "4", "1"), strict=True):
+        data = {"employment": employment, **{f"csi-{code}": mark for code in CSI_MARKS}}
+        assert client.post(f"/f/survey/{token}", data=data).status_code == 303
+    refresh()
+    db.session.expire_all()
+    day = local_today()
+    centre = snapshots.snapshot("centre", org.centre_a.id, period_of(MONTH, day))
+    assert centre.figures["csi"]["n"] == 3
+    assert centre.figures["csi_employed"]["n"] == 2
+    assert centre.figures["csi_employed"]["value"] == pytest.approx(90.0)  # marks 5 and 4 → mean 4.5 of 5
+    alone = snapshots.compute("centre", org.centre_a.id, period_of(MONTH, day))["figures"]["csi_employed"]
+    assert alone["value"] == pytest.approx(90.0)  # the one-scope computation agrees with the batched one
+    service = snapshots.snapshot("service", org.service.id, period_of(MONTH, day))
+    assert service.figures["csi_employed"]["n"] == 2
+    sign_in(client, make_user(Role.HR, service=org.service))
+    pulse = client.get(f"/metrics/pulse/centre/{org.centre_a.id}").get_data(as_text=True)
+    assert "CSI через 3 месяца — у нашедших работу" in pulse and "90,0 %" in pulse
+
+
+def test_the_periodic_job_sends_the_surveys_whose_day_has_come(app, org):
+    from training.jobs import run_due
+
+    app.config["SMS_GATEWAY"] = "tests.metrics.test_surveys:accepting_gateway"
+    AcceptingGateway.sent.clear()
+    surveys.record_consent(org.centre_a, "+7 900 123-45-67", now=utcnow() - timedelta(days=91))
+    db.session.commit()
+    outcomes = dict(run_due())
+    assert outcomes["surveys.send-due"] == "отправлено: 1, не отправлено: 0"
+    assert len(AcceptingGateway.sent) == 1
+
+
+@pytest.mark.postgres
+def test_workers_sending_at_once_send_each_survey_once(pg_url):
+    with wide_postgres_app(pg_url, 4) as app:
+        org = make_org()
+        app.config["SMS_GATEWAY"] = "tests.metrics.test_surveys:accepting_gateway"
+        AcceptingGateway.sent.clear()
+        for n in range(12):
+            surveys.record_consent(org.centre_a, f"+7 900 123-45-{n:02d}", now=utcnow() - timedelta(days=91))
+        db.session.commit()
+        db.session.remove()
+        results = run_in_parallel(app, 4, lambda i: sending.send_due())
+        assert sum(r["sent"] for r in results) == 12, results
+        assert sorted(phone for phone, _ in AcceptingGateway.sent) == [f"+7 900 123-45-{n:02d}" for n in range(12)]
+        assert db.session.scalar(select(func.count()).select_from(SurveyInvitation)
+                                 .where(SurveyInvitation.status == SurveyStatus.SENT)) == 12

@@ -496,10 +496,12 @@ def _fold_month(month: Period, data: dict[str, Any], wanted: set[int] | None) ->
         service_id, centre_id, department_id = scope[uid]
         if service_id not in prepared:
             w = weights_for(service_id, month.start, data["sets"])
-            prepared[service_id] = (w, {c: _Fold(tuple(mix.items())) for c, mix in w.evidence.items()},
-                                    {b: _Fold(tuple(ws.items())) for b, ws in w.competences.items()},
+            plan = [(key, "client" in mix, "peer" in mix, "iqs" in mix, "quiz" in mix, "actions" in mix,
+                     action_sources[key], _Fold(tuple(mix.items())))
+                    for key, mix in ((key, w.evidence[key]) for key in COMPETENCES)]
+            prepared[service_id] = (w, plan, {b: _Fold(tuple(ws.items())) for b, ws in w.competences.items()},
                                     _Fold(tuple(w.blocks.items())))
-        weights, evidence_folds, competence_folds, block_fold = prepared[service_id]
+        weights, plan, competence_folds, block_fold = prepared[service_id]
         raters = int(raters_of.get(uid, 0))
         my_client, my_peer, my_iqs, my_quiz = client.get(uid, empty), peer_rows.get(uid, empty), \
             iqs.get(uid, empty), quiz.get(uid, empty)
@@ -509,18 +511,17 @@ def _fold_month(month: Period, data: dict[str, Any], wanted: set[int] | None) ->
         competences: dict[str, dict[str, Any]] = {}
         comp_scores: dict[str, float | None] = {}
         peer_used = False
-        for key in COMPETENCES:
-            mix = weights.evidence[key]
+        for key, use_client, use_peer, use_iqs, use_quiz, use_actions, sources, fold_scores in plan:
             evidence: dict[str, dict[str, Any]] = {}
             scores: dict[str, float | None] = {}
-            if key in my_client and "client" in mix:
+            if use_client and key in my_client:
                 total, count = my_client[key]
                 prior = c_means[key]
                 shrunk = (total + m_client * prior) / (count + m_client)  # scales.bayesian_average
                 value = scores["client"] = to_client(shrunk)
                 evidence["client"] = {"raw": round(total / count, 4), "n": count, "prior": round(prior, 4),
                                       "shrunk": round(shrunk, 4), "score": round(value, 6)}
-            if key in my_peer and "peer" in mix:
+            if use_peer and key in my_peer:
                 rows = my_peer[key]
                 weight = math.fsum(r[1] for r in rows)
                 count = max(r[5] for r in rows)
@@ -537,7 +538,7 @@ def _fold_month(month: Period, data: dict[str, Any], wanted: set[int] | None) ->
                 else:
                     entry["status"] = "insufficient"
                 evidence["peer"] = entry
-            if key in my_iqs and "iqs" in mix:
+            if use_iqs and key in my_iqs:
                 passed, total, checks = my_iqs[key]
                 rate = passed / total * 100.0
                 prior = i_means[key]
@@ -545,7 +546,7 @@ def _fold_month(month: Period, data: dict[str, Any], wanted: set[int] | None) ->
                 value = scores["iqs"] = to_iqs(shrunk)
                 evidence["iqs"] = {"raw": round(rate, 4), "n": checks, "prior": round(prior, 4),
                                    "shrunk": round(shrunk, 4), "score": round(value, 6)}
-            if key in my_quiz and "quiz" in mix:
+            if use_quiz and key in my_quiz:
                 total, count, numbers = my_quiz[key]
                 prior = q_means[key]
                 shrunk = (total + m_quiz * prior) / (count + m_quiz)
@@ -553,11 +554,11 @@ def _fold_month(month: Period, data: dict[str, Any], wanted: set[int] | None) ->
                 evidence["quiz"] = {"raw": round(total / count, 4), "n": count, "prior": round(prior, 4),
                                     "shrunk": round(shrunk, 4), "score": round(value, 6),
                                     "blocks": sorted(set(numbers))}
-            if "actions" in mix:  # the counts per source are kept once, in breakdown["actions"]
-                count = sum(my_actions.get(source, 0) for source in action_sources[key])
+            if use_actions:  # the counts per source are kept once, in breakdown["actions"]
+                count = sum(my_actions.get(source, 0) for source in sources)
                 value = scores["actions"] = to_actions(count)
                 evidence["actions"] = {"raw": count, "n": count, "score": round(value, 6)}
-            folded = evidence_folds[key](scores)
+            folded = fold_scores(scores)
             if folded:
                 comp_scores[key] = folded[0]
                 competences[key] = {"score": folded[0], "weights": folded[1], "evidence": evidence}
@@ -618,12 +619,14 @@ class _Fold:
         self.used: dict[tuple[str, ...], dict[str, float]] = {}
 
     def __call__(self, scores: dict[str, float | None]) -> tuple[float, dict[str, float]] | None:
-        present = tuple(key for key in self.positive if scores.get(key) is not None)
+        present = tuple([key for key in self.positive if scores.get(key) is not None])
         if not present:
             return None
         used = self.used.get(present)
         if used is None:
             used = self.used[present] = _renormalised(self.items, present)
+        if len(present) == 1:  # one part: its weight is 1 and the mean is its score, exactly
+            return scores[present[0]], dict(used)
         values = [scores[key] for key in present]
         value = math.fsum(used[key] * scores[key] for key in present)
         return min(max(value, min(values)), max(values)), dict(used)
@@ -694,6 +697,11 @@ def _upsert(stmt, value_names: list[str]):
         where=and_(table.c.computed_version <= excluded.computed_version, changed))
 
 
+#: json.dumps without the check for circular references (the breakdowns are trees): the same text, ~190 MB of it
+#: at 50,000 people
+_JSON = json.JSONEncoder(check_circular=False)
+
+
 def _write_copy(month: Period, results: dict[int, dict[str, Any]], seen: dict[int, int], names: list[str],
                 value_names: list[str], now: datetime) -> int:
     """PostgreSQL: COPY the computed rows into a temporary table (dropped at the commit) and upsert them from it
@@ -706,7 +714,7 @@ def _write_copy(month: Period, results: dict[int, dict[str, Any]], seen: dict[in
               f"SELECT {quoted} FROM competence_scores WITH NO DATA")  # the model's own column names
     connection.execute(text(create))
     connection.execute(text("TRUNCATE tmp_competence_scores"))
-    serialise = connection.dialect._json_serializer or json.dumps
+    serialise = connection.dialect._json_serializer or _JSON.encode
     json_names = {name for name in value_names if isinstance(table.c[name].type, JSON)}
     position = {name: index for index, name in enumerate(names)}
     json_positions = [position[name] for name in json_names]

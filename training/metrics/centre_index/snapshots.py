@@ -44,7 +44,7 @@ from training.metrics.centre_index import checklists
 from training.metrics.centre_index.csi import csi_figure, csi_weight_sets, csi_weights_in_force
 from training.metrics.centre_index.models import DiscoveryMark, IndexSnapshot, ScopeKind
 from training.metrics.centre_index.weights import weight_sets
-from training.metrics.feedback.aspects import aspect_indicator
+from training.metrics.feedback.aspects import CSI_CODES, aspect_indicator
 from training.metrics.feedback.models import (
     Channel,
     ClientAspectScore,
@@ -53,6 +53,7 @@ from training.metrics.feedback.models import (
     Touchpoint,
 )
 from training.metrics.operations.models import IqsAssessment, OperationalReport
+from training.metrics.surveys.models import SurveyInvitation, SurveyKind
 from training.org.models import Centre, Department
 from training.tasks import after_commit
 
@@ -224,13 +225,14 @@ BATCH = 500
 class _Inputs:
     """What :func:`compute` reads for one scope and period, read for many scopes at once."""
 
-    __slots__ = ("answers", "aspects", "service_marks", "iqs", "reports", "weight_sets", "csi_weight_sets",
-                 "touchpoint_names", "checklists")
+    __slots__ = ("answers", "aspects", "service_marks", "employed_marks", "iqs", "reports", "weight_sets",
+                 "csi_weight_sets", "touchpoint_names", "checklists")
 
     def __init__(self, touchpoint_names: dict[int, str]):
         self.answers: list = []
         self.aspects: list = []
         self.service_marks: list = []
+        self.employed_marks: list = []  # CSI marks of the survey after employment, from those who work now
         self.iqs: tuple = (None, 0)
         self.reports: list[OperationalReport] = []
         self.weight_sets: list = []
@@ -268,6 +270,9 @@ def _read_inputs(kind: str, scope_ids: list[int], period: Period, cache: _SetsCa
     for scope_value, is_centre, *row in db.session.execute(_marks_query(kind, dates, column)):
         target = inputs[key(scope_value)]
         (target.service_marks if is_centre else target.aspects).append(tuple(row))
+    if kind in CENTRE_LEVELS:
+        for scope_value, *row in db.session.execute(_employed_csi_query(dates, column)):
+            inputs[key(scope_value)].employed_marks.append(tuple(row))
     column, within = _grouped(IqsAssessment, kind, scope_ids)
     for scope_value, avg, count in db.session.execute(
             select(column, func.avg(IqsAssessment.score), func.count())
@@ -539,6 +544,25 @@ def _marks_query(kind: str, where: list, *columns):
     return union_all(specialist, centre)
 
 
+#: answers to «Вы сейчас работаете?» of the survey after employment that count as employed
+EMPLOYED = ("centre", "self")
+
+
+def _employed_csi_query(where: list, *columns):
+    """The CSI marks given through the survey after employment by clients who said they work now, grouped by
+    parameter (sum, count): «CSI после трудоустройства» (docs/metrics.md §6.11)."""
+    return (select(*columns, ClientServiceMark.aspect_code, func.sum(ClientServiceMark.score), func.count())
+            .join(ClientFeedback, ClientFeedback.id == ClientServiceMark.feedback_id)
+            .join(SurveyInvitation, SurveyInvitation.feedback_id == ClientFeedback.id)
+            .where(*where, SurveyInvitation.kind == SurveyKind.AFTER_EMPLOYMENT,
+                   SurveyInvitation.employment.in_(EMPLOYED), ClientServiceMark.aspect_code.in_(CSI_CODES))
+            .group_by(*columns, ClientServiceMark.aspect_code))
+
+
+def _means(rows) -> dict[str, dict[str, Any]]:
+    return {code: {"value": float(total) / count, "n": count} for code, total, count in rows if count}
+
+
 def survey_figures(kind: str, scope_id: int, period: Period) -> dict[str, Any]:
     """Client metrics from the feedback of a scope and period (one grouped query for the answers, one for the
     marks)."""
@@ -805,6 +829,11 @@ def compute(kind: str, scope_id: int, period: Period, inputs: _Inputs | None = N
         service_id = _service_of(kind, scope_id)
         sets = weight_sets(service_id)
         csi_sets = csi_weight_sets(service_id) if figures.get("service_aspects") else []
+        employed = []
+        if csi_sets and kind in CENTRE_LEVELS:
+            employed = db.session.execute(_employed_csi_query(
+                [ClientFeedback.local_date >= period.start, ClientFeedback.local_date <= period.end,
+                 *_scope_filter(ClientFeedback, kind, scope_id)])).all()
         figures.update(checklist_figures(kind, {scope_id: service_id}, period).get(scope_id, {}))
     else:
         figures = _survey_from_rows(inputs.answers, inputs.aspects, inputs.touchpoint_names, inputs.service_marks)
@@ -812,11 +841,16 @@ def compute(kind: str, scope_id: int, period: Period, inputs: _Inputs | None = N
         reports = _choose_reports(inputs.reports, period)
         sets = inputs.weight_sets
         csi_sets = inputs.csi_weight_sets
+        employed = inputs.employed_marks
         figures.update(inputs.checklists)
     if csi_sets:
-        csi = csi_figure(figures.get("service_aspects") or {}, csi_weights_in_force(csi_sets, period.start))
+        csi_weights = csi_weights_in_force(csi_sets, period.start)
+        csi = csi_figure(figures.get("service_aspects") or {}, csi_weights)
         if csi:
             figures["csi"] = csi
+        csi_employed = csi_figure(_means(employed), csi_weights) if employed else None
+        if csi_employed:
+            figures["csi_employed"] = csi_employed
     if iqs:
         figures["iqs"] = iqs
     figures.update(objective_figures(reports))

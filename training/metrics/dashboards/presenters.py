@@ -19,6 +19,8 @@ FIGURES: dict[str, tuple[str, str, bool, str]] = {
     "ces": ("CES — лёгкость решения вопроса", "points", True, "% «легко» минус % «сложно»"),
     "csat": ("CSAT — удовлетворённость", "percent", True, "% двух верхних ответов"),
     "csi": ("CSI — индекс удовлетворённости", "percent", True, "взвешенная оценка пяти параметров, % от максимума"),
+    "csi_employed": ("CSI через 3 месяца — у нашедших работу", "percent", True,
+                     "опрос по ссылке, ответившие «работаю»"),
     "expectations_met": ("Ожидания оправдались", "percent", True, "«совпали» и лучше"),
     "resolution_rate": ("Решено обращений", "percent", True, "решено / поступило"),
     "fcr": ("FCR — решено при первом контакте", "percent", True, "от всех обращений"),
@@ -30,7 +32,7 @@ FIGURES: dict[str, tuple[str, str, bool, str]] = {
     "iqs": ("IQS — внутренняя оценка качества", "percent", True, "среднее по проверкам"),
     "staff_rating": ("Оценка специалистов клиентами", "stars", True, "среднее 1–5"),
 }
-CLIENT_FIGURES = ("nps", "ces", "csat", "csi", "expectations_met", "fcr", "net_fcr", "resolution_rate",
+CLIENT_FIGURES = ("nps", "ces", "csat", "csi", "csi_employed", "expectations_met", "fcr", "net_fcr", "resolution_rate",
                   "escalation_rate", "ttfr", "waiting", "replies_per_conversation", "iqs", "staff_rating")
 
 

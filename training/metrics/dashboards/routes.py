@@ -274,7 +274,6 @@ def report_download(kind: str, scope_id: int, week: str, fmt: str):
     if fmt not in ("xlsx", "pdf") or not _scope_allowed(kind, scope_id):
         abort(404)
     period = parse_period(WEEK, week)
-    snapshots.refresh_stale(limit=50)
     if fmt == "xlsx":
         data, mime = weekly_reports.weekly_xlsx(kind, scope_id, period), XLSX_MIME
     else:
