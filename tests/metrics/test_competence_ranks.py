@@ -59,7 +59,7 @@ def test_every_page_of_every_scope_shows_the_places_of_the_full_ranking(app, org
     admin, hr = make_user(Role.ADMIN), make_user(Role.HR, service=org.service)
     manager = make_user(Role.MANAGER, department=org.front_a)
     shapes = [(admin, {}), (admin, {"service_id": org.service.id}), (admin, {"centre_id": org.centre_b.id}),
-              (admin, {"top": 5}), (hr, {}), (hr, {"centre_id": org.centre_a.id}),
+              (admin, {"top": 5}), (admin, {"top": 100}), (hr, {}), (hr, {"centre_id": org.centre_a.id}),
               (hr, {"centre_id": org.centre_a.id, "department_id": org.back_a.id}), (hr, {"top": 3}),
               (manager, {}), (manager, {"department_id": org.front_a.id}),
               (hr, {"centre_id": org.other_centre.id})]  # outside HR's service: nobody

@@ -317,10 +317,14 @@ def _stored_statement(level: str, filters: tuple[str, ...], viewer_column: str |
     if viewer_column is not None:
         scope.append(getattr(cur, viewer_column) == bindparam("viewer_scope"))
     placed = [*scope, pos.is_not(None)]
-    if with_top:
-        placed.append(rank <= bindparam("top"))
     # positions are 1…n in place order, so the last one is the count: one step down the index, not a count
     total = select(func.max(pos)).where(*placed).scalar_subquery()
+    if with_top:
+        # places only grow with positions: the places 1…top end just before the first position placed lower —
+        # a few steps up the index (a backward scan for the last one within the top read the whole scope)
+        total = func.coalesce(select(func.min(pos) - 1).where(*placed, rank > bindparam("top")).scalar_subquery(),
+                              total)
+        placed.append(rank <= bindparam("top"))
     unscored = select(func.count()).select_from(cur).where(*scope, cur.computed_version > 0,
                                                            cur.overall.is_(None)).scalar_subquery()
     # scored but not placed: the month's places are not stored yet (their recompute is running)
