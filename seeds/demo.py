@@ -90,9 +90,12 @@ STRESS_POSTS = [("Клиент требовал выплату, которую �
                 ("Звонки на колл-центр идут без перерыва, некогда записать обращение.", 1),
                 ("Одну и ту же справку просим приносить дважды: клиенты злятся.", 2),
                 ("Не хватает переговорной для трудных разговоров.", 1)]
-STRESS_MEASURES = [("Памятка об изменениях выплат у каждого окна и в чате центра", MeasureStatus.DONE),
-                   ("Резервная запись на приём на бумаге, пока очередь не работает", MeasureStatus.IN_PROGRESS),
-                   ("Автоответ колл-центра с частыми вопросами", MeasureStatus.PLANNED)]
+#: (internal text, status, text for clients): only a done measure with a text for clients reaches the thank-you page
+STRESS_MEASURES = [("Памятка об изменениях выплат у каждого окна и в чате центра", MeasureStatus.DONE,
+                    "У каждого окна теперь лежит памятка: какие выплаты изменились и с какого числа"),
+                   ("Резервная запись на приём на бумаге, пока очередь не работает", MeasureStatus.IN_PROGRESS,
+                    "Если электронная очередь не работает, администратор запишет вас на приём вручную"),
+                   ("Автоответ колл-центра с частыми вопросами", MeasureStatus.PLANNED, None)]
 QUEST_CHECKPOINTS = [("Встреча у входа", "question", "Как встретить клиента, который не знает, куда идти?"),
                      ("Разбор жалобы", "case", "Клиент недоволен отказом: проведите разговор по шагам."),
                      ("Понятный ответ", "exercise", "Перепишите письмо клиенту простым языком.")]
@@ -367,8 +370,9 @@ def _demo_stress(hr: User | None) -> None:
             stress.plus_one(voter, item)
         posted.append(item)
     owners = [manager, db.session.scalar(select(User).where(User.email == DEMO_LOGINS[3][0])), hr]
-    for (text, status), item, owner in zip(STRESS_MEASURES, posted, owners, strict=False):
-        stress.add_measure(manager, month_row, text=text, owner=owner, item=item, status=status)
+    for (text, status, public_text), item, owner in zip(STRESS_MEASURES, posted, owners, strict=False):
+        stress.add_measure(manager, month_row, text=text, owner=owner, item=item, status=status,
+                           public_text=public_text)
 
 
 def _demo_quests(today: date) -> None:

@@ -166,7 +166,9 @@ def test_engagement_pages_fit_a_phone_and_pass_axe(browser, live_server, live_ap
     checkpoint = quests.add_checkpoint(member, quest, title="Точка", kind="case", task="Кейс", max_points=5,
                                        quiz_id=None, instructor_ids=[member.id])
     quests.start_quest(member, quest)
-    stress.post_item(org.service.id, text="Длинная очередь к окну номер три", centre_id=org.centre_a.id)
+    item = stress.post_item(org.service.id, text="Длинная очередь к окну номер три", centre_id=org.centre_a.id)
+    stress.add_measure(member, item.month_row, text="Открыть второе окно", owner=employee, item=item, status="done",
+                       public_text="Открыли второе окно приёма: очередь стала короче")  # its «Для клиентов» form
     case = library.submit_case(employee, kind="case", title="Кейс", situation="С", action="Д", result="Р",
                                client_group_id=None, touchpoint_id=None)
     db.session.commit()

@@ -135,6 +135,18 @@ def test_stress_board_shows_posts_with_support_and_the_committees_measures(seede
             "выполнена") in text
 
 
+def test_the_thank_you_page_shows_the_committees_finished_measure_in_its_text_for_clients(seeded):
+    from training.metrics.feedback.models import FeedbackLink
+
+    centre = demo._demo_centres()[0]
+    token = db.session.scalar(select(FeedbackLink.token).where(FeedbackLink.centre_id == centre.id,
+                                                              FeedbackLink.is_active))
+    text = _text(seeded.test_client().get(f"/f/thanks?t={token}").get_data(as_text=True))
+    assert "Вы сказали — мы сделали" in text and "У каждого окна теперь лежит памятка" in text
+    # the internal text, and the measure still under way, stay with staff
+    assert "в чате центра" not in text and "администратор запишет вас" not in text
+
+
 def test_quests_show_a_finished_and_a_running_one_with_points(seeded):
     text = _text(_page(seeded, "teacher@demo.szn.local", "/team/quests"))
     assert re.search(r"Брейн-ринг «Сложный посетитель» Брейн-ринг · [^·]+ · ЦЗН [^·]+ идёт", text)

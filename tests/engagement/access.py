@@ -38,6 +38,8 @@ ACCESS = {
     "stress.measure_add": COMMITTEE,
     # the measure's owner is the colleague; the committee may update it too
     "stress.measure_status": COMMITTEE,
+    # what clients read of a measure: the committee only, never its owner alone
+    "stress.measure_public": COMMITTEE,
     "stress.hide": COMMITTEE,
     "stress.archive": COMMITTEE,
     "stress.from_clients": PUBLIC,

@@ -158,6 +158,45 @@ def test_committee_records_measures_and_owners_move_them_to_done(app, staff, cli
     assert db.session.get(StressMeasure, measure.id).status == MeasureStatus.DONE
 
 
+def test_the_committee_writes_what_clients_read_of_a_measure_and_its_owner_cannot(
+        app, staff, client, login, committee_of, org):
+    row = _past_month(org, "Петрова из окна 2 грубит")
+    login(committee_of)
+    review = client.get(f"/team/stress/review/{row.month}").get_data(as_text=True)
+    assert "Для клиентов: что изменилось (необязательно)" in review and "не называйте людей" in review
+    too_long = client.post(f"/team/stress/review/{row.month}/measures", data={
+        "text": "Беседа с Петровой", "owner_id": staff["boris"].id, "status": "done", "public_text": "я" * 301})
+    assert too_long.status_code == 422 and "не длиннее 300 символов" in too_long.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(StressMeasure)) == 0
+    response = client.post(f"/team/stress/review/{row.month}/measures", data={
+        "text": "Беседа с Петровой о тоне", "owner_id": staff["boris"].id, "status": "done",
+        "public_text": "  Провели  занятие о вежливом приёме  "})
+    assert response.status_code == 303
+    measure = db.session.scalar(select(StressMeasure))
+    assert measure.public_text == "Провели занятие о вежливом приёме"
+    url = f"/team/stress/measures/{measure.id}/public"
+
+    owner = app.test_client()
+    owner.post("/auth/login", data={"email": staff["boris"].email, "password": PASSWORD})
+    assert owner.post(url, data={"public_text": "Петрова больше не грубит"}).status_code == 403
+    refused = client.post(url, data={"public_text": "ж" * 301})
+    assert refused.status_code == 422 and "не длиннее 300 символов" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(StressMeasure, measure.id).public_text == "Провели занятие о вежливом приёме"
+
+    stress.archive_month(committee_of, row)  # the text for clients may still be written after archiving
+    db.session.commit()
+    assert client.post(url, data={"public_text": "Расписание приёма теперь у входа"}).status_code == 303
+    assert "Клиенты видят этот текст после отзыва" in client.get(f"/team/stress/review/{row.month}").get_data(
+        as_text=True)
+    assert client.post(url, data={"public_text": "  "}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(StressMeasure, measure.id).public_text is None
+    assert "Клиенты эту меру не видят" in client.get(f"/team/stress/review/{row.month}").get_data(as_text=True)
+    changes = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == str(measure.id))).all()
+    assert changes.count("stress_measure.public_text") == 2
+
+
 def test_archiving_makes_the_month_read_only_and_erases_the_vote_salt(app, staff, committee_of, org):
     with pytest.raises(DomainError, match="Текущий месяц"):
         stress.archive_month(committee_of, stress.get_month(org.service.id, stress.current_month()))

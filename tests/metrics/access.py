@@ -70,7 +70,8 @@ ACCESS = {
 def url_arguments(ctx):
     from training.competence import services as competence
     from training.competence.models import CompetenceWeightSet
-    from training.metrics.centre_index.models import CsiWeightSet, IndexWeightSet
+    from training.metrics.centre_index import checklists
+    from training.metrics.centre_index.models import CsiWeightSet, IndexWeightSet, RegionalChecklistWeightSet
     from training.metrics.feedback import aspects as services
     from training.metrics.feedback import services as feedback
     from training.metrics.feedback.channel_models import MediaMention, MentionTone
@@ -95,6 +96,10 @@ def url_arguments(ctx):
                                          effective_from=date.today() + timedelta(days=60),
                                          weights=dict(competence_weights.DEFAULT_WEIGHTS.weights))
     db.session.add(competence_set)
+    checklist_set = RegionalChecklistWeightSet(regional_service_id=org.service.id,
+                                               effective_from=date.today() + timedelta(days=60),
+                                               weights=dict.fromkeys(checklists.ITEM_CODES, 1.0))
+    db.session.add(checklist_set)
     mention = MediaMention(regional_service_id=org.service.id, mentioned_on=date.today(), source="Городская газета",
                            tone=MentionTone.POSITIVE)
     db.session.add(mention)
@@ -110,4 +115,5 @@ def url_arguments(ctx):
             "weight_set_id": weight_set.id, "layout": "summary", "kind": "centre", "scope_id": org.centre_a.id,
             "week": "2026-W05", "token": link.token,
             "competence_weight_set_id": competence_set.id, "csi_weight_set_id": csi_set.id,
-            "mention_id": mention.id, "comfort_item_id": comfort.active_items()[0].id}
+            "mention_id": mention.id, "comfort_item_id": comfort.active_items()[0].id,
+            "checklist_weight_set_id": checklist_set.id}

@@ -64,13 +64,17 @@ def test_the_staff_version_shows_what_the_committee_changed_without_its_owner(ap
 
     owner = make_user(department=org.front_a, full_name="Ответственный Глеб Юрьевич")
     month = StressMonth(regional_service_id=org.service.id, month=f"{utcnow():%Y-%m}")
-    db.session.add(StressMeasure(month_row=month, text="Табличка с часами приёма у входа", owner_id=owner.id,
+    db.session.add(StressMeasure(month_row=month, text="Юрьевич повесит табличку, хватит спорить с клиентами",
+                                 public_text="Табличка с часами приёма у входа", owner_id=owner.id,
+                                 created_by_id=owner.id, status=MeasureStatus.DONE, done_at=utcnow()))
+    db.session.add(StressMeasure(month_row=month, text="Разобрали конфликт в бэк-офисе", owner_id=owner.id,
                                  created_by_id=owner.id, status=MeasureStatus.DONE, done_at=utcnow()))
     db.session.commit()
     login(make_user(department=org.front_a))
     page = client.get("/metrics/reports/staff").get_data(as_text=True)
     assert "Вы сказали — мы сделали" in page and "Табличка с часами приёма у входа" in page
-    assert "Ответственный" not in page
+    # staff see what clients see: neither the internal text nor a measure without a text for clients
+    assert "Ответственный" not in page and "Юрьевич" not in page and "конфликт в бэк-офисе" not in page
 
 
 def test_every_staff_member_of_the_centre_is_told_by_the_weekly_job(app, client, login, org):

@@ -224,7 +224,9 @@ def _send_with_token(app, org) -> str:
 def test_the_link_opens_the_csi_module_once_and_the_answer_reaches_the_centres_index(app, client, org):
     seed_reference()
     token = _send_with_token(app, org)
-    page = client.get(f"/f/survey/{token}").get_data(as_text=True)
+    opened = client.get(f"/f/survey/{token}")
+    assert opened.headers["Referrer-Policy"] == "no-referrer" and opened.headers["Cache-Control"] == "no-store"
+    page = opened.get_data(as_text=True)
     assert "Вы сейчас работаете?" in page and "Надёжность" in page and "Дополнительные сервисы" in page
     assert re.findall(r"<legend[^>]*>(\d)\.", page) == ["1", "2", "3"]
     response = client.post(f"/f/survey/{token}", data={"employment": "centre", "comment": "Спасибо!", **CSI})

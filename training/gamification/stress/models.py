@@ -75,6 +75,10 @@ class StressVote(db.Model):
     voter_hash: Mapped[str] = mapped_column(String(64))
 
 
+#: The longest text for clients a measure may carry (the thank-you page shows it whole).
+PUBLIC_TEXT_MAX = 300
+
+
 class MeasureStatus(LabelledEnum):
     PLANNED = "planned", "запланирована"
     IN_PROGRESS = "in_progress", "выполняется"
@@ -82,13 +86,16 @@ class MeasureStatus(LabelledEnum):
 
 
 class StressMeasure(db.Model):
-    """A corrective measure the committee decided on, with an owner and a status."""
+    """A corrective measure the committee decided on, with an owner and a status. ``text`` is internal (it may
+    name colleagues or troubles of the team); only ``public_text``, which the committee writes for clients on
+    purpose, ever reaches them («вы сказали — мы сделали», metrics/feedback/you_said.py)."""
 
     __tablename__ = "stress_measures"
     id: Mapped[int] = mapped_column(primary_key=True)
     month_id: Mapped[int] = mapped_column(ForeignKey("stress_months.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[str | None] = mapped_column(ForeignKey("stress_items.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
+    public_text: Mapped[str | None] = mapped_column(Text)  # for clients, at most PUBLIC_TEXT_MAX characters
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[MeasureStatus] = mapped_column(enum_type(MeasureStatus, column="status", length=20),
                                                   default=MeasureStatus.PLANNED)

@@ -13,8 +13,16 @@ from training.forms import HiddenIdForm
 from training.gamification.committee import services as committee
 from training.gamification.stress import bp
 from training.gamification.stress import services as stress
-from training.gamification.stress.forms import MeasureForm, MeasureStatusForm, PublicStressForm, StressForm
-from training.gamification.stress.models import StressItem, StressMeasure, StressSource
+from training.gamification.stress.forms import (
+    PUBLIC_TEXT_HINT,
+    PUBLIC_TEXT_RULE,
+    MeasureForm,
+    MeasurePublicForm,
+    MeasureStatusForm,
+    PublicStressForm,
+    StressForm,
+)
+from training.gamification.stress.models import PUBLIC_TEXT_MAX, StressItem, StressMeasure, StressSource
 from training.org import services as org_services
 from training.org.models import Centre
 from training.web import int_or, public, redirect_to, render_view, submit
@@ -114,7 +122,9 @@ def _review_page(month: str, month_row, form: MeasureForm, *, status: int = 200,
     return render_view("gamification/stress/review.html", None, status=status, month=month,
                        month_label=stress.month_label(month), month_row=month_row, state=state,
                        items=stress.items(month_row, include_hidden=True), form=form, error=error,
-                       status_form=MeasureStatusForm(formdata=None), hide_form=HiddenIdForm(formdata=None))
+                       status_form=MeasureStatusForm(formdata=None), hide_form=HiddenIdForm(formdata=None),
+                       public_form=MeasurePublicForm(formdata=None), public_hint=PUBLIC_TEXT_HINT,
+                       public_rule=PUBLIC_TEXT_RULE, public_text_max=PUBLIC_TEXT_MAX)
 
 
 def _measure_form(month_row, formdata=None) -> MeasureForm:
@@ -147,7 +157,7 @@ def measure_add(stress_month: str):
             raise DomainError("Выберите ответственного.")
         item = db.session.get(StressItem, form.item_id.data) if form.item_id.data else None
         return stress.add_measure(current_user, month_row, text=form.text.data, owner=owner, item=item,
-                                  due_on=form.due_on.data, status=form.status.data)
+                                  due_on=form.due_on.data, status=form.status.data, public_text=form.public_text.data)
 
     return submit(form, add_measure, message="Мера записана, ответственный получил уведомление.",
                   on_success=lambda _: redirect_to("stress.review", stress_month=stress_month),
@@ -172,6 +182,28 @@ def measure_status(stress_measure_id: int):
     if back == "review" and committee.can_act(current_user, measure.month_row.regional_service_id):
         return redirect_to("stress.review", stress_month=measure.month_row.month)
     return redirect_to(url_for("stress.index", month=measure.month_row.month))
+
+
+@bp.post("/stress/measures/<int:stress_measure_id>/public")
+@login_required
+def measure_public(stress_measure_id: int):
+    """The committee writes what clients read of a measure («Для клиентов»), on the review page."""
+    measure = db.get_or_404(StressMeasure, stress_measure_id)
+    if not scopes.can_view(current_user, measure.month_row, members=scopes.Level.SERVICE):
+        abort(404)
+    committee.ensure_can_act(current_user, measure.month_row.regional_service_id)
+    month = measure.month_row.month
+    form = MeasurePublicForm()
+
+    def refused(error: str | None, status: int):
+        month_row = measure.month_row
+        error = error or next(iter(form.public_text.errors), None) or "Проверьте текст для клиентов."
+        return _review_page(month, month_row, _measure_form(month_row), status=status, error=error)
+
+    return submit(form, lambda: stress.set_public_text(current_user, measure, form.public_text.data),
+                  message=lambda _: "Текст для клиентов сохранён." if measure.public_text
+                  else "Текст для клиентов убран: мера им не показывается.",
+                  on_success=lambda _: redirect_to("stress.review", stress_month=month), page=refused)
 
 
 @bp.post("/stress/hide")

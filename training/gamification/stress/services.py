@@ -7,7 +7,8 @@ Anonymous by construction (docs/engagement.md):
   the salt is erased when the committee archives the month, after which no one (not even with the database and
   the secret key) can recompute who voted. While the month is open, matching a vote to a person needs both the
   database and the application's SECRET_KEY.
-Committee members then record corrective measures with an owner and a status, and archive the month."""
+Committee members then record corrective measures with an owner and a status, and archive the month. A measure's
+``text`` stays with staff; what clients may read of it is the ``public_text`` the committee writes on purpose."""
 from __future__ import annotations
 
 import hashlib
@@ -27,6 +28,7 @@ from training.errors import DomainError, NotAllowed
 from training.extensions import db
 from training.gamification.committee import services as committee
 from training.gamification.stress.models import (
+    PUBLIC_TEXT_MAX,
     MeasureStatus,
     StressItem,
     StressMeasure,
@@ -194,8 +196,17 @@ def hide_item(actor: User, item: StressItem, hidden: bool = True) -> None:
                  summary="Запись «Стресс месяца» скрыта комитетом" if hidden else "Запись возвращена на доску")
 
 
+def _public_text(public_text: str | None) -> str | None:
+    """The text for clients, whitespace tidied; None when empty (the measure is then never shown to clients)."""
+    public_text = " ".join((public_text or "").split())
+    if len(public_text) > PUBLIC_TEXT_MAX:
+        raise DomainError(f"Текст для клиентов — не длиннее {PUBLIC_TEXT_MAX} символов.")
+    return public_text or None
+
+
 def add_measure(actor: User, month_row: StressMonth, *, text: str, owner: User, item: StressItem | None = None,
-                due_on: date | None = None, status: str = MeasureStatus.PLANNED) -> StressMeasure:
+                due_on: date | None = None, status: str = MeasureStatus.PLANNED,
+                public_text: str | None = None) -> StressMeasure:
     committee.ensure_can_act(actor, month_row.regional_service_id)
     if month_row.is_archived:
         raise DomainError("Месяц в архиве: новые меры не добавляются.")
@@ -207,14 +218,16 @@ def add_measure(actor: User, month_row: StressMonth, *, text: str, owner: User, 
     if not text:
         raise DomainError("Опишите корректирующую меру.")
     status = MeasureStatus(status)
+    public_text = _public_text(public_text)
     measure = StressMeasure(month_id=month_row.id, item_id=item.id if item else None, text=text, owner_id=owner.id,
-                            status=status, due_on=due_on, created_by_id=actor.id,
+                            public_text=public_text, status=status, due_on=due_on, created_by_id=actor.id,
                             done_at=utcnow() if status == MeasureStatus.DONE else None)
     db.session.add(measure)
     db.session.flush()
     audit.record(actor, "stress_measure.create", "stress_measure", measure.id,
-                 after={"text": text, "owner_id": owner.id, "status": status, "due_on": due_on,
-                        "month": month_row.month}, summary=f"Корректирующая мера «Стресс месяца»: {text[:200]}")
+                 after={"text": text, "public_text": public_text, "owner_id": owner.id, "status": status,
+                        "due_on": due_on, "month": month_row.month},
+                 summary=f"Корректирующая мера «Стресс месяца»: {text[:200]}")
     notify(owner, "stress-measure", f"Вы назначены ответственным за меру комитета: {text[:200]}",
            path_for("stress.index", month=month_row.month))
     if status == MeasureStatus.DONE:
@@ -245,6 +258,21 @@ def set_measure_status(actor: User, measure: StressMeasure, status: str) -> None
                  after={"status": status}, summary=f"Мера «Стресс месяца»: {MeasureStatus(status).label}")
     if status == MeasureStatus.DONE:
         stress_measure_resolved.send(measure)
+
+
+def set_public_text(actor: User, measure: StressMeasure, public_text: str | None) -> None:
+    """The committee writes (or clears) what clients read of a measure once it is done. Its owner alone may not:
+    the committee answers for what leaves the team. Allowed after archiving, like the status."""
+    committee.ensure_can_act(actor, measure.month_row.regional_service_id)
+    public_text = _public_text(public_text)
+    before = measure.public_text
+    if public_text == before:
+        return
+    measure.public_text = public_text
+    measure.updated_at = utcnow()
+    audit.record(actor, "stress_measure.public_text", "stress_measure", measure.id, before={"public_text": before},
+                 after={"public_text": public_text},
+                 summary="Мера «Стресс месяца»: текст для клиентов " + ("изменён" if public_text else "убран"))
 
 
 def archive_month(actor: User, month_row: StressMonth) -> None:

@@ -173,9 +173,9 @@ def checklist_weights():
                   context=lambda: {"rows": checklists.weight_set_rows(service.id) if service else []})
 
 
-@bp.post("/regional-checklist/weights/<int:weight_set_id>/withdraw")
+@bp.post("/regional-checklist/weights/<int:checklist_weight_set_id>/withdraw")
 @role_required(*Role.SERVICE_ADMINS)
-def checklist_weights_withdraw(weight_set_id: int):
-    row = db.get_or_404(RegionalChecklistWeightSet, weight_set_id)
+def checklist_weights_withdraw(checklist_weight_set_id: int):
+    row = db.get_or_404(RegionalChecklistWeightSet, checklist_weight_set_id)
     return act(lambda: checklist.withdraw_item_weights(current_user, row, today=local_today()),
                "centre_index.checklist_weights", service_id=row.regional_service_id, message="Набор весов отозван.")

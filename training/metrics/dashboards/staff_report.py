@@ -1,6 +1,7 @@
 """The weekly report in its staff version (2.4, 5.4): every staff member of a centre gets the centre's week — the
 index, its groups, the client metrics with their n, how many answers and low scores, how the follow-ups went, what
-the committee changed lately («вы сказали — мы сделали», the measures' text only) —
+the committee changed lately («вы сказали — мы сделали»: the same list clients see,
+the committee's text for clients only) —
 and nothing about a person: no client's name, phone or comment (those stay with the manager's follow-up), no
 colleague's own score (employee snapshots and rankings are never read here). Delivered like the full report: the
 weekly job notifies each active person of the centre with a link to their centre's page."""
@@ -37,7 +38,7 @@ class StaffReport:
     answers: int = 0
     low: int = 0
     followups: dict[str, int] = field(default_factory=dict)
-    measures: list[you_said.DoneMeasure] = field(default_factory=list)  # the committee's, text only
+    measures: list[you_said.DoneMeasure] = field(default_factory=list)  # as clients see them (public_text)
 
 
 def can_read(viewer: User, centre: Centre) -> bool:
