@@ -17,7 +17,10 @@ Steps (the CLI's order, each timed separately):
 Then it estimates ``flask metrics recompute --all`` (every snapshot of every scope and period): it times
 ``snapshots.compute`` on a sample of each scope kind and period kind and multiplies by the number of snapshots.
 The database is changed (scores and snapshots are written), as the CLI would; run it before benchmarks/load.py.
-``--restale`` marks the current periods stale again, to repeat the measurement on the same database."""
+``--restale`` marks the current periods stale again, to repeat the measurement on the same database; ``--sample 0``
+skips the estimate. Each step is reported with its wall time, this process's CPU time, the CPU time of the
+PostgreSQL server processes serving the database (when the server runs on this machine) and the load average when
+it started: on a shared machine the CPU columns are the comparable measure (docs/PERFORMANCE.md)."""
 from __future__ import annotations
 
 import argparse
