@@ -190,22 +190,35 @@ class Page:
         return self.page + 1
 
 
-def _ranked(viewer: User, filters: Filters):
+def _ranked(viewer: User, filters: Filters, *, with_unscored: bool = False):
     """The ranking itself, thin: place, score id, person and value of every scored person in the viewer's scope
-    (one scan of the month's scores; nothing joined yet). Returns the subquery, the score alias and its value."""
+    (one scan of the month's scores; nothing joined yet). ``with_unscored``: the people without a score too (placed
+    last, value NULL) and, on every row, how many they are — so one scan also answers «без оценки». Returns the
+    subquery, the score alias and its value."""
     cur = aliased(CompetenceScore, name="cur")
     value = getattr(cur, metric_attr(filters.metric))
-    ranked = (select(func.rank().over(order_by=value.desc()).label("place"), cur.id.label("score_id"),
-                     cur.user_id, value.label("value"))
-              .where(*_conditions(viewer, filters, cur), value.is_not(None))).subquery("ranked")
+    if with_unscored:
+        ranked = (select(func.rank().over(order_by=value.desc().nulls_last()).label("place"),
+                         cur.id.label("score_id"), cur.user_id, value.label("value"),
+                         (func.count().over() - func.count(value).over()).label("unscored"))
+                  .where(*_conditions(viewer, filters, cur))).subquery("ranked")
+    else:
+        ranked = (select(func.rank().over(order_by=value.desc()).label("place"), cur.id.label("score_id"),
+                         cur.user_id, value.label("value"))
+                  .where(*_conditions(viewer, filters, cur), value.is_not(None))).subquery("ranked")
     return ranked, cur, value
 
 
-def _shown(ranked, filters: Filters, *, paged: bool = False):
+def _shown(ranked, filters: Filters, *, paged: bool = False, counted: bool = False):
     """The ranked rows to show, in order: a page of them (``limit`` and ``offset`` bound when run), or all for the
-    export."""
-    kept = select(ranked.c.place, ranked.c.score_id, ranked.c.user_id, ranked.c.value, User.full_name) \
-        .join(User, User.id == ranked.c.user_id)
+    export. ``counted`` (a ranking ``with_unscored``): only the scored rows, each carrying the ranking's length
+    (``total``, counted before the page is cut) and ``unscored``."""
+    columns = [ranked.c.place, ranked.c.score_id, ranked.c.user_id, ranked.c.value, User.full_name]
+    if counted:
+        columns += [func.count().over().label("total"), ranked.c.unscored]
+    kept = select(*columns).join(User, User.id == ranked.c.user_id)
+    if counted:
+        kept = kept.where(ranked.c.value.is_not(None))
     if filters.top:
         kept = kept.where(ranked.c.place <= filters.top)
     ordered = kept.order_by(ranked.c.place, User.full_name, ranked.c.user_id)
@@ -214,9 +227,9 @@ def _shown(ranked, filters: Filters, *, paged: bool = False):
     return ordered.subquery("shown")
 
 
-def _details(shown, metric: str, previous_start):
+def _details(shown, metric: str, previous_start, *extra):
     """Everything a row shows, joined for the shown rows only (the previous month — a date or a bound parameter —,
-    names of the organisation, the «Мастер» title)."""
+    names of the organisation, the «Мастер» title), and the ``extra`` columns of ``shown``."""
     cur = aliased(CompetenceScore, name="cur")
     prev = aliased(CompetenceScore, name="prev")
     attr = metric_attr(metric)
@@ -225,7 +238,7 @@ def _details(shown, metric: str, previous_start):
                cur.communicative, cur.proactive, *(getattr(cur, f"c_{key}") for key in COMPETENCES),
                cur.n_client, cur.n_peer, cur.n_iqs, cur.n_quiz, cur.n_actions, shown.c.full_name, User.position,
                RegionalService.name.label("service_name"), Centre.name.label("centre_name"),
-               Department.name.label("department_name"), CompetenceTitle.id.label("title_id"))
+               Department.name.label("department_name"), CompetenceTitle.id.label("title_id"), *extra)
         .select_from(shown)
         .join(cur, cur.id == shown.c.score_id)
         .join(User, User.id == shown.c.user_id)
@@ -369,6 +382,17 @@ def ranking_page(viewer: User, filters: Filters, page: int, per_page: int) -> Pa
     stored = _stored_page(viewer, filters, page, per_page)
     if stored is not None:
         return stored
+    # one scan: the page's rows carry the ranking's length and the unscored count
+    ranked = _ranked(viewer, filters, with_unscored=True)[0]
+    shown = _shown(ranked, filters, paged=True, counted=True)
+    previous = filters.month.previous().start
+    page = max(1, page)
+    rows = db.session.execute(_details(shown, filters.metric, previous, shown.c.total, shown.c.unscored),
+                              {"limit": per_page, "offset": (page - 1) * per_page}).all()
+    if rows:
+        first = rows[0]._mapping
+        return Page([_row(r) for r in rows], first["total"], page, per_page, first["unscored"])
+    # nobody ranked, or a page past the end: the counts on their own (and the last page)
     ranked, cur, value = _ranked(viewer, filters)
     counted = select(ranked.c.score_id)
     if filters.top:
