@@ -406,3 +406,17 @@ def test_a_sheet_typed_by_several_operators_at_once_is_stored_once(pg_app):
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(stored) == 1 and len(refused) == 5, results
     assert _count() == 1 and db.session.scalar(select(PaperSheet.feedback_id)) == stored[0]
+
+
+def test_a_batch_dated_in_the_future_is_refused_in_russian_and_stores_nothing(app, client, login, org):
+    """A refusal that is not about a line (the date) shows its message alone, without a list of lines."""
+    seed_reference()
+    manager = make_user(Role.MANAGER, department=org.front_a)
+    operator = make_user(department=org.front_a)
+    sheet, = _sheets(manager, org.centre_a, 1)
+    login(operator)
+    response = client.post("/metrics/answers/batch", data={"centre_id": org.centre_a.id, "answered_on": "2289-09-11",
+                                                           "lines": f"{sheet.code}; 5; 5; 10"})
+    assert response.status_code == 422
+    assert "role=\"alert\"" in response.get_data(as_text=True)
+    assert _count() == 0 and db.session.get(PaperSheet, sheet.id).used_at is None
