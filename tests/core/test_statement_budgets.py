@@ -22,6 +22,7 @@ from tests.support.visits import feedback_code
 from tests.support.world import BusyWorld, busy_world
 from training.accounts.models import User
 from training.extensions import db
+from training.metrics.feedback.aspects import CSI_CODES
 
 
 class OverBudget(AssertionError):
@@ -100,12 +101,33 @@ def _feedback(client, world):
                                                                      "comment": "", "code": code})
 
 
+_MODULES = {  # the rotating fourth question with its marks, as a client of each module sends it
+    "specialist": {"module": "specialist", "specialist_satisfaction": 4, "aspect-politeness": 5, "aspect-empathy": 4,
+                   "aspect-clarity": 5, "aspect-helpfulness": 4},
+    "centre": {"module": "centre", "csat": 4, "service-premises": 4, "service-navigation": 5, "service-website": 3,
+               "service-circumstances": 4},
+    "csi": {"module": "csi", **{f"csi-{code}": 4 for code in CSI_CODES}},
+}
+
+
+def _feedback_with(module: str):
+    def request(client, world):
+        code = feedback_code(world.feedback_token)
+        db.session.commit()
+        return lambda: client.post(world.urls["client feedback"], data={
+            "ces": 5, "expectations": 4, "recommend": 9, "comment": "", "code": code, **_MODULES[module]})
+    return request
+
+
 PAGES = [
     Page("lesson", "employee", 4, _get("lesson")),
     Page("quiz question", "employee", 5, _get("quiz question")),
     Page("answer save", "employee", 5, _save),
     Page("colleague vote", "employee", 6, _vote),
     Page("client feedback", None, 5, _feedback),
+    # the rotating module's marks (4–5 of them) are one multi-row INSERT more: 6 on both databases (SQLite sent one
+    # INSERT … RETURNING per mark, 9–10 in all)
+    *[Page(f"client feedback, {module} module", None, 6, _feedback_with(module)) for module in _MODULES],
     Page("ranking", "hr", 4, _get("ranking")),
     Page("pulse", "manager", 6, _get("pulse")),
     Page("verification", None, 2, _get("verification")),
