@@ -14,8 +14,7 @@ from training.audit import services as audit
 from training.db import seed_by_code
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
-from training.measures import formulas
-from training.measures.formulas import MetricValueError, QualityItem
+from training.metrics.operations.iqs import checklist_score
 from training.metrics.operations.models import ComfortArea, ComfortAudit, ComfortAuditItem, ComfortItem
 from training.org.models import Centre
 from training.signals import comfort_audit_recorded
@@ -107,17 +106,10 @@ def record_audit(inspector: User, centre: Centre, *, marks: dict[int, bool], vis
     if visited_on > today:
         raise DomainError("Дата обхода не может быть в будущем.")
     items = active_items()
-    if not items:
-        raise DomainError("Не настроен чек-лист комфортности.")
-    missing = [i.name for i in items if i.id not in marks]
-    if missing:
-        raise DomainError("Отметьте каждый пункт: " + ", ".join(missing) + ".")
+    score = checklist_score(items, marks, not_set_up="Не настроен чек-лист комфортности.",
+                            mark_each="Отметьте каждый пункт")
     rows = [ComfortAuditItem(item_id=i.id, item_name=i.name, weight=i.weight, is_critical=i.is_critical,
                              is_passed=bool(marks[i.id])) for i in items]
-    try:
-        score = formulas.iqs([QualityItem(r.weight, r.is_passed, r.is_critical) for r in rows])
-    except MetricValueError as exc:
-        raise DomainError(f"Оценка не рассчитана: {exc}") from exc
     quarter = quarter_start(visited_on)
     found = ComfortAudit(regional_service_id=centre.regional_service_id, centre_id=centre.id, quarter_start=quarter,
                          visited_on=visited_on, inspector_id=inspector.id, score=score,

@@ -93,6 +93,21 @@ def save_category(actor: User, category: IqsCategory | None, *, code: str, name:
     return category
 
 
+def checklist_score(entries: list, marks: dict[int, bool], *, not_set_up: str, mark_each: str) -> float:
+    """The IQS maths over a check-list (IQS categories, the comfort walk-through's items): every active entry
+    (``id``, ``name``, ``weight``, ``is_critical``) must be marked in ``marks`` (id → met); a failed critical entry
+    gives 0. Refusals name what is missing, in Russian."""
+    if not entries:
+        raise DomainError(not_set_up)
+    missing = [e.name for e in entries if e.id not in marks]
+    if missing:
+        raise DomainError(f"{mark_each}: " + ", ".join(missing) + ".")
+    try:
+        return formulas.iqs([QualityItem(e.weight, bool(marks[e.id]), e.is_critical) for e in entries])
+    except MetricValueError as exc:
+        raise DomainError(f"Оценка не рассчитана: {exc}") from exc
+
+
 def assess(reviewer: User, employee: User, *, marks: dict[int, bool], conversation_date: date,
            conversation_ref: str = "", comment: str = "", touchpoint: Touchpoint | None = None,
            today: date) -> IqsAssessment:
@@ -104,17 +119,10 @@ def assess(reviewer: User, employee: User, *, marks: dict[int, bool], conversati
     if conversation_date > today:
         raise DomainError("Дата разговора не может быть в будущем.")
     categories = active_categories()
-    if not categories:
-        raise DomainError("Не настроены категории проверки качества.")
-    missing = [c.name for c in categories if c.id not in marks]
-    if missing:
-        raise DomainError("Отметьте каждую категорию: " + ", ".join(missing) + ".")
+    score = checklist_score(categories, marks, not_set_up="Не настроены категории проверки качества.",
+                            mark_each="Отметьте каждую категорию")
     items = [IqsItem(category_id=c.id, category_name=c.name, weight=c.weight, is_critical=c.is_critical,
                      is_passed=bool(marks[c.id])) for c in categories]
-    try:
-        score = formulas.iqs([QualityItem(i.weight, i.is_passed, i.is_critical) for i in items])
-    except MetricValueError as exc:
-        raise DomainError(f"Оценка не рассчитана: {exc}") from exc
     assessment = IqsAssessment(
         employee_id=employee.id, reviewer_id=reviewer.id, regional_service_id=employee.regional_service_id,
         centre_id=employee.centre_id, department_id=employee.department_id,
