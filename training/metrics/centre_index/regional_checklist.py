@@ -16,16 +16,13 @@ from training.audit import services as audit
 from training.db import utcnow
 from training.errors import DomainError, NotAllowed
 from training.extensions import db
-from training.measures.formulas import MetricValueError
 from training.measures.periods import local_today
-from training.measures.scales import WeightSet
 from training.metrics.centre_index import snapshots
 from training.metrics.centre_index.checklists import ITEM_CODES, ITEMS, ChecklistItem
+from training.metrics.centre_index.dated_weights import checked_weights, store_weights, withdraw_weights
 from training.metrics.centre_index.models import RegionalChecklistAnswer, RegionalChecklistWeightSet
 from training.metrics.centre_index.weights import (
     ensure_weights_editable,
-    ensure_weights_withdrawable,
-    insert_weight_set,
 )
 from training.org.models import Centre, RegionalService
 
@@ -107,31 +104,19 @@ def publish_item_weights(actor: User, service: RegionalService, effective_from: 
     """Item weights from ``effective_from`` on (never in the past: an earlier period keeps the weights in force
     on its first day); the periods from that date are recomputed."""
     ensure_weights_editable(actor, service, effective_from, today=today, refusal=WEIGHTS_REFUSAL)
-    if set(weights) != ITEM_CODES:
-        raise DomainError("Укажите вес каждого пункта чек-листа.")
-    try:
-        checked = WeightSet(effective_from, weights, label)
-    except MetricValueError as exc:
-        raise DomainError(f"Веса не приняты: {exc}") from exc
-    row = RegionalChecklistWeightSet(regional_service_id=service.id, effective_from=effective_from,
-                                     weights={code: float(checked.weights[code]) for code in sorted(ITEM_CODES)},
+    checked = checked_weights(weights, sorted(ITEM_CODES), effective_from, label,
+                              incomplete="Укажите вес каждого пункта чек-листа.", normalise=False)
+    row = RegionalChecklistWeightSet(regional_service_id=service.id, effective_from=effective_from, weights=checked,
                                      label=label.strip()[:200], created_by_id=actor.id)
-    insert_weight_set(row)
-    audit.record(actor, "metrics.checklist_weights_published", "regional_checklist_weight_set", row.id,
-                 after={"service": service.id, "effective_from": effective_from, "weights": row.weights,
-                        "label": row.label},
-                 summary=f"Веса регионального чек-листа с {effective_from:%d.%m.%Y}: {service.name}")
-    snapshots.mark_service_stale_from(service.id, effective_from)
-    return row
+    return store_weights(actor, service, row, action="metrics.checklist_weights_published",
+                         object_kind="regional_checklist_weight_set",
+                         summary=f"Веса регионального чек-листа с {effective_from:%d.%m.%Y}: {service.name}")
 
 
 def withdraw_item_weights(actor: User, row: RegionalChecklistWeightSet, *, today: date) -> None:
-    service = ensure_weights_withdrawable(actor, row, today=today, refusal=WEIGHTS_REFUSAL)
-    audit.record(actor, "metrics.checklist_weights_withdrawn", "regional_checklist_weight_set", row.id,
-                 before={"effective_from": row.effective_from, "weights": row.weights, "label": row.label},
-                 summary=f"Отозваны веса регионального чек-листа с {row.effective_from:%d.%m.%Y}")
-    db.session.delete(row)
-    snapshots.mark_service_stale_from(service.id, row.effective_from)
+    withdraw_weights(actor, row, today=today, refusal=WEIGHTS_REFUSAL, action="metrics.checklist_weights_withdrawn",
+                     object_kind="regional_checklist_weight_set",
+                     summary=f"Отозваны веса регионального чек-листа с {row.effective_from:%d.%m.%Y}")
 
 
 def share_met(service_id: int, period_start: date) -> tuple[float, int] | None:
