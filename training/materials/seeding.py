@@ -49,57 +49,57 @@ def ensure_category(name: str) -> MaterialCategory:
     return category
 
 
+def _seeded(seed_key: str, kind: MaterialKind, category_name: str, title: str, description: str,
+            unchanged) -> tuple[Material, int, Outcome]:
+    """The seed's item, created or with its title, description and category following the seed: its next version
+    number and what happens, UNCHANGED when ``unchanged(current_version)`` says the content is the same."""
+    material = db.session.scalar(select(Material).where(Material.seed_key == seed_key))
+    category = ensure_category(category_name)
+    if material is None:
+        material = Material(category=category, kind=kind.value, title=title, description=description,
+                            seed_key=seed_key)
+        db.session.add(material)
+        return material, 1, Outcome.CREATED
+    material.category, material.title, material.description = category, title, description
+    current = material.current_version
+    if current is not None and unchanged(current):
+        return material, current.number, Outcome.UNCHANGED
+    return material, (current.number + 1 if current else 1), Outcome.NEW_VERSION
+
+
+def _recorded(material: Material, outcome: Outcome, number: int, title: str, after: dict) -> Outcome:
+    db.session.flush()
+    record(None, "material.create" if outcome is Outcome.CREATED else "material.version_add", "material",
+           material.id, after={**after, "version": number},
+           summary=f"Материал «{title}»: версия {number} (загрузка курса)")
+    return outcome
+
+
 def put_file(*, seed_key: str, category_name: str, title: str, description: str, filename: str, data: bytes,
              note: str) -> Outcome:
     """Create the item or add a version when the content changed; title and description follow the seed."""
     file_type = storage.check_file(filename, data)
-    material = db.session.scalar(select(Material).where(Material.seed_key == seed_key))
-    category = ensure_category(category_name)
-    if material is None:
-        material = Material(category=category, kind=MaterialKind.FILE.value, title=title, description=description,
-                            seed_key=seed_key)
-        db.session.add(material)
-        number, outcome = 1, Outcome.CREATED
-    else:
-        material.category, material.title, material.description = category, title, description
-        current = material.current_version
-        if current is not None and current.sha256 == hashlib.sha256(data).hexdigest() \
-                and current.file_name == filename:
-            return Outcome.UNCHANGED
-        number, outcome = (current.number + 1 if current else 1), Outcome.NEW_VERSION
+    sha256 = hashlib.sha256(data).hexdigest()
+    material, number, outcome = _seeded(
+        seed_key, MaterialKind.FILE, category_name, title, description,
+        lambda current: current.sha256 == sha256 and current.file_name == filename)
+    if outcome is Outcome.UNCHANGED:
+        return outcome
     digest = storage.save(data)
-    version = MaterialVersion(material=material, number=number, note=note, file_name=filename, file_size=len(data),
-                              sha256=digest, mime_type=file_type.mime_type)
-    db.session.add(version)
-    db.session.flush()
-    record(None, "material.create" if outcome is Outcome.CREATED else "material.version_add", "material",
-           material.id, after={"seed_key": seed_key, "version": number, "sha256": digest},
-           summary=f"Материал «{title}»: версия {number} (загрузка курса)")
-    return outcome
+    db.session.add(MaterialVersion(material=material, number=number, note=note, file_name=filename,
+                                   file_size=len(data), sha256=digest, mime_type=file_type.mime_type))
+    return _recorded(material, outcome, number, title, {"seed_key": seed_key, "sha256": digest})
 
 
 def put_link(*, seed_key: str, category_name: str, title: str, description: str, url: str, note: str) -> Outcome:
     """Create a link item or add a version when its address changed. ``url`` may be a page of this site
     ("/learn/calculator"): the seed knows no host, and a site-relative address works wherever the site is served."""
-    material = db.session.scalar(select(Material).where(Material.seed_key == seed_key))
-    category = ensure_category(category_name)
-    if material is None:
-        material = Material(category=category, kind=MaterialKind.LINK.value, title=title, description=description,
-                            seed_key=seed_key)
-        db.session.add(material)
-        number, outcome = 1, Outcome.CREATED
-    else:
-        material.category, material.title, material.description = category, title, description
-        current = material.current_version
-        if current is not None and current.url == url:
-            return Outcome.UNCHANGED
-        number, outcome = (current.number + 1 if current else 1), Outcome.NEW_VERSION
+    material, number, outcome = _seeded(seed_key, MaterialKind.LINK, category_name, title, description,
+                                         lambda current: current.url == url)
+    if outcome is Outcome.UNCHANGED:
+        return outcome
     db.session.add(MaterialVersion(material=material, number=number, note=note, url=url))
-    db.session.flush()
-    record(None, "material.create" if outcome is Outcome.CREATED else "material.version_add", "material",
-           material.id, after={"seed_key": seed_key, "version": number, "url": url},
-           summary=f"Материал «{title}»: версия {number} (загрузка курса)")
-    return outcome
+    return _recorded(material, outcome, number, title, {"seed_key": seed_key, "url": url})
 
 
 def kit_titles(prefix: str) -> list[str]:
