@@ -710,7 +710,7 @@ def _write_copy(month: Period, results: dict[int, dict[str, Any]], seen: dict[in
     connection = db.session.connection()
     staging = Table("tmp_competence_scores", MetaData(), *(Column(name, table.c[name].type) for name in names))
     quoted = ", ".join(f'"{name}"' for name in names)
-    create = (f"CREATE TEMPORARY TABLE IF NOT EXISTS tmp_competence_scores ON COMMIT DROP AS "  # noqa: S608
+    create = (f"CREATE TEMPORARY TABLE IF NOT EXISTS tmp_competence_scores ON COMMIT DROP AS "  # noqa: S608  # nosec B608
               f"SELECT {quoted} FROM competence_scores WITH NO DATA")  # the model's own column names
     connection.execute(text(create))
     connection.execute(text("TRUNCATE tmp_competence_scores"))
