@@ -219,8 +219,8 @@ def submit(form: Any, action: Callable[[], T], /, *, on_success: Callable[[T], A
             error = on_error(exc) if on_error else exc.message
             if rule_status:
                 status = exc.status_code
-            if hasattr(exc, "problems"):  # a rejected import: every problem with its line and column
-                ctx["problems"] = exc.problems
+            # a rejected import's every problem with its line and column; none when the rule is not about lines
+            ctx["problems"] = getattr(exc, "problems", [])
         except IntegrityError:
             db.session.rollback()
             if conflict is None:
