@@ -120,7 +120,7 @@ def _feedback_with(module: str):
 
 
 PAGES = [
-    Page("lesson", "employee", 4, _get("lesson")),
+    Page("lesson", "employee", 2, _get("lesson")),
     Page("quiz question", "employee", 5, _get("quiz question")),
     Page("answer save", "employee", 5, _save),
     Page("colleague vote", "employee", 6, _vote),

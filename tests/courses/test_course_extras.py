@@ -319,6 +319,37 @@ def test_introduction_glossary_and_literature_are_reachable_from_the_course_page
     assert "Nudge. Архитектура выбора" in literature and "(2017)" in literature
 
 
+def test_the_lesson_page_links_the_deck_and_cheat_sheet_where_they_exist_without_fetching_them(any_db_url):
+    """On SQLite and PostgreSQL: «Презентация» and «Шпаргалка» appear exactly where a block has them, and the lesson
+    page reads neither the deck, nor its diagrams, nor the cheat sheet, nor the Markdown (60–80 KB a block)."""
+    from tests.factories import make_org
+    from tests.support.app import app_with_tables, sign_in
+    from training.courses.models import Block
+
+    with app_with_tables(SQLALCHEMY_DATABASE_URI=any_db_url, RATELIMIT_ENABLED=False) as app:
+        load_course()
+        org = make_org()
+        course = db.session.scalar(select(Course))
+        learner = make_user(department=org.front_a)
+        make_cohort(course, org.service, learners=[learner])
+        bare = db.session.scalar(select(Block).where(Block.number == 2))
+        bare.slides, bare.cheatsheet = [], []
+        db.session.commit()
+        client = app.test_client()
+        sign_in(client, learner)
+        with statements_sent(db.engine) as sent:
+            page = client.get("/learn/block/5").get_data(as_text=True)
+        assert ">Презентация</a>" in page and ">Шпаргалка (PDF)</a>" in page
+        assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2 and "Проверь себя" in page
+        heavy = [s for s in sent if re.search(r"blocks\.(slides|diagrams|cheatsheet|lesson_markdown)\b(?!\s+AS\s+TEXT)",
+                                              s, re.IGNORECASE)]
+        assert not heavy, listing(heavy)
+        page = client.get("/learn/block/2").get_data(as_text=True)
+        assert "Презентация" not in page and "Шпаргалка" not in page and "Проверь себя" in page
+        assert client.get("/learn/block/2/slides").status_code == 404
+        assert client.get("/learn/block/5/slides").status_code == 200
+
+
 def test_a_block_without_slides_or_a_cheat_sheet_has_neither_page(client, login, app, org):
     make_course(blocks=2)
     login(make_user(Role.TEACHER, department=org.back_a))

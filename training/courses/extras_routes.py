@@ -9,7 +9,7 @@ from training.courses import attachments, bp, services
 from training.courses.calculator import METRICS, ROWS, calculate
 from training.courses.kit import cheatsheet_pdf
 from training.courses.lesson_extras import check_self_answer
-from training.courses.lookups import learning_context
+from training.courses.lookups import ALL_CONTENT, LESSON, learning_context, lesson_context
 from training.courses.models import CaseSubmission
 from training.courses.slides import deck_pdf
 from training.errors import DomainError
@@ -25,7 +25,7 @@ def _course():
 @bp.get("/block/<int:number>/slides")
 @login_required
 def slides(number: int):
-    block, _ = learning_context(number)
+    block, _ = learning_context(number, content=ALL_CONTENT)
     if not block.slides:
         abort(404)
     return render_view("courses/slides.html", None, block=block, diagrams={d["slug"]: d for d in block.diagrams})
@@ -34,7 +34,7 @@ def slides(number: int):
 @bp.get("/block/<int:number>/slides.pdf")
 @login_required
 def slides_pdf(number: int):
-    block, _ = learning_context(number)
+    block, _ = learning_context(number, content=ALL_CONTENT)
     if not block.slides:
         abort(404)
     data = deck_pdf(course_title=block.course.short_title, number=block.number, slides=block.slides,
@@ -45,7 +45,7 @@ def slides_pdf(number: int):
 @bp.get("/block/<int:number>/cheatsheet.pdf", endpoint="cheatsheet_pdf")
 @login_required
 def cheatsheet_pdf_view(number: int):
-    block, _ = learning_context(number)
+    block, _ = learning_context(number, content=ALL_CONTENT)
     if not block.cheatsheet:
         abort(404)
     data = cheatsheet_pdf(course_title=block.course.short_title, number=block.number, title=block.title,
@@ -57,12 +57,12 @@ def cheatsheet_pdf_view(number: int):
 @login_required
 def self_check(number: int, index: int):
     """One «Проверь себя» answer: feedback for the chosen options. Ungraded: nothing is stored or counted."""
-    block, enrolment = learning_context(number)
+    block, enrolment, state = lesson_context(number, content=LESSON)
     if not 0 <= index < len(block.self_check):
         abort(404)
     chosen = [int(v) for v in request.form.getlist("option") if v.isdecimal() and len(v) < 4]
     ctx = {"block": block, "enrolment": enrolment, "item": block.self_check[index], "index": index,
-           "answer_index": index, "state": services.block_state(current_user, block) if enrolment else None}
+           "answer_index": index, "state": state}
     return submit(None, lambda: check_self_answer(block.self_check, index, chosen),
                   on_success=lambda answer: render_view("courses/lesson.html", "self_check_item", answer=answer,
                                                         error=None, **ctx),

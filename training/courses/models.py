@@ -9,8 +9,8 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, cast, func
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from training.accounts.models import User
 from training.db import LabelledEnum, enum_type, utcnow
@@ -36,10 +36,13 @@ class Course(db.Model):
     content_version: Mapped[str] = mapped_column(String(20))
     content_date: Mapped[date] = mapped_column(Date)
     duration_months: Mapped[int] = mapped_column(default=3)
-    # course-level pages (seeds/course/intro.md, glossary.yaml, literature.yaml), rendered once at seed time
-    intro_html: Mapped[str] = mapped_column(Text, default="")
-    glossary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{term, slug, definition, blocks}]
-    literature: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{author, title, year, note}]
+    # course-level pages (seeds/course/intro.md, glossary.yaml, literature.yaml), rendered once at seed time; ~70 KB,
+    # loaded only by those pages, not with every enrolment that brings its course along
+    intro_html: Mapped[str] = mapped_column(Text, default="", deferred=True, deferred_group="pages")
+    glossary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, deferred=True,
+                                                           deferred_group="pages")  # [{term, slug, definition, blocks}]
+    literature: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, deferred=True,
+                                                             deferred_group="pages")  # [{author, title, year, note}]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     modules: Mapped[list[CourseModule]] = relationship(back_populates="course", order_by="CourseModule.number")
     blocks: Mapped[list[Block]] = relationship(back_populates="course", order_by="Block.number",
@@ -80,19 +83,29 @@ class Block(db.Model):
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
-    lesson_markdown: Mapped[str] = mapped_column(Text, default="")
-    lesson_html: Mapped[str] = mapped_column(Text, default="")  # sanitised, rendered once at seed time
+    # The content (~35 KB of lesson HTML, 60–80 KB of diagrams and the deck as JSON per block) is loaded only by the
+    # page that shows it (`learning_context(number, content=…)` undefers what it needs): a list of blocks or a quiz
+    # does not fetch and parse it, and a page that reaches for a column it did not ask for loads the group at once.
+    lesson_markdown: Mapped[str] = mapped_column(Text, default="", deferred=True, deferred_group="content")
+    # sanitised, rendered once at seed time
+    lesson_html: Mapped[str] = mapped_column(Text, default="", deferred=True, deferred_group="content")
     takeaways: Mapped[list[str]] = mapped_column(JSON, default=list)
     video_url: Mapped[str] = mapped_column(String(500), default="")
     slides_url: Mapped[str] = mapped_column(String(500), default="")
     word_count: Mapped[int] = mapped_column(default=0)
     reading_minutes: Mapped[int] = mapped_column(default=0)
     # stage 1 extras (seeds/course/README.md), stored with the lesson and changed only by `flask seed course`
-    diagrams: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # [{slug, title, desc, svg}]
-    self_check: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{question, options: [...]}]
+    diagrams: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list, deferred=True,
+                                                           deferred_group="content")  # [{slug, title, desc, svg}]
+    self_check: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, deferred=True,
+                                                             deferred_group="content")  # [{question, options: [...]}]
     discussion_prompts: Mapped[list[str]] = mapped_column(JSON, default=list)
-    cheatsheet: Mapped[list[str]] = mapped_column(JSON, default=list)
-    slides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # the deck built from the lesson
+    cheatsheet: Mapped[list[str]] = mapped_column(JSON, default=list, deferred=True, deferred_group="content")
+    slides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, deferred=True,
+                                                         deferred_group="content")  # the deck built from the lesson
+    # whether the lesson page links the deck and the cheat sheet, without loading them
+    has_slides: Mapped[bool] = column_property(func.coalesce(cast(slides, Text), "[]").not_in(["[]", "null"]))
+    has_cheatsheet: Mapped[bool] = column_property(func.coalesce(cast(cheatsheet, Text), "[]").not_in(["[]", "null"]))
     content_updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     course: Mapped[Course] = relationship(back_populates="blocks")
     module: Mapped[CourseModule] = relationship(back_populates="blocks")

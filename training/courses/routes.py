@@ -20,7 +20,7 @@ from training.courses.forms import (
     EnrolForm,
     QuestionForm,
 )
-from training.courses.lookups import cohort_or_404, learning_context
+from training.courses.lookups import LESSON, cohort_or_404, learning_context, lesson_context
 from training.courses.models import Block, CaseSubmission, Cohort, Enrolment, Stage, TeacherQuestion
 from training.errors import DomainError
 from training.extensions import db, htmx
@@ -71,8 +71,7 @@ def index():
 @bp.get("/block/<int:number>")
 @login_required
 def block(number: int):
-    block, enrolment = learning_context(number)
-    state = services.state_in_block(enrolment, block) if enrolment is not None else None  # not read again
+    block, enrolment, state = lesson_context(number, content=LESSON)
     return render_view("courses/lesson.html", None, block=block, enrolment=enrolment, state=state)
 
 

@@ -490,6 +490,25 @@ def block_state(user: User, block: Block) -> BlockState | None:
     return state_in_block(enrolment, block)
 
 
+def block_with_state(user: User, number: int, options=()) -> tuple[Block, Enrolment, BlockState] | None:
+    """Block `number` of the course of the person's latest enrolment, the enrolment (its cohort and course) and where
+    they stand in the block, in one statement (the lesson page's whole need besides the user); None without an
+    enrolment. The block is None in the tuple when the course has no such number."""
+    found = db.session.execute(
+        select(Enrolment, Block, BlockProgress, _latest_case_status(Enrolment.id))
+        .outerjoin(Block, and_(Block.course_id == Enrolment.course_id, Block.number == number))
+        .outerjoin(BlockProgress, and_(BlockProgress.enrolment_id == Enrolment.id, BlockProgress.block_id == Block.id))
+        .where(Enrolment.user_id == user.id)
+        .options(joinedload(Enrolment.cohort).joinedload(Cohort.course), joinedload(Block.module), *options)
+        .order_by(Enrolment.id.desc()).limit(1)).first()
+    if found is None:
+        return None
+    enrolment, block, row, case_status = found
+    if block is None:
+        return None, enrolment, None
+    return block, enrolment, BlockState(block, row, is_block_open(enrolment, block), case_status)
+
+
 def state_in_block(enrolment: Enrolment, block: Block) -> BlockState:
     """Where an enrolment stands in a block: its progress row (None before the lesson is opened) and the status
     of its latest case answer, read once, in one statement."""
