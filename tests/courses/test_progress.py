@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_cohort, make_course, make_user
+from tests.support.statements import listing, statements_sent
 from training.accounts.models import Role
 from training.courses import services
 from training.courses.models import BlockProgress, CaseStatus, Stage
@@ -104,6 +105,31 @@ def test_sequential_cohort_opens_blocks_in_order(app, org):
         services.complete_stage(enrolment, second, Stage.LESSON)
     _finish_block(enrolment, course.blocks[0], teacher)
     assert services.complete_stage(enrolment, second, Stage.LESSON)
+
+
+def test_a_sequential_cohorts_lesson_page_says_which_blocks_are_open_in_two_statements(app, org, client, login):
+    """The lesson page of a block not open yet says so instead of offering «Изучено», and opens once the earlier
+    blocks are complete; for a learner it is the signed-in person and one statement, sequential or not."""
+    course = make_course(blocks=3)
+    teacher = make_user(Role.TEACHER, department=org.back_a)
+    learner = make_user(department=org.front_a)
+    cohort = make_cohort(course, org.service, sequential=True, teachers=[teacher], learners=[learner])
+    enrolment = cohort.enrolments[0]
+    db.session.commit()
+    login(learner)
+    with statements_sent(db.engine) as sent:
+        page = client.get("/learn/block/2").get_data(as_text=True)
+    assert "сначала завершите предыдущие" in page and ">Изучено</button>" not in page
+    assert len(sent) == 2, listing(sent)
+    first = client.get("/learn/block/1").get_data(as_text=True)
+    assert ">Изучено</button>" in first and "сначала завершите предыдущие" not in first
+    _finish_block(enrolment, course.blocks[0], teacher)
+    db.session.commit()
+    with statements_sent(db.engine) as sent:
+        page = client.get("/learn/block/2").get_data(as_text=True)
+    assert ">Изучено</button>" in page and "сначала завершите предыдущие" not in page
+    assert len(sent) == 2, listing(sent)
+    assert "сначала завершите предыдущие" in client.get("/learn/block/3").get_data(as_text=True)
 
 
 def test_case_cannot_be_resubmitted_while_under_review_or_after_acceptance(setup):

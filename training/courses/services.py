@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from training.accounts import scopes
 from training.accounts.models import Role, User
@@ -492,10 +492,19 @@ def block_state(user: User, block: Block) -> BlockState | None:
 
 def block_with_state(user: User, number: int, options=()) -> tuple[Block, Enrolment, BlockState] | None:
     """Block `number` of the course of the person's latest enrolment, the enrolment (its cohort and course) and where
-    they stand in the block, in one statement (the lesson page's whole need besides the user); None without an
+    they stand in the block (in a sequential cohort whether it is open, as `is_block_open` decides), in one statement
+    (the lesson page's whole need besides the user); None without an
     enrolment. The block is None in the tuple when the course has no such number."""
+    earlier_block, earlier_progress = aliased(Block), aliased(BlockProgress)
+    # for a sequential cohort: the blocks before this one, and how many of them the learner has completed
+    earlier = (select(func.count()).select_from(earlier_block)
+               .where(earlier_block.course_id == Enrolment.course_id, earlier_block.number < number).scalar_subquery())
+    earlier_done = (select(func.count()).select_from(earlier_progress)
+                    .join(earlier_block, earlier_block.id == earlier_progress.block_id)
+                    .where(earlier_progress.enrolment_id == Enrolment.id, earlier_progress.completed_at.is_not(None),
+                           earlier_block.number < number).scalar_subquery())
     found = db.session.execute(
-        select(Enrolment, Block, BlockProgress, _latest_case_status(Enrolment.id))
+        select(Enrolment, Block, BlockProgress, _latest_case_status(Enrolment.id), earlier, earlier_done)
         .outerjoin(Block, and_(Block.course_id == Enrolment.course_id, Block.number == number))
         .outerjoin(BlockProgress, and_(BlockProgress.enrolment_id == Enrolment.id, BlockProgress.block_id == Block.id))
         .where(Enrolment.user_id == user.id)
@@ -503,10 +512,11 @@ def block_with_state(user: User, number: int, options=()) -> tuple[Block, Enrolm
         .order_by(Enrolment.id.desc()).limit(1)).first()
     if found is None:
         return None
-    enrolment, block, row, case_status = found
+    enrolment, block, row, case_status, earlier_count, done_count = found
     if block is None:
         return None, enrolment, None
-    return block, enrolment, BlockState(block, row, is_block_open(enrolment, block), case_status)
+    is_open = not enrolment.cohort.is_sequential or done_count >= earlier_count  # as is_block_open decides
+    return block, enrolment, BlockState(block, row, is_open, case_status)
 
 
 def state_in_block(enrolment: Enrolment, block: Block) -> BlockState:
