@@ -280,15 +280,25 @@ def progress_row(enrolment: Enrolment, block: Block) -> BlockProgress:
     return row
 
 
+def _earlier_blocks(enrolment_id, course_id, number: int):
+    """The blocks before block `number` of the course and how many of them the enrolment has completed, as two
+    scalar subqueries (values or columns of an outer statement): in a sequential cohort a block opens when the
+    second equals the first."""
+    earlier_block, earlier_progress = aliased(Block), aliased(BlockProgress)
+    total = (select(func.count()).select_from(earlier_block)
+             .where(earlier_block.course_id == course_id, earlier_block.number < number).scalar_subquery())
+    done = (select(func.count()).select_from(earlier_progress)
+            .join(earlier_block, earlier_block.id == earlier_progress.block_id)
+            .where(earlier_progress.enrolment_id == enrolment_id, earlier_progress.completed_at.is_not(None),
+                   earlier_block.number < number).scalar_subquery())
+    return total, done
+
+
 def is_block_open(enrolment: Enrolment, block: Block) -> bool:
     """In sequential cohorts a block opens when every earlier block is complete."""
     if not enrolment.cohort.is_sequential:
         return True
-    earlier = db.session.scalar(select(func.count()).select_from(Block).where(
-        Block.course_id == block.course_id, Block.number < block.number))
-    done = db.session.scalar(select(func.count()).select_from(BlockProgress).join(Block).where(
-        BlockProgress.enrolment_id == enrolment.id, BlockProgress.completed_at.is_not(None),
-        Block.number < block.number))
+    earlier, done = db.session.execute(select(*_earlier_blocks(enrolment.id, block.course_id, block.number))).one()
     return done >= earlier
 
 
@@ -492,19 +502,12 @@ def block_state(user: User, block: Block) -> BlockState | None:
 
 def block_with_state(user: User, number: int, options=()) -> tuple[Block, Enrolment, BlockState] | None:
     """Block `number` of the course of the person's latest enrolment, the enrolment (its cohort and course) and where
-    they stand in the block (in a sequential cohort whether it is open, as `is_block_open` decides), in one statement
-    (the lesson page's whole need besides the user); None without an
-    enrolment. The block is None in the tuple when the course has no such number."""
-    earlier_block, earlier_progress = aliased(Block), aliased(BlockProgress)
-    # for a sequential cohort: the blocks before this one, and how many of them the learner has completed
-    earlier = (select(func.count()).select_from(earlier_block)
-               .where(earlier_block.course_id == Enrolment.course_id, earlier_block.number < number).scalar_subquery())
-    earlier_done = (select(func.count()).select_from(earlier_progress)
-                    .join(earlier_block, earlier_block.id == earlier_progress.block_id)
-                    .where(earlier_progress.enrolment_id == Enrolment.id, earlier_progress.completed_at.is_not(None),
-                           earlier_block.number < number).scalar_subquery())
+    they stand in the block (in a sequential cohort whether it is open: the counts of `is_block_open`), in one
+    statement (the lesson page's whole need besides the user); None without an enrolment. The block is None in the
+    tuple when the course has no such number."""
     found = db.session.execute(
-        select(Enrolment, Block, BlockProgress, _latest_case_status(Enrolment.id), earlier, earlier_done)
+        select(Enrolment, Block, BlockProgress, _latest_case_status(Enrolment.id),
+               *_earlier_blocks(Enrolment.id, Enrolment.course_id, number))
         .outerjoin(Block, and_(Block.course_id == Enrolment.course_id, Block.number == number))
         .outerjoin(BlockProgress, and_(BlockProgress.enrolment_id == Enrolment.id, BlockProgress.block_id == Block.id))
         .where(Enrolment.user_id == user.id)
@@ -515,7 +518,7 @@ def block_with_state(user: User, number: int, options=()) -> tuple[Block, Enrolm
     enrolment, block, row, case_status, earlier_count, done_count = found
     if block is None:
         return None, enrolment, None
-    is_open = not enrolment.cohort.is_sequential or done_count >= earlier_count  # as is_block_open decides
+    is_open = not enrolment.cohort.is_sequential or done_count >= earlier_count
     return block, enrolment, BlockState(block, row, is_open, case_status)
 
 
